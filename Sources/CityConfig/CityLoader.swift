@@ -1,0 +1,144 @@
+import CityModel
+import Foundation
+
+/// Loads a city configuration directory (see `Docs/CityConfiguration.md`) into a `City`.
+///
+/// Every problem names its file and line. Scalars of `city.yaml` can be overridden by `CITYLINE_*`
+/// environment variables (`surveys.delay` → `CITYLINE_SURVEYS_DELAY`).
+public struct CityLoader {
+    public let directory: String
+    let environment: [String: String]
+
+    public init(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.directory = directory
+        self.environment = environment.filter { $0.key.hasPrefix("CITYLINE_") }
+    }
+
+    public func load() throws -> City {
+        let root = try file("city.yaml", overridable: true)
+        try root.only([
+            "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
+            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments",
+        ])
+        let timeZoneValue = try root.required("timezone")
+        let timeZoneID = try timeZoneValue.string()
+        guard TimeZone(identifier: timeZoneID) != nil else { throw timeZoneValue.fail("unknown time zone '\(timeZoneID)'") }
+        let localesValue = try root.required("locales")
+        let locales = try localesValue.strings().map(LanguageTag.init)
+        guard !locales.isEmpty else { throw localesValue.fail("'locales' needs at least one locale") }
+
+        let jurisdictions = try root.required("jurisdictions").array().map(jurisdiction)
+        let ids = Set(jurisdictions.map(\.id))
+        let defaultValue = try root.required("default_jurisdiction")
+        let defaultJurisdiction = try defaultValue.string()
+        guard ids.contains(defaultJurisdiction) else { throw defaultValue.fail("unknown jurisdiction '\(defaultJurisdiction)'") }
+        let departments = try root.required("departments").array().map { value -> Department in
+            try value.only(["code", "name", "jurisdiction", "email"])
+            let place = try value.required("jurisdiction")
+            guard ids.contains(try place.string()) else { throw place.fail("unknown jurisdiction '\(try place.string())'") }
+            return Department(code: try value.required("code").nonEmptyString(), name: try value.required("name").localizedText(),
+                              jurisdiction: try place.string())
+        }
+        try unique(departments.map(\.code), in: try root.required("departments"), what: "department")
+
+        let quiet = try root.required("quiet_hours")
+        let surveys = try root.required("surveys")
+        let session = try root.required("session")
+        let catalog = try ServiceCatalogLoader(loader: self, departments: Set(departments.map(\.code))).load()
+
+        return City(
+            id: try root.required("id").nonEmptyString(),
+            name: try root.required("name").localizedText(),
+            program: try root.required("program").localizedText(),
+            phone: try root["phone"]?.string() ?? "311",
+            website: try root["website"]?.string(),
+            timeZoneID: timeZoneID,
+            locales: locales,
+            businessHours: try businessHours(root.required("business_hours")),
+            quietHours: QuietHours(start: try quiet.required("start").timeOfDay(), end: try quiet.required("end").timeOfDay()),
+            timings: Timings(
+                sessionExpiry: try session.required("expiry").duration(),
+                surveyDelay: try surveys.required("delay").duration(),
+                surveyReminder: try surveys.required("reminder").duration()
+            ),
+            jurisdictions: jurisdictions,
+            defaultJurisdiction: defaultJurisdiction,
+            departments: departments,
+            groups: catalog.groups,
+            services: catalog.services,
+            information: try information(),
+            emergencies: try emergencies()
+        )
+    }
+
+    func file(_ name: String, overridable: Bool = false) throws -> YAMLValue {
+        try YAMLValue.load(file: path(name), displayName: display(name), environment: overridable ? environment : nil)
+    }
+
+    func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+    func display(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    func unique(_ codes: [String], in value: YAMLValue, what: String) throws {
+        var seen = Set<String>()
+        for code in codes where !seen.insert(code).inserted { throw value.fail("duplicate \(what) '\(code)'") }
+    }
+
+    private func jurisdiction(_ value: YAMLValue) throws -> Jurisdiction {
+        try value.only(["id", "name", "boundary"])
+        var boundary: GeoBoundary?
+        if let file = value["boundary"] {
+            let name = try file.string()
+            do {
+                boundary = try GeoJSONBoundary.load(path: path(name))
+            } catch let error as GeoJSONBoundary.Problem {
+                throw file.fail("boundary '\(name)': \(error.message)")
+            }
+        }
+        return Jurisdiction(id: try value.required("id").nonEmptyString(), name: try value.required("name").localizedText(), boundary: boundary)
+    }
+
+    private static let weekdays = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]
+
+    /// `mon-fri: "08:00-17:00"`, `sat: "09:00-12:00"`.
+    private func businessHours(_ value: YAMLValue) throws -> BusinessHours {
+        var days: [Int: ClosedRange<TimeOfDay>] = [:]
+        for (key, hours) in try value.entries() {
+            let bounds = key.lowercased().split(separator: "-").map(String.init)
+            guard let first = bounds.first.flatMap({ Self.weekdays[$0] }), let last = bounds.last.flatMap({ Self.weekdays[$0] }),
+                  bounds.count <= 2 else { throw hours.fail("'\(key)' is not a day or day range like mon-fri") }
+            let times = try hours.string().split(separator: "-").compactMap { TimeOfDay(String($0)) }
+            guard times.count == 2, times[0] < times[1] else { throw hours.fail("hours must look like 08:00-17:00") }
+            var day = first
+            while true {
+                days[day] = times[0]...times[1]
+                if day == last { break }
+                day = day % 7 + 1
+            }
+        }
+        return BusinessHours(days: days)
+    }
+
+    private func information() throws -> [InformationEntry] {
+        let root = try file("information.yaml")
+        try root.only(["entries"])
+        let entries = try root.required("entries").array().map { value -> InformationEntry in
+            try value.only(["code", "keywords", "answer"])
+            return InformationEntry(code: try value.required("code").nonEmptyString(),
+                                    keywords: try value.required("keywords").localizedList(),
+                                    answer: try value.required("answer").localizedText())
+        }
+        try unique(entries.map(\.code), in: root, what: "information entry")
+        return entries
+    }
+
+    private func emergencies() throws -> [EmergencyTrigger] {
+        let root = try file("emergencies.yaml")
+        try root.only(["triggers"])
+        return try root.required("triggers").array().map { value in
+            try value.only(["code", "phrases", "unless"])
+            return EmergencyTrigger(code: try value.required("code").nonEmptyString(),
+                                    phrases: try value.required("phrases").localizedList(),
+                                    unless: try value["unless"]?.localizedList() ?? LocalizedList([:]))
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import CityModel
+import Foundation
+import Yams
+
+/// A node of a YAML configuration file that knows where it came from, so every problem names file and line.
+///
+/// Scalars can be overridden by environment variables: the value at key path `surveys.delay` is replaced by
+/// `CITYLINE_SURVEYS_DELAY` when that variable is set (only in files loaded with overrides: `city.yaml`).
+struct YAMLValue {
+    let node: Node
+    let file: String
+    let path: [String]
+    let environment: [String: String]?
+    /// The line of the parent, for values that come from the environment.
+    let fallbackLine: Int
+
+    static func load(file: String, displayName: String, environment: [String: String]? = nil) throws -> YAMLValue {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigError(file: displayName, line: 0, message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: displayName, line: 0, message: "the file is not valid UTF-8")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(file: displayName, line: Self.line(of: error), message: Self.message(of: error))
+        }
+        guard let root else { throw ConfigError(file: displayName, line: 1, message: "the file is empty") }
+        return YAMLValue(node: root, file: displayName, path: [], environment: environment, fallbackLine: 1)
+    }
+
+    var line: Int { node.mark?.line ?? fallbackLine }
+    var keyPath: String { path.joined(separator: ".") }
+
+    func fail(_ message: String) -> ConfigError {
+        if let name = environmentName, environment?[name] != nil {
+            return ConfigError(file: "environment \(name)", line: 0, message: message)
+        }
+        return ConfigError(file: file, line: line, message: message)
+    }
+
+    private var environmentName: String? {
+        path.isEmpty ? nil : "CITYLINE_" + path.joined(separator: "_").uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    // MARK: - Mappings
+
+    /// The value at `key`, or nil when absent (an environment override counts as present).
+    subscript(key: String) -> YAMLValue? {
+        let childPath = path + [key]
+        if let environment, let value = environment["CITYLINE_" + childPath.joined(separator: "_").uppercased()] {
+            return YAMLValue(node: Node(value), file: file, path: childPath, environment: environment, fallbackLine: line)
+        }
+        guard let mapping = node.mapping else { return nil }
+        for (k, v) in mapping where k.string == key {
+            if case .scalar(let scalar) = v, scalar.tag == Tag(.null) { return nil }
+            return YAMLValue(node: v, file: file, path: childPath, environment: environment, fallbackLine: k.mark?.line ?? line)
+        }
+        return nil
+    }
+
+    func required(_ key: String) throws -> YAMLValue {
+        guard let value = self[key] else {
+            throw ConfigError(file: file, line: line, message: "missing '\(key)'\(path.isEmpty ? "" : " in '\(keyPath)'")")
+        }
+        return value
+    }
+
+    /// Fails on keys other than `allowed` (catches typos such as `quiet_hour`).
+    func only(_ allowed: Set<String>) throws {
+        guard let mapping = node.mapping else { throw fail("expected a mapping (key: value)") }
+        for (key, _) in mapping {
+            guard let name = key.string, allowed.contains(name) else {
+                throw ConfigError(
+                    file: file, line: key.mark?.line ?? line,
+                    message: "unknown key '\(key.string ?? "?")'; expected one of: \(allowed.sorted().joined(separator: ", "))"
+                )
+            }
+        }
+    }
+
+    func entries() throws -> [(key: String, value: YAMLValue)] {
+        guard let mapping = node.mapping else { throw fail("expected a mapping (key: value)") }
+        return mapping.map { key, value in
+            let name = key.string ?? ""
+            return (name, YAMLValue(node: value, file: file, path: path + [name], environment: environment, fallbackLine: key.mark?.line ?? line))
+        }
+    }
+
+    // MARK: - Scalars and lists
+
+    func string() throws -> String {
+        guard case .scalar(let scalar) = node else { throw fail("'\(keyPath)' must be a single value") }
+        return scalar.string
+    }
+
+    func nonEmptyString() throws -> String {
+        let text = try string().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw fail("'\(keyPath)' must not be empty") }
+        return text
+    }
+
+    func bool() throws -> Bool {
+        switch try string().lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw fail("'\(keyPath)' must be true or false")
+        }
+    }
+
+    func number() throws -> Double {
+        guard let value = Double(try string()) else { throw fail("'\(keyPath)' must be a number") }
+        return value
+    }
+
+    func duration() throws -> Int {
+        guard let seconds = ShortDuration.seconds(try string()) else {
+            throw fail("'\(keyPath)' must be a duration like 0s, 90s, 15m, 2h, 3d")
+        }
+        return seconds
+    }
+
+    func timeOfDay() throws -> TimeOfDay {
+        guard let time = TimeOfDay(try string()) else { throw fail("'\(keyPath)' must be a time like 08:00") }
+        return time
+    }
+
+    func array() throws -> [YAMLValue] {
+        guard case .sequence(let sequence) = node else { throw fail("'\(keyPath)' must be a list") }
+        return sequence.enumerated().map { index, item in
+            YAMLValue(node: item, file: file, path: path + ["\(index)"], environment: nil, fallbackLine: line)
+        }
+    }
+
+    func strings() throws -> [String] {
+        if case .scalar = node { return [try string()] }
+        return try array().map { try $0.string() }
+    }
+
+    /// `{en: Pothole, es: Bache}`, or a plain string meaning English.
+    func localizedText() throws -> LocalizedText {
+        if case .scalar = node { return LocalizedText([.english: try nonEmptyString()]) }
+        var values: [LanguageTag: String] = [:]
+        for (key, value) in try entries() { values[LanguageTag(key)] = try value.nonEmptyString() }
+        guard !values.isEmpty else { throw fail("'\(keyPath)' needs at least one language") }
+        return LocalizedText(values)
+    }
+
+    /// `{en: [a, b], es: [c]}`.
+    func localizedList() throws -> LocalizedList {
+        var values: [LanguageTag: [String]] = [:]
+        for (key, value) in try entries() { values[LanguageTag(key)] = try value.strings() }
+        return LocalizedList(values)
+    }
+
+    // MARK: - YAML syntax errors
+
+    private static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
+        default: return 0
+        }
+    }
+
+    private static func message(of error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+             .composer(let context, let problem, _, _):
+            return "YAML syntax: \(problem)" + (context.map { " (\($0.text))" } ?? "")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate key: \(duplicates.joined(separator: ", "))"
+        default:
+            return "YAML: \(error)"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import CityModel
+import Conversation
+import Foundation
+import Storage
+import Switchboard
+
+/// `cityline chat`: talk to the bot in the terminal, exactly as a resident would.
+struct Chat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Talk to the bot as a resident would (reads lines from stdin; works piped).",
+        discussion: """
+        Each line is one message. Attach a photo with a line starting '/photo URL' (the rest of the line is the \
+        text). Type /quit or send end-of-file to leave.
+        """
+    )
+
+    @OptionGroup var city: CityOptions
+
+    @Option(help: "Channel to simulate: sms, email or chat.")
+    var channel: String = "sms"
+
+    @Option(help: "The resident's address (phone number or email).")
+    var from: String = "+12175550100"
+
+    @Option(help: "Language to start in (e.g. en).")
+    var lang: String?
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (used once the SQLite store lands; chat runs in memory for now).")
+    var dataDirectory: String = "./.cityline"
+
+    func run() async throws {
+        guard let channel = Channel(rawValue: channel) else { throw ValidationError("--channel must be sms, email or chat") }
+        let loaded = try LoadedCity.load(city)
+        let store = MemoryConversationStore()
+        let address = ChannelAddress(channel: channel, address: from)
+        if let lang { await store.setSession(Session(locale: LanguageTag(lang)), for: address) }
+        let switchboard = Switchboard(engine: loaded.engine, renderer: loaded.renderer, store: store, numbers: RandomTrackingNumbers())
+        let interactive = isatty(STDIN_FILENO) != 0
+        if interactive {
+            print("\(loaded.city.program.resolve(loaded.city.defaultLocale)) — you are \(from) on \(channel.rawValue). Type /quit to leave.")
+            printPrompt()
+        }
+        while let line = readLine(strippingNewline: true) {
+            if line == "/quit" { break }
+            var text = line
+            var media: [MediaRef] = []
+            if line.hasPrefix("/photo") {
+                let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+                media = [MediaRef(url: parts.count > 1 ? parts[1] : "photo://terminal", contentType: "image/jpeg")]
+                text = parts.count > 2 ? parts[2] : ""
+            }
+            let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: Date()))
+            for reply in outcome.replies {
+                print(interactive ? "\n\(reply.body)\n" : reply.body)
+                if !interactive { print("") }
+            }
+            if interactive { printPrompt() }
+        }
+    }
+
+    private func printPrompt() {
+        FileHandle.standardOutput.write(Data("> ".utf8))
+    }
+}

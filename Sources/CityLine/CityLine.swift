@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `cityline` command: the one composition root of CityLine.
+@main
+struct CityLine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cityline",
+        abstract: "CityLine — 311 messaging: residents text, email or chat; the city answers.",
+        subcommands: [Chat.self, Classify.self, Check.self]
+    )
+}
+
+/// Options shared by commands that load a city.
+struct CityOptions: ParsableArguments {
+    @Option(name: .long, help: "City configuration directory (default: the demo city in this repository).")
+    var config: String?
+
+    @Option(name: .long, help: "Directory of locale files (default: Locales/ in this repository).")
+    var locales: String?
+}

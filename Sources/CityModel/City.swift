@@ -1,0 +1,147 @@
+import Foundation
+
+/// A city's whole configuration: who it is, when it works, its departments and its service catalog.
+///
+/// Loaded from a configuration directory by `CityConfig`; everything here is plain data so the engine
+/// stays pure and tests can build a city in code.
+public struct City: Sendable, Equatable {
+    public var id: String
+    public var name: LocalizedText
+    public var program: LocalizedText
+    /// How to reach a person by phone (`"311"`).
+    public var phone: String
+    public var website: String?
+    /// IANA time zone identifier, e.g. `America/Chicago`.
+    public var timeZoneID: String
+    /// Locales offered to residents; the first is the city default.
+    public var locales: [LanguageTag]
+    public var businessHours: BusinessHours
+    public var quietHours: QuietHours
+    public var timings: Timings
+    public var jurisdictions: [Jurisdiction]
+    public var defaultJurisdiction: String
+    public var departments: [Department]
+    public var groups: [ServiceGroup]
+    public var services: [Service]
+    public var information: [InformationEntry]
+    public var emergencies: [EmergencyTrigger]
+
+    public init(
+        id: String, name: LocalizedText, program: LocalizedText, phone: String, website: String? = nil,
+        timeZoneID: String, locales: [LanguageTag], businessHours: BusinessHours, quietHours: QuietHours,
+        timings: Timings, jurisdictions: [Jurisdiction], defaultJurisdiction: String, departments: [Department],
+        groups: [ServiceGroup], services: [Service], information: [InformationEntry], emergencies: [EmergencyTrigger]
+    ) {
+        self.id = id
+        self.name = name
+        self.program = program
+        self.phone = phone
+        self.website = website
+        self.timeZoneID = timeZoneID
+        self.locales = locales
+        self.businessHours = businessHours
+        self.quietHours = quietHours
+        self.timings = timings
+        self.jurisdictions = jurisdictions
+        self.defaultJurisdiction = defaultJurisdiction
+        self.departments = departments
+        self.groups = groups
+        self.services = services
+        self.information = information
+        self.emergencies = emergencies
+    }
+
+    /// The city's default locale (its first configured locale).
+    public var defaultLocale: LanguageTag { locales.first ?? .english }
+
+    public var timeZone: TimeZone { TimeZone(identifier: timeZoneID) ?? TimeZone(secondsFromGMT: 0)! }
+
+    public func service(_ code: String) -> Service? { services.first { $0.code == code } }
+    public func department(_ code: String) -> Department? { departments.first { $0.code == code } }
+    public func group(_ code: String) -> ServiceGroup? { groups.first { $0.code == code } }
+    public func jurisdiction(_ id: String) -> Jurisdiction? { jurisdictions.first { $0.id == id } }
+    public func services(inGroup code: String) -> [Service] { services.filter { $0.group == code } }
+
+    /// Fallbacks after a resident's own locale: the city default, then English.
+    public var fallbackLocales: [LanguageTag] { [defaultLocale, .english] }
+
+    /// The jurisdiction a point lies in: the smallest configured boundary that contains it, else the default.
+    public func jurisdiction(at point: Coordinate?) -> String {
+        guard let point else { return defaultJurisdiction }
+        let containing = jurisdictions.filter { $0.boundary?.contains(point) ?? false }
+        return containing.min { ($0.boundary?.area ?? 0) < ($1.boundary?.area ?? 0) }?.id ?? defaultJurisdiction
+    }
+
+    /// Which department handles `service` at `point`: its own department inside that department's
+    /// jurisdiction, else its `countyDepartment` when the point lies in that department's jurisdiction.
+    public func route(_ service: Service, at point: Coordinate?) -> (department: String, jurisdiction: String) {
+        let own = department(service.department)
+        let place = jurisdiction(at: point)
+        if let own, own.jurisdiction == place || point == nil { return (own.code, own.jurisdiction) }
+        if let alternative = service.countyDepartment.flatMap(department), alternative.jurisdiction == place {
+            return (alternative.code, alternative.jurisdiction)
+        }
+        return (service.department, own?.jurisdiction ?? defaultJurisdiction)
+    }
+}
+
+/// A government that answers requests on this line (a city, a county).
+public struct Jurisdiction: Sendable, Equatable {
+    public var id: String
+    public var name: LocalizedText
+    public var boundary: GeoBoundary?
+    public init(id: String, name: LocalizedText, boundary: GeoBoundary?) {
+        self.id = id
+        self.name = name
+        self.boundary = boundary
+    }
+}
+
+/// A department that receives tickets.
+public struct Department: Sendable, Equatable {
+    public var code: String
+    public var name: LocalizedText
+    public var jurisdiction: String
+    public init(code: String, name: LocalizedText, jurisdiction: String) {
+        self.code = code
+        self.name = name
+        self.jurisdiction = jurisdiction
+    }
+}
+
+/// Timings of the conversation and the follow-up messages, in seconds.
+public struct Timings: Sendable, Equatable {
+    public var sessionExpiry: Int
+    public var surveyDelay: Int
+    public var surveyReminder: Int
+    public init(sessionExpiry: Int, surveyDelay: Int, surveyReminder: Int) {
+        self.sessionExpiry = sessionExpiry
+        self.surveyDelay = surveyDelay
+        self.surveyReminder = surveyReminder
+    }
+}
+
+/// An information answer (FAQ): questions residents ask and the city's answer.
+public struct InformationEntry: Sendable, Equatable {
+    public var code: String
+    public var keywords: LocalizedList
+    public var answer: LocalizedText
+    public init(code: String, keywords: LocalizedList, answer: LocalizedText) {
+        self.code = code
+        self.keywords = keywords
+        self.answer = answer
+    }
+}
+
+/// Phrases that describe an emergency; a match answers "call 911" and opens no ticket.
+public struct EmergencyTrigger: Sendable, Equatable {
+    public var code: String
+    public var phrases: LocalizedList
+    /// Phrases that mean the text is not this emergency ("fire hydrant").
+    public var unless: LocalizedList
+    public init(code: String, phrases: LocalizedList, unless: LocalizedList) {
+        self.code = code
+        self.phrases = phrases
+        self.unless = unless
+    }
+}

@@ -1,0 +1,71 @@
+/// A BCP 47 language tag such as `en`, `es-MX` or `zh-Hans`, kept in its canonical case.
+///
+/// CityLine only needs the language and an optional region or script; the fallback chain
+/// (`es-MX` → `es` → city default → `en`) lives in `Localization`.
+public struct LanguageTag: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    /// The tag as written, canonical case (`es-MX`, `zh-Hans`).
+    public let code: String
+
+    public init(_ raw: String) {
+        let parts = raw.replacingOccurrences(of: "_", with: "-").split(separator: "-").map(String.init)
+        var out: [String] = []
+        for (index, part) in parts.enumerated() {
+            if index == 0 {
+                out.append(part.lowercased())
+            } else if part.count == 2 {
+                out.append(part.uppercased())
+            } else if part.count == 4 {
+                out.append(part.prefix(1).uppercased() + part.dropFirst().lowercased())
+            } else {
+                out.append(part.lowercased())
+            }
+        }
+        code = out.joined(separator: "-")
+    }
+
+    /// The primary language subtag (`es` for `es-MX`).
+    public var language: String { String(code.split(separator: "-").first ?? "") }
+
+    /// This tag and its shorter parents, most specific first: `zh-Hans-CN` → [`zh-Hans-CN`, `zh-Hans`, `zh`].
+    public var parents: [LanguageTag] {
+        let parts = code.split(separator: "-")
+        return (1...max(parts.count, 1)).reversed().map { LanguageTag(parts.prefix($0).joined(separator: "-")) }
+    }
+
+    public static let english = LanguageTag("en")
+
+    public var description: String { code }
+    public static func < (lhs: LanguageTag, rhs: LanguageTag) -> Bool { lhs.code < rhs.code }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+}
+
+/// A text with one value per locale, e.g. a service name `{en: Pothole, es: Bache}`.
+public struct LocalizedText: Hashable, Sendable, Codable {
+    public var values: [LanguageTag: String]
+
+    public init(_ values: [LanguageTag: String]) { self.values = values }
+    public init(en: String) { self.values = [.english: en] }
+
+    /// The text for `locale`, following the locale's parents and then `fallbacks`.
+    public func resolve(_ locale: LanguageTag, fallbacks: [LanguageTag] = [.english]) -> String {
+        for tag in locale.parents + fallbacks { if let text = values[tag] { return text } }
+        return values.sorted { $0.key < $1.key }.first?.value ?? ""
+    }
+}
+
+/// A list with one value per locale, e.g. service keywords.
+public struct LocalizedList: Hashable, Sendable, Codable {
+    public var values: [LanguageTag: [String]]
+    public init(_ values: [LanguageTag: [String]]) { self.values = values }
+
+    /// Every entry in every locale (the classifier matches keywords whatever the resident's language).
+    public var all: [String] { values.keys.sorted().flatMap { values[$0] ?? [] } }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// A channel residents use to reach the city.
+public enum Channel: String, Sendable, Codable, CaseIterable {
+    case sms, email, chat, webhook
+}
+
+/// A photo or other file attached to an inbound message (an MMS media URL, an email attachment).
+public struct MediaRef: Hashable, Sendable, Codable {
+    public var url: String
+    public var contentType: String?
+    public init(url: String, contentType: String? = nil) {
+        self.url = url
+        self.contentType = contentType
+    }
+}
+
+/// Where a problem is, as the resident described it and, when we could tell, as a point.
+public struct Location: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        /// "123 Oak St"
+        case address
+        /// "Oak and 5th"
+        case intersection
+        /// "39.78, -89.65"
+        case coordinates
+        /// A maps link that carried coordinates.
+        case mapLink
+        /// Free text such as "in front of the library".
+        case description
+    }
+
+    public var kind: Kind
+    /// The location in the resident's words (normalized: "123 Oak St", "Oak St & 5th Ave").
+    public var text: String
+    public var coordinate: Coordinate?
+
+    public init(kind: Kind, text: String, coordinate: Coordinate? = nil) {
+        self.kind = kind
+        self.text = text
+        self.coordinate = coordinate
+    }
+}
+
+/// A resident's answer to a service attribute.
+public enum AttributeValue: Hashable, Sendable, Codable {
+    case text(String)
+    case number(Double)
+    case datetime(Date)
+    /// Keys of the chosen options (one for singlevaluelist).
+    case options([String])
+    /// An answer we could not read after asking twice, kept as written for staff.
+    case unreadable(String)
+    /// An optional question the resident skipped.
+    case skipped
+}
+
+/// A short tracking number residents can type on a phone keypad: six digits and a check digit.
+///
+/// The check digit (Luhn) catches one mistyped digit or two swapped digits, so `STATUS` answers "that
+/// number doesn't look right" instead of showing a stranger's ticket.
+public struct TrackingNumber: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let digits: String
+
+    /// Builds the number for a six-digit `serial` (0…999_999) by appending its check digit.
+    public init(serial: Int) {
+        let body = String(format: "%06d", serial % 1_000_000)
+        digits = body + String(Self.luhnCheckDigit(body))
+    }
+
+    /// Parses what a resident typed: spaces, dashes and a leading `#` are ignored; nil when the
+    /// length or check digit is wrong.
+    public init?(parsing text: String) {
+        let cleaned = text.filter { !" -#.".contains($0) }
+        guard cleaned.count == 7, cleaned.allSatisfy({ $0.isASCII && $0.isNumber }),
+              Self.luhnCheckDigit(String(cleaned.prefix(6))) == Int(String(cleaned.last!)) else { return nil }
+        digits = cleaned
+    }
+
+    public var description: String { digits }
+    public static func < (a: TrackingNumber, b: TrackingNumber) -> Bool { a.digits < b.digits }
+
+    static func luhnCheckDigit(_ body: String) -> Int {
+        var sum = 0
+        for (index, char) in body.reversed().enumerated() {
+            var d = Int(String(char)) ?? 0
+            if index % 2 == 0 {
+                d *= 2
+                if d > 9 { d -= 9 }
+            }
+            sum += d
+        }
+        return (10 - sum % 10) % 10
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let parsed = TrackingNumber(parsing: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad tracking number"))
+        }
+        self = parsed
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(digits)
+    }
+}
+
+/// Open311 status, refined with the steps staff use.
+public enum TicketStatus: String, Sendable, Codable, CaseIterable {
+    case open, acknowledged, inProgress = "in_progress", closed
+
+    public var isOpen: Bool { self != .closed }
+}
+
+/// What the engine hands over when a resident has confirmed a report.
+public struct TicketDraft: Hashable, Sendable, Codable {
+    public var trackingNumber: TrackingNumber
+    public var serviceCode: String
+    public var department: String
+    public var jurisdiction: String
+    /// The resident's own words, every message that described the problem.
+    public var description: String
+    public var location: Location?
+    /// Attribute answers in catalog order (code, value).
+    public var attributes: [AttributeAnswer]
+    public var media: [MediaRef]
+    public var locale: LanguageTag
+    public var channel: Channel
+    public var requestedAt: Date
+    public var expectedAt: Date
+
+    public init(
+        trackingNumber: TrackingNumber, serviceCode: String, department: String, jurisdiction: String,
+        description: String, location: Location?, attributes: [AttributeAnswer], media: [MediaRef],
+        locale: LanguageTag, channel: Channel, requestedAt: Date, expectedAt: Date
+    ) {
+        self.trackingNumber = trackingNumber
+        self.serviceCode = serviceCode
+        self.department = department
+        self.jurisdiction = jurisdiction
+        self.description = description
+        self.location = location
+        self.attributes = attributes
+        self.media = media
+        self.locale = locale
+        self.channel = channel
+        self.requestedAt = requestedAt
+        self.expectedAt = expectedAt
+    }
+}
+
+/// One answered attribute.
+public struct AttributeAnswer: Hashable, Sendable, Codable {
+    public var code: String
+    public var value: AttributeValue
+    public init(code: String, value: AttributeValue) {
+        self.code = code
+        self.value = value
+    }
+}
+
+/// What a resident may learn about a ticket through `STATUS`: no personal data.
+public struct TicketSummary: Hashable, Sendable, Codable {
+    public var trackingNumber: TrackingNumber
+    public var serviceCode: String
+    public var status: TicketStatus
+    public var locationText: String?
+    public var requestedAt: Date
+    public var updatedAt: Date
+    public var expectedAt: Date?
+    /// The latest public status note from staff.
+    public var publicNote: String?
+
+    public init(
+        trackingNumber: TrackingNumber, serviceCode: String, status: TicketStatus, locationText: String?,
+        requestedAt: Date, updatedAt: Date, expectedAt: Date?, publicNote: String? = nil
+    ) {
+        self.trackingNumber = trackingNumber
+        self.serviceCode = serviceCode
+        self.status = status
+        self.locationText = locationText
+        self.requestedAt = requestedAt
+        self.updatedAt = updatedAt
+        self.expectedAt = expectedAt
+        self.publicNote = publicNote
+    }
+}

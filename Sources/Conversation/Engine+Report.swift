@@ -1,0 +1,266 @@
+import CityModel
+import Foundation
+import Localization
+
+extension Engine {
+    /// Routes a message that is not a command to the step the dialog is at.
+    func continueDialog(_ turn: inout TurnBuilder, text: String, folded: String, media: [MediaRef], context: TurnContext) {
+        if !media.isEmpty {
+            if turn.session.draft == nil { turn.session.draft = ReportDraft() }
+            turn.session.draft?.media.append(contentsOf: media)
+        }
+        switch turn.session.state {
+        case .idle, .withAgent:
+            startOrDescribe(&turn, text: text, folded: folded, context: context)
+        case .confirmingService(let code):
+            if lexicon.matches(folded, .yes, locale: turn.locale) {
+                chooseService(&turn, code)
+            } else if lexicon.matches(folded, .no, locale: turn.locale) {
+                askGroup(&turn, unclear: false)
+            } else if !text.isEmpty {
+                describe(&turn, text: text)
+            } else {
+                reprompt(&turn)
+            }
+        case .choosingService(let codes):
+            if let n = answers.choice(folded, count: codes.count + 1, locale: turn.locale) {
+                n <= codes.count ? chooseService(&turn, codes[n - 1]) : askGroup(&turn, unclear: false)
+            } else {
+                describeOrRepeat(&turn, text: text, folded: folded)
+            }
+        case .choosingGroup:
+            if let n = answers.choice(folded, count: city.groups.count, locale: turn.locale) {
+                turn.session.state = .choosingInGroup(city.groups[n - 1].code)
+                reprompt(&turn)
+            } else {
+                describeOrRepeat(&turn, text: text, folded: folded)
+            }
+        case .choosingInGroup(let group):
+            let services = city.services(inGroup: group)
+            if let n = answers.choice(folded, count: services.count + 1, locale: turn.locale) {
+                n <= services.count ? chooseService(&turn, services[n - 1].code) : askGroup(&turn, unclear: false)
+            } else {
+                describeOrRepeat(&turn, text: text, folded: folded)
+            }
+        case .askingLocation(let attempts):
+            readLocation(&turn, text: text, attempts: attempts)
+        case .askingAttribute(let index, let attempts):
+            readAttribute(&turn, text: text, index: index, attempts: attempts)
+        case .askingPhoto:
+            if media.isEmpty, !text.isEmpty, !isSkip(folded, turn) { turn.session.draft?.description.append(text) }
+            turn.session.draft?.photoAsked = true
+            advance(&turn)
+        case .confirmingSummary:
+            if lexicon.matches(folded, .yes, locale: turn.locale) {
+                submit(&turn, context: context)
+            } else if lexicon.matches(folded, .no, locale: turn.locale) {
+                turn.session.state = .choosingCorrection
+                reprompt(&turn)
+            } else if !media.isEmpty, text.isEmpty {
+                reprompt(&turn)
+            } else {
+                turn.say("answer.yes_no")
+            }
+        case .choosingCorrection:
+            correct(&turn, folded: folded)
+        }
+    }
+
+    private func isSkip(_ folded: String, _ turn: TurnBuilder) -> Bool {
+        [.skip, .no, .done].contains { lexicon.matches(folded, $0, locale: turn.locale) }
+    }
+
+    /// A message in the idle state: an information question, a greeting, or the start of a report.
+    private func startOrDescribe(_ turn: inout TurnBuilder, text: String, folded: String, context: TurnContext) {
+        turn.session.state = .idle
+        if text.isEmpty {
+            // A photo with no words: keep it and ask what it shows.
+            turn.say(turn.session.draft == nil ? "welcome" : "report.ask_problem", ["program": .text(program(turn))])
+            return
+        }
+        if turn.session.draft == nil, let info = informationAnswer(for: text) {
+            turn.events.append(.informationAnswered(code: info.code))
+            turn.say("info.answer", ["answer": .text(info.answer.resolve(turn.locale, fallbacks: city.fallbackLocales))])
+            return
+        }
+        let result = classifier.classify(text)
+        let services = result.candidates.filter { $0.kind == .service }
+        if services.isEmpty, locations.extract(from: text) == nil, TextFolding.words(text).count <= 3, turn.session.draft == nil {
+            // "hi", "hello?", "test": say who we are and how this works.
+            turn.say("welcome", ["program": .text(program(turn))])
+            return
+        }
+        describe(&turn, text: text)
+    }
+
+    /// An information entry that clearly beats every service for `text`.
+    private func informationAnswer(for text: String) -> InformationEntry? {
+        let result = classifier.classify(text)
+        guard let top = result.top, top.kind == .information else { return nil }
+        switch result.decision {
+        case .confident, .unsure: return city.information.first { $0.code == top.code }
+        case .ambiguous, .none: return nil
+        }
+    }
+
+    /// Adds `text` to the report's description and works out the service from everything said so far.
+    func describe(_ turn: inout TurnBuilder, text: String) {
+        var draft = turn.session.draft ?? ReportDraft()
+        draft.description.append(text)
+        if draft.location == nil { draft.location = locations.extract(from: text) }
+        turn.session.draft = draft
+        let candidates = classifier.classify(draft.description.joined(separator: " ")).candidates
+            .filter { $0.kind == .service }
+        switch classifier.decide(candidates) {
+        case .confident(let top):
+            chooseService(&turn, top.code, acknowledge: true)
+        case .unsure(let top):
+            turn.session.state = .confirmingService(top.code)
+            reprompt(&turn)
+        case .ambiguous(let close):
+            turn.session.state = .choosingService(close.map(\.code))
+            reprompt(&turn)
+        case .none:
+            askGroup(&turn, unclear: true)
+        }
+    }
+
+    private func describeOrRepeat(_ turn: inout TurnBuilder, text: String, folded: String) {
+        if folded.isEmpty || folded.allSatisfy(\.isNumber) {
+            turn.say("choice.invalid")
+            reprompt(&turn)
+        } else {
+            describe(&turn, text: text)
+        }
+    }
+
+    func askGroup(_ turn: inout TurnBuilder, unclear: Bool) {
+        turn.session.state = .choosingGroup
+        ask(&turn, unclear: unclear)
+    }
+
+    private func chooseService(_ turn: inout TurnBuilder, _ code: String, acknowledge: Bool = true) {
+        if turn.session.draft == nil { turn.session.draft = ReportDraft() }
+        if turn.session.draft?.serviceCode != code { turn.session.draft?.answers = [] }
+        turn.session.draft?.serviceCode = code
+        advance(&turn, acknowledge: acknowledge)
+    }
+
+    // MARK: - Location and attributes
+
+    private func readLocation(_ turn: inout TurnBuilder, text: String, attempts: Int) {
+        if text.isEmpty {
+            reprompt(&turn) // a photo alone: keep asking where
+            return
+        }
+        if let location = locations.parseAnswer(text) {
+            turn.session.draft?.location = location
+        } else if attempts == 0 {
+            turn.session.state = .askingLocation(attempts: 1)
+            turn.say("report.reask_location")
+            return
+        } else {
+            // Asked twice: pass on what the resident wrote; staff will read it.
+            turn.session.draft?.location = Location(kind: .description, text: text)
+        }
+        advance(&turn)
+    }
+
+    private func readAttribute(_ turn: inout TurnBuilder, text: String, index: Int, attempts: Int) {
+        guard let attribute = currentService(turn)?.attributes[safe: index] else {
+            advance(&turn)
+            return
+        }
+        if text.isEmpty {
+            reprompt(&turn)
+            return
+        }
+        switch answers.read(text, for: attribute, locale: turn.locale, now: turn.now, timeZone: city.timeZone) {
+        case .value(let value):
+            turn.session.draft?.setAnswer(attribute.code, value)
+        case .skipped:
+            turn.session.draft?.setAnswer(attribute.code, .skipped)
+        case .invalid where attempts == 0:
+            turn.session.state = .askingAttribute(index: index, attempts: 1)
+            ask(&turn, hint: "hint.\(attribute.datatype.rawValue)")
+            return
+        case .invalid:
+            turn.session.draft?.setAnswer(attribute.code, .unreadable(text))
+            turn.say("report.attribute_giveup")
+        }
+        advance(&turn)
+    }
+
+    func currentService(_ turn: TurnBuilder) -> Service? {
+        turn.session.draft?.serviceCode.flatMap(city.service)
+    }
+
+    /// Moves to the next thing the report still needs, and asks for it.
+    func advance(_ turn: inout TurnBuilder, acknowledge: Bool = false) {
+        guard let draft = turn.session.draft, let service = currentService(turn) else {
+            askGroup(&turn, unclear: false)
+            return
+        }
+        if draft.location == nil {
+            turn.session.state = .askingLocation(attempts: 0)
+        } else if let index = service.attributes.firstIndex(where: { draft.answer($0.code) == nil }) {
+            turn.session.state = .askingAttribute(index: index, attempts: 0)
+        } else if service.photoWanted, draft.media.isEmpty, !draft.photoAsked {
+            turn.session.state = .askingPhoto
+        } else {
+            turn.session.state = .confirmingSummary
+        }
+        ask(&turn, acknowledged: acknowledge ? service : nil)
+    }
+
+    // MARK: - Summary, corrections, the ticket
+
+    private func correct(_ turn: inout TurnBuilder, folded: String) {
+        let hasDetails = !(currentService(turn)?.attributes.isEmpty ?? true)
+        switch answers.choice(folded, count: hasDetails ? 3 : 2, locale: turn.locale) {
+        case 1:
+            turn.session.draft?.serviceCode = nil
+            turn.session.draft?.answers = []
+            askGroup(&turn, unclear: false)
+        case 2:
+            turn.session.draft?.location = nil
+            advance(&turn)
+        case 3:
+            turn.session.draft?.answers = []
+            advance(&turn)
+        default:
+            turn.say("choice.invalid")
+            reprompt(&turn)
+        }
+    }
+
+    private func submit(_ turn: inout TurnBuilder, context: TurnContext) {
+        guard let draft = turn.session.draft, let service = currentService(turn) else {
+            askGroup(&turn, unclear: false)
+            return
+        }
+        let route = city.route(service, at: draft.location?.coordinate)
+        let expected = turn.now.addingTimeInterval(Double(service.sla))
+        let ticket = TicketDraft(
+            trackingNumber: context.newTrackingNumber, serviceCode: service.code, department: route.department,
+            jurisdiction: route.jurisdiction, description: draft.description.joined(separator: "\n"),
+            location: draft.location, attributes: draft.answers.filter { $0.value != .skipped }, media: draft.media,
+            locale: turn.locale, channel: turn.channel, requestedAt: turn.now, expectedAt: expected
+        )
+        turn.events.append(.ticketRequested(ticket))
+        turn.session.draft = nil
+        turn.session.state = .idle
+        turn.events.append(.sessionEnded(.completed))
+        let department = city.department(route.department)?.name.resolve(turn.locale, fallbacks: city.fallbackLocales)
+        turn.say("report.created", [
+            "number": .text(ticket.trackingNumber.digits),
+            "service": .text(service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)),
+            "department": .text(department ?? route.department),
+            "expected": .date(expected),
+        ])
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

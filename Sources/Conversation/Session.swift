@@ -1,0 +1,74 @@
+import CityModel
+import Foundation
+
+/// One resident's conversation state on one channel address. Persisted between turns (Codable).
+public struct Session: Hashable, Sendable, Codable {
+    /// The resident's language, once known.
+    public var locale: LanguageTag?
+    public var state: DialogState
+    /// The report being built, while a report dialog runs.
+    public var draft: ReportDraft?
+    public var lastActivity: Date?
+    /// STOP was received on this address: nothing is sent until START.
+    public var optedOut: Bool
+    /// Whether the resident has heard the welcome message.
+    public var welcomed: Bool
+
+    public init(locale: LanguageTag? = nil) {
+        self.locale = locale
+        state = .idle
+        draft = nil
+        lastActivity = nil
+        optedOut = false
+        welcomed = false
+    }
+}
+
+/// Where the dialog stands: what the bot last asked.
+public enum DialogState: Hashable, Sendable, Codable {
+    case idle
+    /// "It sounds like a pothole — is that right?"
+    case confirmingService(String)
+    /// Numbered choices between close candidates; the last number is "something else".
+    case choosingService([String])
+    /// The group menu.
+    case choosingGroup
+    /// The services of one group.
+    case choosingInGroup(String)
+    case askingLocation(attempts: Int)
+    case askingAttribute(index: Int, attempts: Int)
+    case askingPhoto
+    case confirmingSummary
+    /// The resident said the summary was wrong: which part to change.
+    case choosingCorrection
+    /// A person has the conversation.
+    case withAgent
+}
+
+/// The report being built.
+public struct ReportDraft: Hashable, Sendable, Codable {
+    public var serviceCode: String?
+    /// Every message that described the problem, in the resident's words.
+    public var description: [String]
+    public var location: Location?
+    public var answers: [AttributeAnswer]
+    public var media: [MediaRef]
+    /// The photo question was asked (and answered, with or without a photo).
+    public var photoAsked: Bool
+
+    public init(description: [String] = [], location: Location? = nil, media: [MediaRef] = []) {
+        self.description = description
+        self.location = location
+        self.answers = []
+        self.media = media
+        self.serviceCode = nil
+        self.photoAsked = false
+    }
+
+    public func answer(_ code: String) -> AttributeValue? { answers.first { $0.code == code }?.value }
+
+    public mutating func setAnswer(_ code: String, _ value: AttributeValue) {
+        answers.removeAll { $0.code == code }
+        answers.append(AttributeAnswer(code: code, value: value))
+    }
+}

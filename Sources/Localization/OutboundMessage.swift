@@ -1,0 +1,39 @@
+import CityModel
+import Foundation
+
+/// A value a message template can show. Dates are rendered in the resident's locale and the city's time zone.
+public indirect enum MessageArgument: Hashable, Sendable, Codable {
+    case text(String)
+    case number(Int)
+    case date(Date)
+    /// Another message key, rendered in the same locale (a status name, a hint).
+    case key(String)
+    /// A condition for a Mustache section (`{{#optional}}…{{/optional}}`).
+    case flag(Bool)
+    /// Rows of a numbered menu or list: each row a small dictionary (`n`, `name`, …).
+    case list([[String: MessageArgument]])
+}
+
+/// What kind of message this is, for delivery rules (a STOP confirmation may go out after opt-out; quiet
+/// hours hold back updates, never replies) and for the outbox's `kind` field.
+public enum MessageKind: String, Sendable, Codable {
+    case reply, acknowledgement, statusUpdate = "status_update", survey, reminder, notice
+    case optOutConfirmation = "opt_out_confirmation", emergency
+}
+
+/// A message the engine wants sent: a key into `Locales/` and its arguments — never finished text.
+///
+/// ```json
+/// {"key": "report.created", "args": {"number": {"text": "1000009"}}, "kind": "reply"}
+/// ```
+public struct OutboundMessage: Hashable, Sendable, Codable {
+    public var key: String
+    public var args: [String: MessageArgument]
+    public var kind: MessageKind
+
+    public init(_ key: String, _ args: [String: MessageArgument] = [:], kind: MessageKind = .reply) {
+        self.key = key
+        self.args = args
+        self.kind = kind
+    }
+}

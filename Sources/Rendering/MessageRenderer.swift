@@ -1,0 +1,81 @@
+import CityModel
+import Foundation
+import Localization
+import Mustache
+
+/// Turns an engine message (key + arguments) into text in the resident's language.
+///
+/// Each locale string is a logic-less Mustache template. Arguments: `.text`/`.number` as is, `.date` in the
+/// resident's locale and the city's time zone, `.key` as another string of the same locale, `.flag` for sections,
+/// `.list` for numbered menus. Text channels render without HTML escaping.
+public struct MessageRenderer: Sendable {
+    public struct RenderError: Error, CustomStringConvertible, Sendable {
+        public var locale: LanguageTag
+        public var key: String
+        public var reason: String
+        public var description: String { "\(locale.code): \(key): \(reason)" }
+    }
+
+    public let catalog: MessageCatalog
+    let timeZone: TimeZone
+    let fallbacks: [LanguageTag]
+    /// Parsed templates: locale → key → template.
+    let templates: [LanguageTag: [String: MustacheTemplate]]
+    /// Templates that failed to parse (reported by `cityline check`).
+    public let problems: [RenderError]
+
+    public init(catalog: MessageCatalog, timeZone: TimeZone, fallbacks: [LanguageTag]) {
+        self.catalog = catalog
+        self.timeZone = timeZone
+        self.fallbacks = fallbacks
+        var templates: [LanguageTag: [String: MustacheTemplate]] = [:]
+        var problems: [RenderError] = []
+        for (locale, strings) in catalog.strings {
+            for (key, text) in strings {
+                do {
+                    templates[locale, default: [:]][key] = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
+                } catch {
+                    problems.append(RenderError(locale: locale, key: key, reason: "template does not parse: \(error)"))
+                }
+            }
+        }
+        self.templates = templates
+        self.problems = problems.sorted { ($0.locale.code, $0.key) < ($1.locale.code, $1.key) }
+    }
+
+    /// The text of `key` with `args` in `locale` (following the fallback chain). A missing key renders as the
+    /// key itself in brackets, so it is visible in tests and never silently empty; `cityline check` reports it.
+    public func render(_ key: String, _ args: [String: MessageArgument] = [:], locale: LanguageTag) -> String {
+        guard let template = template(key, locale) else { return "[\(key)]" }
+        let context = args.mapValues { value(of: $0, locale: locale) }
+        return template.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Whether `key` exists in `locale` or a fallback.
+    public func has(_ key: String, locale: LanguageTag) -> Bool { template(key, locale) != nil }
+
+    private func template(_ key: String, _ locale: LanguageTag) -> MustacheTemplate? {
+        for tag in locale.parents + fallbacks {
+            if let template = templates[tag]?[key] { return template }
+        }
+        return nil
+    }
+
+    private func value(of argument: MessageArgument, locale: LanguageTag) -> Any {
+        switch argument {
+        case .text(let text): return text
+        case .number(let number): return number
+        case .flag(let flag): return flag
+        case .key(let key): return render(key, locale: locale)
+        case .date(let date): return format(date, locale: locale)
+        case .list(let rows): return rows.map { $0.mapValues { value(of: $0, locale: locale) } }
+        }
+    }
+
+    /// "Mon, Nov 23, 8:00 AM" in English; each locale's own order and words elsewhere.
+    public func format(_ date: Date, locale: LanguageTag) -> String {
+        var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: locale.code), timeZone: timeZone)
+        style = style.weekday(.abbreviated)
+        return date.formatted(style)
+    }
+}

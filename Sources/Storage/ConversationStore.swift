@@ -1,0 +1,102 @@
+import CityModel
+import Conversation
+import Foundation
+import Localization
+
+/// One inbound message as received from a channel.
+public struct InboundMessage: Hashable, Sendable, Codable {
+    public var from: ChannelAddress
+    public var text: String
+    public var media: [MediaRef]
+    /// The channel's own id (Twilio `MessageSid`); a redelivery carries the same id.
+    public var externalID: String?
+    public var receivedAt: Date
+
+    public init(from: ChannelAddress, text: String, media: [MediaRef] = [], externalID: String? = nil, receivedAt: Date) {
+        self.from = from
+        self.text = text
+        self.media = media
+        self.externalID = externalID
+        self.receivedAt = receivedAt
+    }
+}
+
+/// A reply rendered for a resident, as stored and sent.
+public struct RenderedMessage: Hashable, Sendable, Codable {
+    public var to: ChannelAddress
+    public var body: String
+    public var locale: LanguageTag
+    public var kind: MessageKind
+    public var ticket: TrackingNumber?
+
+    public init(to: ChannelAddress, body: String, locale: LanguageTag, kind: MessageKind, ticket: TrackingNumber? = nil) {
+        self.to = to
+        self.body = body
+        self.locale = locale
+        self.kind = kind
+        self.ticket = ticket
+    }
+}
+
+/// Everything one turn changes, committed at once.
+public struct TurnRecord: Sendable {
+    public var inbound: InboundMessage
+    public var session: Session
+    public var events: [Event]
+    public var tickets: [Ticket]
+    public var replies: [RenderedMessage]
+
+    public init(inbound: InboundMessage, session: Session, events: [Event], tickets: [Ticket], replies: [RenderedMessage]) {
+        self.inbound = inbound
+        self.session = session
+        self.events = events
+        self.tickets = tickets
+        self.replies = replies
+    }
+}
+
+/// Why a store refused a commit.
+public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    enum Code: Equatable, Sendable { case trackingNumberTaken, duplicateInbound }
+    let code: Code
+    public static let trackingNumberTaken = StoreError(code: .trackingNumberTaken)
+    public static let duplicateInbound = StoreError(code: .duplicateInbound)
+    public var description: String {
+        switch code {
+        case .trackingNumberTaken: "tracking number already in use"
+        case .duplicateInbound: "inbound message already stored"
+        }
+    }
+}
+
+/// The conversation side of storage: sessions, the resident's tickets, and the atomic commit of a turn.
+///
+/// `commit` stores the inbound message, the new session, every ticket and every reply in one transaction:
+/// all or nothing. A second commit of the same inbound `externalID` on the same channel throws
+/// `StoreError.duplicateInbound`; a tracking number already used throws `.trackingNumberTaken`.
+public protocol ConversationStore: Sendable {
+    func session(for address: ChannelAddress) async throws -> Session?
+    /// Tickets this address reported, newest first.
+    func tickets(reportedBy address: ChannelAddress) async throws -> [Ticket]
+    func ticket(_ number: TrackingNumber) async throws -> Ticket?
+    /// The replies stored for an earlier inbound message with this id, if it was already handled.
+    func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]?
+    func commit(_ record: TurnRecord) async throws
+}
+
+/// Hands out tracking numbers: random in production, sequential in tests.
+///
+/// Every turn takes a `candidate()` (the engine may need it); only a turn that created a ticket calls
+/// `consumed(_:)`. Two concurrent turns may get the same candidate: the store refuses the second with
+/// `StoreError.trackingNumberTaken` and the turn is run again with a new one.
+public protocol TrackingNumberSource: Sendable {
+    func candidate() -> TrackingNumber
+    func consumed(_ number: TrackingNumber)
+}
+
+/// Random six-digit serials: hard to guess from one another.
+public struct RandomTrackingNumbers: TrackingNumberSource {
+    public init() {}
+    public func candidate() -> TrackingNumber { TrackingNumber(serial: Int.random(in: 100_000...999_999)) }
+    public func consumed(_ number: TrackingNumber) {}
+}
