@@ -58,7 +58,11 @@ let package = Package(
         .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig"], swiftSettings: strict),
         .testTarget(
             name: "TranscriptTests",
-            dependencies: ["CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard"],
+            dependencies: [
+                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Transcripts"],
             swiftSettings: strict
         ),
     ]

@@ -11,7 +11,8 @@ struct Classify: AsyncParsableCommand {
 
     @OptionGroup var city: CityOptions
 
-    struct Line: Encodable {
+    /// One output line; keys in the contract's order, absent values as `null`.
+    struct Line {
         var text: String
         var language: String
         var service_code: String?
@@ -21,14 +22,27 @@ struct Classify: AsyncParsableCommand {
         var opt_out: Bool
         /// What the engine would do: "direct", "confirm", "choose", "menu" or "information".
         var decision: String
+
+        func json() throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            func value<T: Encodable>(_ v: T?) throws -> String {
+                guard let v else { return "null" }
+                return String(decoding: try encoder.encode(v), as: UTF8.self)
+            }
+            let fields: [(String, String)] = [
+                ("text", try value(text)), ("language", try value(language)), ("service_code", try value(service_code)),
+                ("service_name", try value(service_name)), ("confidence", try value(confidence)),
+                ("emergency", try value(emergency)), ("opt_out", try value(opt_out)), ("decision", try value(decision)),
+            ]
+            return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+        }
     }
 
     func run() async throws {
         let loaded = try LoadedCity.load(city)
         let classifier = Classifier(city: loaded.city)
         let triage = Triage(city: loaded.city)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
         let locale = loaded.city.defaultLocale
         while let text = readLine(strippingNewline: true) {
             let result = classifier.classify(text)
@@ -53,7 +67,7 @@ struct Classify: AsyncParsableCommand {
                 case .none: line.decision = "menu"
                 }
             }
-            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            print(try line.json())
         }
     }
 }

@@ -46,6 +46,9 @@ public struct Classifier: Sendable {
         /// The phrase written as one word ("streetlight"), stemmed.
         var joined: String
         var weight: Double
+        /// Matched against every word, stop words included: phrases such as "been there for months" that
+        /// would shrink to one ordinary word ("month") without their stop words.
+        var keepsStopWords: Bool
     }
 
     struct Entry: Sendable {
@@ -88,11 +91,15 @@ public struct Classifier: Sendable {
         func idf(_ stem: String) -> Double { 1 + log(count / Double(documentFrequency[stem] ?? 1)) }
         entries = raw.map { kind, code, phrases in
             let built = phrases.compactMap { text, isName -> Phrase? in
-                let stems = Self.stems(of: text)
+                let words = TextFolding.words(text)
+                var stems = Self.stems(of: text)
+                let keepsStopWords = stems.count == 1 && words.count > 1
+                if keepsStopWords { stems = words.map(Stemmer.stem) }
                 guard !stems.isEmpty else { return nil }
-                let weight = stems.map(idf).reduce(0, +) * (isName ? tuning.nameBonus : 1)
-                let joined = Stemmer.stem(TextFolding.words(text).joined())
-                return Phrase(stems: stems, joined: joined, weight: weight)
+                let weight = Self.stems(of: text).map(idf).reduce(0, +) * (isName ? tuning.nameBonus : 1)
+                    * (keepsStopWords ? Double(words.count).squareRoot() : 1)
+                let joined = Stemmer.stem(words.joined())
+                return Phrase(stems: stems, joined: joined, weight: weight, keepsStopWords: keepsStopWords)
             }
             return Entry(kind: kind, code: code, phrases: built)
         }
@@ -106,20 +113,15 @@ public struct Classifier: Sendable {
     }
 
     public func classify(_ text: String) -> Result {
-        let words = TextFolding.words(text)
-        let kept = words.filter { !StopWords.english.contains($0) }
-        let stems = kept.map(Stemmer.stem)
-        // Neighbouring words written apart ("pot hole", "street light") as one stem.
-        let joinedPairs = zip(kept, kept.dropFirst()).map { Stemmer.stem($0 + $1) }
-        let fuzzy = stems.map(fuzzyMatches)
+        let text = TokenizedText(TextFolding.words(text))
+        let fuzzy = text.stems.map(fuzzyMatches)
+        let joinedFuzzy = text.joinedPairs.map(fuzzyMatches)
 
         var candidates: [Candidate] = []
         for entry in entries {
             var matches: [(range: ClosedRange<Int>, weight: Double)] = []
             for phrase in entry.phrases {
-                if let match = match(phrase, stems: stems, fuzzy: fuzzy, joinedPairs: joinedPairs) {
-                    matches.append(match)
-                }
+                if let match = match(phrase, in: text, fuzzy: fuzzy, joinedFuzzy: joinedFuzzy) { matches.append(match) }
             }
             // Greedy: the heaviest matches first; a word counts for one phrase only.
             var covered = Set<Int>()
@@ -161,26 +163,34 @@ public struct Classifier: Sendable {
         return Set(vocabulary.filter { $0.count >= 5 && EditDistance.within(stem, $0, limit: limit) != nil })
     }
 
-    /// Where `phrase` occurs in the text (word positions) and its weight there.
+    /// Where `phrase` occurs in the text (positions among all words) and its weight there.
     private func match(
-        _ phrase: Phrase, stems: [String], fuzzy: [Set<String>], joinedPairs: [String]
+        _ phrase: Phrase, in text: TokenizedText, fuzzy: [Set<String>], joinedFuzzy: [Set<String>]
     ) -> (range: ClosedRange<Int>, weight: Double)? {
-        if phrase.stems.count > 1, let index = stems.firstIndex(of: phrase.joined) {
-            return (index...index, phrase.weight)
+        if phrase.stems.count > 1, let index = text.stems.firstIndex(of: phrase.joined) {
+            return (text.positions[index]...text.positions[index], phrase.weight)
         }
-        if phrase.stems.count == 1, let index = joinedPairs.firstIndex(of: phrase.joined) {
-            return (index...index + 1, phrase.weight)
+        if phrase.stems.count == 1 {
+            for (index, pair) in text.joinedPairs.enumerated() where pair == phrase.joined || joinedFuzzy[index].contains(phrase.joined) {
+                let weight = pair == phrase.joined ? phrase.weight : phrase.weight * tuning.fuzzyDiscount
+                return (text.positions[index]...text.positions[index + 1], weight)
+            }
         }
+        // Phrases that keep their stop words run over every word, exactly; the others over content words.
+        let stems = phrase.keepsStopWords ? text.allStems : text.stems
+        let positions = phrase.keepsStopWords ? Array(text.allStems.indices) : text.positions
+        let gap = phrase.keepsStopWords ? 0 : tuning.maxGap
         var best: (range: ClosedRange<Int>, weight: Double)?
         for start in stems.indices {
-            guard let first = equal(phrase.stems[0], at: start, stems, fuzzy) else { continue }
+            let startFuzzy = phrase.keepsStopWords ? [] : fuzzy[start]
+            guard let first = equal(phrase.stems[0], stems[start], startFuzzy) else { continue }
             var position = start
             var fuzzyCount = first ? 0 : 1
             var found = true
             for stem in phrase.stems.dropFirst() {
                 var next: Int?
-                for candidate in (position + 1)..<min(stems.count, position + 2 + tuning.maxGap) {
-                    if let exact = equal(stem, at: candidate, stems, fuzzy) {
+                for candidate in (position + 1)..<min(stems.count, position + 2 + gap) {
+                    if let exact = equal(stem, stems[candidate], phrase.keepsStopWords ? [] : fuzzy[candidate]) {
                         next = candidate
                         if !exact { fuzzyCount += 1 }
                         break
@@ -194,17 +204,38 @@ public struct Classifier: Sendable {
             }
             guard found else { continue }
             let weight = phrase.weight * pow(tuning.fuzzyDiscount, Double(fuzzyCount))
-            if best == nil || weight > best!.weight { best = (start...position, weight) }
+            if best == nil || weight > best!.weight { best = (positions[start]...positions[position], weight) }
             if fuzzyCount == 0 { break }
         }
         return best
     }
 
     /// true: exact; false: a typo of it; nil: no match.
-    private func equal(_ stem: String, at index: Int, _ stems: [String], _ fuzzy: [Set<String>]) -> Bool? {
-        if stems[index] == stem { return true }
-        if fuzzy[index].contains(stem) { return false }
+    private func equal(_ stem: String, _ word: String, _ typosOf: Set<String>) -> Bool? {
+        if word == stem { return true }
+        if typosOf.contains(stem) { return false }
         return nil
+    }
+}
+
+/// A text split for matching: every word stemmed, and the content words (no stop words) with their positions.
+struct TokenizedText {
+    /// Stems of every word.
+    let allStems: [String]
+    /// Stems of the content words.
+    let stems: [String]
+    /// Position of each content word among all words.
+    let positions: [Int]
+    /// Neighbouring content words written as one ("pot hole" → "pothol"), stemmed; pair i starts at stems[i].
+    let joinedPairs: [String]
+
+    init(_ words: [String]) {
+        let all = words.map(Stemmer.stem)
+        let kept = words.indices.filter { !StopWords.english.contains(words[$0]) }
+        allStems = all
+        positions = kept
+        stems = kept.map { all[$0] }
+        joinedPairs = zip(kept, kept.dropFirst()).map { Stemmer.stem(words[$0] + words[$1]) }
     }
 }
 

@@ -1,0 +1,129 @@
+import CityConfig
+import CityModel
+import Foundation
+import Localization
+import Testing
+
+/// The loader reads the demo city, applies environment overrides, and names file and line for every problem.
+@Suite struct CityLoaderTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let demo = root.appendingPathComponent("DemoCity").path
+
+    @Test func demoCityLoads() throws {
+        let city = try CityLoader(directory: Self.demo, environment: [:]).load()
+        #expect(city.id == "springfield")
+        #expect(city.timeZoneID == "America/Chicago")
+        #expect(city.services.count >= 15)
+        #expect(Set(city.services.flatMap(\.attributes).map(\.datatype)) == Set(AttributeDatatype.allCases))
+        #expect(city.jurisdictions.map(\.id) == ["springfield", "greene-county"])
+        #expect(city.timings.sessionExpiry == 2 * 3600)
+        #expect(city.quietHours == QuietHours(start: TimeOfDay("21:00")!, end: TimeOfDay("08:00")!))
+        // Every service's department exists, and county routing points at a county department.
+        for service in city.services {
+            #expect(city.department(service.department) != nil)
+            if let county = service.countyDepartment { #expect(city.department(county)?.jurisdiction == "greene-county") }
+        }
+    }
+
+    @Test func environmentOverridesScalars() throws {
+        let city = try CityLoader(directory: Self.demo, environment: [
+            "CITYLINE_SURVEYS_DELAY": "0s", "CITYLINE_QUIET_HOURS_START": "22:30", "CITYLINE_SESSION_EXPIRY": "90s",
+            "CITYLINE_TIMEZONE": "America/New_York", "UNRELATED": "x",
+        ]).load()
+        #expect(city.timings.surveyDelay == 0)
+        #expect(city.quietHours.start == TimeOfDay("22:30"))
+        #expect(city.timings.sessionExpiry == 90)
+        #expect(city.timeZoneID == "America/New_York")
+    }
+
+    @Test func badEnvironmentValueNamesTheVariable() throws {
+        let error = #expect(throws: ConfigError.self) {
+            try CityLoader(directory: Self.demo, environment: ["CITYLINE_SURVEYS_DELAY": "soon"]).load()
+        }
+        #expect(error?.file == "environment CITYLINE_SURVEYS_DELAY")
+        #expect(error?.message.contains("duration") == true)
+    }
+
+    @Test func routingFollowsTheBoundaries() throws {
+        let city = try CityLoader(directory: Self.demo, environment: [:]).load()
+        let pothole = try #require(city.service("pothole"))
+        let downtown = Coordinate(latitude: 39.7817, longitude: -89.6501)
+        let countryside = Coordinate(latitude: 39.9, longitude: -89.5)
+        #expect(city.jurisdiction(at: downtown) == "springfield")
+        #expect(city.jurisdiction(at: countryside) == "greene-county")
+        #expect(city.route(pothole, at: downtown).department == "streets")
+        #expect(city.route(pothole, at: countryside) == (department: "county-roads", jurisdiction: "greene-county"))
+        #expect(city.route(pothole, at: nil).department == "streets")
+    }
+
+    // MARK: - Broken configurations: each names file and line
+
+    /// Copies the demo city to a temporary directory, replacing `file` with `text`.
+    func brokenCity(_ file: String, _ edit: (String) -> String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: Self.demo, toPath: directory.path)
+        let path = directory.appendingPathComponent(file).path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try edit(text).write(toFile: path, atomically: true, encoding: .utf8)
+        return directory.path
+    }
+
+    func lineNumber(of needle: String, in file: String, directory: String) throws -> Int {
+        let text = try String(contentsOfFile: (directory as NSString).appendingPathComponent(file), encoding: .utf8)
+        let lines = text.components(separatedBy: "\n")
+        return try #require(lines.firstIndex { $0.contains(needle) }) + 1
+    }
+
+    @Test func unknownDepartmentNamesFileAndLine() throws {
+        let directory = try brokenCity("services.yaml") {
+            $0.replacingOccurrences(of: "department: streets\n    county_department", with: "department: roads\n    county_department")
+        }
+        let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.file.hasSuffix("services.yaml") == true)
+        #expect(error?.line == (try lineNumber(of: "department: roads", in: "services.yaml", directory: directory)))
+        #expect(error?.message == "service 'pothole': unknown department 'roads'")
+    }
+
+    @Test func yamlSyntaxErrorNamesTheLine() throws {
+        let directory = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "phone: \"311\"", with: "phone: \"311") }
+        let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.file.hasSuffix("city.yaml") == true)
+        #expect((error?.line ?? 0) > 0)
+        #expect(error?.message.hasPrefix("YAML syntax") == true)
+    }
+
+    @Test func typoInKeyIsReported() throws {
+        let directory = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "quiet_hours:", with: "quiet_hour:") }
+        let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.line == (try lineNumber(of: "quiet_hour:", in: "city.yaml", directory: directory)))
+        #expect(error?.message.contains("unknown key 'quiet_hour'") == true)
+    }
+
+    @Test func badDatatypeAndBadTimeZone() throws {
+        let services = try brokenCity("services.yaml") { $0.replacingOccurrences(of: "datatype: number", with: "datatype: integer") }
+        let error = #expect(throws: ConfigError.self) { try CityLoader(directory: services, environment: [:]).load() }
+        #expect(error?.message.contains("datatype must be one of") == true)
+        #expect(error?.line == (try lineNumber(of: "datatype: integer", in: "services.yaml", directory: services)))
+
+        let zone = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "America/Chicago", with: "Mars/Olympus") }
+        let zoneError = #expect(throws: ConfigError.self) { try CityLoader(directory: zone, environment: [:]).load() }
+        #expect(zoneError?.message == "unknown time zone 'Mars/Olympus'")
+    }
+
+    @Test func missingFileIsNamed() throws {
+        let directory = try brokenCity("city.yaml") { $0 }
+        try FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent("emergencies.yaml"))
+        let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.file.hasSuffix("emergencies.yaml") == true)
+        #expect(error?.message == "cannot read the file")
+    }
+
+    @Test func localesLoadWithCommands() throws {
+        let (catalog, lexicon) = try LocaleLoader(directory: Self.root.appendingPathComponent("Locales").path).load()
+        #expect(catalog.names[.english] == "English")
+        #expect(catalog.template("report.created", locale: LanguageTag("en-US"))?.contains("{{number}}") == true)
+        #expect(lexicon.command(exactly: "stop", locale: .english) == .stop)
+        #expect(lexicon.command(exactly: TextFolding.fold("  Stop! "), locale: .english) == .stop)
+        #expect(lexicon.command(exactly: "stop sign down", locale: .english) == nil)
+    }
+}
