@@ -57,15 +57,15 @@ public enum AttributeValue: Hashable, Sendable, Codable {
 
 /// A short tracking number residents can type on a phone keypad: six digits and a check digit.
 ///
-/// The check digit (Luhn) catches one mistyped digit or two swapped digits, so `STATUS` answers "that
-/// number doesn't look right" instead of showing a stranger's ticket.
+/// The check digit (Damm's algorithm) catches every single mistyped digit and every swap of two neighbouring
+/// digits, so `STATUS` answers "that doesn't look like a tracking number" instead of showing a stranger's ticket.
 public struct TrackingNumber: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
     public let digits: String
 
     /// Builds the number for a six-digit `serial` (0…999_999) by appending its check digit.
     public init(serial: Int) {
         let body = String(format: "%06d", serial % 1_000_000)
-        digits = body + String(Self.luhnCheckDigit(body))
+        digits = body + String(Self.checkDigit(body))
     }
 
     /// Parses what a resident typed: spaces, dashes and a leading `#` are ignored; nil when the
@@ -73,24 +73,24 @@ public struct TrackingNumber: Hashable, Sendable, Codable, CustomStringConvertib
     public init?(parsing text: String) {
         let cleaned = text.filter { !" -#.".contains($0) }
         guard cleaned.count == 7, cleaned.allSatisfy({ $0.isASCII && $0.isNumber }),
-              Self.luhnCheckDigit(String(cleaned.prefix(6))) == Int(String(cleaned.last!)) else { return nil }
+              Self.checkDigit(cleaned) == 0 else { return nil }
         digits = cleaned
     }
 
     public var description: String { digits }
     public static func < (a: TrackingNumber, b: TrackingNumber) -> Bool { a.digits < b.digits }
 
-    static func luhnCheckDigit(_ body: String) -> Int {
-        var sum = 0
-        for (index, char) in body.reversed().enumerated() {
-            var d = Int(String(char)) ?? 0
-            if index % 2 == 0 {
-                d *= 2
-                if d > 9 { d -= 9 }
-            }
-            sum += d
-        }
-        return (10 - sum % 10) % 10
+    /// Damm's quasigroup of order 10 (totally anti-symmetric).
+    private static let damm: [[Int]] = [
+        [0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3], [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+        [1, 7, 5, 0, 9, 8, 3, 4, 2, 6], [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+        [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7], [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+        [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+    ]
+
+    /// The check digit of `digits`; a number with its check digit appended gives 0.
+    static func checkDigit(_ digits: String) -> Int {
+        digits.reduce(0) { interim, char in damm[interim][Int(String(char)) ?? 0] }
     }
 
     public init(from decoder: any Decoder) throws {

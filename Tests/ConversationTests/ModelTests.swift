@@ -1,0 +1,104 @@
+import CityModel
+import Foundation
+import Localization
+import Testing
+
+@Suite struct TrackingNumberTests {
+    @Test func checkDigitRoundTrips() throws {
+        let number = TrackingNumber(serial: 100_000)
+        #expect(number.digits == "1000002")
+        #expect(TrackingNumber(parsing: "1000002") == number)
+        #expect(TrackingNumber(parsing: " #100-0002 ") == number)
+        #expect(TrackingNumber(parsing: "100 0002") == number)
+    }
+
+    @Test(arguments: ["1000008", "1000070", "0100007", "100007", "10000020", "abcdefg", ""])
+    func malformedNumbersAreRejected(text: String) {
+        // One wrong digit, two swapped digits, wrong length, letters.
+        #expect(TrackingNumber(parsing: text) == nil)
+    }
+
+    @Test func everySingleTypoAndNeighbourSwapIsCaught() {
+        for serial in [100_000, 123_456, 909_090, 555_555, 987_650] {
+            let digits = Array(TrackingNumber(serial: serial).digits)
+            for index in digits.indices {
+                for digit in "0123456789" where digit != digits[index] {
+                    var typo = digits
+                    typo[index] = digit
+                    #expect(TrackingNumber(parsing: String(typo)) == nil, "\(String(typo))")
+                }
+                if index + 1 < digits.count, digits[index] != digits[index + 1] {
+                    var swapped = digits
+                    swapped.swapAt(index, index + 1)
+                    #expect(TrackingNumber(parsing: String(swapped)) == nil, "\(String(swapped))")
+                }
+            }
+        }
+    }
+
+    @Test func everySerialParses() {
+        for serial in stride(from: 0, to: 1_000_000, by: 7919) {
+            let number = TrackingNumber(serial: serial)
+            #expect(TrackingNumber(parsing: number.digits) == number)
+        }
+    }
+}
+
+@Suite struct ValueTests {
+    @Test func durations() {
+        #expect(ShortDuration.seconds("0s") == 0)
+        #expect(ShortDuration.seconds("90s") == 90)
+        #expect(ShortDuration.seconds("2h") == 7200)
+        #expect(ShortDuration.seconds("1h30m") == 5400)
+        #expect(ShortDuration.seconds("3d") == 259_200)
+        #expect(ShortDuration.seconds("3") == nil)
+        #expect(ShortDuration.seconds("soon") == nil)
+        #expect(ShortDuration.format(5400) == "1h30m")
+    }
+
+    @Test func languageTags() {
+        #expect(LanguageTag("es_mx").code == "es-MX")
+        #expect(LanguageTag("zh-hans-cn").parents.map(\.code) == ["zh-Hans-CN", "zh-Hans", "zh"])
+        let name = LocalizedText([.english: "Pothole", LanguageTag("es"): "Bache"])
+        #expect(name.resolve(LanguageTag("es-MX")) == "Bache")
+        #expect(name.resolve(LanguageTag("vi")) == "Pothole")
+    }
+
+    @Test func folding() {
+        #expect(TextFolding.fold("  ¡Está ROTO!  ") == "esta roto")
+        #expect(TextFolding.fold("There's a pot-hole.") == "theres a pot hole")
+        #expect(TextFolding.words("STOP.") == ["stop"])
+    }
+
+    @Test func quietHoursAcrossMidnightAndDST() throws {
+        let chicago = try #require(TimeZone(identifier: "America/Chicago"))
+        let quiet = QuietHours(start: TimeOfDay("21:00")!, end: TimeOfDay("08:00")!)
+        let iso = ISO8601DateFormatter()
+        // 2026-11-01: clocks fall back at 02:00. 07:30 local is 13:30Z (CST), still quiet.
+        #expect(quiet.contains(iso.date(from: "2026-11-01T13:30:00Z")!, in: chicago))
+        #expect(!quiet.contains(iso.date(from: "2026-11-01T14:30:00Z")!, in: chicago)) // 08:30 CST
+        #expect(quiet.contains(iso.date(from: "2026-11-02T03:30:00Z")!, in: chicago))  // 21:30 CST
+        // 2026-03-08: clocks spring forward. 08:30 CDT is 13:30Z.
+        #expect(!quiet.contains(iso.date(from: "2026-03-08T13:30:00Z")!, in: chicago))
+        #expect(QuietHours(start: TimeOfDay("08:00")!, end: TimeOfDay("08:00")!).contains(Date(), in: chicago) == false)
+    }
+
+    @Test func businessHoursNextOpening() throws {
+        let chicago = try #require(TimeZone(identifier: "America/Chicago"))
+        let hours = Fixtures.city.businessHours
+        let iso = ISO8601DateFormatter()
+        let saturdayNight = iso.date(from: "2026-11-21T22:30:00-06:00")!
+        #expect(!hours.isOpen(at: saturdayNight, in: chicago))
+        #expect(hours.nextOpeningDate(after: saturdayNight, in: chicago) == iso.date(from: "2026-11-23T08:00:00-06:00"))
+        #expect(hours.isOpen(at: iso.date(from: "2026-11-23T10:00:00-06:00")!, in: chicago))
+    }
+
+    @Test func pointInPolygon() {
+        let square = GeoBoundary(polygons: [[[
+            Coordinate(latitude: 0, longitude: 0), Coordinate(latitude: 0, longitude: 1),
+            Coordinate(latitude: 1, longitude: 1), Coordinate(latitude: 1, longitude: 0), Coordinate(latitude: 0, longitude: 0),
+        ]]])
+        #expect(square.contains(Coordinate(latitude: 0.5, longitude: 0.5)))
+        #expect(!square.contains(Coordinate(latitude: 1.5, longitude: 0.5)))
+    }
+}
