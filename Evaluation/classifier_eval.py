@@ -62,7 +62,9 @@ def main():
     pairs = list(zip(rows, outputs))
     print("| rows | scored | top-1 accuracy | asked back | taken directly | accuracy when direct |")
     print("|---|---:|---:|---:|---:|---:|")
-    for label, selected in [("all mapped rows", pairs), ("without user-typed titles", [p for p in pairs if not p[0][2]])]:
+    named = [p for p in pairs if p[1]["service_code"] is not None or p[1]["decision"] == "information"]
+    for label, selected in [("all mapped rows", pairs), ("without user-typed titles", [p for p in pairs if not p[0][2]]),
+                            ("where the text names any problem", named)]:
         n, correct, asked, direct, direct_ok = score(selected)
         print(f"| {label} | {n} | {correct / n:.1%} | {asked / n:.1%} | {direct / n:.1%} | "
               f"{(direct_ok / direct if direct else 0):.1%} |")

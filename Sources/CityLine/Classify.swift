@@ -11,6 +11,9 @@ struct Classify: AsyncParsableCommand {
 
     @OptionGroup var city: CityOptions
 
+    @Flag(help: "Also print every scored candidate (to tune a catalog's keywords).")
+    var explain = false
+
     /// One output line; keys in the contract's order, absent values as `null`.
     struct Line {
         var text: String
@@ -22,6 +25,8 @@ struct Classify: AsyncParsableCommand {
         var opt_out: Bool
         /// What the engine would do: "direct", "confirm", "choose", "menu" or "information".
         var decision: String
+        /// With --explain: "code:score" of every candidate, best first.
+        var candidates: [String]?
 
         func json() throws -> String {
             let encoder = JSONEncoder()
@@ -34,7 +39,7 @@ struct Classify: AsyncParsableCommand {
                 ("text", try value(text)), ("language", try value(language)), ("service_code", try value(service_code)),
                 ("service_name", try value(service_name)), ("confidence", try value(confidence)),
                 ("emergency", try value(emergency)), ("opt_out", try value(opt_out)), ("decision", try value(decision)),
-            ]
+            ] + (candidates == nil ? [] : [("candidates", try value(candidates))])
             return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
     }
@@ -67,6 +72,7 @@ struct Classify: AsyncParsableCommand {
                 case .none: line.decision = "menu"
                 }
             }
+            if explain { line.candidates = result.candidates.map { "\($0.code):\(($0.score * 100).rounded() / 100)" } }
             print(try line.json())
         }
     }

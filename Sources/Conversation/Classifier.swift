@@ -119,15 +119,15 @@ public struct Classifier: Sendable {
 
         var candidates: [Candidate] = []
         for entry in entries {
-            var matches: [(range: ClosedRange<Int>, weight: Double)] = []
+            var matches: [(words: Set<Int>, weight: Double)] = []
             for phrase in entry.phrases {
                 if let match = match(phrase, in: text, fuzzy: fuzzy, joinedFuzzy: joinedFuzzy) { matches.append(match) }
             }
             // Greedy: the heaviest matches first; a word counts for one phrase only.
             var covered = Set<Int>()
             var score = 0.0
-            for match in matches.sorted(by: { $0.weight > $1.weight }) where covered.isDisjoint(with: match.range) {
-                covered.formUnion(match.range)
+            for match in matches.sorted(by: { $0.weight > $1.weight }) where covered.isDisjoint(with: match.words) {
+                covered.formUnion(match.words)
                 score += match.weight
             }
             if score > 0 { candidates.append(Candidate(kind: entry.kind, code: entry.code, score: score)) }
@@ -156,38 +156,42 @@ public struct Classifier: Sendable {
         return (strength * (0.5 + 0.5 * lead) * 1000).rounded() / 1000
     }
 
-    /// Catalog words within one edit (words of 5+ letters) or two (9+ letters) of `stem`.
+    /// Catalog words within one edit (words of 5+ letters) or two (8+ letters) of `stem`, starting with the same
+    /// letter (typos rarely hit the first letter; without this "bridge" would match "fridge").
     private func fuzzyMatches(_ stem: String) -> Set<String> {
-        guard !vocabulary.contains(stem), stem.count >= 5 else { return [] }
-        let limit = stem.count >= 9 ? 2 : 1
-        return Set(vocabulary.filter { $0.count >= 5 && EditDistance.within(stem, $0, limit: limit) != nil })
+        guard !vocabulary.contains(stem), stem.count >= 5, let first = stem.first else { return [] }
+        let limit = stem.count >= 8 ? 2 : 1
+        return Set(vocabulary.filter { $0.first == first && $0.count >= 5 && EditDistance.within(stem, $0, limit: limit) != nil })
     }
 
-    /// Where `phrase` occurs in the text (positions among all words) and its weight there.
+    /// Which words of the text `phrase` matched (positions among all words) and its weight there. Only the
+    /// matched words count as used: words skipped in between stay free for other phrases.
     private func match(
         _ phrase: Phrase, in text: TokenizedText, fuzzy: [Set<String>], joinedFuzzy: [Set<String>]
-    ) -> (range: ClosedRange<Int>, weight: Double)? {
+    ) -> (words: Set<Int>, weight: Double)? {
         if phrase.stems.count > 1, let index = text.stems.firstIndex(of: phrase.joined) {
-            return (text.positions[index]...text.positions[index], phrase.weight)
+            // "side walk" written as "sidewalk": worth one word, not two rare ones.
+            return ([text.positions[index]], phrase.weight)
         }
         if phrase.stems.count == 1 {
             for (index, pair) in text.joinedPairs.enumerated() where pair == phrase.joined || joinedFuzzy[index].contains(phrase.joined) {
                 let weight = pair == phrase.joined ? phrase.weight : phrase.weight * tuning.fuzzyDiscount
-                return (text.positions[index]...text.positions[index + 1], weight)
+                return ([text.positions[index], text.positions[index + 1]], weight)
             }
         }
         // Phrases that keep their stop words run over every word, exactly; the others over content words.
+        // A phrase that starts with a negation ("no plates", "not lit") allows no words in between.
         let stems = phrase.keepsStopWords ? text.allStems : text.stems
         let positions = phrase.keepsStopWords ? Array(text.allStems.indices) : text.positions
-        let gap = phrase.keepsStopWords ? 0 : tuning.maxGap
-        var best: (range: ClosedRange<Int>, weight: Double)?
+        let gap = phrase.keepsStopWords || Self.negations.contains(phrase.stems[0]) ? 0 : tuning.maxGap
+        var best: (words: Set<Int>, weight: Double)?
         for start in stems.indices {
             let startFuzzy = phrase.keepsStopWords ? [] : fuzzy[start]
             guard let first = equal(phrase.stems[0], stems[start], startFuzzy) else { continue }
-            var position = start
+            var matched = [start]
             var fuzzyCount = first ? 0 : 1
-            var found = true
             for stem in phrase.stems.dropFirst() {
+                let position = matched[matched.count - 1]
                 var next: Int?
                 for candidate in (position + 1)..<min(stems.count, position + 2 + gap) {
                     if let exact = equal(stem, stems[candidate], phrase.keepsStopWords ? [] : fuzzy[candidate]) {
@@ -196,19 +200,18 @@ public struct Classifier: Sendable {
                         break
                     }
                 }
-                guard let next else {
-                    found = false
-                    break
-                }
-                position = next
+                guard let next else { break }
+                matched.append(next)
             }
-            guard found else { continue }
+            guard matched.count == phrase.stems.count else { continue }
             let weight = phrase.weight * pow(tuning.fuzzyDiscount, Double(fuzzyCount))
-            if best == nil || weight > best!.weight { best = (positions[start]...positions[position], weight) }
+            if best == nil || weight > best!.weight { best = (Set(matched.map { positions[$0] }), weight) }
             if fuzzyCount == 0 { break }
         }
         return best
     }
+
+    static let negations: Set<String> = ["no", "not", "non", "never"]
 
     /// true: exact; false: a typo of it; nil: no match.
     private func equal(_ stem: String, _ word: String, _ typosOf: Set<String>) -> Bool? {
