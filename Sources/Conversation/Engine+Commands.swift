@@ -5,10 +5,16 @@ import Localization
 extension Engine {
     /// Handles a command sent as the whole message; returns false when the text is not one.
     func handleCommand(_ turn: inout TurnBuilder, folded: String, context: TurnContext) -> Bool {
+        // "STATUS 1234567" and "LANGUAGE es" — but not "check the light on Elm" or "language barrier at city hall".
         if let (command, argument) = lexicon.command(prefixOf: folded, locale: turn.locale, among: [.status, .language]) {
-            command == .status ? answerStatus(&turn, argument: argument, context: context)
-                : changeLanguage(&turn, argument: argument)
-            return true
+            if command == .status, argument.filter(\.isNumber).count >= 2 {
+                answerStatus(&turn, argument: argument, context: context)
+                return true
+            }
+            if command == .language, !argument.contains(" ") {
+                changeLanguage(&turn, argument: argument)
+                return true
+            }
         }
         // "0" asks for a person, except as the answer to a number question.
         if folded == "0", !isAskingNumber(turn.session) {
@@ -71,7 +77,7 @@ extension Engine {
 
     // MARK: - AGENT
 
-    private func handOff(_ turn: inout TurnBuilder) {
+    func handOff(_ turn: inout TurnBuilder) {
         let open = city.businessHours.isOpen(at: turn.now, in: city.timeZone)
         turn.events.append(.handedOff(duringBusinessHours: open))
         if hasDialog(turn.session) { turn.events.append(.sessionEnded(.handedOff)) }
@@ -126,7 +132,7 @@ extension Engine {
         var args = statusRow(ticket, turn)
         args["updated"] = .date(ticket.updatedAt)
         if let note = ticket.publicNote { args["note"] = .text(note) }
-        if let expected = ticket.expectedAt, ticket.status.isOpen { args["expected"] = .date(expected) }
+        if let expected = ticket.expectedAt, ticket.status.isOpen { args["expected"] = .day(expected) }
         if let location = ticket.locationText { args["location"] = .text(location) }
         turn.say("status.one", args)
     }

@@ -63,16 +63,12 @@ extension Engine {
         guard let draft = turn.session.draft, let service = currentService(turn) else { return }
         var args = base
         args["service"] = .text(name(service, turn))
-        args["location"] = .text(draft.location?.text ?? "")
-        var details: [[String: MessageArgument]] = []
-        for attribute in service.attributes {
-            guard let value = draft.answer(attribute.code), let shown = display(value, attribute, turn) else { continue }
-            details.append([
-                "name": .text(attribute.question.resolve(turn.locale, fallbacks: city.fallbackLocales)),
-                "value": shown,
-            ])
+        args["location"] = .text(draft.location.map(Self.display) ?? "")
+        // Answers only, without their questions: short enough for one text, and the resident just gave them.
+        let details = service.attributes.compactMap { attribute in
+            draft.answer(attribute.code).flatMap { display($0, attribute, turn) }
         }
-        args["details"] = .list(details)
+        args["details"] = .list(details.map { ["value": $0] })
         if !draft.media.isEmpty { args["photos"] = .number(draft.media.count) }
         turn.say("report.summary", args)
     }
@@ -91,6 +87,12 @@ extension Engine {
             }
             return .text(names.joined(separator: ", "))
         }
+    }
+
+    /// A location as the resident should recognise it: a map link as its pin's coordinates.
+    static func display(_ location: Location) -> String {
+        guard location.kind == .mapLink, let point = location.coordinate else { return location.text }
+        return String(format: "%.5f, %.5f", point.latitude, point.longitude)
     }
 
     private func name(_ service: Service, _ turn: TurnBuilder) -> String {

@@ -47,7 +47,10 @@ extension Engine {
         case .askingAttribute(let index, let attempts):
             readAttribute(&turn, text: text, index: index, attempts: attempts)
         case .askingPhoto:
-            if media.isEmpty, !text.isEmpty, !isSkip(folded, turn) { turn.session.draft?.description.append(text) }
+            // Words sent instead of a photo may add to the description ("it's behind the bus stop").
+            if media.isEmpty, !text.isEmpty, !isSkip(folded, turn), !lexicon.matches(folded, .yes, locale: turn.locale) {
+                turn.session.draft?.description.append(text)
+            }
             turn.session.draft?.photoAsked = true
             advance(&turn)
         case .confirmingSummary:
@@ -125,12 +128,20 @@ extension Engine {
         }
     }
 
+    /// In a menu, a message that is not a choice: more words describe the problem and are classified again;
+    /// a number out of range, a yes/no or the same menu again says it was not one of the choices.
     private func describeOrRepeat(_ turn: inout TurnBuilder, text: String, folded: String) {
-        if folded.isEmpty || folded.allSatisfy(\.isNumber) {
+        let isAnswerWord = [.yes, .no, .skip, .done].contains { lexicon.matches(folded, $0, locale: turn.locale) }
+        if folded.isEmpty || folded.allSatisfy(\.isNumber) || isAnswerWord {
             turn.say("choice.invalid")
             reprompt(&turn)
-        } else {
-            describe(&turn, text: text)
+            return
+        }
+        let before = turn.session.state
+        let start = turn.events.count
+        describe(&turn, text: text)
+        if turn.session.state == before {
+            turn.events.insert(.messageCreated(OutboundMessage("choice.invalid")), at: start)
         }
     }
 
@@ -160,8 +171,10 @@ extension Engine {
             turn.say("report.reask_location")
             return
         } else {
-            // Asked twice: pass on what the resident wrote; staff will read it.
-            turn.session.draft?.location = Location(kind: .description, text: text)
+            // Asked twice and still no place: a person can sort it out better than a third question.
+            turn.say("report.location_giveup")
+            handOff(&turn)
+            return
         }
         advance(&turn)
     }
@@ -256,7 +269,7 @@ extension Engine {
             "number": .text(ticket.trackingNumber.digits),
             "service": .text(service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)),
             "department": .text(department ?? route.department),
-            "expected": .date(expected),
+            "expected": .day(expected),
         ])
     }
 }

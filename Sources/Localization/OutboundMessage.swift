@@ -5,7 +5,10 @@ import Foundation
 public indirect enum MessageArgument: Hashable, Sendable, Codable {
     case text(String)
     case number(Int)
+    /// A moment: weekday, date and time ("Mon, Nov 23, 8:00 AM").
     case date(Date)
+    /// A day, for deadlines where the hour would be false precision ("Mon, Nov 30").
+    case day(Date)
     /// Another message key, rendered in the same locale (a status name, a hint).
     case key(String)
     /// A condition for a Mustache section (`{{#optional}}…{{/optional}}`).

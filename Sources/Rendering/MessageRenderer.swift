@@ -68,14 +68,23 @@ public struct MessageRenderer: Sendable {
         case .flag(let flag): return flag
         case .key(let key): return render(key, locale: locale)
         case .date(let date): return format(date, locale: locale)
+        case .day(let date): return formatDay(date, locale: locale)
         case .list(let rows): return rows.map { $0.mapValues { value(of: $0, locale: locale) } }
         }
     }
 
     /// "Mon, Nov 23, 8:00 AM" in English; each locale's own order and words elsewhere.
     public func format(_ date: Date, locale: LanguageTag) -> String {
-        var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: locale.code), timeZone: timeZone)
-        style = style.weekday(.abbreviated)
-        return date.formatted(style)
+        date.formatted(dayStyle(locale).hour().minute())
+    }
+
+    /// "Mon, Nov 30" in English.
+    public func formatDay(_ date: Date, locale: LanguageTag) -> String {
+        date.formatted(dayStyle(locale))
+    }
+
+    private func dayStyle(_ locale: LanguageTag) -> Date.FormatStyle {
+        Date.FormatStyle(locale: Locale(identifier: locale.code), timeZone: timeZone)
+            .weekday(.abbreviated).month(.abbreviated).day()
     }
 }
