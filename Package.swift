@@ -62,7 +62,7 @@ let package = Package(
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
                 .product(name: "Yams", package: "Yams"),
             ],
-            exclude: ["Transcripts"],
+            exclude: ["Transcripts", "__Snapshots__"],
             swiftSettings: strict
         ),
     ]

@@ -1,0 +1,81 @@
+import CityModel
+import Conversation
+import Foundation
+import Yams
+
+/// A dialog written as data: what the resident sends, turn by turn, and what CityLine answers.
+///
+/// ```yaml
+/// description: A resident reports a pothole with the address in the first message.
+/// turns:
+/// - send: There's a big pothole at 123 Oak St
+///   replies: ["Pothole: got it. About how big is it? …"]
+///   events: []
+/// ```
+/// `replies` and `events` are the expectations; run the tests with `CITYLINE_RECORD=1` to rewrite them from
+/// what the engine does now, then review the diff.
+struct Transcript: Codable {
+    var description: String
+    /// The resident's language at the start (default: the city's).
+    var locale: String?
+    var channel: String?
+    var from: String?
+    /// Local start time (ISO 8601 with offset); default Monday 2026-11-23 10:00 in Springfield.
+    var start: String?
+    var turns: [TranscriptTurn]
+}
+
+struct TranscriptTurn: Codable {
+    /// What the resident sends (absent for a staff action).
+    var send: String?
+    /// Photos attached to the message.
+    var media: [String]?
+    /// Time since the previous turn, as a short duration (default 30s).
+    var wait: String?
+    /// Staff change a ticket's status before this turn: `{ticket: "1000009", status: in_progress, note: …}`.
+    var staff: StaffAction?
+    var replies: [String]?
+    var events: [String]?
+}
+
+struct StaffAction: Codable {
+    var ticket: String
+    var status: String
+    var note: String?
+}
+
+extension Event {
+    /// A one-line description for transcripts (messages are checked as rendered text instead).
+    var transcriptLine: String? {
+        switch self {
+        case .messageCreated: return nil
+        case .ticketRequested(let t):
+            var line = "ticket \(t.trackingNumber) \(t.serviceCode) dept=\(t.department) jurisdiction=\(t.jurisdiction)"
+            if let location = t.location { line += " location=\(location.kind.rawValue):\"\(location.text)\"" }
+            for answer in t.attributes { line += " \(answer.code)=\(answer.value.transcriptText)" }
+            if !t.media.isEmpty { line += " photos=\(t.media.count)" }
+            return line
+        case .languageChanged(let locale): return "language \(locale.code)"
+        case .optedOut: return "opted out"
+        case .optedIn: return "opted in"
+        case .handedOff(let open): return "handed off (\(open ? "open" : "closed"))"
+        case .forwardedToAgent: return "forwarded to agent"
+        case .emergencyTriaged(let trigger): return "emergency \(trigger)"
+        case .informationAnswered(let code): return "information \(code)"
+        case .sessionEnded(let reason): return "session ended: \(reason.rawValue)"
+        }
+    }
+}
+
+extension AttributeValue {
+    var transcriptText: String {
+        switch self {
+        case .text(let text): return "\"\(text)\""
+        case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+        case .datetime(let date): return ISO8601DateFormatter().string(from: date)
+        case .options(let keys): return keys.joined(separator: ",")
+        case .unreadable(let text): return "unreadable:\"\(text)\""
+        case .skipped: return "skipped"
+        }
+    }
+}

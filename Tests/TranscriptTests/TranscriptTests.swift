@@ -1,0 +1,88 @@
+import CityConfig
+import CityModel
+import Conversation
+import Foundation
+import Localization
+import Rendering
+import Storage
+import Switchboard
+import Testing
+import Yams
+
+/// Runs every dialog in `Transcripts/` through the real switchboard (engine, renderer, in-memory store) with a
+/// manual clock and sequential tracking numbers. `CITYLINE_RECORD=1 swift test` rewrites the expectations.
+@Suite struct TranscriptTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Transcripts")
+    static let files: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+        .filter { $0.hasSuffix(".yaml") }.sorted()
+
+    @Test func thereAreEnoughTranscripts() {
+        #expect(Self.files.count >= 25)
+    }
+
+    @Test(arguments: files)
+    func transcript(_ name: String) async throws {
+        let url = Self.directory.appendingPathComponent(name)
+        var transcript = try YAMLDecoder().decode(Transcript.self, from: String(contentsOf: url, encoding: .utf8))
+        let city = try DemoCity.shared
+        let store = MemoryConversationStore()
+        let switchboard = Switchboard(engine: city.engine, renderer: city.renderer, store: store, numbers: SequentialTrackingNumbers())
+        let channel = Channel(rawValue: transcript.channel ?? "sms") ?? .sms
+        let address = ChannelAddress(channel: channel, address: transcript.from ?? "+12175550100")
+        if let locale = transcript.locale { await store.setSession(Session(locale: LanguageTag(locale)), for: address) }
+        var clock = try #require(ISO8601DateFormatter().date(from: transcript.start ?? "2026-11-23T10:00:00-06:00"))
+        let record = ProcessInfo.processInfo.environment["CITYLINE_RECORD"] == "1"
+
+        for index in transcript.turns.indices {
+            let turn = transcript.turns[index]
+            clock = clock.addingTimeInterval(Double(ShortDuration.seconds(turn.wait ?? "30s") ?? 30))
+            if let staff = turn.staff {
+                let number = try #require(TrackingNumber(parsing: staff.ticket), "bad ticket number in \(name)")
+                let status = try #require(TicketStatus(rawValue: staff.status), "bad status in \(name)")
+                await store.update(number, status: status, note: staff.note, at: clock)
+            }
+            guard let text = turn.send else { continue }
+            let media = (turn.media ?? []).map { MediaRef(url: $0, contentType: "image/jpeg") }
+            let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: clock))
+            let replies = outcome.replies.map(\.body)
+            for reply in replies { #expect(!reply.hasPrefix("["), "\(name): a message key has no text: \(reply)") }
+            let events = outcome.events.compactMap(\.transcriptLine)
+            if record {
+                transcript.turns[index].replies = replies
+                transcript.turns[index].events = events
+            } else {
+                #expect(replies == (turn.replies ?? []), "\(name) turn \(index + 1): \"\(text)\"")
+                #expect(events == (turn.events ?? []), "\(name) turn \(index + 1): \"\(text)\"")
+            }
+        }
+        if record {
+            let encoder = YAMLEncoder()
+            encoder.options.width = -1
+            encoder.options.allowUnicode = true
+            encoder.options.newLineScalarStyle = .literal
+            try encoder.encode(transcript).write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+}
+
+/// The demo city and the locales, loaded once for all tests.
+struct DemoCity: Sendable {
+    let city: City
+    let engine: Engine
+    let renderer: MessageRenderer
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var shared: DemoCity {
+        get throws { try loaded.get() }
+    }
+
+    private static let loaded = Result<DemoCity, any Error> {
+        let city = try CityLoader(directory: root.appendingPathComponent("DemoCity").path, environment: [:]).load()
+        let (catalog, lexicon) = try LocaleLoader(directory: root.appendingPathComponent("Locales").path).load()
+        return DemoCity(
+            city: city, engine: Engine(city: city, lexicon: lexicon),
+            renderer: MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
+        )
+    }
+}
