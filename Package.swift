@@ -25,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         // YAML city configuration with line numbers in every loading error.
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .target(name: "CityModel", swiftSettings: strict),
@@ -42,15 +48,56 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Transport",
+            dependencies: ["CityModel", "Localization", "Storage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Switchboard",
-            dependencies: ["CityModel", "Localization", "Conversation", "Storage", "Rendering"],
+            dependencies: [
+                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "StorageSQLite",
+            dependencies: [
+                "CityModel", "Localization", "Conversation", "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChannelSMS",
+            dependencies: [
+                "CityModel", "Localization", "Storage", "Transport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "WebAPI",
+            dependencies: [
+                "CityModel", "Localization", "Conversation", "Storage", "Switchboard", "ChannelSMS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "CityLine",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
+                "Transport", "StorageSQLite", "ChannelSMS", "WebAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

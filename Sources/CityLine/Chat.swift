@@ -3,6 +3,7 @@ import CityModel
 import Conversation
 import Foundation
 import Storage
+import StorageSQLite
 import Switchboard
 
 /// `cityline chat`: talk to the bot in the terminal, exactly as a resident would.
@@ -26,22 +27,22 @@ struct Chat: AsyncParsableCommand {
     @Option(help: "Language to start in (e.g. en).")
     var lang: String?
 
-    @Option(name: .customLong("data-dir"), help: "Data directory (used once the SQLite store lands; chat runs in memory for now).")
-    var dataDirectory: String = "./.cityline"
+    @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         guard let channel = Channel(rawValue: channel) else { throw ValidationError("--channel must be sms, email or chat") }
         let loaded = try LoadedCity.load(city)
-        let store = MemoryConversationStore()
+        let store = try storage.openStore()
         let address = ChannelAddress(channel: channel, address: from)
-        if let lang { await store.setSession(Session(locale: LanguageTag(lang)), for: address) }
         let switchboard = Switchboard(engine: loaded.engine, renderer: loaded.renderer, store: store, numbers: RandomTrackingNumbers())
         let interactive = isatty(STDIN_FILENO) != 0
         if interactive {
             print("\(loaded.city.program.resolve(loaded.city.defaultLocale)) — you are \(from) on \(channel.rawValue). Type /quit to leave.")
             printPrompt()
         }
-        while let line = readLine(strippingNewline: true) {
+        // --lang is the resident's first message: "LANGUAGE <code>".
+        var pending = lang.map { ["LANGUAGE \($0)"] } ?? []
+        while let line = pending.isEmpty ? readLine(strippingNewline: true) : pending.removeFirst() {
             if line == "/quit" { break }
             var text = line
             var media: [MediaRef] = []

@@ -6,7 +6,8 @@ struct CityLine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cityline",
         abstract: "CityLine — 311 messaging: residents text, email or chat; the city answers.",
-        subcommands: [Chat.self, Classify.self, Check.self]
+        subcommands: [Serve.self, Chat.self, Classify.self, Check.self, Token.self],
+        defaultSubcommand: Serve.self
     )
 }
 

@@ -18,17 +18,28 @@ public struct Ticket: Hashable, Sendable, Codable {
     public var reporter: ChannelAddress
     public var status: TicketStatus
     public var updatedAt: Date
+    /// The latest public status note (shown to residents).
     public var publicNote: String?
+    /// How it was closed: `fixed`, `duplicate`, `not_ours` …
+    public var resolution: String?
+    public var closedAt: Date?
 
-    public init(draft: TicketDraft, reporter: ChannelAddress, status: TicketStatus = .open, updatedAt: Date, publicNote: String? = nil) {
+    public init(
+        draft: TicketDraft, reporter: ChannelAddress, status: TicketStatus = .open, updatedAt: Date,
+        publicNote: String? = nil, resolution: String? = nil, closedAt: Date? = nil
+    ) {
         self.draft = draft
         self.reporter = reporter
         self.status = status
         self.updatedAt = updatedAt
         self.publicNote = publicNote
+        self.resolution = resolution
+        self.closedAt = closedAt
     }
 
     public var trackingNumber: TrackingNumber { draft.trackingNumber }
+    /// The department that owns the ticket now (staff may reassign it).
+    public var department: String { draft.department }
 
     public var summary: TicketSummary {
         TicketSummary(
@@ -36,6 +47,31 @@ public struct Ticket: Hashable, Sendable, Codable {
             locationText: draft.location?.text, requestedAt: draft.requestedAt, updatedAt: updatedAt,
             expectedAt: draft.expectedAt, publicNote: publicNote
         )
+    }
+}
+
+/// One entry of a ticket's history: its creation, a status change, a reassignment or a note.
+public struct TicketEvent: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable { case created, status, department, note }
+    public var kind: Kind
+    public var at: Date
+    public var status: TicketStatus?
+    public var department: String?
+    public var note: String?
+    /// Whether residents may see the note.
+    public var isPublic: Bool
+    /// Who did it: `resident`, `staff:<token id>`, `system`.
+    public var actor: String
+
+    public init(kind: Kind, at: Date, status: TicketStatus? = nil, department: String? = nil, note: String? = nil,
+                isPublic: Bool = false, actor: String) {
+        self.kind = kind
+        self.at = at
+        self.status = status
+        self.department = department
+        self.note = note
+        self.isPublic = isPublic
+        self.actor = actor
     }
 }
 

@@ -21,16 +21,20 @@ public struct InboundMessage: Hashable, Sendable, Codable {
     }
 }
 
-/// A reply rendered for a resident, as stored and sent.
+/// A message rendered for a resident, as stored and sent.
 public struct RenderedMessage: Hashable, Sendable, Codable {
     public var to: ChannelAddress
+    /// Email subject; nil for other channels.
+    public var subject: String?
     public var body: String
     public var locale: LanguageTag
     public var kind: MessageKind
     public var ticket: TrackingNumber?
 
-    public init(to: ChannelAddress, body: String, locale: LanguageTag, kind: MessageKind, ticket: TrackingNumber? = nil) {
+    public init(to: ChannelAddress, subject: String? = nil, body: String, locale: LanguageTag, kind: MessageKind,
+                ticket: TrackingNumber? = nil) {
         self.to = to
+        self.subject = subject
         self.body = body
         self.locale = locale
         self.kind = kind
@@ -44,14 +48,19 @@ public struct TurnRecord: Sendable {
     public var session: Session
     public var events: [Event]
     public var tickets: [Ticket]
+    /// Replies delivered in the channel's own response (TwiML, the chat socket, the terminal): logged, not queued.
     public var replies: [RenderedMessage]
+    /// Messages for the durable outbox (replies on channels without an inline answer, notices).
+    public var outbox: [RenderedMessage]
 
-    public init(inbound: InboundMessage, session: Session, events: [Event], tickets: [Ticket], replies: [RenderedMessage]) {
+    public init(inbound: InboundMessage, session: Session, events: [Event], tickets: [Ticket], replies: [RenderedMessage],
+                outbox: [RenderedMessage] = []) {
         self.inbound = inbound
         self.session = session
         self.events = events
         self.tickets = tickets
         self.replies = replies
+        self.outbox = outbox
     }
 }
 
@@ -79,7 +88,7 @@ public protocol ConversationStore: Sendable {
     /// Tickets this address reported, newest first.
     func tickets(reportedBy address: ChannelAddress) async throws -> [Ticket]
     func ticket(_ number: TrackingNumber) async throws -> Ticket?
-    /// The replies stored for an earlier inbound message with this id, if it was already handled.
+    /// The inline replies stored for an earlier inbound message with this id, if it was handled (possibly none).
     func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]?
     func commit(_ record: TurnRecord) async throws
 }

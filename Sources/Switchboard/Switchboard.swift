@@ -2,60 +2,77 @@ import CityModel
 import Conversation
 import Foundation
 import Localization
+import Logging
 import Rendering
 import Storage
 
 /// Runs one engine turn per inbound message and commits everything it changes at once.
 ///
-/// inbound → already handled? (same reply, no new effect) → load the session and the resident's tickets →
-/// engine turn → render replies → one commit (message, session, tickets, replies).
+/// inbound → already handled? (the same replies, no new effect) → load the session and the resident's
+/// tickets → engine turn → render → one commit (inbound message, session, contact, tickets, replies, outbox)
+/// → replies. Turns of one resident run one after another; different residents run concurrently.
 public struct Switchboard: Sendable {
+    /// How replies reach the resident.
+    public enum Delivery: Sendable {
+        /// In the channel's own response (TwiML, the terminal): returned to the caller, logged, not queued.
+        case inline
+        /// Through the durable outbox.
+        case outbox
+    }
+
     public let engine: Engine
     public let renderer: MessageRenderer
     let store: any ConversationStore
     let numbers: any TrackingNumberSource
+    let locks = AddressLocks()
+    let logger: Logger
 
-    public init(engine: Engine, renderer: MessageRenderer, store: any ConversationStore, numbers: any TrackingNumberSource) {
+    public init(engine: Engine, renderer: MessageRenderer, store: any ConversationStore, numbers: any TrackingNumberSource,
+                logger: Logger = Logger(label: "cityline.switchboard")) {
         self.engine = engine
         self.renderer = renderer
         self.store = store
         self.numbers = numbers
+        self.logger = logger
     }
 
     /// What one inbound message led to.
     public struct Outcome: Sendable {
+        /// Replies to deliver inline (empty when they went to the outbox).
         public var replies: [RenderedMessage]
         public var events: [Event]
         /// True when this message had been handled before (a redelivery): nothing new happened.
         public var redelivered: Bool
     }
 
-    public func receive(_ message: InboundMessage) async throws -> Outcome {
-        if let id = message.externalID,
-           let earlier = try await store.replies(toExternalID: id, channel: message.from.channel) {
-            return Outcome(replies: earlier, events: [], redelivered: true)
-        }
-        for _ in 0..<5 {
-            do {
-                return try await runTurn(message)
-            } catch let error as StoreError where error == .trackingNumberTaken {
-                continue
-            } catch let error as StoreError where error == .duplicateInbound {
-                let earlier = try await store.replies(toExternalID: message.externalID ?? "", channel: message.from.channel)
-                return Outcome(replies: earlier ?? [], events: [], redelivered: true)
+    public func receive(_ message: InboundMessage, delivery: Delivery = .inline) async throws -> Outcome {
+        try await locks.withLock(message.from) {
+            if let id = message.externalID,
+               let earlier = try await store.replies(toExternalID: id, channel: message.from.channel) {
+                logger.info("redelivered message", metadata: ["channel": "\(message.from.channel.rawValue)", "from": "\(message.from.masked)"])
+                return Outcome(replies: earlier, events: [], redelivered: true)
             }
+            for _ in 0..<5 {
+                do {
+                    return try await runTurn(message, delivery: delivery)
+                } catch let error as StoreError where error == .trackingNumberTaken {
+                    continue
+                } catch let error as StoreError where error == .duplicateInbound {
+                    let earlier = try await store.replies(toExternalID: message.externalID ?? "", channel: message.from.channel)
+                    return Outcome(replies: earlier ?? [], events: [], redelivered: true)
+                }
+            }
+            throw StoreError.trackingNumberTaken
         }
-        throw StoreError.trackingNumberTaken
     }
 
-    private func runTurn(_ message: InboundMessage) async throws -> Outcome {
+    private func runTurn(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
         let session = try await store.session(for: message.from) ?? Session()
         var tickets = try await store.tickets(reportedBy: message.from)
         for number in engine.referencedTrackingNumbers(in: message.text) where !tickets.contains(where: { $0.trackingNumber == number }) {
             if let ticket = try await store.ticket(number) { tickets.append(ticket) }
         }
-        let candidate = numbers.candidate()
-        let context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: candidate)
+        let context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: numbers.candidate())
         let inbound = Inbound(text: message.text, media: message.media, channel: message.from.channel)
         let turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
 
@@ -64,16 +81,49 @@ public struct Switchboard: Sendable {
         for case .ticketRequested(let draft) in turn.events {
             created.append(Ticket(draft: draft, reporter: message.from, updatedAt: message.receivedAt))
         }
-        let replies = turn.messages.map { outbound in
+        let rendered = turn.messages.map { outbound in
             RenderedMessage(
                 to: message.from, body: renderer.render(outbound.key, outbound.args, locale: locale),
                 locale: locale, kind: outbound.kind, ticket: created.first?.trackingNumber
             )
         }
+        let (replies, queued) = delivery == .inline ? (rendered, []) : ([], rendered)
         try await store.commit(TurnRecord(
-            inbound: message, session: turn.session, events: turn.events, tickets: created, replies: replies
+            inbound: message, session: turn.session, events: turn.events, tickets: created, replies: replies, outbox: queued
         ))
-        for ticket in created { numbers.consumed(ticket.trackingNumber) }
+        for ticket in created {
+            numbers.consumed(ticket.trackingNumber)
+            logger.info("ticket created", metadata: [
+                "ticket.id": "\(ticket.trackingNumber)", "service": "\(ticket.draft.serviceCode)", "department": "\(ticket.department)",
+            ])
+        }
         return Outcome(replies: replies, events: turn.events, redelivered: false)
+    }
+}
+
+/// One lock per channel address: a resident's turns run in order, different residents in parallel.
+actor AddressLocks {
+    private var waiting: [ChannelAddress: [CheckedContinuation<Void, Never>]] = [:]
+    private var busy: Set<ChannelAddress> = []
+
+    func withLock<T: Sendable>(_ address: ChannelAddress, _ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire(address)
+        defer { release(address) }
+        return try await body()
+    }
+
+    private func acquire(_ address: ChannelAddress) async {
+        if busy.insert(address).inserted { return }
+        await withCheckedContinuation { waiting[address, default: []].append($0) }
+    }
+
+    private func release(_ address: ChannelAddress) {
+        if var queue = waiting[address], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[address] = queue.isEmpty ? nil : queue
+            next.resume() // the lock passes straight to the next waiter
+        } else {
+            busy.remove(address)
+        }
     }
 }

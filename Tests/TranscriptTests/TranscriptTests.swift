@@ -25,7 +25,7 @@ import Yams
         let url = Self.directory.appendingPathComponent(name)
         var transcript = try YAMLDecoder().decode(Transcript.self, from: String(contentsOf: url, encoding: .utf8))
         let city = try DemoCity.shared
-        let store = MemoryConversationStore()
+        let store = MemoryStore()
         let switchboard = Switchboard(engine: city.engine, renderer: city.renderer, store: store, numbers: SequentialTrackingNumbers())
         let channel = Channel(rawValue: transcript.channel ?? "sms") ?? .sms
         let address = ChannelAddress(channel: channel, address: transcript.from ?? "+12175550100")

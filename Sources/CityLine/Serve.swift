@@ -1,0 +1,113 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ChannelSMS
+import CityModel
+import Foundation
+import Hummingbird
+import Logging
+import Storage
+import StorageSQLite
+import Switchboard
+import Transport
+import WebAPI
+
+/// `cityline serve` (and `cityline` alone): the HTTP server, the outbox dispatcher, everything.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run CityLine: HTTP server, webhooks, staff API, outbound dispatch.")
+
+    @OptionGroup var city: CityOptions
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port = 8311
+
+    func run() async throws {
+        let loaded = try LoadedCity.load(city)
+        let logger = makeLogger("cityline")
+        let store = try storage.openStore()
+        let environment = ProcessInfo.processInfo.environment
+        let transports = try Outbound.transports(dataDirectory: storage.dataDirectory, environment: environment)
+        let switchboard = Switchboard(engine: loaded.engine, renderer: loaded.renderer, store: store, numbers: RandomTrackingNumbers(),
+                                      logger: logger)
+        let twilioToken = environment["TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let publicURL = environment["CITYLINE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if twilioToken != nil, publicURL == nil {
+            throw CLIError("TWILIO_AUTH_TOKEN is set but CITYLINE_PUBLIC_URL is not: webhook signatures cannot be checked")
+        }
+        let router = buildRouter(WebAPIDependencies(
+            city: loaded.city, switchboard: switchboard, tickets: store, tokens: store, outbox: store,
+            twilioAuthToken: twilioToken, publicURL: publicURL, logger: logger
+        ))
+        let dispatcher = OutboxDispatcher(store: store, transports: transports, logger: logger)
+        let program = loaded.city.program.resolve(loaded.city.defaultLocale)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "CityLine"),
+            services: [dispatcher],
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                let base = "http://\(host):\(bound)"
+                var lines = ["CityLine — \(program) — serving \(base)"]
+                lines.append("  health        GET  \(base)/health")
+                lines.append("  Twilio SMS    POST \(base)/webhooks/twilio/sms  (signatures: \(twilioToken == nil ? "not checked, TWILIO_AUTH_TOKEN unset" : "checked against \(publicURL ?? "")"))")
+                lines.append("  delivery      POST \(base)/webhooks/twilio/status")
+                lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
+                lines.append("  data          \(store.path)")
+                lines.append("  transports:")
+                lines += transports.summary.map { "    \($0)" }
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            },
+            logger: logger
+        )
+        try await app.runService()
+    }
+}
+
+/// Where data lives: `--data-dir` (SQLite file and outbox file), or PostgreSQL with `--database-url`.
+struct StorageOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Data directory, created if missing: the SQLite database and the outbox file.")
+    var dataDirectory = "./.cityline"
+
+    @Option(name: .customLong("database-url"), help: "postgres://… to use PostgreSQL (or CITYLINE_DATABASE_URL).")
+    var databaseURL: String?
+
+    func openStore() throws -> SQLiteStore {
+        if let url = databaseURL ?? ProcessInfo.processInfo.environment["CITYLINE_DATABASE_URL"], !url.isEmpty {
+            throw CLIError("PostgreSQL (--database-url) is not available in this build yet; CityLine runs on SQLite in --data-dir")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            return try SQLiteStore(path: (dataDirectory as NSString).appendingPathComponent("cityline.sqlite"))
+        } catch {
+            throw CLIError("cannot open the database in \(dataDirectory): \(error)")
+        }
+    }
+}
+
+/// Outbound transports from the environment: Twilio when its credentials are set; the outbox file otherwise.
+enum Outbound {
+    static func transports(dataDirectory: String, environment: [String: String]) throws -> TransportRegistry {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let file = try OutboxFileTransport(path: (dataDirectory as NSString).appendingPathComponent("outbox.jsonl"))
+        var registry = TransportRegistry(fallback: file)
+        if let sid = environment["TWILIO_ACCOUNT_SID"], let token = environment["TWILIO_AUTH_TOKEN"], let from = environment["TWILIO_FROM"],
+           !sid.isEmpty, !token.isEmpty, !from.isEmpty {
+            let callback = environment["CITYLINE_PUBLIC_URL"].map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/webhooks/twilio/status" }
+            registry.transports[.sms] = TwilioTransport(
+                credentials: .init(accountSID: sid, authToken: token, from: from,
+                                   apiBase: environment["TWILIO_API_BASE"] ?? "https://api.twilio.com", statusCallback: callback),
+                client: HTTPClient.shared
+            )
+        }
+        return registry
+    }
+}
+
+func makeLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+    return logger
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Storage
+import WebAPI
+
+/// `cityline token create`: a staff API token, printed once and stored only as its SHA-256 hash.
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage staff API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token; it is printed once and stored hashed.")
+
+        @Option(help: "admin (every department) or staff (one department).")
+        var role: String
+
+        @Option(help: "The department a staff token is for (a code from the city configuration).")
+        var department: String?
+
+        @Option(help: "A note to recognise the token by (who or what uses it).")
+        var label: String?
+
+        @OptionGroup var city: CityOptions
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            guard let role = StaffRole(rawValue: role) else { throw ValidationError("--role must be admin or staff") }
+            if role == .staff {
+                guard let department else { throw ValidationError("a staff token needs --department") }
+                let loaded = try LoadedCity.load(city)
+                guard loaded.city.department(department) != nil else {
+                    throw ValidationError("unknown department '\(department)'; known: \(loaded.city.departments.map(\.code).joined(separator: ", "))")
+                }
+            }
+            let secret = "clt_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            let store = try storage.openStore()
+            let token = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role,
+                                                    department: role == .staff ? department : nil, label: label, at: Date())
+            print(secret)
+            FileHandle.standardError.write(Data("token \(token.id) (\(role.rawValue)\(department.map { ", \($0)" } ?? "")) created; it is shown only once\n".utf8))
+        }
+    }
+}

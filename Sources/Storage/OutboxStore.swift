@@ -1,0 +1,65 @@
+import CityModel
+import Foundation
+import Localization
+
+/// A message waiting in (or gone through) the durable outbox.
+public struct OutboxEntry: Hashable, Sendable, Codable {
+    public enum State: String, Sendable, Codable { case pending, sending, sent, dead }
+    public var id: Int64
+    public var message: RenderedMessage
+    public var createdAt: Date
+    public var dueAt: Date
+    public var attempts: Int
+    public var state: State
+    public var lastError: String?
+    /// The provider's id once sent (Twilio `MessageSid`), for delivery receipts.
+    public var providerID: String?
+    /// The latest delivery status the provider reported (`queued`, `sent`, `delivered`, `failed` …).
+    public var deliveryStatus: String?
+
+    public init(id: Int64, message: RenderedMessage, createdAt: Date, dueAt: Date, attempts: Int = 0, state: State = .pending,
+                lastError: String? = nil, providerID: String? = nil, deliveryStatus: String? = nil) {
+        self.id = id
+        self.message = message
+        self.createdAt = createdAt
+        self.dueAt = dueAt
+        self.attempts = attempts
+        self.state = state
+        self.lastError = lastError
+        self.providerID = providerID
+        self.deliveryStatus = deliveryStatus
+    }
+}
+
+/// The durable outbox: every message that is not answered inline goes through it, exactly once.
+///
+/// `claimDue` leases due entries (state `sending` until `leaseUntil`); an entry whose lease ran out (a crashed
+/// dispatcher) is due again. The dispatcher then marks each one sent, to retry, or dead.
+public protocol OutboxStore: Sendable {
+    func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxEntry]
+    func markSent(_ id: Int64, providerID: String?, at date: Date) async throws
+    func markRetry(_ id: Int64, error: String, retryAt: Date) async throws
+    func markDead(_ id: Int64, error: String, at date: Date) async throws
+    /// Records a provider's delivery receipt. Statuses only move forward (`queued` → `sent` → `delivered`);
+    /// a late or repeated callback changes nothing. Returns false when no message has that provider id.
+    func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool
+    func outboxEntry(_ id: Int64) async throws -> OutboxEntry?
+}
+
+/// Delivery statuses in the order they can happen; a status never moves back.
+public enum DeliveryStatus {
+    public static func rank(_ status: String) -> Int {
+        switch status.lowercased() {
+        case "accepted", "scheduled": 1
+        case "queued": 2
+        case "sending": 3
+        case "sent": 4
+        case "delivered", "undelivered", "failed", "canceled", "read": 5
+        default: 0
+        }
+    }
+
+    public static func advances(from current: String?, to new: String) -> Bool {
+        rank(new) > (current.map(rank) ?? -1)
+    }
+}

@@ -1,0 +1,110 @@
+import CityModel
+import Foundation
+
+/// Which tickets a staff query wants.
+public struct TicketFilter: Hashable, Sendable {
+    public var statuses: [TicketStatus]?
+    public var serviceCode: String?
+    /// Only these departments (a staff token's scope, or the `department` filter).
+    public var departments: Set<String>?
+    public var updatedSince: Date?
+    public var limit: Int
+
+    public init(statuses: [TicketStatus]? = nil, serviceCode: String? = nil, departments: Set<String>? = nil,
+                updatedSince: Date? = nil, limit: Int = 100) {
+        self.statuses = statuses
+        self.serviceCode = serviceCode
+        self.departments = departments
+        self.updatedSince = updatedSince
+        self.limit = limit
+    }
+
+    public func matches(_ ticket: Ticket) -> Bool {
+        (statuses?.contains(ticket.status) ?? true)
+            && (serviceCode.map { $0 == ticket.draft.serviceCode } ?? true)
+            && (departments?.contains(ticket.department) ?? true)
+            && (updatedSince.map { ticket.updatedAt >= $0 } ?? true)
+    }
+}
+
+/// A change staff make to a ticket; absent fields stay as they are.
+public struct TicketChange: Hashable, Sendable, Codable {
+    public var status: TicketStatus?
+    public var statusNote: String?
+    public var resolution: String?
+    public var department: String?
+
+    public init(status: TicketStatus? = nil, statusNote: String? = nil, resolution: String? = nil, department: String? = nil) {
+        self.status = status
+        self.statusNote = statusNote
+        self.resolution = resolution
+        self.department = department
+    }
+
+    /// Applies the change to `ticket` at `date`; returns the history entries it makes.
+    public func apply(to ticket: inout Ticket, at date: Date, actor: String) -> [TicketEvent] {
+        var events: [TicketEvent] = []
+        if let department, department != ticket.department {
+            ticket.draft.department = department
+            events.append(TicketEvent(kind: .department, at: date, department: department, actor: actor))
+        }
+        if let resolution { ticket.resolution = resolution }
+        if let status, status != ticket.status || statusNote != nil {
+            ticket.status = status
+            ticket.closedAt = status == .closed ? date : nil
+            if let statusNote { ticket.publicNote = statusNote }
+            events.append(TicketEvent(kind: .status, at: date, status: status, note: statusNote, isPublic: statusNote != nil, actor: actor))
+        } else if let statusNote {
+            ticket.publicNote = statusNote
+            events.append(TicketEvent(kind: .note, at: date, note: statusNote, isPublic: true, actor: actor))
+        }
+        if !events.isEmpty || resolution != nil { ticket.updatedAt = date }
+        return events
+    }
+}
+
+/// The staff side of tickets: listing, history, changes and notes.
+public protocol TicketStore: Sendable {
+    func tickets(_ filter: TicketFilter) async throws -> [Ticket]
+    func ticket(_ number: TrackingNumber) async throws -> Ticket?
+    /// Oldest first.
+    func history(of number: TrackingNumber) async throws -> [TicketEvent]
+    /// Applies `change`; nil when there is no such ticket.
+    func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date) async throws -> Ticket?
+    /// Adds a note; nil when there is no such ticket.
+    func addNote(to number: TrackingNumber, text: String, isPublic: Bool, actor: String, at date: Date) async throws -> TicketEvent?
+}
+
+/// What a staff API token may do.
+public enum StaffRole: String, Sendable, Codable, CaseIterable {
+    /// Every department, every ticket.
+    case admin
+    /// One department's tickets.
+    case staff
+}
+
+/// A staff API token as stored: only its SHA-256 hash, never the token.
+public struct StaffToken: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var role: StaffRole
+    public var department: String?
+    public var label: String?
+    public var createdAt: Date
+
+    public init(id: Int64, role: StaffRole, department: String?, label: String?, createdAt: Date) {
+        self.id = id
+        self.role = role
+        self.department = department
+        self.label = label
+        self.createdAt = createdAt
+    }
+
+    /// Whether this token may see and change tickets of `department`.
+    public func mayAccess(department: String) -> Bool { role == .admin || self.department == department }
+}
+
+public protocol TokenStore: Sendable {
+    /// Stores a new token's hash; returns the stored token.
+    func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) async throws -> StaffToken
+    func token(hash: String) async throws -> StaffToken?
+}

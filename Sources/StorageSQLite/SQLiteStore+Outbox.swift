@@ -1,0 +1,88 @@
+import CityModel
+import Foundation
+import GRDB
+import Storage
+
+/// Outbox rows: the message as JSON plus the dispatch state.
+enum OutboxRows {
+    static func enqueue(_ message: RenderedMessage, at date: Date, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO outbox (channel, data, created_at, due_at) VALUES (?, ?, ?, ?)",
+                       arguments: [message.to.channel.rawValue, try Coding.encode(message), date.timeIntervalSince1970,
+                                   date.timeIntervalSince1970])
+    }
+
+    static func entry(_ row: Row) throws -> OutboxEntry {
+        OutboxEntry(
+            id: row["id"], message: try Coding.decode(RenderedMessage.self, row["data"]),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
+            attempts: row["attempts"], state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, lastError: row["last_error"],
+            providerID: row["provider_id"], deliveryStatus: row["delivery_status"]
+        )
+    }
+}
+
+extension SQLiteStore {
+    /// Queues a message outside a turn (e.g. a notice from staff actions).
+    @discardableResult
+    public func enqueue(_ message: RenderedMessage, at date: Date) async throws -> Int64 {
+        try await pool.write { db in
+            try OutboxRows.enqueue(message, at: date, db)
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxEntry] {
+        try await pool.write { db in
+            // Pending entries that are due, and entries whose lease ran out (their dispatcher died).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND due_at <= ? ORDER BY due_at, id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit])
+            return try rows.map { row in
+                var entry = try OutboxRows.entry(row)
+                entry.state = .sending
+                entry.attempts += 1
+                entry.dueAt = leaseUntil
+                try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = ?, due_at = ? WHERE id = ?",
+                               arguments: [entry.attempts, leaseUntil.timeIntervalSince1970, entry.id])
+                return entry
+            }
+        }
+    }
+
+    public func markSent(_ id: Int64, providerID: String?, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'sent', provider_id = ?, last_error = NULL WHERE id = ?",
+                           arguments: [providerID, id])
+        }
+    }
+
+    public func markRetry(_ id: Int64, error: String, retryAt: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'pending', last_error = ?, due_at = ? WHERE id = ?",
+                           arguments: [error, retryAt.timeIntervalSince1970, id])
+        }
+    }
+
+    public func markDead(_ id: Int64, error: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?", arguments: [error, id])
+        }
+    }
+
+    public func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, delivery_status FROM outbox WHERE provider_id = ?",
+                                             arguments: [providerID]) else { return false }
+            let current: String? = row["delivery_status"]
+            if DeliveryStatus.advances(from: current, to: status) {
+                try db.execute(sql: "UPDATE outbox SET delivery_status = ?, last_error = COALESCE(?, last_error) WHERE id = ?",
+                               arguments: [status.lowercased(), errorCode.map { "provider error \($0)" }, row["id"] as Int64])
+            }
+            return true
+        }
+    }
+
+    public func outboxEntry(_ id: Int64) async throws -> OutboxEntry? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(OutboxRows.entry) }
+    }
+}

@@ -1,0 +1,98 @@
+import GRDB
+
+extension SQLiteStore {
+    /// Schema migrations, in order. Never edit a shipped migration: add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One resident, reachable on several channel addresses; language and consent per address.
+            try db.execute(sql: """
+                CREATE TABLE contacts (
+                    id INTEGER PRIMARY KEY,
+                    locale TEXT,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE contact_addresses (
+                    channel TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+                    opted_out INTEGER NOT NULL DEFAULT 0,
+                    opted_out_at REAL,
+                    PRIMARY KEY (channel, address)
+                );
+                CREATE TABLE sessions (
+                    channel TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (channel, address)
+                );
+                -- Every message in and out. (channel, external_id) is unique: a redelivered webhook finds its row.
+                CREATE TABLE messages (
+                    id INTEGER PRIMARY KEY,
+                    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                    channel TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    external_id TEXT,
+                    reply_to INTEGER REFERENCES messages(id),
+                    inline INTEGER NOT NULL DEFAULT 0,
+                    data TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    UNIQUE (channel, external_id)
+                );
+                CREATE INDEX messages_reply_to ON messages(reply_to);
+                CREATE TABLE tickets (
+                    id INTEGER PRIMARY KEY,
+                    tracking_number TEXT NOT NULL UNIQUE,
+                    service_code TEXT NOT NULL,
+                    department TEXT NOT NULL,
+                    jurisdiction TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    reporter_channel TEXT NOT NULL,
+                    reporter_address TEXT NOT NULL,
+                    latitude REAL,
+                    longitude REAL,
+                    requested_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    expected_at REAL,
+                    closed_at REAL,
+                    data TEXT NOT NULL
+                );
+                CREATE INDEX tickets_reporter ON tickets(reporter_channel, reporter_address);
+                CREATE INDEX tickets_department ON tickets(department, updated_at);
+                CREATE INDEX tickets_updated ON tickets(updated_at);
+                CREATE TABLE ticket_events (
+                    id INTEGER PRIMARY KEY,
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                    kind TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    data TEXT NOT NULL
+                );
+                CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id);
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    channel TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    due_at REAL NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    last_error TEXT,
+                    provider_id TEXT,
+                    delivery_status TEXT
+                );
+                CREATE INDEX outbox_due ON outbox(state, due_at);
+                CREATE UNIQUE INDEX outbox_provider ON outbox(provider_id) WHERE provider_id IS NOT NULL;
+                CREATE TABLE staff_tokens (
+                    id INTEGER PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL,
+                    department TEXT,
+                    label TEXT,
+                    created_at REAL NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,172 @@
+import CityModel
+import Conversation
+import Foundation
+import GRDB
+import Localization
+import Storage
+
+/// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a committed turn survives a
+/// power cut. Implements every storage port; the conversation commit goes through `GroupCommitter`, which
+/// batches concurrent turns into one transaction (each in its own savepoint) so durability does not cap
+/// throughput at the disk's fsync rate.
+public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, TokenStore, Sendable {
+    let pool: DatabasePool
+    let committer: GroupCommitter
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        committer = GroupCommitter(pool: pool)
+        self.path = path
+    }
+
+    // MARK: - ConversationStore
+
+    public func session(for address: ChannelAddress) async throws -> Session? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT data FROM sessions WHERE channel = ? AND address = ?",
+                                arguments: [address.channel.rawValue, address.address]).map { try Coding.decode(Session.self, $0) }
+        }
+    }
+
+    public func tickets(reportedBy address: ChannelAddress) async throws -> [Ticket] {
+        try await pool.read { db in
+            try TicketRows.fetch(db, where: "reporter_channel = ? AND reporter_address = ?",
+                                 [address.channel.rawValue, address.address], order: "requested_at DESC", limit: 50)
+        }
+    }
+
+    public func ticket(_ number: TrackingNumber) async throws -> Ticket? {
+        try await pool.read { db in try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1).first }
+    }
+
+    public func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]? {
+        try await pool.read { db in
+            guard let inbound = try Int64.fetchOne(db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?",
+                                                   arguments: [channel.rawValue, id]) else { return nil }
+            return try String.fetchAll(db, sql: "SELECT data FROM messages WHERE reply_to = ? AND inline = 1 ORDER BY id",
+                                       arguments: [inbound]).map { try Coding.decode(RenderedMessage.self, $0) }
+        }
+    }
+
+    public func commit(_ record: TurnRecord) async throws {
+        try await committer.submit { db in try TurnWriter.write(record, db) }
+    }
+
+    // MARK: - TicketStore
+
+    public func tickets(_ filter: TicketFilter) async throws -> [Ticket] {
+        var clauses: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let statuses = filter.statuses {
+            clauses.append("status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))")
+            arguments += statuses.map(\.rawValue)
+        }
+        if let code = filter.serviceCode {
+            clauses.append("service_code = ?")
+            arguments.append(code)
+        }
+        if let departments = filter.departments {
+            clauses.append("department IN (\(departments.map { _ in "?" }.joined(separator: ",")))")
+            arguments += departments.sorted()
+        }
+        if let since = filter.updatedSince {
+            clauses.append("updated_at >= ?")
+            arguments.append(since.timeIntervalSince1970)
+        }
+        let condition = clauses.isEmpty ? "1" : clauses.joined(separator: " AND ")
+        let values = StatementArguments(arguments)
+        return try await pool.read { db in
+            try TicketRows.fetch(db, where: condition, values, order: "updated_at DESC", limit: filter.limit)
+        }
+    }
+
+    public func history(of number: TrackingNumber) async throws -> [TicketEvent] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT e.data FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+                WHERE t.tracking_number = ? ORDER BY e.id
+                """, arguments: [number.digits]).map { try Coding.decode(TicketEvent.self, $0) }
+        }
+    }
+
+    public func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date) async throws -> Ticket? {
+        try await pool.write { db in
+            guard var ticket = try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1).first else { return nil }
+            let events = change.apply(to: &ticket, at: date, actor: actor)
+            try TicketRows.save(ticket, db)
+            for event in events { try TicketRows.append(event, to: number, db) }
+            return ticket
+        }
+    }
+
+    public func addNote(to number: TrackingNumber, text: String, isPublic: Bool, actor: String, at date: Date) async throws -> TicketEvent? {
+        try await pool.write { db in
+            guard var ticket = try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1).first else { return nil }
+            let event = TicketEvent(kind: .note, at: date, note: text, isPublic: isPublic, actor: actor)
+            ticket.updatedAt = date
+            if isPublic { ticket.publicNote = text }
+            try TicketRows.save(ticket, db)
+            try TicketRows.append(event, to: number, db)
+            return event
+        }
+    }
+
+    // MARK: - TokenStore
+
+    public func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) async throws -> StaffToken {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO staff_tokens (token_hash, role, department, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [hash, role.rawValue, department, label, date.timeIntervalSince1970])
+            return StaffToken(id: db.lastInsertedRowID, role: role, department: department, label: label, createdAt: date)
+        }
+    }
+
+    public func token(hash: String) async throws -> StaffToken? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM staff_tokens WHERE token_hash = ?", arguments: [hash]).map { row in
+                StaffToken(id: row["id"], role: StaffRole(rawValue: row["role"]) ?? .staff, department: row["department"],
+                           label: row["label"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    // MARK: - Inspection (tests, `cityline` tools)
+
+    /// Whether an inbound message with this channel id is stored.
+    public func hasInbound(externalID: String, channel: Channel) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM messages WHERE channel = ? AND external_id = ? AND direction = 'in'",
+                              arguments: [channel.rawValue, externalID]) ?? false
+        }
+    }
+
+    /// Counts of stored rows, for tests and benchmarks.
+    public func count(_ table: String) async throws -> Int {
+        precondition(["messages", "tickets", "sessions", "outbox", "ticket_events", "contacts"].contains(table))
+        return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+}
+
+/// JSON in TEXT columns for nested values (sessions, attributes, events).
+enum Coding {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}

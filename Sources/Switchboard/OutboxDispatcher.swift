@@ -1,0 +1,86 @@
+import CityModel
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Transport
+
+/// Sends what the outbox holds, through each channel's transport, with capped exponential backoff.
+///
+/// Entries are leased while being sent; a dispatcher that dies mid-send leaves a lease that runs out, and the
+/// entry is sent again (transports are idempotent by entry id where the provider allows it). Permanent
+/// failures and entries that keep failing are dead-lettered with the reason.
+public struct OutboxDispatcher: ServiceLifecycle.Service {
+    public struct Settings: Sendable {
+        public var pollInterval: Duration = .milliseconds(200)
+        public var batchSize = 100
+        public var lease: TimeInterval = 60
+        public var maxAttempts = 8
+        /// Backoff after attempt n: min(base · 2^(n-1), cap).
+        public var backoffBase: TimeInterval = 5
+        public var backoffCap: TimeInterval = 600
+        public init() {}
+    }
+
+    let store: any OutboxStore
+    let transports: TransportRegistry
+    let settings: Settings
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    public init(store: any OutboxStore, transports: TransportRegistry, settings: Settings = Settings(), logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.transports = transports
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let sent = (try? await dispatchDue()) ?? 0
+            if sent == 0 { try? await Task.sleep(for: settings.pollInterval) }
+        }
+    }
+
+    /// Sends every due entry once; returns how many were handled.
+    @discardableResult
+    public func dispatchDue() async throws -> Int {
+        let now = clock()
+        let entries = try await store.claimDue(now: now, limit: settings.batchSize, leaseUntil: now.addingTimeInterval(settings.lease))
+        await withTaskGroup(of: Void.self) { group in
+            for entry in entries { group.addTask { await self.deliver(entry) } }
+        }
+        return entries.count
+    }
+
+    func deliver(_ entry: OutboxEntry) async {
+        var log = logger
+        log[metadataKey: "outbox.id"] = "\(entry.id)"
+        log[metadataKey: "channel"] = "\(entry.message.to.channel.rawValue)"
+        log[metadataKey: "to"] = "\(entry.message.to.masked)"
+        do {
+            let providerID = try await transports.transport(for: entry.message.to.channel).send(entry)
+            try await store.markSent(entry.id, providerID: providerID, at: clock())
+            log.debug("sent", metadata: ["kind": "\(entry.message.kind.rawValue)"])
+        } catch let error as TransportError {
+            await handle(error, entry, log)
+        } catch {
+            await handle(TransportError(.retry, "\(error)"), entry, log)
+        }
+    }
+
+    private func handle(_ error: TransportError, _ entry: OutboxEntry, _ log: Logger) async {
+        let now = clock()
+        if error.kind == .retry, entry.attempts < settings.maxAttempts {
+            let backoff = error.retryAfter ?? min(settings.backoffBase * pow(2, Double(entry.attempts - 1)), settings.backoffCap)
+            try? await store.markRetry(entry.id, error: error.message, retryAt: now.addingTimeInterval(backoff))
+            log.warning("send failed, will retry", metadata: ["attempt": "\(entry.attempts)", "error": "\(error.message)"])
+        } else {
+            let reason = error.kind == .retry ? "gave up after \(entry.attempts) attempts: \(error.message)" : error.message
+            try? await store.markDead(entry.id, error: reason, at: now)
+            log.error("dead-lettered", metadata: ["error": "\(reason)"])
+        }
+    }
+}

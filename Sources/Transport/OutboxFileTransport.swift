@@ -1,0 +1,65 @@
+import CityModel
+import Foundation
+import Storage
+
+/// The transport used when no credentials are configured: one JSON object per line in `outbox.jsonl`, so a
+/// message is never silently dropped and a person can read what would have been sent.
+///
+/// ```json
+/// {"id":"12","channel":"sms","to":"+12175550100","subject":null,"body":"Thank you! …","locale":"en",
+///  "kind":"reply","ticket_id":"1000002","created_at":"2026-11-23T16:02:00Z"}
+/// ```
+/// Each line is written once: ids already in the file are skipped (a dispatcher that crashed after writing and
+/// before marking the entry sent will try it again).
+public actor OutboxFileTransport: Transport {
+    public nonisolated let path: String
+    private var written: Set<Int64>
+    private let handle: FileHandle
+
+    public init(path: String) throws {
+        self.path = path
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw TransportError(.permanent, "cannot create \(path)")
+            }
+        }
+        written = Self.ids(in: path)
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+    }
+
+    public nonisolated var description: String { "outbox file \(path)" }
+
+    public func send(_ entry: OutboxEntry) async throws -> String? {
+        guard !written.contains(entry.id) else { return nil }
+        let message = entry.message
+        let line: [String: String?] = [
+            "id": String(entry.id), "channel": message.to.channel.rawValue, "to": message.to.address, "subject": message.subject,
+            "body": message.body, "locale": message.locale.code, "kind": message.kind.rawValue,
+            "ticket_id": message.ticket?.digits, "created_at": ISO8601DateFormatter().string(from: entry.createdAt),
+        ]
+        var data = try JSONSerialization.data(withJSONObject: line.mapValues { $0 ?? NSNull() as Any }, options: [.sortedKeys, .withoutEscapingSlashes])
+        data.append(0x0A)
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
+            throw TransportError(.retry, "cannot write \(path): \(error)")
+        }
+        written.insert(entry.id)
+        return nil
+    }
+
+    /// Ids of the lines already in the file.
+    static func ids(in path: String) -> Set<Int64> {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        var ids = Set<Int64>()
+        for line in text.split(separator: "\n") {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+               let id = (object["id"] as? String).flatMap(Int64.init) {
+                ids.insert(id)
+            }
+        }
+        return ids
+    }
+}

@@ -1,0 +1,78 @@
+import CityModel
+import Foundation
+import Hummingbird
+import Logging
+import Storage
+import Switchboard
+
+/// What the HTTP edge needs, assembled by the composition root.
+public struct WebAPIDependencies: Sendable {
+    public var city: City
+    public var switchboard: Switchboard
+    public var tickets: any TicketStore
+    public var tokens: any TokenStore
+    public var outbox: any OutboxStore
+    /// Validates `X-Twilio-Signature` when set (`TWILIO_AUTH_TOKEN`).
+    public var twilioAuthToken: String?
+    /// The public base URL Twilio calls (`CITYLINE_PUBLIC_URL`), used to check signatures.
+    public var publicURL: String?
+    /// Largest webhook body accepted; larger ones get 413 and change nothing.
+    public var maxWebhookBytes: Int
+    public var logger: Logger
+    public var clock: @Sendable () -> Date
+
+    public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
+                twilioAuthToken: String?, publicURL: String?, maxWebhookBytes: Int = 64 * 1024, logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.city = city
+        self.switchboard = switchboard
+        self.tickets = tickets
+        self.tokens = tokens
+        self.outbox = outbox
+        self.twilioAuthToken = twilioAuthToken
+        self.publicURL = publicURL
+        self.maxWebhookBytes = maxWebhookBytes
+        self.logger = logger
+        self.clock = clock
+    }
+}
+
+/// Builds the router with every endpoint of the contract that exists so far.
+public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.get("/health") { _, _ in
+        JSONResponse.make(["status": "ok"])
+    }
+    TwilioWebhooks(dependencies).register(on: router)
+    StaffAPI(dependencies).register(on: router)
+    return router
+}
+
+enum JSONResponse {
+    static func make(_ object: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `{"error": {"code": …, "message": …}}`.
+    static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
+        make(["error": ["code": code, "message": message]], status: status)
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension Request {
+    /// The body, at most `limit` bytes; nil when it is larger.
+    func body(upTo limit: Int) async throws -> [UInt8]? {
+        var collected: [UInt8] = []
+        for try await buffer in body {
+            guard collected.count + buffer.readableBytes <= limit else { return nil }
+            collected.append(contentsOf: buffer.readableBytesView)
+        }
+        return collected
+    }
+}
