@@ -112,5 +112,17 @@ let package = Package(
             exclude: ["Transcripts", "__Snapshots__"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
+                "Transport", "StorageSQLite", "ChannelSMS", "WebAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

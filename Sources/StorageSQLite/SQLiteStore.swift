@@ -170,3 +170,11 @@ enum Coding {
         return try decoder.decode(type, from: Data(text.utf8))
     }
 }
+
+extension SQLiteStore {
+    /// A PRAGMA's value as text (tests check WAL and synchronous=FULL).
+    public func pragma(_ name: String) async throws -> String? {
+        precondition(name.allSatisfy { $0.isLetter || $0 == "_" })
+        return try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}

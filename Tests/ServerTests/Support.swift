@@ -1,0 +1,65 @@
+import CityConfig
+import CityModel
+import Conversation
+import Foundation
+import Logging
+import Rendering
+import Storage
+import StorageSQLite
+import Switchboard
+
+/// The demo city, loaded once.
+enum Demo {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let loaded = Result<(City, Engine, MessageRenderer), any Error> {
+        let city = try CityLoader(directory: root.appendingPathComponent("DemoCity").path, environment: [:]).load()
+        let (catalog, lexicon) = try LocaleLoader(directory: root.appendingPathComponent("Locales").path).load()
+        return (city, Engine(city: city, lexicon: lexicon),
+                MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales))
+    }
+
+    static func switchboard(_ store: any ConversationStore, numbers: any TrackingNumberSource = SequentialTrackingNumbers()) throws -> Switchboard {
+        let (_, engine, renderer) = try loaded.get()
+        return Switchboard(engine: engine, renderer: renderer, store: store, numbers: numbers, logger: Logger(label: "test"))
+    }
+
+    static var city: City { get throws { try loaded.get().0 } }
+}
+
+/// A fresh temporary directory.
+func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Every kind of store the storage contract must hold for.
+enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case memory, sqlite
+    var description: String { rawValue }
+
+    typealias AllPorts = ConversationStore & TicketStore & OutboxStore & TokenStore
+
+    func make() throws -> any AllPorts {
+        switch self {
+        case .memory: return MemoryStore()
+        case .sqlite: return try SQLiteStore(path: temporaryDirectory() + "/cityline.sqlite")
+        }
+    }
+}
+
+let t0 = ISO8601DateFormatter().date(from: "2026-11-23T16:00:00Z")!
+
+func sms(_ from: String, _ text: String, id: String? = nil, at: Date = t0) -> InboundMessage {
+    InboundMessage(from: ChannelAddress(channel: .sms, address: from), text: text, externalID: id, receivedAt: at)
+}
+
+func ticket(_ serial: Int, department: String = "streets", reporter: String = "+12175550100", at: Date = t0) -> Ticket {
+    let draft = TicketDraft(
+        trackingNumber: TrackingNumber(serial: serial), serviceCode: "pothole", department: department, jurisdiction: "springfield",
+        description: "pothole", location: Location(kind: .address, text: "1 Oak St"), attributes: [], media: [],
+        locale: .english, channel: .sms, requestedAt: at, expectedAt: at.addingTimeInterval(86_400)
+    )
+    return Ticket(draft: draft, reporter: ChannelAddress(channel: .sms, address: reporter), updatedAt: at)
+}
