@@ -49,13 +49,18 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     public func dispatchDue() async throws -> Int {
         let now = clock()
         let entries = try await store.claimDue(now: now, limit: settings.batchSize, leaseUntil: now.addingTimeInterval(settings.lease))
+        // One recipient's messages go out in order; different recipients in parallel.
+        let byRecipient = Dictionary(grouping: entries, by: \.message.to)
         await withTaskGroup(of: Void.self) { group in
-            for entry in entries { group.addTask { await self.deliver(entry) } }
+            for queue in byRecipient.values {
+                group.addTask { for entry in queue { await self.deliver(entry) } }
+            }
         }
         return entries.count
     }
 
-    func deliver(_ entry: OutboxEntry) async {
+    /// Sends one claimed entry and records the outcome.
+    public func deliver(_ entry: OutboxEntry) async {
         var log = logger
         log[metadataKey: "outbox.id"] = "\(entry.id)"
         log[metadataKey: "channel"] = "\(entry.message.to.channel.rawValue)"

@@ -1,0 +1,129 @@
+import CityModel
+import Conversation
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Storage
+import StorageSQLite
+import Testing
+import WebAPI
+
+/// The staff API over real HTTP: who may see and change what.
+@Suite struct StaffAPITests {
+    struct Harness {
+        let store: SQLiteStore
+        let app: Application<RouterResponder<BasicRequestContext>>
+        let admin: String
+        let streets: String
+        let parks: String
+    }
+
+    func harness() async throws -> Harness {
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
+        // Two tickets: a pothole for streets, a park bench for parks.
+        try await store.commit(TurnRecord(inbound: sms("+12175550100", "x", id: "SM1"), session: Session(), events: [],
+                                          tickets: [ticket(1), ticket(2, department: "parks")], replies: []))
+        for (secret, role, department) in [("admin-secret", StaffRole.admin, nil), ("streets-secret", .staff, "streets"),
+                                           ("parks-secret", .staff, "parks")] as [(String, StaffRole, String?)] {
+            _ = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role, department: department, label: nil, at: t0)
+        }
+        let router = buildRouter(WebAPIDependencies(
+            city: try Demo.city, switchboard: try Demo.switchboard(store), tickets: store, tokens: store, outbox: store,
+            twilioAuthToken: nil, publicURL: nil, logger: Logger(label: "test"), clock: { t0.addingTimeInterval(3600) }
+        ))
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return Harness(store: store, app: app, admin: "admin-secret", streets: "streets-secret", parks: "parks-secret")
+    }
+
+    static func auth(_ token: String?) -> HTTPFields {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        headers[.contentType] = "application/json"
+        return headers
+    }
+
+    static func json(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    static func errorCode(_ response: TestResponse) -> String? { (json(response)["error"] as? [String: Any])?["code"] as? String }
+
+    @Test func authorizationMatrix() async throws {
+        let h = try await harness()
+        let pothole = TrackingNumber(serial: 1).digits
+        try await h.app.test(.live) { client in
+            // (token, path, expected status)
+            let cases: [(String?, String, HTTPResponse.Status)] = [
+                (nil, "/api/v1/tickets", .unauthorized),
+                ("not-a-token", "/api/v1/tickets", .unauthorized),
+                (nil, "/api/v1/tickets/\(pothole)", .unauthorized),
+                (h.admin, "/api/v1/tickets", .ok),
+                (h.admin, "/api/v1/tickets/\(pothole)", .ok),
+                (h.streets, "/api/v1/tickets/\(pothole)", .ok),
+                (h.parks, "/api/v1/tickets/\(pothole)", .forbidden),
+                (h.parks, "/api/v1/tickets?department=streets", .forbidden),
+                (h.admin, "/api/v1/tickets/1234567", .notFound),   // valid check digit? no: not a tracking number
+                (h.admin, "/api/v1/tickets/\(TrackingNumber(serial: 5).digits)", .notFound),
+                (h.admin, "/api/v1/tickets?status=bogus", .badRequest),
+            ]
+            for (token, path, status) in cases {
+                try await client.execute(uri: path, method: .get, headers: Self.auth(token)) { response in
+                    #expect(response.status == status, "\(token ?? "no token") \(path)")
+                    if status != .ok { #expect(Self.errorCode(response) != nil, "JSON error body for \(path)") }
+                }
+            }
+            // Lists are scoped: a staff token sees its department only.
+            for (token, expected) in [(h.admin, 2), (h.streets, 1), (h.parks, 1)] {
+                try await client.execute(uri: "/api/v1/tickets", method: .get, headers: Self.auth(token)) { response in
+                    #expect((Self.json(response)["tickets"] as? [Any])?.count == expected)
+                }
+            }
+        }
+    }
+
+    @Test func staffUpdateStatusAddNotesAndReassign() async throws {
+        let h = try await harness()
+        let id = TrackingNumber(serial: 1).digits
+        try await h.app.test(.live) { client in
+            let patch = #"{"status": "in_progress", "status_note": "A crew is scheduled for Wednesday."}"#
+            try await client.execute(uri: "/api/v1/tickets/\(id)", method: .patch, headers: Self.auth(h.streets),
+                                     body: ByteBuffer(string: patch)) { response in
+                #expect(response.status == .ok)
+                let body = Self.json(response)
+                #expect(body["status"] as? String == "in_progress")
+                #expect(body["status_note"] as? String == "A crew is scheduled for Wednesday.")
+                #expect((body["history"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["created", "status"])
+                #expect((body["reporter"] as? [String: Any])?["address"] as? String == "sms:…00") // masked
+            }
+            try await client.execute(uri: "/api/v1/tickets/\(id)/notes", method: .post, headers: Self.auth(h.streets),
+                                     body: ByteBuffer(string: #"{"text": "Needs asphalt truck", "public": false}"#)) {
+                #expect($0.status == .created)
+            }
+            // Invalid changes: 400 and nothing changes.
+            for bad in [#"{"status": "done"}"#, #"{"colour": "red"}"#, "not json", #"{"department": "nope"}"#, "{}"] {
+                try await client.execute(uri: "/api/v1/tickets/\(id)", method: .patch, headers: Self.auth(h.streets),
+                                         body: ByteBuffer(string: bad)) { #expect($0.status == .badRequest, "\(bad)") }
+            }
+            // Another department may not touch it; after reassignment, streets may not either.
+            try await client.execute(uri: "/api/v1/tickets/\(id)", method: .patch, headers: Self.auth(h.parks),
+                                     body: ByteBuffer(string: #"{"status": "closed"}"#)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/tickets/\(id)", method: .patch, headers: Self.auth(h.streets),
+                                     body: ByteBuffer(string: #"{"department": "parks"}"#)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/tickets/\(id)", method: .get, headers: Self.auth(h.streets)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/tickets/\(id)", method: .patch, headers: Self.auth(h.parks),
+                                     body: ByteBuffer(string: #"{"status": "closed", "resolution": "fixed"}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response)["closed_at"] as? String != nil)
+            }
+        }
+        let history = try await h.store.history(of: TrackingNumber(serial: 1))
+        #expect(history.map(\.kind) == [.created, .status, .note, .department, .status])
+        #expect(history[2].isPublic == false)
+        #expect(history.last?.actor.hasPrefix("staff:") == true)
+        #expect(try await h.store.ticket(TrackingNumber(serial: 1))?.resolution == "fixed")
+    }
+}
