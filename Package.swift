@@ -101,6 +101,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Load generator for the SMS webhook benchmark (Benchmarks/sms-webhook.sh runs it against a release server).
+        .executableTarget(
+            name: "cityline-bench",
+            dependencies: [
+                "ChannelSMS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/SMSWebhook",
+            swiftSettings: strict
+        ),
         .testTarget(name: "ConversationTests", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
         .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig"], swiftSettings: strict),
         .testTarget(

@@ -42,7 +42,8 @@ public struct Classifier: Sendable {
     }
 
     struct Phrase: Sendable {
-        var stems: [String]
+        /// Interned stems (see `vocabulary`).
+        var stems: [Int]
         /// The phrase written as one word ("streetlight"), stemmed.
         var joined: String
         var weight: Double
@@ -55,6 +56,12 @@ public struct Classifier: Sendable {
         var kind: EntryKind
         var code: String
         var phrases: [Phrase]
+    }
+
+    /// A phrase, by entry and position.
+    struct PhraseRef: Hashable, Sendable {
+        var entry: Int
+        var phrase: Int
     }
 
     /// Thresholds, tuned on the evaluation set (see `Evaluation/README.md`).
@@ -70,7 +77,17 @@ public struct Classifier: Sendable {
     }
 
     let entries: [Entry]
-    let vocabulary: Set<String>
+    /// Every stem of the catalog, interned: stem → id.
+    let vocabulary: [String: Int]
+    /// Catalog stems of 5+ letters by first letter, for typo matching.
+    let typoCandidates: [Character: [(id: Int, letters: String)]]
+    /// Phrases by their first stem (content-word phrases and stop-word phrases apart).
+    let byFirstStem: [Int: [PhraseRef]]
+    let stopWordPhrasesByFirstStem: [Int: [PhraseRef]]
+    /// Several-word phrases by their one-word spelling ("streetlight" → "street light").
+    let byJoinedSpelling: [String: [PhraseRef]]
+    /// Stems that negate ("no", "not"): their phrases allow no words in between.
+    let negationIDs: Set<Int>
     let tuning: Tuning
 
     public init(city: City, tuning: Tuning = Tuning()) {
@@ -89,6 +106,12 @@ public struct Classifier: Sendable {
         }
         let count = Double(max(raw.count, 1))
         func idf(_ stem: String) -> Double { 1 + log(count / Double(documentFrequency[stem] ?? 1)) }
+        var vocabulary: [String: Int] = [:]
+        func intern(_ stem: String) -> Int {
+            if let id = vocabulary[stem] { return id }
+            vocabulary[stem] = vocabulary.count
+            return vocabulary.count - 1
+        }
         entries = raw.map { kind, code, phrases in
             let built = phrases.compactMap { text, isName -> Phrase? in
                 let words = TextFolding.words(text)
@@ -99,11 +122,34 @@ public struct Classifier: Sendable {
                 let weight = Self.stems(of: text).map(idf).reduce(0, +) * (isName ? tuning.nameBonus : 1)
                     * (keepsStopWords ? Double(words.count).squareRoot() : 1)
                 let joined = Stemmer.stem(words.joined())
-                return Phrase(stems: stems, joined: joined, weight: weight, keepsStopWords: keepsStopWords)
+                return Phrase(stems: stems.map(intern), joined: joined, weight: weight, keepsStopWords: keepsStopWords)
             }
             return Entry(kind: kind, code: code, phrases: built)
         }
-        vocabulary = Set(entries.flatMap { $0.phrases.flatMap(\.stems) })
+        var byFirstStem: [Int: [PhraseRef]] = [:]
+        var stopWordPhrases: [Int: [PhraseRef]] = [:]
+        var byJoined: [String: [PhraseRef]] = [:]
+        for (e, entry) in entries.enumerated() {
+            for (p, phrase) in entry.phrases.enumerated() {
+                let ref = PhraseRef(entry: e, phrase: p)
+                if phrase.keepsStopWords {
+                    stopWordPhrases[phrase.stems[0], default: []].append(ref)
+                } else {
+                    byFirstStem[phrase.stems[0], default: []].append(ref)
+                }
+                if phrase.stems.count > 1 { byJoined[phrase.joined, default: []].append(ref) }
+            }
+        }
+        self.vocabulary = vocabulary
+        var typos: [Character: [(id: Int, letters: String)]] = [:]
+        for (stem, id) in vocabulary where stem.count >= 5 {
+            if let first = stem.first { typos[first, default: []].append((id, stem)) }
+        }
+        typoCandidates = typos.mapValues { $0.sorted { $0.id < $1.id } }
+        self.byFirstStem = byFirstStem
+        stopWordPhrasesByFirstStem = stopWordPhrases
+        byJoinedSpelling = byJoined
+        negationIDs = Set(Self.negations.compactMap { vocabulary[$0] })
         self.tuning = tuning
     }
 
@@ -113,23 +159,67 @@ public struct Classifier: Sendable {
     }
 
     public func classify(_ text: String) -> Result {
-        let text = TokenizedText(TextFolding.words(text))
-        let fuzzy = text.stems.map(fuzzyMatches)
-        let joinedFuzzy = text.joinedPairs.map(fuzzyMatches)
+        let text = TokenizedText(TextFolding.words(text), vocabulary: vocabulary)
+        // Per content word: its own stem id and the ids of catalog words it may be a typo of.
+        let exact = text.stems.map { vocabulary[$0] }
+        let typos = text.stems.map(typoMatches)
+        let allExact = text.allStems.map { vocabulary[$0] }
 
-        var candidates: [Candidate] = []
-        for entry in entries {
-            var matches: [(words: Set<Int>, weight: Double)] = []
-            for phrase in entry.phrases {
-                if let match = match(phrase, in: text, fuzzy: fuzzy, joinedFuzzy: joinedFuzzy) { matches.append(match) }
+        // Best match of each phrase that occurs; only phrases starting with a word of the text are tried.
+        var best: [PhraseRef: (words: Set<Int>, weight: Double)] = [:]
+        func consider(_ ref: PhraseRef, _ match: (words: Set<Int>, weight: Double)?) {
+            guard let match, match.weight > (best[ref]?.weight ?? 0) else { return }
+            best[ref] = match
+        }
+        for index in text.stems.indices {
+            var starts = typos[index]
+            if let id = exact[index] { starts.insert(id) }
+            for id in starts {
+                for ref in byFirstStem[id] ?? [] {
+                    consider(ref, matchContentWords(entries[ref.entry].phrases[ref.phrase], from: index, text, exact, typos))
+                }
             }
+            // "streetlight" written as one word matches "street light".
+            for ref in byJoinedSpelling[text.stems[index]] ?? [] {
+                let phrase = entries[ref.entry].phrases[ref.phrase]
+                consider(ref, ([text.positions[index]], phrase.weight))
+            }
+        }
+        // "pot hole" written apart matches "pothole" (also with a typo).
+        for (index, pair) in text.joinedPairs.enumerated() {
+            var ids = typoMatches(pair)
+            if let id = vocabulary[pair] { ids.insert(id) }
+            for id in ids {
+                for ref in byFirstStem[id] ?? [] where entries[ref.entry].phrases[ref.phrase].stems.count == 1 {
+                    let weight = entries[ref.entry].phrases[ref.phrase].weight * (vocabulary[pair] == id ? 1 : tuning.fuzzyDiscount)
+                    consider(ref, ([text.positions[index], text.positions[index + 1]], weight))
+                }
+            }
+        }
+        for (index, id) in allExact.enumerated() {
+            guard let id else { continue }
+            for ref in stopWordPhrasesByFirstStem[id] ?? [] {
+                let phrase = entries[ref.entry].phrases[ref.phrase]
+                let end = index + phrase.stems.count
+                if end <= allExact.count, Array(allExact[index..<end]) == phrase.stems.map(Optional.some) {
+                    consider(ref, (Set(index..<end), phrase.weight))
+                }
+            }
+        }
+
+        var byEntry: [Int: [(words: Set<Int>, weight: Double)]] = [:]
+        for (ref, match) in best { byEntry[ref.entry, default: []].append(match) }
+        var candidates: [Candidate] = []
+        for (entryIndex, matches) in byEntry {
             // Greedy: the heaviest matches first; a word counts for one phrase only.
             var covered = Set<Int>()
             var score = 0.0
-            for match in matches.sorted(by: { $0.weight > $1.weight }) where covered.isDisjoint(with: match.words) {
+            for match in matches.sorted(by: { $0.weight != $1.weight ? $0.weight > $1.weight : $0.words.min()! < $1.words.min()! })
+            where covered.isDisjoint(with: match.words) {
                 covered.formUnion(match.words)
                 score += match.weight
             }
+            let entry = entries[entryIndex]
             if score > 0 { candidates.append(Candidate(kind: entry.kind, code: entry.code, score: score)) }
         }
         candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.code < $1.code }
@@ -158,67 +248,48 @@ public struct Classifier: Sendable {
 
     /// Catalog words within one edit (words of 5+ letters) or two (8+ letters) of `stem`, starting with the same
     /// letter (typos rarely hit the first letter; without this "bridge" would match "fridge").
-    private func fuzzyMatches(_ stem: String) -> Set<String> {
-        guard !vocabulary.contains(stem), stem.count >= 5, let first = stem.first else { return [] }
+    private func typoMatches(_ stem: String) -> Set<Int> {
+        guard vocabulary[stem] == nil, stem.count >= 5, let first = stem.first else { return [] }
         let limit = stem.count >= 8 ? 2 : 1
-        return Set(vocabulary.filter { $0.first == first && $0.count >= 5 && EditDistance.within(stem, $0, limit: limit) != nil })
+        var ids = Set<Int>()
+        for candidate in typoCandidates[first] ?? [] where EditDistance.within(stem, candidate.letters, limit: limit) != nil {
+            ids.insert(candidate.id)
+        }
+        return ids
     }
 
-    /// Which words of the text `phrase` matched (positions among all words) and its weight there. Only the
-    /// matched words count as used: words skipped in between stay free for other phrases.
-    private func match(
-        _ phrase: Phrase, in text: TokenizedText, fuzzy: [Set<String>], joinedFuzzy: [Set<String>]
+    /// Where a content-word phrase starting at content word `start` matches: its words in order with at most
+    /// `maxGap` others between (none after a negation: "no plates", "not lit"); a typo costs `fuzzyDiscount`.
+    /// Only the matched words count as used: words skipped in between stay free for other phrases.
+    private func matchContentWords(
+        _ phrase: Phrase, from start: Int, _ text: TokenizedText, _ exact: [Int?], _ typos: [Set<Int>]
     ) -> (words: Set<Int>, weight: Double)? {
-        if phrase.stems.count > 1, let index = text.stems.firstIndex(of: phrase.joined) {
-            // "side walk" written as "sidewalk": worth one word, not two rare ones.
-            return ([text.positions[index]], phrase.weight)
+        func equal(_ id: Int, at index: Int) -> Bool? {
+            if exact[index] == id { return true }
+            return typos[index].contains(id) ? false : nil
         }
-        if phrase.stems.count == 1 {
-            for (index, pair) in text.joinedPairs.enumerated() where pair == phrase.joined || joinedFuzzy[index].contains(phrase.joined) {
-                let weight = pair == phrase.joined ? phrase.weight : phrase.weight * tuning.fuzzyDiscount
-                return ([text.positions[index], text.positions[index + 1]], weight)
-            }
-        }
-        // Phrases that keep their stop words run over every word, exactly; the others over content words.
-        // A phrase that starts with a negation ("no plates", "not lit") allows no words in between.
-        let stems = phrase.keepsStopWords ? text.allStems : text.stems
-        let positions = phrase.keepsStopWords ? Array(text.allStems.indices) : text.positions
-        let gap = phrase.keepsStopWords || Self.negations.contains(phrase.stems[0]) ? 0 : tuning.maxGap
-        var best: (words: Set<Int>, weight: Double)?
-        for start in stems.indices {
-            let startFuzzy = phrase.keepsStopWords ? [] : fuzzy[start]
-            guard let first = equal(phrase.stems[0], stems[start], startFuzzy) else { continue }
-            var matched = [start]
-            var fuzzyCount = first ? 0 : 1
-            for stem in phrase.stems.dropFirst() {
-                let position = matched[matched.count - 1]
-                var next: Int?
-                for candidate in (position + 1)..<min(stems.count, position + 2 + gap) {
-                    if let exact = equal(stem, stems[candidate], phrase.keepsStopWords ? [] : fuzzy[candidate]) {
-                        next = candidate
-                        if !exact { fuzzyCount += 1 }
-                        break
-                    }
+        guard let first = equal(phrase.stems[0], at: start) else { return nil }
+        let gap = negationIDs.contains(phrase.stems[0]) ? 0 : tuning.maxGap
+        var matched = [start]
+        var typoCount = first ? 0 : 1
+        for id in phrase.stems.dropFirst() {
+            let position = matched[matched.count - 1]
+            var next: Int?
+            for candidate in (position + 1)..<min(text.stems.count, position + 2 + gap) {
+                if let isExact = equal(id, at: candidate) {
+                    next = candidate
+                    if !isExact { typoCount += 1 }
+                    break
                 }
-                guard let next else { break }
-                matched.append(next)
             }
-            guard matched.count == phrase.stems.count else { continue }
-            let weight = phrase.weight * pow(tuning.fuzzyDiscount, Double(fuzzyCount))
-            if best == nil || weight > best!.weight { best = (Set(matched.map { positions[$0] }), weight) }
-            if fuzzyCount == 0 { break }
+            guard let next else { return nil }
+            matched.append(next)
         }
-        return best
+        return (Set(matched.map { text.positions[$0] }), phrase.weight * pow(tuning.fuzzyDiscount, Double(typoCount)))
     }
+
 
     static let negations: Set<String> = ["no", "not", "non", "never"]
-
-    /// true: exact; false: a typo of it; nil: no match.
-    private func equal(_ stem: String, _ word: String, _ typosOf: Set<String>) -> Bool? {
-        if word == stem { return true }
-        if typosOf.contains(stem) { return false }
-        return nil
-    }
 }
 
 /// A text split for matching: every word stemmed, and the content words (no stop words) with their positions.
@@ -232,7 +303,7 @@ struct TokenizedText {
     /// Neighbouring content words written as one ("pot hole" → "pothol"), stemmed; pair i starts at stems[i].
     let joinedPairs: [String]
 
-    init(_ words: [String]) {
+    init(_ words: [String], vocabulary: [String: Int]) {
         let all = words.map(Stemmer.stem)
         let kept = words.indices.filter { !StopWords.english.contains(words[$0]) }
         allStems = all

@@ -81,24 +81,24 @@ extension Engine {
             turn.say(turn.session.draft == nil ? "welcome" : "report.ask_problem", ["program": .text(program(turn))])
             return
         }
-        if turn.session.draft == nil, let info = informationAnswer(for: text) {
+        let result = classifier.classify(text)
+        if turn.session.draft == nil, let info = informationAnswer(result) {
             turn.events.append(.informationAnswered(code: info.code))
             turn.say("info.answer", ["answer": .text(info.answer.resolve(turn.locale, fallbacks: city.fallbackLocales))])
             return
         }
-        let result = classifier.classify(text)
         let services = result.candidates.filter { $0.kind == .service }
         if services.isEmpty, locations.extract(from: text) == nil, TextFolding.words(text).count <= 3, turn.session.draft == nil {
             // "hi", "hello?", "test": say who we are and how this works.
             turn.say("welcome", ["program": .text(program(turn))])
             return
         }
-        describe(&turn, text: text)
+        // A first description was just classified: no need to do it again.
+        describe(&turn, text: text, classified: (turn.session.draft?.description.isEmpty ?? true) ? result : nil)
     }
 
-    /// An information entry that clearly beats every service for `text`.
-    private func informationAnswer(for text: String) -> InformationEntry? {
-        let result = classifier.classify(text)
+    /// An information entry that clearly beats every service.
+    private func informationAnswer(_ result: Classifier.Result) -> InformationEntry? {
         guard let top = result.top, top.kind == .information else { return nil }
         switch result.decision {
         case .confident, .unsure: return city.information.first { $0.code == top.code }
@@ -107,13 +107,13 @@ extension Engine {
     }
 
     /// Adds `text` to the report's description and works out the service from everything said so far.
-    func describe(_ turn: inout TurnBuilder, text: String) {
+    func describe(_ turn: inout TurnBuilder, text: String, classified: Classifier.Result? = nil) {
         var draft = turn.session.draft ?? ReportDraft()
         draft.description.append(text)
         if draft.location == nil { draft.location = locations.extract(from: text) }
         turn.session.draft = draft
-        let candidates = classifier.classify(draft.description.joined(separator: " ")).candidates
-            .filter { $0.kind == .service }
+        let result = classified ?? classifier.classify(draft.description.joined(separator: " "))
+        let candidates = result.candidates.filter { $0.kind == .service }
         switch classifier.decide(candidates) {
         case .confident(let top):
             chooseService(&turn, top.code, acknowledge: true)

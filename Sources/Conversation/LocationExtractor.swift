@@ -128,11 +128,24 @@ extension LocationExtractor {
 
     /// A typed coordinate pair: "39.7817, -89.6501" or "lat 39.78 lon -89.65".
     static func coordinates(in text: String) -> Location? {
+        // Coordinates need digits and a decimal point; most messages have neither, and regexes cost.
+        guard text.contains("."), text.contains(where: \.isNumber) else { return nil }
+        if text.range(of: "lat", options: .caseInsensitive) != nil, let found = labeledCoordinates(in: text) { return found }
+        return plainCoordinates(in: text)
+    }
+
+    /// "lat 39.78 lon -89.65", "Latitude: … Longitude: …".
+    static func labeledCoordinates(in text: String) -> Location? {
         let labeled = /\blat(?:itude)?\s*[:=]?\s*(-?\d{1,2}(?:\.\d+)?)[\s,;]*(?:longitude|long|lng|lon)\s*[:=]?\s*(-?\d{1,3}(?:\.\d+)?)/
             .ignoresCase()
         if let m = text.firstMatch(of: labeled), let point = point(m.1, m.2) {
             return Location(kind: .coordinates, text: "\(m.1), \(m.2)", coordinate: point)
         }
+        return nil
+    }
+
+    /// "39.7817, -89.6501": a bare pair, precise enough not to be a price or a measurement.
+    static func plainCoordinates(in text: String) -> Location? {
         for m in text.matches(of: /(-?\d{1,2})\.(\d+)\s*,\s*(-?\d{1,3})\.(\d+)/) {
             if let before = text[..<m.range.lowerBound].last, before.isNumber || before.isLetter || ".-".contains(before) { continue }
             if m.range.upperBound < text.endIndex, text[m.range.upperBound] == "." { continue }

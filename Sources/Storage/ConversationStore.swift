@@ -91,6 +91,19 @@ public protocol ConversationStore: Sendable {
     /// The inline replies stored for an earlier inbound message with this id, if it was handled (possibly none).
     func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]?
     func commit(_ record: TurnRecord) async throws
+    /// Everything a turn reads, at once: the session, the resident's tickets, and the tickets `numbers` name.
+    func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket])
+}
+
+extension ConversationStore {
+    public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket]) {
+        let session = try await session(for: address)
+        var tickets = try await tickets(reportedBy: address)
+        for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
+            if let ticket = try await ticket(number) { tickets.append(ticket) }
+        }
+        return (session, tickets)
+    }
 }
 
 /// Hands out tracking numbers: random in production, sequential in tests.

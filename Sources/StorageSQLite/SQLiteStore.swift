@@ -56,6 +56,19 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
+    public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket]) {
+        try await pool.read { db in
+            let session = try String.fetchOne(db, sql: "SELECT data FROM sessions WHERE channel = ? AND address = ?",
+                                              arguments: [address.channel.rawValue, address.address]).map { try Coding.decode(Session.self, $0) }
+            var tickets = try TicketRows.fetch(db, where: "reporter_channel = ? AND reporter_address = ?",
+                                               [address.channel.rawValue, address.address], order: "requested_at DESC", limit: 50)
+            for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
+                tickets += try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1)
+            }
+            return (session, tickets)
+        }
+    }
+
     public func commit(_ record: TurnRecord) async throws {
         try await committer.submit { db in try TurnWriter.write(record, db) }
     }

@@ -67,11 +67,8 @@ public struct Switchboard: Sendable {
     }
 
     private func runTurn(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
-        let session = try await store.session(for: message.from) ?? Session()
-        var tickets = try await store.tickets(reportedBy: message.from)
-        for number in engine.referencedTrackingNumbers(in: message.text) where !tickets.contains(where: { $0.trackingNumber == number }) {
-            if let ticket = try await store.ticket(number) { tickets.append(ticket) }
-        }
+        let (stored, tickets) = try await store.turnContext(for: message.from, referencing: engine.referencedTrackingNumbers(in: message.text))
+        let session = stored ?? Session()
         let context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: numbers.candidate())
         let inbound = Inbound(text: message.text, media: message.media, channel: message.from.channel)
         let turn = engine.handle(session, inbound, context: context, now: message.receivedAt)

@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import ChannelSMS
+import Foundation
+import NIOCore
+import StorageSQLite
+import Synchronization
+import Testing
+
+/// Kill the real server with SIGKILL in the middle of a burst of signed webhooks; after restart, every message
+/// that got a 200 must be in the database.
+@Suite struct CrashTests {
+    static var binary: URL? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("cityline")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Starts `cityline serve` on a free port; returns the process and its base URL.
+    static func startServer(dataDirectory: String, token: String, publicURL: String) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = try #require(binary, "build the cityline executable first")
+        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]
+        process.currentDirectoryURL = Demo.root
+        var environment = ProcessInfo.processInfo.environment
+        environment["TWILIO_AUTH_TOKEN"] = token
+        environment["CITYLINE_PUBLIC_URL"] = publicURL
+        environment["LOG_LEVEL"] = "error"
+        environment.removeValue(forKey: "TWILIO_ACCOUNT_SID")
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        // The first line says where it serves: "CityLine — … — serving http://127.0.0.1:PORT".
+        var collected = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            collected.append(chunk)
+            if let text = String(data: collected, encoding: .utf8), let range = text.range(of: "serving http://") {
+                let rest = text[range.upperBound...]
+                if let end = rest.firstIndex(where: { $0 == "\n" }) { return (process, "http://" + rest[..<end]) }
+            }
+        }
+        process.terminate()
+        throw CrashTestError(description: "server did not start: \(String(decoding: collected, as: UTF8.self))")
+    }
+
+    struct CrashTestError: Error, CustomStringConvertible { var description: String }
+
+    @Test func everyAcknowledgedMessageSurvivesSIGKILL() async throws {
+        let directory = try temporaryDirectory()
+        let token = "crash-token"
+        let publicURL = "https://311.springfield.example"
+        let (server, base) = try Self.startServer(dataDirectory: directory, token: token, publicURL: publicURL)
+        let acknowledged = Locked<[String]>([])
+        let signer = TwilioSignature(authToken: token)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    for index in 0..<400 {
+                        let sid = "SMcrash\(worker)x\(index)"
+                        let form = [("MessageSid", sid), ("From", "+1217555\(String(format: "%02d%02d", worker, index % 100))"),
+                                    ("Body", "pothole at \(index) Oak St")]
+                        var request = HTTPClientRequest(url: base + "/webhooks/twilio/sms")
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                        request.headers.add(name: "X-Twilio-Signature",
+                                            value: signer.sign(url: publicURL + "/webhooks/twilio/sms", parameters: form))
+                        request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
+                        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
+                              response.status == .ok,
+                              let body = try? await response.body.collect(upTo: 1 << 16),
+                              String(buffer: body).contains("<Response>") else { return } // the server is gone
+                        acknowledged.withLock { $0.append(sid) }
+                    }
+                }
+            }
+            // Kill without warning once a good number of messages went through.
+            while acknowledged.withLock({ $0.count }) < 300 { try await Task.sleep(for: .milliseconds(5)) }
+            kill(server.processIdentifier, SIGKILL)
+            try await group.waitForAll()
+        }
+        server.waitUntilExit()
+        #expect(server.terminationReason == .uncaughtSignal)
+
+        let store = try SQLiteStore(path: directory + "/cityline.sqlite")
+        let sids = acknowledged.withLock { $0 }
+        #expect(sids.count >= 300)
+        var missing: [String] = []
+        for sid in sids where try await !store.hasInbound(externalID: sid, channel: .sms) { missing.append(sid) }
+        #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
+
+        // And the restarted server answers a redelivery of an acknowledged message from the database.
+        let (restarted, newBase) = try Self.startServer(dataDirectory: directory, token: token, publicURL: publicURL)
+        defer { restarted.terminate() }
+        let sid = try #require(sids.first)
+        let worker = sid.dropFirst("SMcrash".count).split(separator: "x")
+        let form = [("MessageSid", sid), ("From", "+1217555\(String(format: "%02d%02d", Int(worker[0])!, Int(worker[1])! % 100))"),
+                    ("Body", "pothole at \(worker[1]) Oak St")]
+        var request = HTTPClientRequest(url: newBase + "/webhooks/twilio/sms")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "X-Twilio-Signature", value: signer.sign(url: publicURL + "/webhooks/twilio/sms", parameters: form))
+        request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
+        let before = try await store.count("messages")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        #expect(try await store.count("messages") == before)
+    }
+}
+
+/// A value shared between tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
+}
