@@ -6,8 +6,8 @@ import Storage
 /// Outbox rows: the message as JSON plus the dispatch state.
 enum OutboxRows {
     static func enqueue(_ message: RenderedMessage, at date: Date, _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO outbox (channel, data, created_at, due_at) VALUES (?, ?, ?, ?)",
-                       arguments: [message.to.channel.rawValue, try Coding.encode(message), date.timeIntervalSince1970,
+        try db.run("INSERT INTO outbox (channel, data, created_at, due_at) VALUES (?, ?, ?, ?)",
+                       [message.to.channel.rawValue, try Coding.encode(message), date.timeIntervalSince1970,
                                    date.timeIntervalSince1970])
     }
 
@@ -42,8 +42,8 @@ extension SQLiteStore {
                 entry.state = .sending
                 entry.attempts += 1
                 entry.dueAt = leaseUntil
-                try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = ?, due_at = ? WHERE id = ?",
-                               arguments: [entry.attempts, leaseUntil.timeIntervalSince1970, entry.id])
+                try db.run("UPDATE outbox SET state = 'sending', attempts = ?, due_at = ? WHERE id = ?",
+                               [entry.attempts, leaseUntil.timeIntervalSince1970, entry.id])
                 return entry
             }
         }
@@ -51,21 +51,21 @@ extension SQLiteStore {
 
     public func markSent(_ id: Int64, providerID: String?, at date: Date) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'sent', provider_id = ?, last_error = NULL WHERE id = ?",
-                           arguments: [providerID, id])
+            try db.run("UPDATE outbox SET state = 'sent', provider_id = ?, last_error = NULL WHERE id = ?",
+                           [providerID, id])
         }
     }
 
     public func markRetry(_ id: Int64, error: String, retryAt: Date) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'pending', last_error = ?, due_at = ? WHERE id = ?",
-                           arguments: [error, retryAt.timeIntervalSince1970, id])
+            try db.run("UPDATE outbox SET state = 'pending', last_error = ?, due_at = ? WHERE id = ?",
+                           [error, retryAt.timeIntervalSince1970, id])
         }
     }
 
     public func markDead(_ id: Int64, error: String, at date: Date) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?", arguments: [error, id])
+            try db.run("UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?", [error, id])
         }
     }
 
@@ -75,8 +75,8 @@ extension SQLiteStore {
                                              arguments: [providerID]) else { return false }
             let current: String? = row["delivery_status"]
             if DeliveryStatus.advances(from: current, to: status) {
-                try db.execute(sql: "UPDATE outbox SET delivery_status = ?, last_error = COALESCE(?, last_error) WHERE id = ?",
-                               arguments: [status.lowercased(), errorCode.map { "provider error \($0)" }, row["id"] as Int64])
+                try db.run("UPDATE outbox SET delivery_status = ?, last_error = COALESCE(?, last_error) WHERE id = ?",
+                               [status.lowercased(), errorCode.map { "provider error \($0)" }, row["id"] as Int64])
             }
             return true
         }

@@ -136,8 +136,8 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
 
     public func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) async throws -> StaffToken {
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO staff_tokens (token_hash, role, department, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [hash, role.rawValue, department, label, date.timeIntervalSince1970])
+            try db.run("INSERT INTO staff_tokens (token_hash, role, department, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                           [hash, role.rawValue, department, label, date.timeIntervalSince1970])
             return StaffToken(id: db.lastInsertedRowID, role: role, department: department, label: label, createdAt: date)
         }
     }
@@ -189,5 +189,12 @@ extension SQLiteStore {
     public func pragma(_ name: String) async throws -> String? {
         precondition(name.allSatisfy { $0.isLetter || $0 == "_" })
         return try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}
+
+extension Database {
+    /// Runs `sql` through the connection's statement cache: hot statements are parsed once.
+    func run(_ sql: String, _ arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

@@ -8,16 +8,16 @@ import Storage
 enum TicketRows {
     static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, order: String = "id",
                       limit: Int) throws -> [Ticket] {
-        try String.fetchAll(db, sql: "SELECT data FROM tickets WHERE \(condition) ORDER BY \(order) LIMIT \(limit)",
+        try String.fetchAll(db.cachedStatement(sql: "SELECT data FROM tickets WHERE \(condition) ORDER BY \(order) LIMIT \(limit)"),
                             arguments: arguments).map { try Coding.decode(Ticket.self, $0) }
     }
 
     static func insert(_ ticket: Ticket, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.run("""
             INSERT INTO tickets (tracking_number, service_code, department, jurisdiction, status, reporter_channel,
                 reporter_address, latitude, longitude, requested_at, updated_at, expected_at, closed_at, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """, [
                 ticket.trackingNumber.digits, ticket.draft.serviceCode, ticket.department, ticket.draft.jurisdiction,
                 ticket.status.rawValue, ticket.reporter.channel.rawValue, ticket.reporter.address,
                 ticket.draft.location?.coordinate?.latitude, ticket.draft.location?.coordinate?.longitude,
@@ -28,19 +28,19 @@ enum TicketRows {
     }
 
     static func save(_ ticket: Ticket, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.run("""
             UPDATE tickets SET department = ?, status = ?, updated_at = ?, closed_at = ?, data = ? WHERE tracking_number = ?
-            """, arguments: [
+            """, [
                 ticket.department, ticket.status.rawValue, ticket.updatedAt.timeIntervalSince1970,
                 ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket), ticket.trackingNumber.digits,
             ])
     }
 
     static func append(_ event: TicketEvent, to number: TrackingNumber, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.run("""
             INSERT INTO ticket_events (ticket_id, kind, at, data)
             SELECT id, ?, ?, ? FROM tickets WHERE tracking_number = ?
-            """, arguments: [event.kind.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event), number.digits])
+            """, [event.kind.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event), number.digits])
     }
 }
 
@@ -51,17 +51,17 @@ enum TurnWriter {
         let from = inbound.from
         let at = inbound.receivedAt.timeIntervalSince1970
         do {
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO messages (direction, channel, address, external_id, data, created_at) VALUES ('in', ?, ?, ?, ?, ?)
-                """, arguments: [from.channel.rawValue, from.address, inbound.externalID, try Coding.encode(inbound), at])
+                """, [from.channel.rawValue, from.address, inbound.externalID, try Coding.encode(inbound), at])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.duplicateInbound
         }
         let inboundID = db.lastInsertedRowID
-        try db.execute(sql: """
+        try db.run("""
             INSERT INTO sessions (channel, address, data, updated_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (channel, address) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
-            """, arguments: [from.channel.rawValue, from.address, try Coding.encode(record.session), at])
+            """, [from.channel.rawValue, from.address, try Coding.encode(record.session), at])
         try saveContact(from, session: record.session, at: at, db)
         for ticket in record.tickets {
             do {
@@ -78,9 +78,9 @@ enum TurnWriter {
     }
 
     static func logOutbound(_ message: RenderedMessage, replyTo: Int64?, inline: Bool, at: Double, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.run("""
             INSERT INTO messages (direction, channel, address, reply_to, inline, data, created_at) VALUES ('out', ?, ?, ?, ?, ?, ?)
-            """, arguments: [message.to.channel.rawValue, message.to.address, replyTo, inline, try Coding.encode(message), at])
+            """, [message.to.channel.rawValue, message.to.address, replyTo, inline, try Coding.encode(message), at])
     }
 
     /// The contact behind an address: created on first contact; its language follows the session's; the
@@ -93,18 +93,18 @@ enum TurnWriter {
             contactID = existing["contact_id"]
             let wasOptedOut: Bool = existing["opted_out"]
             if wasOptedOut != session.optedOut {
-                try db.execute(sql: "UPDATE contact_addresses SET opted_out = ?, opted_out_at = ? WHERE channel = ? AND address = ?",
-                               arguments: [session.optedOut, session.optedOut ? at : nil, address.channel.rawValue, address.address])
+                try db.run("UPDATE contact_addresses SET opted_out = ?, opted_out_at = ? WHERE channel = ? AND address = ?",
+                               [session.optedOut, session.optedOut ? at : nil, address.channel.rawValue, address.address])
             }
         } else {
-            try db.execute(sql: "INSERT INTO contacts (locale, created_at) VALUES (?, ?)", arguments: [session.locale?.code, at])
+            try db.run("INSERT INTO contacts (locale, created_at) VALUES (?, ?)", [session.locale?.code, at])
             contactID = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO contact_addresses (channel, address, contact_id, opted_out, opted_out_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [address.channel.rawValue, address.address, contactID, session.optedOut, session.optedOut ? at : nil])
+            try db.run("INSERT INTO contact_addresses (channel, address, contact_id, opted_out, opted_out_at) VALUES (?, ?, ?, ?, ?)",
+                           [address.channel.rawValue, address.address, contactID, session.optedOut, session.optedOut ? at : nil])
         }
         if let locale = session.locale {
-            try db.execute(sql: "UPDATE contacts SET locale = ? WHERE id = ? AND (locale IS NULL OR locale != ?)",
-                           arguments: [locale.code, contactID, locale.code])
+            try db.run("UPDATE contacts SET locale = ? WHERE id = ? AND (locale IS NULL OR locale != ?)",
+                           [locale.code, contactID, locale.code])
         }
     }
 }

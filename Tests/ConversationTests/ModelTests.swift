@@ -1,6 +1,6 @@
 import CityModel
 import Foundation
-import Localization
+@testable import Localization
 import Testing
 
 @Suite struct TrackingNumberTests {
@@ -100,5 +100,21 @@ import Testing
         ]]])
         #expect(square.contains(Coordinate(latitude: 0.5, longitude: 0.5)))
         #expect(!square.contains(Coordinate(latitude: 1.5, longitude: 0.5)))
+    }
+}
+
+@Suite struct FoldingTests {
+    /// The ASCII fast path must give exactly what the Unicode path gives.
+    @Test(arguments: [
+        "There's a big POTHOLE at 1423 Oak St!!", "  STOP. ", "don't-know", "a\tb\nc", "#100-0015", "e-mail: x@y.z", "",
+        "___", "Oak & 5th", "it's 3:30pm", "O'Hare", "~5 items", "1/2",
+    ])
+    func asciiFastPathMatchesUnicodePath(text: String) {
+        #expect(TextFolding.foldASCII(text) == TextFolding.foldUnicode(text))
+    }
+
+    @Test func nonASCIITakesTheUnicodePath() {
+        #expect(TextFolding.foldASCII("Está") == nil)
+        #expect(TextFolding.fold("Está ROTO") == "esta roto")
     }
 }
