@@ -19,38 +19,31 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Requests per second for the latency run (0: skip).") var rate = 1000
     @Option(help: "Seconds of the latency run.") var seconds = 10
     @Option(help: "Prefix of MessageSids, so several runs against one database stay unique.") var run = "A"
+    @Option(help: "Only probe GET /health for this many seconds (while another tool makes the load).") var probeOnly: Int?
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(concurrency, 64))
         ))
         let signer = TwilioSignature(authToken: token)
+        let health = Probe()
+        if let probeOnly {
+            let probing = Task { await health.run(client: client, url: url + "/health") }
+            try await Task.sleep(for: .seconds(probeOnly))
+            probing.cancel()
+            _ = await probing.value
+            print(String(format: "GET /health under load: %d probes, p50 %.1f ms, p99 %.1f ms, max %.1f ms", health.samples.count,
+                         health.samples.percentile(50), health.samples.percentile(99), health.samples.percentile(100)))
+            try await client.shutdown()
+            return
+        }
         // Warm up connections and the server.
         for index in 0..<200 { _ = try await send(client, signer, id: "\(run)w\(index)") }
 
-        let health = Probe()
         let probing = Task { await health.run(client: client, url: url + "/health") }
 
         // Throughput: `requests` turns, `concurrency` in flight.
-        let latencies = Samples()
-        let counter = Counter(requests)
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    while let index = counter.next() {
-                        let began = ContinuousClock.now
-                        guard try await self.send(client, signer, id: "\(run)t\(index)") else { throw BenchError.failed }
-                        latencies.add(began.duration(to: .now))
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        let elapsed = start.duration(to: .now)
-        let throughput = Double(requests) / elapsed.seconds
-        print(String(format: "throughput: %d turns in %.2f s = %.0f turns/s (%d in flight); latency p50 %.1f ms, p99 %.1f ms",
-                     requests, elapsed.seconds, throughput, concurrency, latencies.percentile(50), latencies.percentile(99)))
+        if requests > 0 { try await throughputRun(client, signer) }
 
         // Latency at a fixed arrival rate.
         if rate > 0 {
@@ -76,6 +69,29 @@ struct Bench: AsyncParsableCommand {
         print(String(format: "GET /health during the runs: %d probes, p50 %.1f ms, p99 %.1f ms",
                      health.samples.count, health.samples.percentile(50), health.samples.percentile(99)))
         try await client.shutdown()
+    }
+
+    func throughputRun(_ client: HTTPClient, _ signer: TwilioSignature) async throws {
+        let latencies = Samples()
+        let counter = Counter(requests)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while let index = counter.next() {
+                        let began = ContinuousClock.now
+                        guard try await self.send(client, signer, id: "\(run)t\(index)") else { throw BenchError.failed }
+                        latencies.add(began.duration(to: .now))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = start.duration(to: .now)
+        let throughput = Double(requests) / elapsed.seconds
+        print(String(format: "throughput: %d turns in %.2f s = %.0f turns/s (%d in flight); latency p50 %.1f ms, p99 %.1f ms",
+                     requests, elapsed.seconds, throughput, concurrency, latencies.percentile(50), latencies.percentile(99)))
+
     }
 
     enum BenchError: Error { case failed }
