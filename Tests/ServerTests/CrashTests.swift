@@ -52,6 +52,16 @@ import Testing
 
     struct CrashTestError: Error, CustomStringConvertible { var description: String }
 
+    @Test func sigtermStopsCleanly() async throws {
+        let (server, base) = try Self.startServer(dataDirectory: try temporaryDirectory(), token: "t", publicURL: "https://x.example")
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(5))
+        #expect(response.status == .ok)
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationReason == .exit)
+        #expect(server.terminationStatus == 0)
+    }
+
     @Test func everyAcknowledgedMessageSurvivesSIGKILL() async throws {
         let directory = try temporaryDirectory()
         let token = "crash-token"

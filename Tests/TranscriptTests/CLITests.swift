@@ -34,10 +34,15 @@ import Testing
     }
 
     @Test func chatReportsAPotholeFromPipedInput() throws {
-        let (status, output) = try run(["chat"], input: "There's a big pothole at 1423 Oak St\nskip\nskip\nskip\nyes\n")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-chat-\(UUID().uuidString)").path
+        let (status, output) = try run(["chat", "--data-dir", data], input: "There's a big pothole at 1423 Oak St\nskip\nskip\nskip\nyes\n")
         #expect(status == 0)
         #expect(output.contains("Tracking number: "), "\(output)")
         #expect(output.contains("Public Works – Streets"))
+        // The conversation lives in the SQLite store: a second run continues with the same resident.
+        let (_, again) = try run(["chat", "--data-dir", data], input: "STATUS\n")
+        #expect(again.contains("Your open reports:"), "\(again)")
+        #expect(FileManager.default.fileExists(atPath: data + "/cityline.sqlite"))
     }
 
     @Test func classifyPrintsOneJSONObjectPerLine() throws {
