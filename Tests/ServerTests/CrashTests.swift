@@ -22,7 +22,8 @@ import Testing
     /// Starts `cityline serve` on a free port; returns the process and its base URL.
     static func startServer(dataDirectory: String, token: String, publicURL: String) throws -> (Process, String) {
         let process = Process()
-        process.executableURL = try #require(binary, "build the cityline executable first")
+        guard let binary else { throw CrashTestError(description: "build the cityline executable first") }
+        process.executableURL = binary
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]
         process.currentDirectoryURL = Demo.root
         var environment = ProcessInfo.processInfo.environment
