@@ -9,20 +9,10 @@ import Testing
 /// Kill the real server with SIGKILL in the middle of a burst of signed webhooks; after restart, every message
 /// that got a 200 must be in the database.
 @Suite struct CrashTests {
-    static var binary: URL? {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("cityline")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     /// Starts `cityline serve` on a free port; returns the process and its base URL.
     static func startServer(dataDirectory: String, token: String, publicURL: String) throws -> (Process, String) {
         let process = Process()
-        guard let binary else { throw CrashTestError(description: "build the cityline executable first") }
+        guard let binary = CityLineBinary.url else { throw CrashTestError(description: "build the cityline executable first") }
         process.executableURL = binary
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]
         process.currentDirectoryURL = Demo.root
@@ -53,6 +43,16 @@ import Testing
 
     struct CrashTestError: Error, CustomStringConvertible { var description: String }
 
+    /// A Twilio SMS webhook to `base`, signed for `publicURL`.
+    static func signedWebhook(base: String, publicURL: String, form: [(String, String)], signer: TwilioSignature) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: base + "/webhooks/twilio/sms")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "X-Twilio-Signature", value: signer.sign(url: publicURL + "/webhooks/twilio/sms", parameters: form))
+        request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
+        return request
+    }
+
     @Test func sigtermStopsCleanly() async throws {
         let (server, base) = try Self.startServer(dataDirectory: try temporaryDirectory(), token: "t", publicURL: "https://x.example")
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(5))
@@ -78,12 +78,7 @@ import Testing
                         let sid = "SMcrash\(worker)x\(index)"
                         let form = [("MessageSid", sid), ("From", "+1217555\(String(format: "%02d%02d", worker, index % 100))"),
                                     ("Body", "pothole at \(index) Oak St")]
-                        var request = HTTPClientRequest(url: base + "/webhooks/twilio/sms")
-                        request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                        request.headers.add(name: "X-Twilio-Signature",
-                                            value: signer.sign(url: publicURL + "/webhooks/twilio/sms", parameters: form))
-                        request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
+                        let request = Self.signedWebhook(base: base, publicURL: publicURL, form: form, signer: signer)
                         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
                               response.status == .ok,
                               let body = try? await response.body.collect(upTo: 1 << 16),
@@ -114,11 +109,7 @@ import Testing
         let worker = sid.dropFirst("SMcrash".count).split(separator: "x")
         let form = [("MessageSid", sid), ("From", "+1217555\(String(format: "%02d%02d", Int(worker[0])!, Int(worker[1])! % 100))"),
                     ("Body", "pothole at \(worker[1]) Oak St")]
-        var request = HTTPClientRequest(url: newBase + "/webhooks/twilio/sms")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "X-Twilio-Signature", value: signer.sign(url: publicURL + "/webhooks/twilio/sms", parameters: form))
-        request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
+        let request = Self.signedWebhook(base: newBase, publicURL: publicURL, form: form, signer: signer)
         let before = try await store.count("messages")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         #expect(response.status == .ok)

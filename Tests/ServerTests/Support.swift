@@ -63,3 +63,16 @@ func ticket(_ serial: Int, department: String = "streets", reporter: String = "+
     )
     return Ticket(draft: draft, reporter: ChannelAddress(channel: .sms, address: reporter), updatedAt: at)
 }
+
+/// The built `cityline` executable next to the test bundle (`.build/debug/`).
+enum CityLineBinary {
+    static var url: URL? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("cityline")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+}

@@ -3,23 +3,12 @@ import Testing
 
 /// The `cityline` binary itself, run as a newcomer would: piped `chat`, `classify` and `check`.
 @Suite struct CLITests {
-    /// The built `cityline` next to the test bundle (`.build/debug/`).
-    static var binary: URL? {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("cityline")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let binary = try #require(Self.binary, "build the cityline executable first (swift build)")
+        let binary = try #require(CityLineBinary.url, "build the cityline executable first (swift build)")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = DemoCity.root
+        process.currentDirectoryURL = Demo.root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
