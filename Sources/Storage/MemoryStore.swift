@@ -84,8 +84,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func claimDue(now: Date, limit: Int, leaseUntil: Date) -> [OutboxEntry] {
-        let due = outbox.values.filter { ($0.state == .pending || $0.state == .sending) && $0.dueAt <= now }
-            .sorted { $0.id < $1.id }.prefix(limit)
+        let unfinished = outbox.values.filter { $0.state == .pending || $0.state == .sending }
+        // Only each recipient's oldest unfinished message: one resident's messages leave in order.
+        let heads = Dictionary(grouping: unfinished, by: \.message.to).values.compactMap { $0.min { $0.id < $1.id } }
+        let due = heads.filter { $0.dueAt <= now }.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
         return due.map { entry in
             var leased = entry
             leased.state = .sending

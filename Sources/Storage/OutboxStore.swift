@@ -34,7 +34,9 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
 /// The durable outbox: every message that is not answered inline goes through it, exactly once.
 ///
 /// `claimDue` leases due entries (state `sending` until `leaseUntil`); an entry whose lease ran out (a crashed
-/// dispatcher) is due again. The dispatcher then marks each one sent, to retry, or dead.
+/// dispatcher) is due again. Only the oldest unfinished entry of each recipient is ever claimed, so one resident's
+/// messages leave in the order they were queued, even across retries. The dispatcher then marks each one sent,
+/// to retry, or dead.
 public protocol OutboxStore: Sendable {
     func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxEntry]
     func markSent(_ id: Int64, providerID: String?, at date: Date) async throws

@@ -6,9 +6,9 @@ import Storage
 /// Outbox rows: the message as JSON plus the dispatch state.
 enum OutboxRows {
     static func enqueue(_ message: RenderedMessage, at date: Date, _ db: Database) throws {
-        try db.run("INSERT INTO outbox (channel, data, created_at, due_at) VALUES (?, ?, ?, ?)",
-                       [message.to.channel.rawValue, try Coding.encode(message), date.timeIntervalSince1970,
-                                   date.timeIntervalSince1970])
+        try db.run("INSERT INTO outbox (channel, address, data, created_at, due_at) VALUES (?, ?, ?, ?, ?)",
+                   [message.to.channel.rawValue, message.to.address, try Coding.encode(message), date.timeIntervalSince1970,
+                    date.timeIntervalSince1970])
     }
 
     static func entry(_ row: Row) throws -> OutboxEntry {
@@ -33,9 +33,13 @@ extension SQLiteStore {
 
     public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxEntry] {
         try await pool.write { db in
-            // Pending entries that are due, and entries whose lease ran out (their dispatcher died).
+            // Pending entries that are due, and entries whose lease ran out (their dispatcher died) — but only the
+            // oldest unfinished message of each recipient, so a message waiting for a retry holds back the later ones.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE state IN ('pending', 'sending') AND due_at <= ? ORDER BY due_at, id LIMIT ?
+                SELECT * FROM outbox o WHERE state IN ('pending', 'sending') AND due_at <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.address = o.address AND p.id < o.id
+                                AND p.state IN ('pending', 'sending'))
+                ORDER BY due_at, id LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, limit])
             return try rows.map { row in
                 var entry = try OutboxRows.entry(row)

@@ -93,6 +93,14 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2: outbox recipient") { db in
+            // The recipient as a column, so one resident's messages leave strictly in order.
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN address TEXT NOT NULL DEFAULT '';
+                UPDATE outbox SET address = COALESCE(json_extract(data, '$.to.address'), '');
+                CREATE INDEX outbox_recipient ON outbox(channel, address, id);
+                """)
+        }
         return migrator
     }
 }

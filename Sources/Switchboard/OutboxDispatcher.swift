@@ -49,12 +49,10 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     public func dispatchDue() async throws -> Int {
         let now = clock()
         let entries = try await store.claimDue(now: now, limit: settings.batchSize, leaseUntil: now.addingTimeInterval(settings.lease))
-        // One recipient's messages go out in order; different recipients in parallel.
-        let byRecipient = Dictionary(grouping: entries, by: \.message.to)
+        // The store hands out at most one message per recipient at a time, so these go out in parallel and each
+        // resident still gets their messages in order.
         await withTaskGroup(of: Void.self) { group in
-            for queue in byRecipient.values {
-                group.addTask { for entry in queue { await self.deliver(entry) } }
-            }
+            for entry in entries { group.addTask { await self.deliver(entry) } }
         }
         return entries.count
     }

@@ -26,7 +26,9 @@ import Transport
         try await store.enqueue(Self.message("Second"), at: t0)
         let dispatcher = OutboxDispatcher(store: store, transports: TransportRegistry(fallback: try OutboxFileTransport(path: path)),
                                           logger: Logger(label: "test"), clock: { t0 })
-        #expect(try await dispatcher.dispatchDue() == 2)
+        // One resident's messages go one after another: one per round.
+        #expect(try await dispatcher.dispatchDue() == 1)
+        #expect(try await dispatcher.dispatchDue() == 1)
         #expect(try await dispatcher.dispatchDue() == 0)
         // A dispatcher that died after writing but before marking sent: the entry comes back after its lease…
         let crashed = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0)
@@ -100,7 +102,9 @@ import Transport
             ), client: HTTPClient.shared)
             let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
             var ids: [Int64] = []
-            for body in ["Your report 1000002 is being worked on.", "b", "c", "d"] { ids.append(try await store.enqueue(Self.message(body), at: t0)) }
+            for (index, body) in ["Your report 1000002 is being worked on.", "b", "c", "d"].enumerated() {
+                ids.append(try await store.enqueue(Self.message(body, to: "+1217555010\(index)"), at: t0))
+            }
             let dispatcher = OutboxDispatcher(store: store, transports: TransportRegistry(transports: [.sms: transport],
                                                                                             fallback: try OutboxFileTransport(path: try temporaryDirectory() + "/o.jsonl")),
                                               logger: Logger(label: "test"), clock: { t0 })

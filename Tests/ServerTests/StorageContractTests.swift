@@ -81,9 +81,29 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func oneRecipientsMessagesLeaveInOrder(kind: StoreKind) async throws {
+        let store = try kind.make()
+        try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["first", "second"]))
+        try await store.commit(record(sms("+2", "b", id: "SM2"), queued: ["other"]))
+        let claimed = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60))
+        #expect(claimed.map(\.message.body).sorted() == ["first", "other"])
+        let first = try #require(claimed.first { $0.message.body == "first" })
+        try await store.markSent(try #require(claimed.first { $0.message.body == "other" }).id, providerID: nil, at: t0)
+        // "first" must be retried later: "second" waits for it.
+        try await store.markRetry(first.id, error: "HTTP 503", retryAt: t0.addingTimeInterval(120))
+        #expect(try await store.claimDue(now: t0.addingTimeInterval(61), limit: 10, leaseUntil: t0.addingTimeInterval(200)).isEmpty)
+        let retried = try await store.claimDue(now: t0.addingTimeInterval(121), limit: 10, leaseUntil: t0.addingTimeInterval(200))
+        #expect(retried.map(\.message.body) == ["first"])
+        try await store.markSent(retried[0].id, providerID: nil, at: t0)
+        #expect(try await store.claimDue(now: t0.addingTimeInterval(122), limit: 10, leaseUntil: t0.addingTimeInterval(300))
+            .map(\.message.body) == ["second"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func outboxLeasesRetriesAndDeadLetters(kind: StoreKind) async throws {
         let store = try kind.make()
-        try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["one", "two"]))
+        try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["one"]))
+        try await store.commit(record(sms("+2", "b", id: "SM2"), queued: ["two"]))
         let claimed = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60))
         #expect(claimed.map(\.message.body) == ["one", "two"])
         #expect(claimed.allSatisfy { $0.attempts == 1 && $0.state == .sending })
