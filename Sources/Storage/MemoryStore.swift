@@ -125,6 +125,12 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func outboxEntry(_ id: Int64) -> OutboxEntry? { outbox[id] }
 
+    public func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) {
+        var session = sessions[address] ?? Session()
+        session.optedOut = true
+        sessions[address] = session
+    }
+
     public var outboxEntries: [OutboxEntry] { outbox.values.sorted { $0.id < $1.id } }
 
     // MARK: TokenStore

@@ -46,6 +46,9 @@ public protocol OutboxStore: Sendable {
     /// a late or repeated callback changes nothing. Returns false when no message has that provider id.
     func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool
     func outboxEntry(_ id: Int64) async throws -> OutboxEntry?
+    /// The carrier says `address` opted out (Twilio 21610: the resident texted STOP to the carrier): remember it
+    /// as if they had sent STOP to us, so nothing more is tried until they send START.
+    func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) async throws
 }
 
 /// Delivery statuses in the order they can happen; a status never moves back.

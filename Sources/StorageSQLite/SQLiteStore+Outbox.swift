@@ -1,4 +1,5 @@
 import CityModel
+import Conversation
 import Foundation
 import GRDB
 import Storage
@@ -83,6 +84,20 @@ extension SQLiteStore {
                                [status.lowercased(), errorCode.map { "provider error \($0)" }, row["id"] as Int64])
             }
             return true
+        }
+    }
+
+    public func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) async throws {
+        try await pool.write { db in
+            var session = try String.fetchOne(db, sql: "SELECT data FROM sessions WHERE channel = ? AND address = ?",
+                                              arguments: [address.channel.rawValue, address.address])
+                .map { try Coding.decode(Session.self, $0) } ?? Session()
+            session.optedOut = true
+            try db.run("""
+                INSERT INTO sessions (channel, address, data, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (channel, address) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
+                """, [address.channel.rawValue, address.address, try Coding.encode(session), date.timeIntervalSince1970])
+            try TurnWriter.saveContact(address, session: session, at: date.timeIntervalSince1970, db)
         }
     }
 

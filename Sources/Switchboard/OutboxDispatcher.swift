@@ -83,6 +83,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
         } else {
             let reason = error.kind == .retry ? "gave up after \(entry.attempts) attempts: \(error.message)" : error.message
             try? await store.markDead(entry.id, error: reason, at: now)
+            if error.kind == .optedOut { try? await store.recordCarrierOptOut(entry.message.to, at: now) }
             log.error("dead-lettered", metadata: ["error": "\(reason)"])
         }
     }

@@ -116,7 +116,8 @@ import Transport
             }
             #expect(try await store.outboxEntry(ids[0])?.state == .sent)
             #expect(try await store.outboxEntry(ids[0])?.providerID == "SM0001")
-            #expect(try await store.outboxEntry(ids[1])?.state == .dead)          // 21610: opted out
+            #expect(try await store.outboxEntry(ids[1])?.state == .dead)          // 21610: opted out…
+            #expect(try await store.session(for: ChannelAddress(channel: .sms, address: "+12175550101"))?.optedOut == true) // …and remembered
             #expect(try await store.outboxEntry(ids[2])?.state == .pending)       // 503: retry later
             #expect(try await store.outboxEntry(ids[2])?.dueAt == t0.addingTimeInterval(5))
             #expect(try await store.outboxEntry(ids[3])?.state == .dead)          // other 4xx: permanent
