@@ -89,14 +89,9 @@ extension SQLiteStore {
 
     public func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) async throws {
         try await pool.write { db in
-            var session = try String.fetchOne(db, sql: "SELECT data FROM sessions WHERE channel = ? AND address = ?",
-                                              arguments: [address.channel.rawValue, address.address])
-                .map { try Coding.decode(Session.self, $0) } ?? Session()
+            var session = try SessionRows.fetch(address, db) ?? Session()
             session.optedOut = true
-            try db.run("""
-                INSERT INTO sessions (channel, address, data, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (channel, address) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
-                """, [address.channel.rawValue, address.address, try Coding.encode(session), date.timeIntervalSince1970])
+            try SessionRows.save(session, for: address, at: date.timeIntervalSince1970, db)
             try TurnWriter.saveContact(address, session: session, at: date.timeIntervalSince1970, db)
         }
     }

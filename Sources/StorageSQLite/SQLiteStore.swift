@@ -30,17 +30,11 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
     // MARK: - ConversationStore
 
     public func session(for address: ChannelAddress) async throws -> Session? {
-        try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT data FROM sessions WHERE channel = ? AND address = ?",
-                                arguments: [address.channel.rawValue, address.address]).map { try Coding.decode(Session.self, $0) }
-        }
+        try await pool.read { db in try SessionRows.fetch(address, db) }
     }
 
     public func tickets(reportedBy address: ChannelAddress) async throws -> [Ticket] {
-        try await pool.read { db in
-            try TicketRows.fetch(db, where: "reporter_channel = ? AND reporter_address = ?",
-                                 [address.channel.rawValue, address.address], order: "requested_at DESC", limit: 50)
-        }
+        try await pool.read { db in try TicketRows.reportedBy(address, db) }
     }
 
     public func ticket(_ number: TrackingNumber) async throws -> Ticket? {
@@ -58,10 +52,8 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
 
     public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket]) {
         try await pool.read { db in
-            let session = try String.fetchOne(db, sql: "SELECT data FROM sessions WHERE channel = ? AND address = ?",
-                                              arguments: [address.channel.rawValue, address.address]).map { try Coding.decode(Session.self, $0) }
-            var tickets = try TicketRows.fetch(db, where: "reporter_channel = ? AND reporter_address = ?",
-                                               [address.channel.rawValue, address.address], order: "requested_at DESC", limit: 50)
+            let session = try SessionRows.fetch(address, db)
+            var tickets = try TicketRows.reportedBy(address, db)
             for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
                 tickets += try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1)
             }

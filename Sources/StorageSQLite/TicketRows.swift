@@ -12,6 +12,12 @@ enum TicketRows {
                             arguments: arguments).map { try Coding.decode(Ticket.self, $0) }
     }
 
+    /// The tickets an address reported, newest first.
+    static func reportedBy(_ address: ChannelAddress, _ db: Database) throws -> [Ticket] {
+        try fetch(db, where: "reporter_channel = ? AND reporter_address = ?", [address.channel.rawValue, address.address],
+                  order: "requested_at DESC", limit: 50)
+    }
+
     static func insert(_ ticket: Ticket, _ db: Database) throws {
         try db.run("""
             INSERT INTO tickets (tracking_number, service_code, department, jurisdiction, status, reporter_channel,
@@ -44,6 +50,21 @@ enum TicketRows {
     }
 }
 
+/// Sessions as rows: one per channel address, the session as JSON.
+enum SessionRows {
+    static func fetch(_ address: ChannelAddress, _ db: Database) throws -> Session? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM sessions WHERE channel = ? AND address = ?"),
+                            arguments: [address.channel.rawValue, address.address]).map { try Coding.decode(Session.self, $0) }
+    }
+
+    static func save(_ session: Session, for address: ChannelAddress, at: Double, _ db: Database) throws {
+        try db.run("""
+            INSERT INTO sessions (channel, address, data, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (channel, address) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
+            """, [address.channel.rawValue, address.address, try Coding.encode(session), at])
+    }
+}
+
 /// Writes everything one turn changed, inside the caller's transaction (a savepoint of a group commit).
 enum TurnWriter {
     static func write(_ record: TurnRecord, _ db: Database) throws {
@@ -58,10 +79,7 @@ enum TurnWriter {
             throw StoreError.duplicateInbound
         }
         let inboundID = db.lastInsertedRowID
-        try db.run("""
-            INSERT INTO sessions (channel, address, data, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (channel, address) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
-            """, [from.channel.rawValue, from.address, try Coding.encode(record.session), at])
+        try SessionRows.save(record.session, for: from, at: at, db)
         try saveContact(from, session: record.session, at: at, db)
         for ticket in record.tickets {
             do {
