@@ -159,7 +159,7 @@ public struct Classifier: Sendable {
     }
 
     public func classify(_ text: String) -> Result {
-        let text = TokenizedText(TextFolding.words(text), vocabulary: vocabulary)
+        let text = TokenizedText(TextFolding.words(text))
         // Per content word: its own stem id and the ids of catalog words it may be a typo of.
         let exact = text.stems.map { vocabulary[$0] }
         let typos = text.stems.map(typoMatches)
@@ -303,7 +303,7 @@ struct TokenizedText {
     /// Neighbouring content words written as one ("pot hole" → "pothol"), stemmed; pair i starts at stems[i].
     let joinedPairs: [String]
 
-    init(_ words: [String], vocabulary: [String: Int]) {
+    init(_ words: [String]) {
         let all = words.map(Stemmer.stem)
         let kept = words.indices.filter { !StopWords.english.contains(words[$0]) }
         allStems = all

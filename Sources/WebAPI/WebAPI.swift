@@ -2,6 +2,7 @@ import CityModel
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Storage
 import Switchboard
 
@@ -68,11 +69,10 @@ enum JSONResponse {
 extension Request {
     /// The body, at most `limit` bytes; nil when it is larger.
     func body(upTo limit: Int) async throws -> [UInt8]? {
-        var collected: [UInt8] = []
-        for try await buffer in body {
-            guard collected.count + buffer.readableBytes <= limit else { return nil }
-            collected.append(contentsOf: buffer.readableBytesView)
+        do {
+            return Array(try await body.collect(upTo: limit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            return nil
         }
-        return collected
     }
 }
