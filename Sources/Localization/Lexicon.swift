@@ -13,9 +13,12 @@ public enum CommandWord: String, Sendable, CaseIterable, Codable {
 public struct Lexicon: Sendable, Equatable {
     /// locale → command → folded phrases.
     public private(set) var words: [LanguageTag: [CommandWord: [String]]]
+    /// Each locale's name in its own language ("Español", "中文"), for the language menu.
+    public var names: [LanguageTag: String]
 
-    public init(words: [LanguageTag: [CommandWord: [String]]] = [:]) {
+    public init(words: [LanguageTag: [CommandWord: [String]]] = [:], names: [LanguageTag: String] = [:]) {
         self.words = [:]
+        self.names = names
         for (locale, table) in words {
             for (command, phrases) in table { add(phrases, for: command, in: locale) }
         }
@@ -53,6 +56,11 @@ public struct Lexicon: Sendable, Equatable {
             }
         }
         return nil
+    }
+
+    /// The locales in which `folded` is a command word ("ayuda" → es; "no" → en, es).
+    public func locales(saying folded: String) -> [LanguageTag] {
+        words.keys.sorted().filter { tag in words[tag]?.values.contains { $0.contains(folded) } == true }
     }
 
     /// Whether `folded` is one of `command`'s words in any locale.

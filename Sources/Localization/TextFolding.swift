@@ -2,7 +2,9 @@ import CityModel
 import Foundation
 
 /// Folds resident text for matching: lower case, accents removed, punctuation turned into spaces,
-/// whitespace collapsed. "¡Está ROTO!" → "esta roto". Text in scripts without letter case is kept as is.
+/// whitespace collapsed. "¡Está ROTO!" → "esta roto". Chinese characters become one word each ("路灯坏了" →
+/// "路 灯 坏 了"), Arabic-Indic digits become 0-9, and Arabic letters written interchangeably are merged
+/// (ة/ه, ى/ي; hamza on alef is a diacritic and goes). Vietnamese đ becomes d, as typed on any phone.
 public enum TextFolding {
     public static func fold(_ text: String) -> String {
         foldASCII(text) ?? foldUnicode(text)
@@ -12,17 +14,63 @@ public enum TextFolding {
         let lowered = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var out = String.UnicodeScalarView()
         var lastWasSpace = true
-        for scalar in lowered.unicodeScalars {
-            let keep = CharacterSet.alphanumerics.contains(scalar) || scalar == "'" || scalar == "’"
-            if keep && scalar != "'" && scalar != "’" {
-                out.append(scalar)
-                lastWasSpace = false
-            } else if !keep, !lastWasSpace {
+        func space() {
+            if !lastWasSpace {
                 out.append(" ")
                 lastWasSpace = true
             }
         }
+        for scalar in lowered.unicodeScalars {
+            switch scalar.value {
+            case 0x0660...0x0669, 0x06F0...0x06F9:
+                // Arabic-Indic and Persian digits read as 0-9 ("٢" answers a menu like "2").
+                out.append(Unicode.Scalar(0x30 + (scalar.value & 0xF))!)
+                lastWasSpace = false
+                continue
+            case 0x0110, 0x0111:
+                out.append("d") // Vietnamese đ is typed as d without a Vietnamese keyboard
+                lastWasSpace = false
+                continue
+            case 0x0640, 0x064B...0x065F, 0x0670:
+                continue // tatweel only stretches a word; harakat are optional marks
+            case 0x0622, 0x0623, 0x0625, 0x0671:
+                out.append("\u{0627}") // hamza or madda on alef: written or not
+                lastWasSpace = false
+                continue
+            case 0x0629:
+                out.append("\u{0647}") // ة and ه are written interchangeably
+                lastWasSpace = false
+                continue
+            case 0x0649:
+                out.append("\u{064A}") // ى and ي likewise
+                lastWasSpace = false
+                continue
+            default:
+                break
+            }
+            if scalar == "'" || scalar == "’" { continue } // "don't" → "dont"
+            if Self.isIdeograph(scalar) {
+                // Chinese has no spaces between words: each character is a word for matching.
+                space()
+                out.append(scalar)
+                lastWasSpace = false
+                space()
+            } else if CharacterSet.alphanumerics.contains(scalar) {
+                out.append(scalar)
+                lastWasSpace = false
+            } else {
+                space()
+            }
+        }
         return String(out).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Han characters and kana: scripts written without spaces between words.
+    static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
+        default: false
+        }
     }
 
     /// The same folding for plain ASCII text, without Foundation's Unicode machinery (most messages).

@@ -1,0 +1,67 @@
+/// What an SMS body costs: its encoding and how many segments (billed parts) it takes.
+///
+/// A message that fits the GSM 03.38 alphabet goes as GSM-7: 160 characters in one segment, 153 per segment
+/// when split (the rest of each part carries the concatenation header); characters of the extension table
+/// (`€ [ ] { } \ ^ ~ |` and form feed) take two. Anything else (á, 中, ư, ب, an emoji) makes the whole
+/// message UCS-2: 70 UTF-16 units in one segment, 67 per segment when split.
+public struct SMSCost: Hashable, Sendable, CustomStringConvertible {
+    public enum Encoding: String, Sendable { case gsm7 = "GSM-7", ucs2 = "UCS-2" }
+    public var encoding: Encoding
+    /// Septets (GSM-7) or UTF-16 code units (UCS-2).
+    public var units: Int
+    public var segments: Int
+
+    public var description: String { "\(encoding.rawValue), \(segments) segment\(segments == 1 ? "" : "s")" }
+}
+
+/// SMS body rules: typographic punctuation replaced by its GSM-7 equivalent so one curly quote does not
+/// double the price of a message, and the cost of a body.
+public enum SMSText {
+    /// Replaces curly quotes, dashes, ellipses and unusual spaces with plain ones ("It’s — ok…" → "It's - ok...").
+    /// Letters of any language are left alone.
+    public static func normalize(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { replacements[$0] != nil }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if let plain = replacements[scalar] { out.append(contentsOf: plain.unicodeScalars) } else { out.append(scalar) }
+        }
+        return String(out)
+    }
+
+    /// The encoding and number of segments `text` takes as one SMS.
+    public static func cost(of text: String) -> SMSCost {
+        var septets = 0
+        var gsm = true
+        for scalar in text.unicodeScalars {
+            if basic.contains(scalar) {
+                septets += 1
+            } else if extended.contains(scalar) {
+                septets += 2
+            } else {
+                gsm = false
+                break
+            }
+        }
+        if gsm {
+            return SMSCost(encoding: .gsm7, units: septets, segments: septets <= 160 ? 1 : (septets + 152) / 153)
+        }
+        let units = text.utf16.count
+        return SMSCost(encoding: .ucs2, units: units, segments: units <= 70 ? 1 : (units + 66) / 67)
+    }
+
+    /// The GSM 03.38 default alphabet.
+    static let basic: Set<Unicode.Scalar> = Set(
+        ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+            + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà").unicodeScalars
+    )
+    /// The extension table, reached with an escape: two septets each.
+    static let extended: Set<Unicode.Scalar> = Set("^{}\\[~]|€\u{0C}".unicodeScalars)
+
+    static let replacements: [Unicode.Scalar: String] = [
+        "\u{2018}": "'", "\u{2019}": "'", "\u{201A}": "'", "\u{201B}": "'", "\u{2032}": "'",
+        "\u{201C}": "\"", "\u{201D}": "\"", "\u{201E}": "\"", "\u{201F}": "\"", "\u{2033}": "\"",
+        "\u{2013}": "-", "\u{2014}": "-", "\u{2015}": "-", "\u{2212}": "-", "\u{2010}": "-", "\u{2011}": "-",
+        "\u{2026}": "...", "\u{00A0}": " ", "\u{2009}": " ", "\u{202F}": " ", "\u{2007}": " ", "\u{200B}": "",
+        "\u{2022}": "-", "\u{00AB}": "\"", "\u{00BB}": "\"", "\u{2039}": "'", "\u{203A}": "'",
+    ]
+}
