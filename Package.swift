@@ -34,12 +34,17 @@ let package = Package(
     ],
     targets: [
         .target(name: "CityModel", swiftSettings: strict),
+        // CLDR plural rules from the system ICU (libicu-dev), behind a small C shim.
+        .target(
+            name: "CPluralRules",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
         .target(name: "Localization", dependencies: ["CityModel"], swiftSettings: strict),
         .target(name: "Conversation", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
         .target(
             name: "Rendering",
-            dependencies: ["CityModel", "Localization", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["CityModel", "Localization", "CPluralRules", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
         ),
         .target(

@@ -28,6 +28,8 @@ struct Check: AsyncParsableCommand {
         print("Catalog: \(c.services.count) services in \(c.groups.count) groups, \(c.departments.count) departments, "
             + "\(c.jurisdictions.count) jurisdictions, \(c.information.count) information answers, \(c.emergencies.count) emergency triggers")
         print("Locales: \(loaded.catalog.locales.map(\.code).joined(separator: ", ")), \(loaded.catalog.strings[.english]?.count ?? 0) message keys")
+        printSMSReport(ConfigurationCheck(city: loaded.city, catalog: loaded.catalog, renderer: loaded.renderer).smsReport(),
+                       locales: c.locales)
         if problems.isEmpty {
             print("✓ configuration is clean")
         } else {
@@ -35,5 +37,25 @@ struct Check: AsyncParsableCommand {
             print("\(problems.count) problem(s)")
             throw ExitCode(1)
         }
+    }
+
+    /// A table of encoding and segments per message and locale (G = GSM-7, U = UCS-2; "U2" is two UCS-2
+    /// segments), then each message longer than two segments.
+    private func printSMSReport(_ lines: [ConfigurationCheck.SMSLine], locales: [LanguageTag]) {
+        print("SMS encoding and segments per message (G = GSM-7, U = UCS-2, then segments; sample arguments):")
+        let keys = Array(Set(lines.map(\.key))).sorted()
+        let width = (keys.map(\.count).max() ?? 10) + 2
+        func pad(_ text: String, _ n: Int) -> String { text + String(repeating: " ", count: max(0, n - text.count)) }
+        print("  " + pad("message", width) + locales.map { pad($0.code, 8) }.joined())
+        for key in keys {
+            let cells = locales.map { locale -> String in
+                guard let line = lines.first(where: { $0.key == key && $0.locale == locale }) else { return pad("-", 8) }
+                return pad((line.cost.encoding == .gsm7 ? "G" : "U") + "\(line.cost.segments)" + (line.isLong ? "!" : ""), 8)
+            }
+            print("  " + pad(key, width) + cells.joined())
+        }
+        let long = lines.filter(\.isLong)
+        for line in long { print("⚠ SMS over 2 segments: \(line.locale.code) \(line.key) (\(line.cost), \(line.cost.units) units)") }
+        if long.isEmpty { print("✓ every message fits in 2 SMS segments") }
     }
 }

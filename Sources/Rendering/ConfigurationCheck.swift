@@ -16,7 +16,7 @@ public struct ConfigurationCheck: Sendable {
     }
 
     public func problems() -> [String] {
-        var problems = renderer.problems.map(\.description)
+        var problems = renderer.problems.map(\.description) + pluralProblems()
         for locale in city.locales {
             guard catalog.strings[locale] != nil || locale.parents.dropFirst().contains(where: { catalog.strings[$0] != nil }) else {
                 problems.append("locale \(locale.code): no Locales/\(locale.code).yaml")
@@ -55,5 +55,57 @@ public struct ConfigurationCheck: Sendable {
         }
         for entry in city.information { need(entry.answer, "information '\(entry.code)' answer") }
         return problems
+    }
+
+    /// Plural sections that cannot work: a category the locale does not have (`{{#n.one}}` in Chinese), or
+    /// sections that leave some of its categories with no text and no `{{^…}}` fallback (Arabic "few").
+    func pluralProblems() -> [String] {
+        var problems: [String] = []
+        let pattern = /\{\{([#^])([A-Za-z_]+)\.(zero|one|two|few|many|other)\}\}/
+        for locale in catalog.locales {
+            let available = PluralRules.shared.categories(locale: locale)
+            for (key, text) in (catalog.strings[locale] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                var positive: [String: Set<String>] = [:]
+                var inverted: Set<String> = []
+                for match in text.matches(of: pattern) {
+                    let name = String(match.2), category = String(match.3)
+                    if !available.contains(category) {
+                        problems.append("locale \(locale.code): message '\(key)' uses plural category '\(category)', "
+                            + "which \(locale.code) does not have (it has \(available.sorted().joined(separator: ", ")))")
+                    }
+                    if match.1 == "#" { positive[name, default: []].insert(category) } else { inverted.insert(name) }
+                }
+                for (name, used) in positive.sorted(by: { $0.key < $1.key }) where !inverted.contains(name) {
+                    let missing = available.subtracting(used)
+                    if !missing.isEmpty {
+                        problems.append("locale \(locale.code): message '\(key)' has no text for {{\(name)}} in plural "
+                            + "categor\(missing.count == 1 ? "y" : "ies") \(missing.sorted().joined(separator: ", "))")
+                    }
+                }
+            }
+        }
+        return problems
+    }
+
+    /// One message as an SMS: its encoding and segments, rendered with sample arguments.
+    public struct SMSLine: Sendable {
+        public var locale: LanguageTag
+        public var key: String
+        public var cost: SMSCost
+        /// Longer than two segments: worth shortening.
+        public var isLong: Bool { cost.segments > 2 }
+    }
+
+    /// Every whole message (not the fragments shown inside others) in every city locale, as SMS.
+    public func smsReport() -> [SMSLine] {
+        var lines: [SMSLine] = []
+        for locale in city.locales {
+            let samples = MessageSamples.arguments(for: locale, city: city)
+            for key in samples.keys.sorted() where !MessageSamples.fragments.contains(key) {
+                let body = renderer.render(key, samples[key] ?? [:], locale: locale, channel: .sms)
+                lines.append(SMSLine(locale: locale, key: key, cost: SMSText.cost(of: body)))
+            }
+        }
+        return lines
     }
 }

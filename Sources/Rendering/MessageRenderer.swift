@@ -5,7 +5,7 @@ import Mustache
 
 /// Turns an engine message (key + arguments) into text in the resident's language.
 ///
-/// Each locale string is a logic-less Mustache template. Arguments: `.text`/`.number` as is, `.date` in the
+/// Each locale string is a logic-less Mustache template. Arguments: `.text` as is, `.number` with its plural category (`{{#count.one}}`), `.date` in the
 /// resident's locale and the city's time zone, `.key` as another string of the same locale, `.flag` for sections,
 /// `.list` for numbered menus. Text channels render without HTML escaping.
 public struct MessageRenderer: Sendable {
@@ -51,6 +51,12 @@ public struct MessageRenderer: Sendable {
         return template.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The text of `key` as sent on `channel`: SMS bodies get plain quotes, dashes and spaces (see `SMSText`).
+    public func render(_ key: String, _ args: [String: MessageArgument] = [:], locale: LanguageTag, channel: Channel) -> String {
+        let text = render(key, args, locale: locale)
+        return channel == .sms ? SMSText.normalize(text) : text
+    }
+
     /// Whether `key` exists in `locale` or a fallback.
     public func has(_ key: String, locale: LanguageTag) -> Bool { template(key, locale) != nil }
 
@@ -64,7 +70,7 @@ public struct MessageRenderer: Sendable {
     private func value(of argument: MessageArgument, locale: LanguageTag) -> Any {
         switch argument {
         case .text(let text): return text
-        case .number(let number): return number
+        case .number(let number): return PluralNumber(value: number, category: PluralRules.shared.category(number, locale: locale))
         case .flag(let flag): return flag
         case .key(let key): return render(key, locale: locale)
         case .date(let date): return format(date, locale: locale)
@@ -86,5 +92,19 @@ public struct MessageRenderer: Sendable {
     private func dayStyle(_ locale: LanguageTag) -> Date.FormatStyle {
         Date.FormatStyle(locale: Locale(identifier: locale.code), timeZone: timeZone)
             .weekday(.abbreviated).month(.abbreviated).day()
+    }
+}
+
+/// A number in a template: renders as itself, and `{{#n.one}}…{{/n.one}}` is on when ICU puts it in that CLDR
+/// plural category for the message's locale.
+struct PluralNumber: MustacheParent, MustacheCustomRenderable {
+    let value: Int
+    let category: String
+
+    var renderText: String { String(value) }
+    var isNull: Bool { false }
+
+    func child(named name: String) -> Any? {
+        PluralRules.allCategories.contains(name) ? name == category : nil
     }
 }

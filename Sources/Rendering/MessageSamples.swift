@@ -1,0 +1,102 @@
+import CityModel
+import Foundation
+import Localization
+
+/// Arguments for every message key, as the engine sends them, filled from the city's own catalog in the
+/// message's language: what `cityline check` renders to measure SMS length, and what the snapshot tests show.
+public enum MessageSamples {
+    /// Monday 23 November 2026, 2 p.m. in Springfield: a fixed moment, so renderings never change by day.
+    public static let moment = Date(timeIntervalSince1970: 1_795_464_000)
+
+    public static func arguments(for locale: LanguageTag, city: City) -> [String: [String: MessageArgument]] {
+        func text(_ value: LocalizedText) -> MessageArgument { .text(value.resolve(locale, fallbacks: city.fallbackLocales)) }
+        let services = city.services
+        let first = services.first
+        let second = services.dropFirst().first
+        let serviceName = first.map { text($0.name) } ?? .text("Pothole")
+        let attribute = services.lazy.flatMap(\.attributes).first { !$0.values.isEmpty }
+        let choices: MessageArgument = .list([
+            ["n": .number(1), "name": serviceName],
+            ["n": .number(2), "name": second.map { text($0.name) } ?? .text("Sidewalk")],
+            ["n": .number(3), "name": .key("choice.something_else")],
+        ])
+        let groups: MessageArgument = .list(city.groups.enumerated().map { ["n": .number($0.offset + 1), "name": text($0.element.name)] })
+        let languages: MessageArgument = .list(city.locales.enumerated().map {
+            ["n": .number($0.offset + 1), "name": .text($0.element.code)]
+        })
+        let options: MessageArgument = .list((attribute?.values ?? []).enumerated().map {
+            ["n": .number($0.offset + 1), "name": text($0.element.name)]
+        })
+        let program = text(city.program)
+        let week = moment.addingTimeInterval(5 * 86_400)
+        return [
+            "welcome": ["program": program],
+            "help": ["program": program, "phone": .text(city.phone)],
+            "emergency": ["program": program],
+            "optout.confirmed": ["program": program],
+            "optin.confirmed": ["program": program],
+            "optin.already": ["program": program],
+            "cancel.done": [:], "cancel.nothing": [:], "restart.done": [:],
+            "agent.open": [:],
+            "agent.closed": ["opening": .date(moment), "phone": .text(city.phone)],
+            "agent.unstaffed": ["phone": .text(city.phone)],
+            "language.changed": [:],
+            "language.choose": ["choices": languages],
+            "session.expired": [:],
+            "info.answer": ["answer": city.information.first.map { text($0.answer) } ?? .text("Trash is picked up once a week.")],
+            "status.none": [:],
+            "status.list": ["count": .number(2), "tickets": .list([
+                ["number": .text("1000002"), "service": serviceName, "status": .key("status.name.open")],
+                ["number": .text("1000015"), "service": second.map { text($0.name) } ?? serviceName,
+                 "status": .key("status.name.in_progress")],
+            ])],
+            "status.one": [
+                "number": .text("1000002"), "service": serviceName, "status": .key("status.name.in_progress"),
+                "location": .text("1423 Oak St"), "updated": .date(moment), "note": .text("A crew is scheduled."),
+                "expected": .day(week),
+            ],
+            "status.unknown": ["number": .text("1000015")],
+            "status.invalid": [:],
+            "status.name.open": [:], "status.name.acknowledged": [:], "status.name.in_progress": [:], "status.name.closed": [:],
+            "report.ask_problem": [:],
+            "report.confirm_service": ["service": serviceName],
+            "report.choose_service": ["choices": choices],
+            "report.choose_group": ["choices": groups, "unclear": .flag(true)],
+            "report.choose_in_group": ["choices": choices],
+            "report.ask_location": ["service": serviceName],
+            "report.reask_location": [:],
+            "report.ask_attribute": [
+                "service": serviceName, "question": attribute.map { text($0.question) } ?? .text("About how big is it?"),
+                "choices": options, "multiple": .flag(false), "optional": .flag(true),
+            ],
+            "report.reask_attribute": [
+                "question": attribute.map { text($0.question) } ?? .text("How many items?"), "hint": .key("hint.singlevaluelist"),
+                "choices": options, "optional": .flag(true),
+            ],
+            "report.attribute_giveup": [:], "report.location_giveup": [:],
+            "report.ask_photo": ["service": serviceName],
+            "report.summary": [
+                "service": serviceName, "location": .text("1423 Oak St"), "photos": .number(1),
+                "details": .list((attribute?.values.prefix(1) ?? []).map { ["value": text($0.name)] }),
+            ],
+            "report.choose_correction": ["details": .flag(true)],
+            "report.created": [
+                "number": .text("1000002"), "service": serviceName,
+                "department": city.departments.first.map { text($0.name) } ?? .text("Public Works"),
+                "expected": .day(week),
+            ],
+            "answer.yes_no": [:],
+            "choice.invalid": [:], "choice.something_else": [:], "choice.back": [:],
+            "hint.string": [:], "hint.text": [:], "hint.number": [:], "hint.datetime": [:],
+            "hint.singlevaluelist": [:], "hint.multivaluelist": [:],
+        ]
+    }
+
+    /// Keys that are only ever shown inside another message (a status name, a hint, a menu line): their SMS
+    /// cost is counted as part of the message that shows them.
+    public static let fragments: Set<String> = [
+        "status.name.open", "status.name.acknowledged", "status.name.in_progress", "status.name.closed",
+        "choice.something_else", "choice.back", "hint.string", "hint.text", "hint.number", "hint.datetime",
+        "hint.singlevaluelist", "hint.multivaluelist",
+    ]
+}
