@@ -35,6 +35,7 @@ public struct LocaleLoader {
                 throw localeValue.fail("locale '\(locale.code)' must live in \(locale.code).yaml")
             }
             catalog.names[locale] = try root.required("name").nonEmptyString()
+            lexicon.names[locale] = catalog.names[locale]
             let commands = try root.required("commands")
             try commands.only(Set(CommandWord.allCases.map(\.rawValue)))
             for (key, words) in try commands.entries() {

@@ -18,6 +18,8 @@ struct Classify: AsyncParsableCommand {
     struct Line {
         var text: String
         var language: String
+        /// Whether the language was clear enough to act on (the engine asks otherwise).
+        var language_sure: Bool
         var service_code: String?
         var service_name: String?
         var confidence: Double
@@ -27,6 +29,8 @@ struct Classify: AsyncParsableCommand {
         var decision: String
         /// With --explain: "code:score" of every candidate, best first.
         var candidates: [String]?
+        /// With --explain: the language evidence ("es 4.2, runner-up pt, lead 1.8").
+        var language_evidence: String?
 
         func json() throws -> String {
             let encoder = JSONEncoder()
@@ -36,10 +40,12 @@ struct Classify: AsyncParsableCommand {
                 return String(decoding: try encoder.encode(v), as: UTF8.self)
             }
             let fields: [(String, String)] = [
-                ("text", try value(text)), ("language", try value(language)), ("service_code", try value(service_code)),
+                ("text", try value(text)), ("language", try value(language)), ("language_sure", try value(language_sure)),
+                ("service_code", try value(service_code)),
                 ("service_name", try value(service_name)), ("confidence", try value(confidence)),
                 ("emergency", try value(emergency)), ("opt_out", try value(opt_out)), ("decision", try value(decision)),
             ] + (candidates == nil ? [] : [("candidates", try value(candidates))])
+                + (language_evidence == nil ? [] : [("language_evidence", try value(language_evidence))])
             return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
     }
@@ -48,13 +54,17 @@ struct Classify: AsyncParsableCommand {
         let loaded = try LoadedCity.load(city)
         let classifier = Classifier(city: loaded.city)
         let triage = Triage(city: loaded.city)
-        let locale = loaded.city.defaultLocale
+        let detector = LanguageDetector(catalogWords: loaded.city.wordsByLanguage, preferred: loaded.city.locales.map(\.language))
         while let text = readLine(strippingNewline: true) {
+            let detection = detector.detect(text)
+            let locale = detection.language.flatMap { LanguageDetector.locale(for: $0, among: loaded.city.locales) }
+                ?? loaded.city.defaultLocale
             let result = classifier.classify(text)
             let services = result.candidates.filter { $0.kind == .service }
             let decision = classifier.decide(services)
             var line = Line(
-                text: text, language: locale.code, service_code: nil, service_name: nil, confidence: 0,
+                text: text, language: detection.language ?? loaded.city.defaultLocale.language,
+                language_sure: detection.isConfident, service_code: nil, service_name: nil, confidence: 0,
                 emergency: triage.emergency(in: text) != nil,
                 opt_out: loaded.lexicon.command(exactly: TextFolding.fold(text), locale: locale) == .stop,
                 decision: "menu"
@@ -63,7 +73,7 @@ struct Classify: AsyncParsableCommand {
                 line.decision = "information"
             } else if let top = services.first, decision != .none {
                 line.service_code = top.code
-                line.service_name = loaded.city.service(top.code)?.name.resolve(locale)
+                line.service_name = loaded.city.service(top.code)?.name.resolve(locale, fallbacks: loaded.city.fallbackLocales)
                 line.confidence = classifier.confidence(services)
                 switch decision {
                 case .confident: line.decision = "direct"
@@ -72,7 +82,11 @@ struct Classify: AsyncParsableCommand {
                 case .none: line.decision = "menu"
                 }
             }
-            if explain { line.candidates = result.candidates.map { "\($0.code):\(($0.score * 100).rounded() / 100)" } }
+            if explain {
+                line.candidates = result.candidates.map { "\($0.code):\(($0.score * 100).rounded() / 100)" }
+                line.language_evidence = "\(detection.language ?? "none") \((detection.score * 100).rounded() / 100), runner-up "
+                    + "\(detection.runnerUp ?? "none"), lead \((detection.lead * 100).rounded() / 100)"
+            }
             print(try line.json())
         }
     }

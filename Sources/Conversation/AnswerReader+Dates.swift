@@ -121,7 +121,7 @@ extension AnswerReader {
 
     /// Lower-cased words: punctuation dropped, "p.m."/"3pm" split to "3 pm", ISO "…T14:00" split off.
     private static func dateTokens(_ text: String) -> [String] {
-        var s = text.lowercased()
+        var s = translated(text.lowercased())
             .replacingOccurrences(of: "a.m.", with: " am ")
             .replacingOccurrences(of: "p.m.", with: " pm ")
         s = s.replacing(/(\d{4}-\d{1,2}-\d{1,2})t(?=\d)/) { "\($0.1) " }
@@ -130,6 +130,44 @@ extension AnswerReader {
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".'")) }
             .filter { !$0.isEmpty }
     }
+
+    /// The day and time words of the other launch languages, rewritten as the English phrases this reader
+    /// knows ("ayer a las 3pm" → "yesterday a las 3pm", "昨天下午3点" → "yesterday 3 pm"). Arabic-Indic digits
+    /// become 0-9. Longer phrases first, so "esta noche" is "tonight" before "noche" could be anything else.
+    static func translated(_ text: String) -> String {
+        var s = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            switch scalar.value {
+            case 0x0660...0x0669, 0x06F0...0x06F9: Unicode.Scalar(0x30 + (scalar.value & 0xF))!
+            default: scalar
+            }
+        }))
+        s = s.replacing(/(?:下午|晚上|傍晚)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") pm " }
+        s = s.replacing(/(?:上午|早上|凌晨)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") am " }
+        s = s.replacing(/(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") " }
+        for (phrase, english) in dayWords { s = s.replacingOccurrences(of: phrase, with: " \(english) ") }
+        return s
+    }
+
+    private static let dayWords: [(String, String)] = [
+        // Spanish
+        ("antier", "day before yesterday"), ("anteayer", "day before yesterday"), ("antes de ayer", "day before yesterday"),
+        ("ayer en la noche", "last night"), ("ayer por la noche", "last night"), ("anoche", "last night"),
+        ("esta mañana", "this morning"), ("esta manana", "this morning"), ("esta tarde", "this afternoon"),
+        ("esta noche", "tonight"), ("ayer", "yesterday"), ("hoy", "today"), ("ahora", "now"),
+        ("lunes", "monday"), ("martes", "tuesday"), ("miércoles", "wednesday"), ("miercoles", "wednesday"),
+        ("jueves", "thursday"), ("viernes", "friday"), ("sábado", "saturday"), ("sabado", "saturday"), ("domingo", "sunday"),
+        // Vietnamese
+        ("tối qua", "last night"), ("đêm qua", "last night"), ("hôm kia", "day before yesterday"), ("hôm qua", "yesterday"),
+        ("hôm nay", "today"), ("sáng nay", "this morning"), ("chiều nay", "this afternoon"), ("tối nay", "tonight"),
+        ("bây giờ", "now"), ("giờ chiều", "pm"), ("giờ tối", "pm"), ("giờ sáng", "am"),
+        // Chinese
+        ("前天", "day before yesterday"), ("昨晚", "last night"), ("昨天晚上", "last night"), ("昨天", "yesterday"),
+        ("今天早上", "this morning"), ("今早", "this morning"), ("今天下午", "this afternoon"), ("今晚", "tonight"),
+        ("今天", "today"), ("现在", "now"), ("現在", "now"),
+        // Arabic
+        ("أول أمس", "day before yesterday"), ("امس", "yesterday"), ("أمس", "yesterday"), ("البارحة", "yesterday"),
+        ("اليوم", "today"), ("الآن", "now"), ("الان", "now"), ("مساءً", "pm"), ("مساء", "pm"), ("صباحاً", "am"), ("صباحا", "am"),
+    ]
 
     /// Reads the phrases of `tokens` into a `DateReading`.
     private static func read(_ tokens: [String], _ clock: DateClock) -> DateReading {

@@ -71,20 +71,19 @@ public struct AnswerReader: Sendable {
         return value.map(Outcome.value) ?? .invalid
     }
 
-    /// A numbered-menu choice: "2", "2.", "2)", "#2", " 2 ", "two", "option 2", "number two" → 2 (1-based) if it
-    /// lies within `1...count`, else nil. Words are English "one" … "ten" (and "first" … "tenth"). 0 is never a
-    /// choice (it means "talk to a person" elsewhere), nor is anything else in the text ("2 please").
-    /// `locale` is the resident's language; number words are read in English whatever it is.
+    /// A numbered-menu choice: "2", "2.", "2)", "#2", " 2 ", "٢", "two", "dos", "hai", "二", "第二", "option 2",
+    /// "número 2", "số 2" → 2 (1-based) if it lies within `1...count`, else nil. Number words are read in every
+    /// launch language, whatever the resident's. 0 is never a choice (it means "talk to a person" elsewhere),
+    /// nor is anything else in the text ("2 please").
     public func choice(_ text: String, count: Int, locale: LanguageTag) -> Int? {
-        var words = text.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
-        if words.count == 2, ["option", "number", "choice", "no", "no.", "#"].contains(words[0]) {
-            words.removeFirst()
-        }
-        guard words.count == 1, var word = words.first else { return nil }
-        if word.hasPrefix("#") { word.removeFirst() }
-        while let last = word.last, ".)!".contains(last) { word.removeLast() }
+        if let first = text.trimmingCharacters(in: .whitespaces).first, "-−".contains(first) { return nil }
+        var words = TextFolding.words(text)
+        if words.count >= 2, Self.choicePrefixes.contains(words[0]) { words.removeFirst() }
+        if words.count == 2, Self.choicePrefixes.contains(words.joined(separator: " ")) { return nil }
+        if words.count == 2, ["号", "个"].contains(words[1]) { words.removeLast() }
+        guard words.count == 1, let word = words.first else { return nil }
         let number: Int?
-        if !word.isEmpty, word.count <= 3, word.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if word.count <= 3, word.allSatisfy({ $0.isASCII && $0.isNumber }) {
             number = Int(word)
         } else {
             number = Self.choiceWords[word]
@@ -93,10 +92,26 @@ public struct AnswerReader: Sendable {
         return number
     }
 
+    /// Words before a menu number: "option 2", "opción 2", "số 2", "第二", "رقم 2" (folded).
+    private static let choicePrefixes: Set<String> = [
+        "option", "number", "choice", "no", "opcion", "numero", "num", "so", "第", "选", "رقم", "خيار",
+    ]
+
     private static let choiceWords: [String: Int] = [
         "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
         "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
         "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+        // Spanish
+        "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+        "diez": 10, "primero": 1, "primera": 1, "segundo": 2, "segunda": 2, "tercero": 3, "tercera": 3, "cuarto": 4,
+        "quinto": 5,
+        // Vietnamese (folded: "một" → "mot")
+        "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+        // Chinese (each character is a word once folded)
+        "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+        // Arabic (folded: ة → ه, no hamza)
+        "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "ثمانيه": 8,
+        "تسعه": 9, "عشره": 10, "الاول": 1, "الثاني": 2, "الثالث": 3,
     ]
 }
 

@@ -155,7 +155,7 @@ public struct Classifier: Sendable {
 
     /// Folded, stemmed words without stop words.
     static func stems(of text: String) -> [String] {
-        TextFolding.words(text).filter { !StopWords.english.contains($0) }.map(Stemmer.stem)
+        TextFolding.words(text).filter { !StopWords.all.contains($0) }.map(Stemmer.stem)
     }
 
     public func classify(_ text: String) -> Result {
@@ -305,7 +305,7 @@ struct TokenizedText {
 
     init(_ words: [String]) {
         let all = words.map(Stemmer.stem)
-        let kept = words.indices.filter { !StopWords.english.contains(words[$0]) }
+        let kept = words.indices.filter { !StopWords.all.contains(words[$0]) }
         allStems = all
         positions = kept
         stems = kept.map { all[$0] }
@@ -313,7 +313,8 @@ struct TokenizedText {
     }
 }
 
-/// Words that carry no meaning for classification.
+/// Words that carry no meaning for classification, in every launch language at once (folded: no accents;
+/// each Chinese character is a word). A word listed here must not be a content word in another language.
 enum StopWords {
     static let english: Set<String> = [
         "a", "an", "the", "in", "on", "at", "of", "to", "is", "it", "its", "there", "theres", "my", "our", "and",
@@ -322,4 +323,24 @@ enum StopWords {
         "us", "your", "their", "they", "he", "she", "his", "her", "so", "very", "just", "also", "as", "or", "but",
         "into", "onto", "up", "about", "again", "still", "all", "any", "i'm", "it's", "there's",
     ]
+    static let spanish: Set<String> = [
+        "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "al", "en", "y", "e", "que", "hay", "es",
+        "esta", "estan", "este", "esto", "por", "para", "con", "mi", "mis", "su", "sus", "muy", "se", "lo", "le",
+        "aqui", "ahi", "alli", "favor", "hola", "gracias", "buenos", "buenas", "dias", "tardes", "tengo", "tiene",
+        "hace", "ya", "yo", "nos", "nuestra", "nuestro", "frente", "cerca",
+    ]
+    static let vietnamese: Set<String> = [
+        "co", "mot", "o", "cua", "la", "va", "bi", "toi", "cai", "nay", "ay", "tai", "xin", "chao", "cam",
+        "vui", "giup", "minh", "chung", "ta", "nhieu", "qua", "roi", "da", "dang", "se", "nha", "a", "ah",
+        "voi", "cho", "nhung", "cac", "nhe", "em", "anh", "chi", "ban",
+    ]
+    static let chinese: Set<String> = [
+        "的", "了", "在", "是", "我", "这", "那", "个", "们", "你", "您", "他", "她", "它", "吗", "呢", "吧", "啊",
+        "和", "就", "也", "都", "还", "请", "谢", "里", "上", "附", "近",
+    ]
+    static let arabic: Set<String> = [
+        "في", "على", "من", "الي", "عند", "هناك", "يوجد", "هذا", "هذه", "مع", "عن", "او", "و", "انا", "نحن",
+        "ممكن", "لو", "سمحت", "فضلك", "شكرا", "مرحبا", "السلام", "عليكم", "قرب", "بجانب", "امام",
+    ]
+    static let all: Set<String> = english.union(spanish).union(vietnamese).union(chinese).union(arabic)
 }

@@ -11,7 +11,7 @@ extension Engine {
                 answerStatus(&turn, argument: argument, context: context)
                 return true
             }
-            if command == .language, !argument.contains(" ") {
+            if command == .language, !argument.contains(" ") || locale(named: argument) != nil {
                 changeLanguage(&turn, argument: argument)
                 return true
             }
@@ -92,21 +92,6 @@ extension Engine {
         }
     }
 
-    // MARK: - LANGUAGE
-
-    private func changeLanguage(_ turn: inout TurnBuilder, argument: String) {
-        let wanted = LanguageTag(argument.replacingOccurrences(of: " ", with: "-"))
-        if let match = city.locales.first(where: { $0 == wanted || $0.language == wanted.language }) {
-            turn.session.locale = match
-            turn.locale = match
-            turn.events.append(.languageChanged(match))
-            turn.say("language.changed")
-        } else {
-            turn.say("language.choose", ["languages": .text(city.locales.map(\.code).joined(separator: ", "))])
-        }
-        reprompt(&turn)
-    }
-
     // MARK: - STATUS
 
     private func answerStatus(_ turn: inout TurnBuilder, argument: String, context: TurnContext) {
@@ -117,7 +102,7 @@ extension Engine {
             if open.isEmpty {
                 turn.say("status.none")
             } else {
-                turn.say("status.list", ["tickets": .list(open.prefix(5).map { statusRow($0, turn) })])
+                turn.say("status.list", ["count": .number(open.count), "tickets": .list(open.prefix(5).map { statusRow($0, turn) })])
             }
             return
         }

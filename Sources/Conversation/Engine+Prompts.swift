@@ -19,6 +19,8 @@ extension Engine {
         switch turn.session.state {
         case .idle, .withAgent:
             return
+        case .choosingLanguage:
+            sayLanguageMenu(&turn)
         case .confirmingService(let code):
             turn.say("report.confirm_service", ["service": .text(serviceName(code, turn))])
         case .choosingService(let codes):

@@ -10,7 +10,7 @@ extension Engine {
             turn.session.draft?.media.append(contentsOf: media)
         }
         switch turn.session.state {
-        case .idle, .withAgent:
+        case .idle, .withAgent, .choosingLanguage:
             startOrDescribe(&turn, text: text, folded: folded, context: context)
         case .confirmingService(let code):
             if lexicon.matches(folded, .yes, locale: turn.locale) {

@@ -31,6 +31,8 @@ public struct TurnContext: Hashable, Sendable {
 public struct Turn: Hashable, Sendable {
     public var session: Session
     public var events: [Event]
+    /// The language this turn's messages are in (the session's, or this turn's best guess when not yet known).
+    public var locale: LanguageTag
 
     /// The messages of this turn, in order.
     public var messages: [OutboundMessage] {
@@ -50,10 +52,12 @@ public struct Engine: Sendable {
     let triage: Triage
     let locations = LocationExtractor()
     let answers: AnswerReader
+    let detector: LanguageDetector
 
     public init(city: City, lexicon: Lexicon) {
         self.city = city
         self.lexicon = lexicon
+        detector = LanguageDetector(catalogWords: city.wordsByLanguage, preferred: city.locales.map(\.language))
         classifier = Classifier(city: city)
         triage = Triage(city: city)
         answers = AnswerReader(lexicon: lexicon)
@@ -77,9 +81,19 @@ public struct Engine: Sendable {
             handleWhileOptedOut(&turn, folded: folded)
             return turn.result
         }
+        adoptCommandLanguage(&turn, folded: folded)
         if handleCommand(&turn, folded: folded, context: context) { return turn.result }
+        if case .choosingLanguage(let pending, let resume) = turn.session.state {
+            readLanguageChoice(&turn, text: text, folded: folded, pending: pending, resume: resume, context: context)
+            return turn.result
+        }
+        let language = noticeLanguage(&turn, text: text)
         if let code = triage.emergency(in: text) {
             triageEmergency(&turn, code: code)
+            return turn.result
+        }
+        if language == .ask {
+            askLanguage(&turn, pending: text)
             return turn.result
         }
         if turn.session.state == .withAgent {
@@ -153,5 +167,5 @@ struct TurnBuilder {
         events.append(.messageCreated(OutboundMessage(key, args, kind: kind)))
     }
 
-    var result: Turn { Turn(session: session, events: events) }
+    var result: Turn { Turn(session: session, events: events, locale: locale) }
 }

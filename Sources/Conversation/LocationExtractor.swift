@@ -1,4 +1,5 @@
 import CityModel
+import Localization
 import Foundation
 
 /// Finds where a problem is in what a resident wrote.
@@ -22,7 +23,8 @@ public struct LocationExtractor: Sendable {
         if let point = Self.coordinates(in: text) { return point }
         let tokens = Self.tokenize(text)
         if let address = Self.address(in: tokens, of: text, answering: answering) { return address }
-        return Self.intersection(in: tokens, of: text, answering: answering)
+        if let corner = Self.intersection(in: tokens, of: text, answering: answering) { return corner }
+        return Self.localizedPlace(in: text)
     }
 
     /// Reads an answer to "Where is it?".
@@ -37,7 +39,7 @@ public struct LocationExtractor: Sendable {
             .split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard trimmed.filter(\.isLetter).count >= 3 else { return nil }
         let plain = trimmed.lowercased().replacingOccurrences(of: "’", with: "'")
-        guard !Self.nonAnswers.contains(plain) else { return nil }
+        guard !Self.nonAnswers.contains(plain), !Self.foldedNonAnswers.contains(TextFolding.fold(trimmed)) else { return nil }
         return Location(kind: .description, text: trimmed)
     }
 }
@@ -52,6 +54,14 @@ extension LocationExtractor {
         "sure", "thanks", "thank you", "thx", "none", "nothing", "n/a", "help", "stop", "cancel", "skip", "what", "huh", "why",
         "hi", "hello", "hey", "here", "there", "right here", "over here", "over there", "same", "lol", "cool", "fine", "whatever",
     ]
+    /// The same in the other launch languages, folded ("No sé" → "no se", "不知道" → "不 知 道").
+    static let foldedNonAnswers: Set<String> = Set([
+        "no se", "no lo se", "ni idea", "no estoy seguro", "no estoy segura", "si", "no", "nada", "aqui", "alli", "ahi",
+        "hola", "gracias", "khong biet", "ko biet", "k biet", "khong", "co", "vang", "o day", "cam on",
+        "不知道", "不清楚", "不确定", "这里", "那里", "是", "不", "好", "谢谢",
+        "لا اعرف", "مش عارف", "لا ادري", "نعم", "لا", "هنا", "هناك", "شكرا",
+    ].map(TextFolding.fold))
+
     static let suffixes: Set<String> = [
         "st", "street", "ave", "avenue", "av", "rd", "road", "blvd", "boulevard", "dr", "drive", "ln", "lane", "way", "ct", "court",
         "pl", "place", "pkwy", "parkway", "hwy", "highway", "ter", "terrace", "cir", "circle", "sq", "square", "trl", "trail",

@@ -25,8 +25,11 @@ public struct Session: Hashable, Sendable, Codable {
 }
 
 /// Where the dialog stands: what the bot last asked.
-public enum DialogState: Hashable, Sendable, Codable {
+public indirect enum DialogState: Hashable, Sendable, Codable {
     case idle
+    /// "Which language?": the message that raised the question (to handle once answered, if any) and the
+    /// state to return to.
+    case choosingLanguage(pending: String?, resume: DialogState)
     /// "It sounds like a pothole — is that right?"
     case confirmingService(String)
     /// Numbered choices between close candidates; the last number is "something else".

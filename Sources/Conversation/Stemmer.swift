@@ -1,8 +1,9 @@
 /// A light English suffix stripper: enough to match "lights", "leaking", "dumped", "flickering" to the
-/// catalog's "light", "leak", "dump", "flicker". Words of other languages pass through (their keywords are
-/// matched folded and fuzzily instead).
+/// catalog's "light", "leak", "dump", "flicker". Arabic words lose their article and attached prefixes (see
+/// `arabic(_:)`). Words of other languages pass through (their keywords are matched folded and fuzzily).
 public enum Stemmer {
     public static func stem(_ word: String) -> String {
+        if let first = word.unicodeScalars.first, (0x0620...0x064A).contains(first.value) { return arabic(word) }
         guard word.count > 3, word.allSatisfy({ $0.isASCII && $0.isLetter }) else { return word }
         var w = word
         if w.hasSuffix("'s") { w.removeLast(2) }
@@ -25,6 +26,31 @@ public enum Stemmer {
         }
         if w.hasSuffix("e"), w.count > 4 { w.removeLast() }
         return w
+    }
+
+    /// A light Arabic stemmer for folded words: the article and the conjunctions and prepositions written
+    /// onto a word come off ("والشارع" → "شارع", "بالحفرة" → "حفره"), and so do the plural endings -ات, -ون,
+    /// -ين of longer words. Keywords and text go through the same steps, so both meet in the middle.
+    static func arabic(_ word: String) -> String {
+        var w = Array(word.unicodeScalars)
+        func has(prefix: String) -> Bool {
+            let p = Array(prefix.unicodeScalars)
+            return w.count - p.count >= 3 && Array(w.prefix(p.count)) == p
+        }
+        for prefix in ["وال", "بال", "كال", "فال", "لل", "ال"] where has(prefix: prefix) {
+            w.removeFirst(prefix.unicodeScalars.count)
+            break
+        }
+        for suffix in ["ات", "ون", "ين"] {
+            let s = Array(suffix.unicodeScalars)
+            if w.count - s.count >= 3, Array(w.suffix(s.count)) == s {
+                w.removeLast(s.count)
+                break
+            }
+        }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: w)
+        return String(out)
     }
 
     /// "park" + "ed" stays; "bik" + "e" ("biked" → "bike") — consonant-vowel-consonant endings of short stems.

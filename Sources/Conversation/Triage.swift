@@ -3,7 +3,7 @@ import Localization
 
 /// Spots messages that describe an emergency, so the engine answers "call 911" and opens no ticket.
 ///
-/// Trigger phrases match whole folded words in sequence. Before matching, every `unless` phrase of the trigger
+/// Trigger phrases match whole folded words in sequence (Arabic words without their article, see `words`). Before matching, every `unless` phrase of the trigger
 /// is blanked out of the text, so "the fire hydrant is leaking" does not fire "fire" while "house on fire next to
 /// the fire hydrant" still does.
 public struct Triage: Sendable {
@@ -19,15 +19,15 @@ public struct Triage: Sendable {
         triggers = city.emergencies.map { trigger in
             Trigger(
                 code: trigger.code,
-                phrases: trigger.phrases.all.map(TextFolding.words).filter { !$0.isEmpty },
-                unless: trigger.unless.all.map(TextFolding.words).filter { !$0.isEmpty }
+                phrases: trigger.phrases.all.map(Self.words).filter { !$0.isEmpty },
+                unless: trigger.unless.all.map(Self.words).filter { !$0.isEmpty }
             )
         }
     }
 
     /// The code of the first trigger `text` matches, or nil.
     public func emergency(in text: String) -> String? {
-        let words = TextFolding.words(text)
+        let words = Self.words(text)
         guard !words.isEmpty else { return nil }
         for trigger in triggers {
             var remaining: [String?] = words
@@ -41,6 +41,15 @@ public struct Triage: Sendable {
             }
         }
         return nil
+    }
+
+    /// Folded words; Arabic words also lose their article and attached prefixes ("الغاز" matches "غاز"),
+    /// as written phrases leave them off. Other languages match as written (folded), without stemming.
+    static func words(_ text: String) -> [String] {
+        TextFolding.words(text).map { word in
+            guard let first = word.unicodeScalars.first, (0x0620...0x064A).contains(first.value) else { return word }
+            return Stemmer.arabic(word)
+        }
     }
 
     static func occurrences(of phrase: [String], in words: [String?]) -> [Int] {

@@ -73,14 +73,14 @@ public struct Switchboard: Sendable {
         let inbound = Inbound(text: message.text, media: message.media, channel: message.from.channel)
         let turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
 
-        let locale = turn.session.locale ?? engine.city.defaultLocale
+        let locale = turn.locale
         var created: [Ticket] = []
         for case .ticketRequested(let draft) in turn.events {
             created.append(Ticket(draft: draft, reporter: message.from, updatedAt: message.receivedAt))
         }
         let rendered = turn.messages.map { outbound in
             RenderedMessage(
-                to: message.from, body: renderer.render(outbound.key, outbound.args, locale: locale),
+                to: message.from, body: renderer.render(outbound.key, outbound.args, locale: locale, channel: message.from.channel),
                 locale: locale, kind: outbound.kind, ticket: created.first?.trackingNumber
             )
         }
