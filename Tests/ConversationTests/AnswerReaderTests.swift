@@ -151,6 +151,10 @@ struct AnswerReaderTests {
         ("3rd of June 2026", "2026-06-03 12:00"), ("on the 10th", "2026-06-10 12:00"),
         ("the 20th", "2026-05-20 12:00"), ("2026-06-01", "2026-06-01 12:00"),
         ("2026-06-01T14:00", "2026-06-01 14:00"),
+        ("ayer a las 3pm", "2026-06-16 15:00"), ("anoche", "2026-06-16 22:00"), ("hoy", "2026-06-17 12:00"),
+        ("el lunes", "2026-06-15 12:00"), ("hôm qua 3pm", "2026-06-16 15:00"), ("tối qua", "2026-06-16 22:00"),
+        ("昨天下午3点", "2026-06-16 15:00"), ("今天早上", "2026-06-17 09:00"), ("昨晚", "2026-06-16 22:00"),
+        ("أمس ٣ مساء", "2026-06-16 15:00"), ("اليوم", "2026-06-17 12:00"),
     ])
     func dates(text: String, expected: String) {
         #expect(Fixture.read(text, Fixture.attribute(.datetime)) == .value(.datetime(Fixture.local(expected))))
@@ -256,6 +260,8 @@ struct AnswerReaderTests {
     @Test("menu choices", arguments: [
         ("2", 2), ("2.", 2), ("#2", 2), (" 2 ", 2), ("two", 2), ("option 2", 2), ("Option Two", 2), ("1)", 1),
         ("number 3", 3), ("first", 1), ("ten", 10), ("10", 10),
+        ("dos", 2), ("opción 3", 3), ("Número 2", 2), ("hai", 2), ("số 2", 2), ("二", 2), ("第二", 2), ("3号", 3),
+        ("٢", 2), ("رقم ٣", 3), ("اثنين", 2), ("２", 2),
     ])
     func choices(text: String, expected: Int) {
         #expect(Fixture.reader.choice(text, count: 10, locale: .english) == expected)

@@ -27,11 +27,23 @@ import Testing
         let (status, output) = try run(["chat", "--data-dir", data], input: "There's a big pothole at 1423 Oak St\nskip\nskip\nskip\nyes\n")
         #expect(status == 0)
         #expect(output.contains("Tracking number: "), "\(output)")
-        #expect(output.contains("Public Works – Streets"))
+        #expect(output.contains("Public Works - Streets"), "SMS bodies use a plain dash")
         // The conversation lives in the SQLite store: a second run continues with the same resident.
         let (_, again) = try run(["chat", "--data-dir", data], input: "STATUS\n")
-        #expect(again.contains("Your open reports:"), "\(again)")
+        #expect(again.contains("You have 1 open report:"), "\(again)")
         #expect(FileManager.default.fileExists(atPath: data + "/cityline.sqlite"))
+    }
+
+    /// The issue's "done when": a Spanish report from the first message to the ticket, every reply in Spanish.
+    @Test func chatCompletesASpanishReport() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-chat-\(UUID().uuidString)").path
+        let input = "Hay un bache enorme en la calle Oak\nCalle Oak 1423\nomitir\nomitir\nomitir\nsí\n"
+        let (status, output) = try run(["chat", "--data-dir", data], input: input)
+        #expect(status == 0)
+        #expect(output.contains("Bache: anotado. ¿Dónde está?"), "\(output)")
+        #expect(output.contains("Revise su reporte:"), "\(output)")
+        #expect(output.contains("¡Gracias! Reporte #"), "\(output)")
+        #expect(!output.contains("Thank you"), "\(output)")
     }
 
     @Test func classifyPrintsOneJSONObjectPerLine() throws {
@@ -46,6 +58,25 @@ import Testing
         #expect(lines[2]?["opt_out"] as? Bool == true)
         #expect(lines[3]?["service_code"] is NSNull)
         #expect((lines[0]?["confidence"] as? Double ?? 0) > 0.5)
+    }
+
+    @Test func classifyNamesTheLanguageAndUsesItsServiceName() throws {
+        let input = "Hay un bache enorme en la calle Oak\n路灯坏了\nĐèn đường bị hỏng\nحفرة كبيرة في الشارع\nALTO\n"
+        let (_, output) = try run(["classify"], input: input)
+        let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.map { $0?["language"] as? String } == ["es", "zh", "vi", "ar", "es"])
+        #expect(lines[0]?["service_code"] as? String == "pothole")
+        #expect(lines[0]?["service_name"] as? String == "Bache")
+        #expect(lines[1]?["service_code"] as? String == "streetlight")
+        #expect(lines[2]?["service_code"] as? String == "streetlight")
+        #expect(lines[3]?["service_code"] as? String == "pothole")
+        #expect(lines[4]?["opt_out"] as? Bool == true)
+    }
+
+    @Test func checkReportsSMSSegmentsPerLocale() throws {
+        let (_, output) = try run(["check"], input: "")
+        #expect(output.contains("SMS encoding and segments per message"), "\(output)")
+        #expect(output.contains("welcome                   G2      G2"), "English and Spanish welcome are two GSM-7 segments: \(output)")
     }
 
     @Test func checkPassesOnTheDemoCity() throws {

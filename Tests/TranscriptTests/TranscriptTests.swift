@@ -13,7 +13,8 @@ import Yams
 /// manual clock and sequential tracking numbers. `CITYLINE_RECORD=1 swift test` rewrites the expectations.
 @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Transcripts")
-    static let files: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+    /// Every transcript: English ones at the top, each other locale's in its own folder (`es/`, `zh-Hans/` …).
+    static let files: [String] = ((FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String]) ?? [])
         .filter { $0.hasSuffix(".yaml") }.sorted()
 
     @Test func thereAreEnoughTranscripts() {
@@ -70,6 +71,7 @@ struct DemoCity: Sendable {
     let city: City
     let engine: Engine
     let renderer: MessageRenderer
+    let lexicon: Lexicon
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -82,7 +84,8 @@ struct DemoCity: Sendable {
         let (catalog, lexicon) = try LocaleLoader(directory: root.appendingPathComponent("Locales").path).load()
         return DemoCity(
             city: city, engine: Engine(city: city, lexicon: lexicon),
-            renderer: MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
+            renderer: MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales),
+            lexicon: lexicon
         )
     }
 }

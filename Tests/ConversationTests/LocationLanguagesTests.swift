@@ -1,0 +1,48 @@
+import CityModel
+import Conversation
+import Testing
+
+/// Places written in the other launch languages around the city's English street names.
+@Suite("LocationExtractor in other languages")
+struct LocationLanguagesTests {
+    let extractor = LocationExtractor()
+
+    @Test(arguments: [
+        ("Hay un bache enorme en la calle Oak 123", Location.Kind.address, "123 Oak"),
+        ("Basura tirada en la avenida Martin Luther King, número 450", .address, "450 Martin Luther King"),
+        ("Hay grafiti en la esquina de Oak y 5th", .intersection, "Oak & 5th"),
+        ("semáforo roto en el cruce de Main con Elm", .intersection, "Main & Elm"),
+        ("Có ổ gà lớn ở số 123 đường Oak", .address, "123 Oak"),
+        ("Đèn đường bị hỏng ở góc Oak và 5th", .intersection, "Oak & 5th"),
+        ("Oak街123号有个大坑", .address, "123 Oak"),
+        ("Oak和5th路口的路灯坏了", .intersection, "Oak & 5th"),
+        ("حفرة كبيرة في شارع Oak رقم 123", .address, "123 Oak"),
+        ("إشارة المرور معطلة عند تقاطع Oak و 5th", .intersection, "Oak & 5th"),
+        ("There's a pothole at 123 Oak St", .address, "123 Oak St"),
+        ("El semáforo de Main y Elm no funciona", .intersection, "Main & Elm"),
+        ("Đèn giao thông ở Oak và 5th bị hỏng", .intersection, "Oak & 5th"),
+    ])
+    func finds(_ text: String, _ kind: Location.Kind, _ expected: String) {
+        let found = extractor.extract(from: text)
+        #expect(found?.kind == kind, "\(text)")
+        #expect(found?.text == expected, "\(text)")
+    }
+
+    @Test(arguments: [
+        "Hay un bache enorme en la calle Oak", "la señal de alto está caída", "tengo 2 bolsas de basura y 3 sillas",
+        "路灯坏了", "我有2个问题", "la casa de mis padres y mis tíos", "Đèn đường không sáng", "có 3 cái ổ gà", "حفرة كبيرة", "لدي 2 أكياس",
+    ])
+    func inventsNothing(_ text: String) {
+        #expect(extractor.extract(from: text) == nil, "\(text)")
+    }
+
+    @Test(arguments: ["No sé", "no lo sé", "不知道", "không biết", "لا أعرف", "Sí"])
+    func nonAnswersAreNotPlaces(_ text: String) {
+        #expect(extractor.parseAnswer(text) == nil)
+    }
+
+    @Test(arguments: [("Calle Oak, frente a la biblioteca", "Calle Oak, frente a la biblioteca"), ("橡树街", "橡树街")])
+    func plainAnswersAreDescriptions(_ text: String, _ expected: String) {
+        #expect(extractor.parseAnswer(text) == Location(kind: .description, text: expected))
+    }
+}

@@ -1,0 +1,138 @@
+import CityModel
+import Conversation
+import Foundation
+import Localization
+import Rendering
+import Testing
+
+/// The locale files as a whole: every key everywhere and used, command words that cannot be confused,
+/// opt-out words that work in every language and ordinary reports that must not trip them, and plurals.
+@Suite struct LocaleTests {
+    static let locales = ["en", "es", "zh-Hans", "vi", "ar"]
+
+    @Test func everyLocaleHasExactlyTheEnglishKeys() throws {
+        let catalog = try DemoCity.shared.renderer.catalog
+        let english = Set(catalog.strings[.english]?.keys.map { $0 } ?? [])
+        #expect(Set(catalog.locales.map(\.code)) == Set(Self.locales))
+        for code in Self.locales {
+            let keys = Set(catalog.strings[LanguageTag(code)]?.keys.map { $0 } ?? [])
+            #expect(english.subtracting(keys).sorted() == [], "\(code) is missing messages")
+            #expect(keys.subtracting(english).sorted() == [], "\(code) has messages English does not have")
+        }
+    }
+
+    /// Every key is sent by the engine: written as a literal in `Sources/`, or built from a status or datatype.
+    @Test func everyKeyIsUsed() throws {
+        let catalog = try DemoCity.shared.renderer.catalog
+        let sources = DemoCity.root.appendingPathComponent("Sources")
+        var code = ""
+        for case let file as String in FileManager.default.enumerator(atPath: sources.path)! where file.hasSuffix(".swift") {
+            code += try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+        }
+        let derived = Set(TicketStatus.allCases.map { "status.name.\($0.rawValue)" } + AttributeDatatype.allCases.map { "hint.\($0.rawValue)" })
+        let unused = (catalog.strings[.english]?.keys.map { $0 } ?? []).filter { !derived.contains($0) && !code.contains("\"\($0)\"") }
+        #expect(unused.sorted() == [], "messages no code sends")
+    }
+
+    @Test func configurationCheckIsClean() throws {
+        let demo = try DemoCity.shared
+        let check = ConfigurationCheck(city: demo.city, catalog: demo.renderer.catalog, renderer: demo.renderer)
+        #expect(check.problems() == [])
+    }
+
+    /// Within a locale a folded word means one command; across locales the same word means the same command.
+    @Test func commandWordsCannotBeConfused() throws {
+        let lexicon = try DemoCity.shared.lexicon
+        var meaning: [String: (CommandWord, LanguageTag)] = [:]
+        for locale in lexicon.locales {
+            var own: [String: CommandWord] = [:]
+            for (command, words) in lexicon.words[locale] ?? [:] {
+                for word in words {
+                    if let other = own[word], other != command {
+                        Issue.record("\(locale.code): '\(word)' is both \(other) and \(command)")
+                    }
+                    own[word] = command
+                    if let (other, where_) = meaning[word], other != command {
+                        Issue.record("'\(word)' is \(other) in \(where_.code) but \(command) in \(locale.code)")
+                    }
+                    meaning[word] = (command, locale)
+                }
+            }
+        }
+    }
+
+    /// Vietnamese loses its tone marks when folded: "dừng" (stop) and "dùng" (use) meet as "dung". Command words
+    /// are chosen so that no ordinary one-word message becomes STOP.
+    @Test(arguments: ["dùng", "Dũng", "dung", "dụng", "đúng rồi", "huy", "Huy"])
+    func vietnameseWordsThatFoldLikeCommandsAreNotStop(_ text: String) throws {
+        let turn = try Self.send(text, locale: "vi")
+        #expect(!turn.events.contains(.optedOut), "'\(text)' must not unsubscribe")
+    }
+
+    /// Every opt-out word of every locale opts out, with one confirmation in that language.
+    @Test(arguments: locales)
+    func everyStopWordOptsOut(_ code: String) throws {
+        let demo = try DemoCity.shared
+        let words = demo.lexicon.words[LanguageTag(code)]?[.stop] ?? []
+        #expect(!words.isEmpty)
+        for word in words + ["STOP"] {
+            let turn = try Self.send(word, locale: code)
+            #expect(turn.events.contains(.optedOut), "\(code): '\(word)' does not opt out")
+            #expect(turn.messages.map(\.key) == ["optout.confirmed"], "\(code): '\(word)'")
+        }
+    }
+
+    /// A first message that is only a command word of one language answers in that language.
+    @Test(arguments: [("AYUDA", "es"), ("停止", "zh-Hans"), ("Trợ giúp", "vi"), ("مساعدة", "ar"), ("HELP", "en")])
+    func aCommandWordSetsTheLanguage(_ text: String, _ code: String) throws {
+        let turn = try Self.send(text, locale: nil)
+        #expect(turn.locale == LanguageTag(code))
+    }
+
+    /// Reports that contain an opt-out or command word are reports.
+    @Test(arguments: [
+        ("stop sign down at Oak and 5th", "en"), ("the stop sign is knocked over", "en"),
+        ("la señal de alto está caída en Oak y 5th", "es"), ("Alto total: la señal de pare se cayó", "es"),
+        ("停车标志倒了", "zh-Hans"), ("停止标志被撞倒了，在Oak和5th路口", "zh-Hans"),
+        ("Biển báo dừng lại bị đổ ở Oak và 5th", "vi"), ("Đèn giao thông không hoạt động", "vi"),
+        ("إشارة قف مكسورة عند تقاطع Oak و5th", "ar"), ("توقف عامل النظافة عن جمع القمامة", "ar"),
+    ])
+    func reportsWithCommandWordsAreNotCommands(_ text: String, _ code: String) throws {
+        let turn = try Self.send(text, locale: code)
+        #expect(!turn.events.contains(.optedOut), "'\(text)' must not unsubscribe")
+        #expect(!turn.messages.map(\.key).contains("optout.confirmed"))
+    }
+
+    /// Plural forms come from ICU's CLDR rules: Arabic has six, English two, Chinese and Vietnamese one.
+    @Test func pluralCategoriesComeFromICU() {
+        let rules = PluralRules.shared
+        #expect(rules.categories(locale: LanguageTag("ar")) == ["zero", "one", "two", "few", "many", "other"])
+        #expect(rules.categories(locale: .english) == ["one", "other"])
+        #expect(rules.categories(locale: LanguageTag("zh-Hans")) == ["other"])
+        #expect(rules.categories(locale: LanguageTag("vi")) == ["other"])
+        #expect([0, 1, 2, 3, 10, 11, 99, 100, 102].map { rules.category($0, locale: LanguageTag("ar")) }
+            == ["zero", "one", "two", "few", "few", "many", "many", "other", "other"])
+        #expect([0, 1, 2].map { rules.category($0, locale: .english) } == ["other", "one", "other"])
+        #expect(rules.category(1_000_000, locale: LanguageTag("es")) == "many")
+        #expect(rules.category(1, locale: LanguageTag("es-MX")) == "one")
+    }
+
+    @Test func arabicCountsAgreeWithTheirNumber() throws {
+        let renderer = try DemoCity.shared.renderer
+        let forms = [0, 1, 2, 3, 11, 100].map { n in
+            renderer.render("status.list", ["count": .number(n), "tickets": .list([])], locale: LanguageTag("ar"))
+        }
+        #expect(Set(forms.map { $0.replacingOccurrences(of: #"\d+"#, with: "N", options: .regularExpression) }).count == 6,
+                "each Arabic plural category has its own wording: \(forms)")
+        let english = [1, 2].map { renderer.render("status.list", ["count": .number($0), "tickets": .list([])], locale: .english) }
+        #expect(english[0].contains("1 open report:") && english[1].contains("2 open reports:"))
+    }
+
+    static func send(_ text: String, locale: String?) throws -> Turn {
+        let engine = try DemoCity.shared.engine
+        return engine.handle(
+            Session(locale: locale.map(LanguageTag.init)), Inbound(text: text),
+            context: TurnContext(newTrackingNumber: TrackingNumber(serial: 100_000)), now: Date(timeIntervalSince1970: 1_795_464_000)
+        )
+    }
+}
