@@ -11,6 +11,12 @@ public struct SMSCost: Hashable, Sendable, CustomStringConvertible {
     public var units: Int
     public var segments: Int
 
+    public init(encoding: Encoding, units: Int, segments: Int) {
+        self.encoding = encoding
+        self.units = units
+        self.segments = segments
+    }
+
     public var description: String { "\(encoding.rawValue), \(segments) segment\(segments == 1 ? "" : "s")" }
 }
 

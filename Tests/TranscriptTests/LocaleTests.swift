@@ -128,6 +128,17 @@ import Testing
         #expect(english[0].contains("1 open report:") && english[1].contains("2 open reports:"))
     }
 
+    /// es-MX → es → the city default → en, for messages and catalog texts.
+    @Test func fallbackChain() throws {
+        let demo = try DemoCity.shared
+        let args: [String: MessageArgument] = ["program": .text("Springfield 311")]
+        #expect(demo.renderer.render("welcome", args, locale: LanguageTag("es-MX")) == demo.renderer.render("welcome", args, locale: LanguageTag("es")))
+        #expect(demo.renderer.render("welcome", args, locale: LanguageTag("fr")) == demo.renderer.render("welcome", args, locale: .english))
+        let pothole = try #require(demo.city.service("pothole"))
+        #expect(pothole.name.resolve(LanguageTag("es-MX"), fallbacks: demo.city.fallbackLocales) == "Bache")
+        #expect(pothole.name.resolve(LanguageTag("fr"), fallbacks: demo.city.fallbackLocales) == "Pothole")
+    }
+
     static func send(_ text: String, locale: String?) throws -> Turn {
         let engine = try DemoCity.shared.engine
         return engine.handle(

@@ -1,0 +1,105 @@
+import CityModel
+import Foundation
+import Localization
+import Testing
+
+@Suite("LanguageDetector")
+struct LanguageDetectorTests {
+    let detector = LanguageDetector(catalogWords: ["es": ["bache", "semáforo"]], preferred: ["en", "es", "zh", "vi", "ar"])
+
+    @Test(arguments: [
+        ("There is a huge pothole in front of my house", "en"),
+        ("Hay un bache enorme en la calle Oak", "es"),
+        ("¿Cuándo pasa la basura?", "es"),
+        ("Bache grande", "es"),
+        ("路灯坏了，晚上很黑", "zh"),
+        ("路燈壞了", "zh"),
+        ("Có một ổ gà rất lớn trên đường", "vi"),
+        ("Co o ga rat lon tren duong, khong ai sua", "vi"),
+        ("توجد حفرة كبيرة في الشارع", "ar"),
+        ("Il y a un nid-de-poule devant chez moi", "fr"),
+        ("Tem um buraco enorme na minha rua", "pt"),
+        ("May butas sa kalsada namin", "tl"),
+        ("우리 동네에 큰 구멍이 있어요", "ko"),
+        ("В нашей улице большая яма", "ru"),
+        ("我哋條街有個大窿，好危險", "yue"),
+        ("道路に大きな穴があります", "ja"),
+        ("خیابان ما یک چاله بزرگ دارد", "fa"),
+        ("ہماری گلی میں بڑا گڑھا ہے", "ur"),
+    ])
+    func detects(_ text: String, _ language: String) {
+        let detection = detector.detect(text)
+        #expect(detection.language == language, "\(text): \(detection)")
+        // The city's own languages must be clear enough to act on; for others the engine asks either way.
+        if ["en", "es", "zh", "vi", "ar"].contains(language) { #expect(detection.isConfident, "\(text): \(detection)") }
+    }
+
+    /// No evidence is not a guess: the engine keeps the city's default and does not ask.
+    @Test(arguments: ["ok", "123 Oak St", "👍", "1", "?", ""])
+    func noEvidence(_ text: String) {
+        #expect(detector.detect(text).language == nil, "\(text)")
+    }
+
+    /// Accented words of no known language are "und": not English, so the engine asks.
+    @Test func unknownAccentedTextIsNotEnglish() {
+        #expect(detector.detect("Ŋaŋ ŋuŋ kaŋ").language == "und")
+    }
+
+    /// 关系 (relationship) uses 係 in Mandarin too; it is not a Cantonese marker there.
+    @Test func mandarinWithTheCharacterOfCantoneseIs() {
+        #expect(detector.detect("我们的關係很好").language == "zh")
+    }
+
+    @Test func cityChoiceMapsLanguagesOntoLocales() {
+        let locales = [LanguageTag("en"), LanguageTag("es"), LanguageTag("zh-Hans"), LanguageTag("vi"), LanguageTag("ar")]
+        #expect(detector.choose("路灯坏了", among: locales) == .locale(LanguageTag("zh-Hans")))
+        #expect(detector.choose("Je voudrais signaler un nid-de-poule devant chez moi", among: locales) == .unsupported("fr"))
+        #expect(detector.choose("Tem um buraco", among: locales) == .unsupported("pt"))
+        #expect(detector.choose("ok", among: locales) == .noEvidence)
+    }
+
+    /// Detection is fast enough to run on every message.
+    @Test func thousandsOfMessagesAreCheap() {
+        let started = ContinuousClock.now
+        for _ in 0..<2_000 { _ = detector.detect("Hay un bache enorme en la calle Oak y 5th, por favor") }
+        // A very loose bound: this guards against an accidental quadratic scan, not a benchmark.
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
+
+@Suite("SMSText")
+struct SMSTextTests {
+    @Test func gsm7FitsOneSegmentUpTo160() {
+        #expect(SMSText.cost(of: String(repeating: "a", count: 160)) == SMSCost(encoding: .gsm7, units: 160, segments: 1))
+        #expect(SMSText.cost(of: String(repeating: "a", count: 161)).segments == 2)
+        #expect(SMSText.cost(of: String(repeating: "a", count: 306)).segments == 2)
+        #expect(SMSText.cost(of: String(repeating: "a", count: 307)).segments == 3)
+    }
+
+    @Test func extensionCharactersCountTwo() {
+        #expect(SMSText.cost(of: "€").units == 2)
+        #expect(SMSText.cost(of: String(repeating: "{", count: 80)) == SMSCost(encoding: .gsm7, units: 160, segments: 1))
+        #expect(SMSText.cost(of: String(repeating: "{", count: 81)).segments == 2)
+    }
+
+    @Test func spanishLettersInGSM7AndOutside() {
+        #expect(SMSText.cost(of: "¿Señal caída? ¡Sí!").encoding == .ucs2, "í is not in GSM-7")
+        #expect(SMSText.cost(of: "¿Señal? ¡Gracias! Mande una foto").encoding == .gsm7, "ñ ¿ ¡ é are")
+    }
+
+    @Test func ucs2SegmentsAre70Then67() {
+        #expect(SMSText.cost(of: String(repeating: "中", count: 70)) == SMSCost(encoding: .ucs2, units: 70, segments: 1))
+        #expect(SMSText.cost(of: String(repeating: "中", count: 71)).segments == 2)
+        #expect(SMSText.cost(of: String(repeating: "中", count: 134)).segments == 2)
+        #expect(SMSText.cost(of: String(repeating: "中", count: 135)).segments == 3)
+        #expect(SMSText.cost(of: "👍").units == 2, "an emoji is two UTF-16 units")
+    }
+
+    @Test func typographicPunctuationBecomesPlain() {
+        let text = "It’s “fixed” — see you… «pronto»"
+        #expect(SMSText.normalize(text) == "It's \"fixed\" - see you... \"pronto\"")
+        #expect(SMSText.cost(of: text).encoding == .ucs2)
+        #expect(SMSText.cost(of: SMSText.normalize(text)).encoding == .gsm7)
+        #expect(SMSText.normalize("Tiếng Việt 中文 العربية") == "Tiếng Việt 中文 العربية", "letters are never touched")
+    }
+}
