@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // SMTP email: the client is a small NIO channel handler; TLS (STARTTLS and implicit) via NIOSSL.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         .target(name: "CityModel", swiftSettings: strict),
@@ -41,7 +44,9 @@ let package = Package(
         ),
         .target(name: "Localization", dependencies: ["CityModel"], swiftSettings: strict),
         .target(name: "Conversation", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
-        .target(name: "Storage", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
+        // What is due when: status updates, surveys, quiet hours (pure policy, like Conversation).
+        .target(name: "Outreach", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["CityModel", "Localization", "Conversation", "Outreach"], swiftSettings: strict),
         .target(
             name: "Rendering",
             dependencies: ["CityModel", "Localization", "CPluralRules", .product(name: "Mustache", package: "swift-mustache")],
@@ -60,7 +65,7 @@ let package = Package(
         .target(
             name: "Switchboard",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "Transport",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "Transport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -69,7 +74,7 @@ let package = Package(
         .target(
             name: "StorageSQLite",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Storage",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -85,9 +90,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ChannelEmail",
+            dependencies: [
+                "CityModel", "Localization", "Storage", "Transport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WebAPI",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Storage", "Switchboard", "ChannelSMS",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,9 +113,11 @@ let package = Package(
         .executableTarget(
             name: "CityLine",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "WebAPI",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
+                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "WebAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,9 +147,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "EmailTests",
+            dependencies: [
+                "CityModel", "Localization", "Storage", "Transport", "ChannelEmail",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
                 "Transport", "StorageSQLite", "ChannelSMS", "WebAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

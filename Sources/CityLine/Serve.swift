@@ -1,10 +1,14 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ChannelEmail
 import ChannelSMS
+import Crypto
 import CityModel
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
+import Outreach
 import Storage
 import StorageSQLite
 import Switchboard
@@ -29,7 +33,11 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger("cityline")
         let store = try storage.openStore()
         let environment = ProcessInfo.processInfo.environment
-        let transports = try Outbound.transports(dataDirectory: storage.dataDirectory, environment: environment)
+        let publicBase = environment["CITYLINE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(host):\(port)"
+        let unsubscribe = UnsubscribeLinks(secret: try Secrets.key(dataDirectory: storage.dataDirectory, environment: environment),
+                                           publicURL: publicBase)
+        let transports = try Outbound.transports(dataDirectory: storage.dataDirectory, environment: environment,
+                                                 unsubscribe: unsubscribe, logger: logger)
         let switchboard = Switchboard(engine: loaded.engine, renderer: loaded.renderer, store: store, numbers: RandomTrackingNumbers(),
                                       logger: logger)
         let twilioToken = environment["TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -37,16 +45,19 @@ struct Serve: AsyncParsableCommand {
         if twilioToken != nil, publicURL == nil {
             throw CLIError("TWILIO_AUTH_TOKEN is set but CITYLINE_PUBLIC_URL is not: webhook signatures cannot be checked")
         }
+        let outreach = OutreachPolicy(city: loaded.city)
         let router = buildRouter(WebAPIDependencies(
-            city: loaded.city, switchboard: switchboard, tickets: store, tokens: store, outbox: store,
+            city: loaded.city, switchboard: switchboard, tickets: store, tokens: store, outbox: store, outreach: outreach,
+            unsubscribe: unsubscribe,
             twilioAuthToken: twilioToken, publicURL: publicURL, logger: logger
         ))
         let dispatcher = OutboxDispatcher(store: store, transports: transports, logger: logger)
+        let scheduler = Scheduler(switchboard: switchboard, jobs: store, policy: outreach, logger: logger)
         let program = loaded.city.program.resolve(loaded.city.defaultLocale)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "CityLine"),
-            services: [dispatcher],
+            services: [scheduler, dispatcher],
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 let base = "http://\(host):\(bound)"
@@ -55,6 +66,7 @@ struct Serve: AsyncParsableCommand {
                 lines.append("  Twilio SMS    POST \(base)/webhooks/twilio/sms  (signatures: \(twilioToken == nil ? "not checked, TWILIO_AUTH_TOKEN unset" : "checked against \(publicURL ?? "")"))")
                 lines.append("  delivery      POST \(base)/webhooks/twilio/status")
                 lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
+                lines.append("  unsubscribe   POST \(publicBase)/unsubscribe/{token}  (one-click, RFC 8058)")
                 lines.append("  data          \(store.path)")
                 lines.append("  transports:")
                 lines += transports.summary.map { "    \($0)" }
@@ -89,7 +101,8 @@ struct StorageOptions: ParsableArguments {
 
 /// Outbound transports from the environment: Twilio when its credentials are set; the outbox file otherwise.
 enum Outbound {
-    static func transports(dataDirectory: String, environment: [String: String]) throws -> TransportRegistry {
+    static func transports(dataDirectory: String, environment: [String: String], unsubscribe: UnsubscribeLinks? = nil,
+                           logger: Logger = Logger(label: "cityline")) throws -> TransportRegistry {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let file = try OutboxFileTransport(path: (dataDirectory as NSString).appendingPathComponent("outbox.jsonl"))
         var registry = TransportRegistry(fallback: file)
@@ -102,7 +115,32 @@ enum Outbound {
                 client: HTTPClient.shared
             )
         }
+        do {
+            if let smtp = try SMTPConfiguration.fromEnvironment(environment) {
+                registry.transports[.email] = try EmailTransport(
+                    configuration: smtp, group: MultiThreadedEventLoopGroup.singleton, logger: logger,
+                    unsubscribeLink: { address in unsubscribe?.link(for: address) }
+                )
+            }
+        } catch {
+            throw CLIError("email: \(error)")
+        }
         return registry
+    }
+}
+
+/// The server's secret (signs unsubscribe links): `CITYLINE_SECRET`, else a random key kept in the data
+/// directory (`secret.key`, readable by the owner only), made on first start.
+enum Secrets {
+    static func key(dataDirectory: String, environment: [String: String]) throws -> Data {
+        if let secret = environment["CITYLINE_SECRET"], !secret.isEmpty { return Data(secret.utf8) }
+        let path = (dataDirectory as NSString).appendingPathComponent("secret.key")
+        if let existing = FileManager.default.contents(atPath: path), existing.count >= 32 { return existing }
+        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: path, contents: key, attributes: [.posixPermissions: 0o600]) else {
+            throw CLIError("cannot write \(path)")
+        }
+        return key
     }
 }
 

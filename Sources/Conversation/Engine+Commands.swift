@@ -6,7 +6,11 @@ extension Engine {
     /// Handles a command sent as the whole message; returns false when the text is not one.
     func handleCommand(_ turn: inout TurnBuilder, folded: String, context: TurnContext) -> Bool {
         // "STATUS 1234567" and "LANGUAGE es" — but not "check the light on Elm" or "language barrier at city hall".
-        if let (command, argument) = lexicon.command(prefixOf: folded, locale: turn.locale, among: [.status, .language]) {
+        if let (command, argument) = lexicon.command(prefixOf: folded, locale: turn.locale, among: [.status, .language, .follow]) {
+            if command == .follow, argument.filter(\.isNumber).count >= 2 {
+                follow(&turn, argument: argument, context: context)
+                return true
+            }
             if command == .status, argument.filter(\.isNumber).count >= 2 {
                 answerStatus(&turn, argument: argument, context: context)
                 return true
@@ -53,8 +57,8 @@ extension Engine {
             if turn.session.state == .withAgent { return false }
             if turn.session.draft == nil { turn.session.draft = ReportDraft() }
             askGroup(&turn, unclear: false)
-        case .yes, .no, .skip, .done:
-            return false // answers, read by the dialog step that asked
+        case .yes, .no, .skip, .done, .follow:
+            return false // answers, read by the dialog step that asked (FOLLOW needs a number)
         }
         return true
     }

@@ -8,10 +8,20 @@ extension Engine {
     /// What the language of a message means for this turn.
     enum LanguageDecision { case keep, ask }
 
-    /// A first command word that only one city language uses ("AYUDA", "停止") sets the resident's language.
+    /// A first message that is a command in only one city language ("AYUDA", "停止", "关注 1000002") sets it.
     func adoptCommandLanguage(_ turn: inout TurnBuilder, folded: String) {
-        guard turn.session.locale == nil, lexicon.command(exactly: folded, locale: turn.locale) != nil else { return }
-        let saying = lexicon.locales(saying: folded).filter { tag in city.locales.contains(tag) }
+        guard turn.session.locale == nil else { return }
+        var phrase: String?
+        if lexicon.command(exactly: folded, locale: turn.locale) != nil {
+            phrase = folded
+        } else if lexicon.command(prefixOf: folded, locale: turn.locale, among: [.status, .language, .follow]) != nil {
+            // The command words before the argument: the longest prefix that is a command word somewhere.
+            let words = folded.split(separator: " ")
+            phrase = (1..<max(words.count, 1)).reversed().map { words.prefix($0).joined(separator: " ") }
+                .first { !lexicon.locales(saying: $0).isEmpty }
+        }
+        guard let phrase else { return }
+        let saying = lexicon.locales(saying: phrase).filter { tag in city.locales.contains(tag) }
         if saying.count == 1, let locale = saying.first, locale != city.defaultLocale { adopt(&turn, locale) }
     }
 

@@ -21,6 +21,12 @@ extension Engine {
             return
         case .choosingLanguage:
             sayLanguageMenu(&turn)
+        case .survey(let step):
+            switch step.question {
+            case .fixed: turn.say("survey.reask_fixed", kind: .survey)
+            case .rating: turn.say("survey.ask_rating", kind: .survey)
+            case .comment: turn.say("survey.ask_comment", kind: .survey)
+            }
         case .confirmingService(let code):
             turn.say("report.confirm_service", ["service": .text(serviceName(code, turn))])
         case .choosingService(let codes):

@@ -12,6 +12,8 @@ extension Engine {
         switch turn.session.state {
         case .idle, .withAgent, .choosingLanguage:
             startOrDescribe(&turn, text: text, folded: folded, context: context)
+        case .survey(let step):
+            continueSurvey(&turn, step, text: text, folded: folded, context: context)
         case .confirmingService(let code):
             if lexicon.matches(folded, .yes, locale: turn.locale) {
                 chooseService(&turn, code)

@@ -22,4 +22,12 @@ public enum Event: Hashable, Sendable, Codable {
     case emergencyTriaged(trigger: String)
     case informationAnswered(code: String)
     case sessionEnded(EndReason)
+    /// The resident asked to hear about a ticket's progress (FOLLOW 1234567).
+    case followRequested(TrackingNumber)
+    case surveyStarted(TrackingNumber)
+    case surveyAnswered(TrackingNumber, SurveyResponse)
+    /// The survey is over: answered to the end, or left unanswered until it expired.
+    case surveyEnded(TrackingNumber, expired: Bool)
+    /// The resident says a closed ticket is not fixed: the host reopens it and tells the department.
+    case reopenRequested(TrackingNumber)
 }

@@ -46,6 +46,8 @@ public indirect enum DialogState: Hashable, Sendable, Codable {
     case choosingCorrection
     /// A person has the conversation.
     case withAgent
+    /// A satisfaction survey about a closed ticket ("Is it fixed?", then 1–5, then a comment).
+    case survey(SurveyStep)
 }
 
 /// The report being built.

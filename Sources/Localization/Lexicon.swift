@@ -2,7 +2,7 @@ import CityModel
 
 /// A command a resident can send at any point of a conversation.
 public enum CommandWord: String, Sendable, CaseIterable, Codable {
-    case status, help, stop, start, cancel, restart, agent, language, menu
+    case status, help, stop, start, cancel, restart, agent, language, menu, follow
     case yes, no, skip, done
 }
 

@@ -27,15 +27,18 @@ public struct RenderedMessage: Hashable, Sendable, Codable {
     /// Email subject; nil for other channels.
     public var subject: String?
     public var body: String
+    /// Email HTML body (the text `body` is the plain alternative); nil for other channels.
+    public var html: String?
     public var locale: LanguageTag
     public var kind: MessageKind
     public var ticket: TrackingNumber?
 
-    public init(to: ChannelAddress, subject: String? = nil, body: String, locale: LanguageTag, kind: MessageKind,
-                ticket: TrackingNumber? = nil) {
+    public init(to: ChannelAddress, subject: String? = nil, body: String, html: String? = nil, locale: LanguageTag,
+                kind: MessageKind, ticket: TrackingNumber? = nil) {
         self.to = to
         self.subject = subject
         self.body = body
+        self.html = html
         self.locale = locale
         self.kind = kind
         self.ticket = ticket

@@ -1,15 +1,22 @@
 import CityModel
 import Conversation
+import Outreach
 import Foundation
 
 /// The in-memory twin of every storage port: the same contract as SQLite, nothing durable. For tests.
-public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore {
+public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore {
     private var sessions: [ChannelAddress: Session] = [:]
     private var ticketsByNumber: [TrackingNumber: Ticket] = [:]
     private var histories: [TrackingNumber: [TicketEvent]] = [:]
     private var handled: [String: [RenderedMessage]] = [:]
     private var outbox: [Int64: OutboxEntry] = [:]
     private var tokens: [String: StaffToken] = [:]
+    private var jobs: [Int64: Job] = [:]
+    private var jobKeys: [String: Int64] = [:]
+    private var followersByTicket: [TrackingNumber: [ChannelAddress]] = [:]
+    private var surveys: [TrackingNumber: SurveyRecord] = [:]
+    private var timeZones: [ChannelAddress: String] = [:]
+    private var optOutTimes: [ChannelAddress: Date] = [:]
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
 
@@ -35,6 +42,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         if let key, handled[key] != nil { throw StoreError.duplicateInbound }
         if record.tickets.contains(where: { ticketsByNumber[$0.trackingNumber] != nil }) { throw StoreError.trackingNumberTaken }
         inbound.append(record.inbound)
+        noteOptOut(record.inbound.from, record.session, at: record.inbound.receivedAt)
         sessions[record.inbound.from] = record.session
         for ticket in record.tickets {
             ticketsByNumber[ticket.trackingNumber] = ticket
@@ -43,6 +51,33 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         inlineReplies.append(contentsOf: record.replies)
         for message in record.outbox { enqueue(message, at: record.inbound.receivedAt) }
         if let key { handled[key] = record.replies }
+        applyOutreach(record.events, from: record.inbound.from, at: record.inbound.receivedAt)
+    }
+
+    private func applyOutreach(_ events: [Event], from address: ChannelAddress, at date: Date) {
+        let effects = OutreachEffects(events)
+        for ticket in effects.follows where ticketsByNumber[ticket] != nil && !(followersByTicket[ticket] ?? []).contains(address) {
+            followersByTicket[ticket, default: []].append(address)
+        }
+        for ticket in effects.surveyStarts where surveys[ticket] == nil {
+            surveys[ticket] = SurveyRecord(ticket: ticket, state: .asked, startedAt: date, updatedAt: date)
+        }
+        for (ticket, response) in effects.surveyResponses {
+            let record = surveys[ticket] ?? SurveyRecord(ticket: ticket, state: .asked, startedAt: date, updatedAt: date)
+            surveys[ticket] = OutreachEffects.applying(response, to: record, at: date)
+        }
+        for ticket in effects.surveyExpiries where surveys[ticket]?.state == .asked {
+            surveys[ticket]?.state = .expired
+            surveys[ticket]?.updatedAt = date
+        }
+        for ticket in effects.reopens {
+            guard var stored = ticketsByNumber[ticket], stored.status == .closed else { continue }
+            var history = OutreachEffects.reopenChange.apply(to: &stored, at: date, actor: "resident")
+            history.append(TicketEvent(kind: .note, at: date, note: OutreachEffects.reopenNote, isPublic: false, actor: "resident"))
+            ticketsByNumber[ticket] = stored
+            histories[ticket, default: []].append(contentsOf: history)
+            schedule([OutreachPolicy.departmentJob(ticket, event: "reopened", at: date)], at: date)
+        }
     }
 
     // MARK: TicketStore
@@ -53,10 +88,13 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func history(of number: TrackingNumber) -> [TicketEvent] { histories[number] ?? [] }
 
-    public func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date) -> Ticket? {
+    public func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date,
+                       plan: @Sendable (Ticket, [TicketEvent]) -> [NewJob]) -> Ticket? {
         guard var ticket = ticketsByNumber[number] else { return nil }
-        histories[number, default: []].append(contentsOf: change.apply(to: &ticket, at: date, actor: actor))
+        let events = change.apply(to: &ticket, at: date, actor: actor)
+        histories[number, default: []].append(contentsOf: events)
         ticketsByNumber[number] = ticket
+        schedule(plan(ticket, events), at: date)
         return ticket
     }
 
@@ -71,7 +109,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     /// Changes a ticket's status (a shortcut for tests).
     public func update(_ number: TrackingNumber, status: TicketStatus, note: String?, at date: Date) {
-        _ = update(number, TicketChange(status: status, statusNote: note), actor: "test", at: date)
+        _ = update(number, TicketChange(status: status, statusNote: note), actor: "test", at: date, plan: { _, _ in [] })
     }
 
     // MARK: OutboxStore
@@ -128,10 +166,85 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     public func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) {
         var session = sessions[address] ?? Session()
         session.optedOut = true
+        noteOptOut(address, session, at: date)
         sessions[address] = session
     }
 
+    public func optedOutSince(_ address: ChannelAddress) -> Date? { optOutTimes[address] }
+
+    private func noteOptOut(_ address: ChannelAddress, _ session: Session, at date: Date) {
+        if session.optedOut, optOutTimes[address] == nil { optOutTimes[address] = date }
+        if !session.optedOut { optOutTimes[address] = nil }
+    }
+
     public var outboxEntries: [OutboxEntry] { outbox.values.sorted { $0.id < $1.id } }
+
+    // MARK: JobStore
+
+    public func schedule(_ new: [NewJob], at date: Date) {
+        for job in new where jobKeys[job.dedupeKey] == nil {
+            let id = Int64(jobs.count + 1)
+            jobs[id] = Job(id: id, work: job.work, dedupeKey: job.dedupeKey, dueAt: job.dueAt, attempts: 0, state: .pending, note: nil)
+            jobKeys[job.dedupeKey] = id
+        }
+    }
+
+    public func claimJobs(now: Date, limit: Int, leaseUntil: Date) -> [Job] {
+        let due = jobs.values.filter { ($0.state == .pending || $0.state == .running) && $0.dueAt <= now }
+            .sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
+        return due.map { job in
+            var leased = job
+            leased.state = .running
+            leased.attempts += 1
+            leased.dueAt = leaseUntil
+            jobs[job.id] = leased
+            return leased
+        }
+    }
+
+    public func complete(_ completion: JobCompletion) {
+        guard var job = jobs[completion.job] else { return }
+        switch completion.outcome {
+        case .done(let note):
+            job.state = .done
+            job.note = note
+        case .postpone(let date):
+            job.state = .pending
+            job.dueAt = date
+            job.attempts -= 1
+        case .retry(let date, let error):
+            job.state = .pending
+            job.dueAt = date
+            job.note = error
+        case .dead(let error):
+            job.state = .dead
+            job.note = error
+        }
+        jobs[job.id] = job
+        for message in completion.outbox { enqueue(message, at: completion.at) }
+        schedule(completion.followUps, at: completion.at)
+        if let (address, session, events) = completion.session {
+            noteOptOut(address, session, at: completion.at)
+            sessions[address] = session
+            applyOutreach(events, from: address, at: completion.at)
+        }
+    }
+
+    public func job(dedupeKey: String) -> Job? { jobKeys[dedupeKey].flatMap { jobs[$0] } }
+
+    public var allJobs: [Job] { jobs.values.sorted { $0.id < $1.id } }
+
+    public func recipient(_ address: ChannelAddress) -> Recipient {
+        let session = sessions[address]
+        return Recipient(address: address, locale: session?.locale, optedOut: session?.optedOut ?? false,
+                         timeZone: timeZones[address], session: session)
+    }
+
+    public func followers(of ticket: TrackingNumber) -> [ChannelAddress] { followersByTicket[ticket] ?? [] }
+
+    public func survey(of ticket: TrackingNumber) -> SurveyRecord? { surveys[ticket] }
+
+    public func setTimeZone(_ timeZone: String?, for address: ChannelAddress) { timeZones[address] = timeZone }
 
     // MARK: TokenStore
 

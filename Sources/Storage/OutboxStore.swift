@@ -49,6 +49,21 @@ public protocol OutboxStore: Sendable {
     /// The carrier says `address` opted out (Twilio 21610: the resident texted STOP to the carrier): remember it
     /// as if they had sent STOP to us, so nothing more is tried until they send START.
     func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) async throws
+    /// When `address` opted out (STOP, or the carrier said so), or nil while it may be written to.
+    func optedOutSince(_ address: ChannelAddress) async throws -> Date?
+}
+
+extension OutboxEntry {
+    /// Whether this message may still go to a recipient who opted out at `optedOut`: only the one STOP
+    /// confirmation, and replies the resident asked for afterwards (HELP, START).
+    public func mayGo(optedOutAt optedOut: Date?) -> Bool {
+        guard let optedOut else { return true }
+        switch message.kind {
+        case .optOutConfirmation: return true
+        case .reply: return createdAt >= optedOut
+        default: return false
+        }
+    }
 }
 
 /// Delivery statuses in the order they can happen; a status never moves back.

@@ -1,4 +1,5 @@
 import CityModel
+import Outreach
 import Foundation
 
 /// Which tickets a staff query wants.
@@ -69,10 +70,20 @@ public protocol TicketStore: Sendable {
     func ticket(_ number: TrackingNumber) async throws -> Ticket?
     /// Oldest first.
     func history(of number: TrackingNumber) async throws -> [TicketEvent]
-    /// Applies `change`; nil when there is no such ticket.
-    func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date) async throws -> Ticket?
+    /// Applies `change` and schedules the jobs `plan` derives from the ticket and its new history entries, in
+    /// one transaction (so a status change and its resident updates are never one without the other); nil when
+    /// there is no such ticket.
+    func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date,
+                plan: @Sendable (Ticket, [TicketEvent]) -> [NewJob]) async throws -> Ticket?
     /// Adds a note; nil when there is no such ticket.
     func addNote(to number: TrackingNumber, text: String, isPublic: Bool, actor: String, at date: Date) async throws -> TicketEvent?
+}
+
+extension TicketStore {
+    /// Applies `change` without scheduling anything (tests, imports).
+    public func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date) async throws -> Ticket? {
+        try await update(number, change, actor: actor, at: date, plan: { _, _ in [] })
+    }
 }
 
 /// What a staff API token may do.

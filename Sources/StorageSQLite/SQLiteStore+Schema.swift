@@ -101,6 +101,41 @@ extension SQLiteStore {
                 CREATE INDEX outbox_recipient ON outbox(channel, address, id);
                 """)
         }
+        migrator.registerMigration("v3: jobs, followers, surveys, contact time zone") { db in
+            try db.execute(sql: """
+                -- Scheduled work. dedupe_key is unique: scheduling the same job twice is a no-op.
+                CREATE TABLE jobs (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    dedupe_key TEXT NOT NULL UNIQUE,
+                    data TEXT NOT NULL,
+                    due_at REAL NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    note TEXT,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX jobs_due ON jobs(state, due_at);
+                CREATE TABLE ticket_followers (
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                    channel TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (ticket_id, channel, address)
+                );
+                CREATE TABLE surveys (
+                    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+                    state TEXT NOT NULL,
+                    fixed TEXT,
+                    rating INTEGER,
+                    comment TEXT,
+                    started_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                ALTER TABLE contacts ADD COLUMN time_zone TEXT;
+                """)
+        }
         return migrator
     }
 }

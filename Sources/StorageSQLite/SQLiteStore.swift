@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import GRDB
 import Localization
+import Outreach
 import Storage
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a committed turn survives a
@@ -102,12 +103,14 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
-    public func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date) async throws -> Ticket? {
+    public func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date,
+                       plan: @Sendable (Ticket, [TicketEvent]) -> [NewJob]) async throws -> Ticket? {
         try await pool.write { db in
             guard var ticket = try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1).first else { return nil }
             let events = change.apply(to: &ticket, at: date, actor: actor)
             try TicketRows.save(ticket, db)
             for event in events { try TicketRows.append(event, to: number, db) }
+            try JobRows.schedule(plan(ticket, events), at: date, db)
             return ticket
         }
     }
@@ -155,7 +158,8 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
 
     /// Counts of stored rows, for tests and benchmarks.
     public func count(_ table: String) async throws -> Int {
-        precondition(["messages", "tickets", "sessions", "outbox", "ticket_events", "contacts"].contains(table))
+        precondition(["messages", "tickets", "sessions", "outbox", "ticket_events", "contacts", "jobs", "ticket_followers", "surveys"]
+            .contains(table))
         return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }

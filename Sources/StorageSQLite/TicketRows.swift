@@ -93,6 +93,7 @@ enum TurnWriter {
             try logOutbound(message, replyTo: inboundID, inline: false, at: at, db)
             try OutboxRows.enqueue(message, at: inbound.receivedAt, db)
         }
+        try JobRows.applyOutreach(record.events, from: from, at: inbound.receivedAt, db)
     }
 
     static func logOutbound(_ message: RenderedMessage, replyTo: Int64?, inline: Bool, at: Double, _ db: Database) throws {

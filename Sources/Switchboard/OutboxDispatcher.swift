@@ -64,6 +64,12 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
         log[metadataKey: "channel"] = "\(entry.message.to.channel.rawValue)"
         log[metadataKey: "to"] = "\(entry.message.to.masked)"
         do {
+            // Never after STOP: only the confirmation and replies the resident asked for since (HELP, START).
+            if !entry.mayGo(optedOutAt: try await store.optedOutSince(entry.message.to)) {
+                try await store.markDead(entry.id, error: "suppressed: the recipient opted out", at: clock())
+                log.info("suppressed after opt-out", metadata: ["kind": "\(entry.message.kind.rawValue)"])
+                return
+            }
             let providerID = try await transports.transport(for: entry.message.to.channel).send(entry)
             try await store.markSent(entry.id, providerID: providerID, at: clock())
             log.debug("sent", metadata: ["kind": "\(entry.message.kind.rawValue)"])

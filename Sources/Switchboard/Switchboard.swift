@@ -80,7 +80,8 @@ public struct Switchboard: Sendable {
         }
         let rendered = turn.messages.map { outbound in
             RenderedMessage(
-                to: message.from, body: renderer.render(outbound.key, outbound.args, locale: locale, channel: message.from.channel),
+                to: message.from, subject: subject(message.from, locale: locale, ticket: created.first?.trackingNumber),
+                body: renderer.render(outbound.key, outbound.args, locale: locale, channel: message.from.channel),
                 locale: locale, kind: outbound.kind, ticket: created.first?.trackingNumber
             )
         }

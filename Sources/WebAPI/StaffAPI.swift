@@ -105,7 +105,11 @@ struct StaffAPI: Sendable {
             change.department = department
         }
         guard change != TicketChange() else { throw APIProblem(.badRequest, "empty_change", "nothing to change") }
-        let updated = try await dependencies.tickets.update(ticket.trackingNumber, change, actor: "staff:\(token.id)", at: dependencies.clock())
+        let outreach = dependencies.outreach
+        let updated = try await dependencies.tickets.update(ticket.trackingNumber, change, actor: "staff:\(token.id)",
+                                                            at: dependencies.clock()) { ticket, events in
+            outreach.jobs(after: events, ticket: ticket)
+        }
         guard let updated else { throw APIProblem(.notFound, "not_found", "no ticket \(id)") }
         let history = try await dependencies.tickets.history(of: updated.trackingNumber)
         dependencies.logger.info("ticket updated", metadata: ["ticket.id": "\(updated.trackingNumber)", "status": "\(updated.status.rawValue)",

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Outreach
 import Storage
 import Switchboard
 
@@ -13,6 +14,10 @@ public struct WebAPIDependencies: Sendable {
     public var tickets: any TicketStore
     public var tokens: any TokenStore
     public var outbox: any OutboxStore
+    /// One-click email unsubscribe links, when email is configured.
+    public var unsubscribe: UnsubscribeLinks?
+    /// Decides what a staff change sends residents (updates, surveys), scheduled in the change's transaction.
+    public var outreach: OutreachPolicy
     /// Validates `X-Twilio-Signature` when set (`TWILIO_AUTH_TOKEN`).
     public var twilioAuthToken: String?
     /// The public base URL Twilio calls (`CITYLINE_PUBLIC_URL`), used to check signatures.
@@ -23,9 +28,11 @@ public struct WebAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                twilioAuthToken: String?, publicURL: String?, maxWebhookBytes: Int = 64 * 1024, logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, maxWebhookBytes: Int = 64 * 1024,
+                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
+        self.outreach = outreach ?? OutreachPolicy(city: city)
+        self.unsubscribe = unsubscribe
         self.switchboard = switchboard
         self.tickets = tickets
         self.tokens = tokens
@@ -46,6 +53,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     }
     TwilioWebhooks(dependencies).register(on: router)
     StaffAPI(dependencies).register(on: router)
+    dependencies.unsubscribe?.register(on: router, outbox: dependencies.outbox, clock: dependencies.clock)
     return router
 }
 

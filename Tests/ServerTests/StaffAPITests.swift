@@ -83,6 +83,26 @@ import WebAPI
         }
     }
 
+    /// A status change through the API schedules the residents' update in the same transaction; closing it
+    /// schedules the survey, once.
+    @Test func closingThroughTheAPISchedulesTheUpdateAndTheSurvey() async throws {
+        let h = try await harness()
+        let id = TrackingNumber(serial: 1).digits
+        try await h.app.test(.live) { client in
+            for _ in 0..<2 {
+                let close = #"{"status": "closed", "status_note": "Patched today.", "resolution": "fixed"}"#
+                let response = try await client.execute(uri: "/api/v1/tickets/\(id)", method: .patch, headers: Self.auth(h.streets),
+                                                        body: ByteBuffer(string: close))
+                #expect(response.status == .ok)
+            }
+        }
+        let survey = try await h.store.job(dedupeKey: "survey:\(id)")
+        #expect(survey?.dueAt == t0.addingTimeInterval(3600 + Double(try Demo.city.timings.surveyDelay)))
+        let counts = try await h.store.jobCounts()
+        // The same change sent twice at the same moment (a double click) is one update; one survey, ever.
+        #expect(counts[.pending] == 2, "one update and one survey: \(counts)")
+    }
+
     @Test func staffUpdateStatusAddNotesAndReassign() async throws {
         let h = try await harness()
         let id = TrackingNumber(serial: 1).digits

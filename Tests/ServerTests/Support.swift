@@ -39,7 +39,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case memory, sqlite
     var description: String { rawValue }
 
-    typealias AllPorts = ConversationStore & TicketStore & OutboxStore & TokenStore
+    typealias AllPorts = ConversationStore & TicketStore & OutboxStore & TokenStore & JobStore
 
     func make() throws -> any AllPorts {
         switch self {

@@ -63,6 +63,11 @@ extension Event {
         case .emergencyTriaged(let trigger): return "emergency \(trigger)"
         case .informationAnswered(let code): return "information \(code)"
         case .sessionEnded(let reason): return "session ended: \(reason.rawValue)"
+        case .followRequested(let number): return "follow \(number)"
+        case .surveyStarted(let number): return "survey started \(number)"
+        case .surveyAnswered(let number, let response): return "survey \(number) \(response)"
+        case .surveyEnded(let number, let expired): return "survey ended \(number)\(expired ? " (expired)" : "")"
+        case .reopenRequested(let number): return "reopen \(number)"
         }
     }
 }

@@ -1,0 +1,95 @@
+import CityModel
+import Foundation
+import Localization
+
+/// What is sent to whom, and when: pure decisions from ticket events, recipients and the clock.
+///
+/// - Every staff status change becomes one update job (`update:<ticket>:<status>:<time>`), fanned out when it
+///   runs to the reporter and every follower, each in their own language and channel.
+/// - Closing a ticket schedules the survey once per ticket, ever (`survey:<ticket>`), `surveys.delay` later.
+/// - Nothing but replies to the resident's own messages, "call 911" and the STOP confirmation goes out in quiet
+///   hours: everything else waits for the morning in the recipient's time zone (the contact's own, else the
+///   city's), and a day that skips or repeats an hour (DST) is handled by the calendar, not by adding hours.
+public struct OutreachPolicy: Sendable {
+    public let quietHours: QuietHours
+    public let timeZone: TimeZone
+    public let surveyDelay: TimeInterval
+    public let surveyReminder: TimeInterval
+    /// How long a busy resident's survey may wait before it is given up (they are mid-report, with a person …).
+    public let surveyPatience: TimeInterval
+    /// How long to wait before trying a busy resident again.
+    public let busyRetry: TimeInterval
+
+    public init(city: City, surveyPatience: TimeInterval = 2 * 86_400, busyRetry: TimeInterval = 30 * 60) {
+        quietHours = city.quietHours
+        timeZone = city.timeZone
+        surveyDelay = TimeInterval(city.timings.surveyDelay)
+        surveyReminder = TimeInterval(city.timings.surveyReminder)
+        self.surveyPatience = surveyPatience
+        self.busyRetry = busyRetry
+    }
+
+    /// Jobs for the history entries a staff change just made to `ticket`.
+    public func jobs(after events: [TicketEvent], ticket: Ticket) -> [NewJob] {
+        var jobs: [NewJob] = []
+        for event in events where event.kind == .status {
+            guard let status = event.status else { continue }
+            let stamp = Int(event.at.timeIntervalSince1970 * 1000)
+            jobs.append(NewJob(.ticketUpdate(ticket: ticket.trackingNumber, status: status, note: event.isPublic ? event.note : nil),
+                               key: "update:\(ticket.trackingNumber.digits):\(status.rawValue):\(stamp)", dueAt: event.at))
+            if status == .closed, Self.surveyedResolutions.contains(ticket.resolution ?? "fixed") {
+                jobs.append(NewJob(.surveyStart(ticket: ticket.trackingNumber), key: "survey:\(ticket.trackingNumber.digits)",
+                                   dueAt: event.at.addingTimeInterval(surveyDelay)))
+            }
+        }
+        return jobs
+    }
+
+    /// A survey asks whether the work was done: not after "duplicate" or "not ours".
+    static let surveyedResolutions: Set<String> = ["fixed", "completed", "done", "resolved"]
+
+    /// One update job per recipient; the key makes a re-run of the fan-out harmless.
+    public func fanOut(_ ticket: TrackingNumber, status: TicketStatus, note: String?, parentKey: String,
+                       to recipients: [ChannelAddress], at date: Date) -> [NewJob] {
+        var seen = Set<ChannelAddress>()
+        return recipients.filter { seen.insert($0).inserted }.map { address in
+            NewJob(.notify(ticket: ticket, status: status, note: note, to: address),
+                   key: "\(parentKey):\(address.channel.rawValue):\(address.address)", dueAt: date)
+        }
+    }
+
+    /// When a message of `kind` may go to a recipient in `timeZone` (nil: the city's), at or after `date`.
+    public func sendTime(_ kind: MessageKind, at date: Date, timeZone: TimeZone? = nil) -> Date {
+        switch kind {
+        case .reply, .emergency, .optOutConfirmation: return date
+        case .acknowledgement, .statusUpdate, .survey, .reminder, .notice:
+            return quietHours.nextAllowed(after: date, in: timeZone ?? self.timeZone)
+        }
+    }
+
+    public func reminderJob(_ ticket: TrackingNumber, after date: Date) -> NewJob {
+        NewJob(.surveyReminder(ticket: ticket), key: "survey-reminder:\(ticket.digits)", dueAt: date.addingTimeInterval(surveyReminder))
+    }
+
+    /// The survey ends unanswered one reminder interval after the reminder.
+    public func expiryJob(_ ticket: TrackingNumber, after date: Date) -> NewJob {
+        NewJob(.surveyExpiry(ticket: ticket), key: "survey-expiry:\(ticket.digits)", dueAt: date.addingTimeInterval(max(surveyReminder, 60)))
+    }
+
+    public static func departmentJob(_ ticket: TrackingNumber, event: String, at date: Date) -> NewJob {
+        NewJob(.departmentEvent(ticket: ticket, event: event), key: "department:\(ticket.digits):\(event):\(Int(date.timeIntervalSince1970 * 1000))",
+               dueAt: date)
+    }
+}
+
+extension QuietHours {
+    /// `date` itself outside quiet hours, else the moment they end (local `end` time on the right day).
+    /// Computed with the calendar of `timeZone`, so a night in which clocks change still ends at 08:00 local.
+    public func nextAllowed(after date: Date, in timeZone: TimeZone) -> Date {
+        guard contains(date, in: timeZone) else { return date }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(hour: end.minutes / 60, minute: end.minutes % 60, second: 0)
+        return calendar.nextDate(after: date, matching: components, matchingPolicy: .nextTime) ?? date
+    }
+}

@@ -1,0 +1,122 @@
+import CityModel
+import Conversation
+import Foundation
+import Outreach
+
+/// A scheduled job as stored.
+public struct Job: Hashable, Sendable {
+    public enum State: String, Sendable, Codable { case pending, running, done, dead }
+    public var id: Int64
+    public var work: Work
+    public var dedupeKey: String
+    public var dueAt: Date
+    public var attempts: Int
+    public var state: State
+    /// Why it was dead-lettered, or what it did ("suppressed: opted out").
+    public var note: String?
+
+    public init(id: Int64, work: Work, dedupeKey: String, dueAt: Date, attempts: Int, state: State, note: String?) {
+        self.id = id
+        self.work = work
+        self.dedupeKey = dedupeKey
+        self.dueAt = dueAt
+        self.attempts = attempts
+        self.state = state
+        self.note = note
+    }
+}
+
+/// How a job ended this time.
+public enum JobOutcome: Hashable, Sendable {
+    /// Finished; the note says what happened when it did nothing ("suppressed: opted out").
+    case done(note: String?)
+    /// Not yet (quiet hours, the resident is mid-report): run again at that time, without counting an attempt.
+    case postpone(to: Date)
+    /// Failed; try again at that time.
+    case retry(at: Date, error: String)
+    /// Failed for good.
+    case dead(error: String)
+}
+
+/// Everything running a job changes, committed at once with the job's new state: so a job's messages are
+/// queued exactly once, even if the process dies right after.
+public struct JobCompletion: Sendable {
+    public var job: Int64
+    public var outcome: JobOutcome
+    /// Messages for the durable outbox.
+    public var outbox: [RenderedMessage]
+    /// Jobs this one schedules (a reminder after a survey question, the fan-out of an update).
+    public var followUps: [NewJob]
+    /// A recipient's session changed by the job (a survey started), with the engine events that did it.
+    public var session: (address: ChannelAddress, session: Session, events: [Event])?
+    public var at: Date
+
+    public init(job: Int64, outcome: JobOutcome, outbox: [RenderedMessage] = [], followUps: [NewJob] = [],
+                session: (address: ChannelAddress, session: Session, events: [Event])? = nil, at: Date) {
+        self.job = job
+        self.outcome = outcome
+        self.outbox = outbox
+        self.followUps = followUps
+        self.session = session
+        self.at = at
+    }
+}
+
+/// What outreach needs to know about a recipient before writing to them.
+public struct Recipient: Hashable, Sendable {
+    public var address: ChannelAddress
+    public var locale: LanguageTag?
+    public var optedOut: Bool
+    /// The contact's own time zone (IANA), when it differs from the city's.
+    public var timeZone: String?
+    public var session: Session?
+
+    public init(address: ChannelAddress, locale: LanguageTag?, optedOut: Bool, timeZone: String?, session: Session?) {
+        self.address = address
+        self.locale = locale
+        self.optedOut = optedOut
+        self.timeZone = timeZone
+        self.session = session
+    }
+}
+
+/// A ticket's satisfaction survey as stored for reporting.
+public struct SurveyRecord: Hashable, Sendable, Codable {
+    public enum State: String, Sendable, Codable { case asked, answered, expired }
+    public var ticket: TrackingNumber
+    public var state: State
+    public var fixed: SurveyFixed?
+    public var rating: Int?
+    public var comment: String?
+    public var startedAt: Date
+    public var updatedAt: Date
+
+    public init(ticket: TrackingNumber, state: State, fixed: SurveyFixed? = nil, rating: Int? = nil, comment: String? = nil,
+                startedAt: Date, updatedAt: Date) {
+        self.ticket = ticket
+        self.state = state
+        self.fixed = fixed
+        self.rating = rating
+        self.comment = comment
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// The durable job queue and what jobs read.
+///
+/// `claimJobs` leases due jobs (state `running` until `leaseUntil`); a job whose lease ran out (its worker
+/// died) is due again. `complete` writes a job's outcome and everything it produced in one transaction.
+/// On PostgreSQL several servers can share the queue (`FOR UPDATE SKIP LOCKED`); on SQLite one process runs it.
+public protocol JobStore: Sendable {
+    /// Schedules jobs; a job whose `dedupeKey` exists already is ignored.
+    func schedule(_ jobs: [NewJob], at date: Date) async throws
+    func claimJobs(now: Date, limit: Int, leaseUntil: Date) async throws -> [Job]
+    func complete(_ completion: JobCompletion) async throws
+    func job(dedupeKey: String) async throws -> Job?
+    func recipient(_ address: ChannelAddress) async throws -> Recipient
+    func followers(of ticket: TrackingNumber) async throws -> [ChannelAddress]
+    func survey(of ticket: TrackingNumber) async throws -> SurveyRecord?
+    /// Sets a contact's own time zone (IANA name), or clears it.
+    func setTimeZone(_ timeZone: String?, for address: ChannelAddress) async throws
+}

@@ -1,0 +1,188 @@
+import CityModel
+import Conversation
+import Foundation
+import GRDB
+import Outreach
+import Storage
+
+/// Job rows and the outreach side of a turn (followers, survey records, reopened tickets).
+enum JobRows {
+    static func schedule(_ jobs: [NewJob], at date: Date, _ db: Database) throws {
+        for job in jobs {
+            try db.run("""
+                INSERT INTO jobs (kind, dedupe_key, data, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """, [job.work.kind, job.dedupeKey, try Coding.encode(job.work), job.dueAt.timeIntervalSince1970,
+                      date.timeIntervalSince1970, date.timeIntervalSince1970])
+        }
+    }
+
+    static func job(_ row: Row) throws -> Job {
+        Job(id: row["id"], work: try Coding.decode(Work.self, row["data"]), dedupeKey: row["dedupe_key"],
+            dueAt: Date(timeIntervalSince1970: row["due_at"]), attempts: row["attempts"],
+            state: Job.State(rawValue: row["state"]) ?? .pending, note: row["note"])
+    }
+
+    static func ticketID(_ number: TrackingNumber, _ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM tickets WHERE tracking_number = ?", arguments: [number.digits])
+    }
+
+    /// Applies the outreach events of a turn or job, in the caller's transaction.
+    static func applyOutreach(_ events: [Event], from address: ChannelAddress, at date: Date, _ db: Database) throws {
+        let effects = OutreachEffects(events)
+        guard !effects.isEmpty else { return }
+        let at = date.timeIntervalSince1970
+        for ticket in effects.follows {
+            guard let id = try ticketID(ticket, db) else { continue }
+            try db.run("INSERT INTO ticket_followers (ticket_id, channel, address, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                       [id, address.channel.rawValue, address.address, at])
+        }
+        for ticket in effects.surveyStarts {
+            guard let id = try ticketID(ticket, db) else { continue }
+            try db.run("INSERT INTO surveys (ticket_id, state, started_at, updated_at) VALUES (?, 'asked', ?, ?) ON CONFLICT DO NOTHING",
+                       [id, at, at])
+        }
+        for (ticket, response) in effects.surveyResponses {
+            guard let id = try ticketID(ticket, db) else { continue }
+            let current = try survey(ticket, db) ?? SurveyRecord(ticket: ticket, state: .asked, startedAt: date, updatedAt: date)
+            let record = OutreachEffects.applying(response, to: current, at: date)
+            try db.run("""
+                INSERT INTO surveys (ticket_id, state, fixed, rating, comment, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, fixed = excluded.fixed, rating = excluded.rating,
+                    comment = excluded.comment, updated_at = excluded.updated_at
+                """, [id, record.state.rawValue, record.fixed?.rawValue, record.rating, record.comment,
+                      record.startedAt.timeIntervalSince1970, at])
+        }
+        for ticket in effects.surveyExpiries {
+            guard let id = try ticketID(ticket, db) else { continue }
+            try db.run("UPDATE surveys SET state = 'expired', updated_at = ? WHERE ticket_id = ? AND state = 'asked'", [at, id])
+        }
+        for ticket in effects.reopens {
+            guard var stored = try TicketRows.fetch(db, where: "tracking_number = ?", [ticket.digits], limit: 1).first,
+                  stored.status == .closed else { continue }
+            var history = OutreachEffects.reopenChange.apply(to: &stored, at: date, actor: "resident")
+            history.append(TicketEvent(kind: .note, at: date, note: OutreachEffects.reopenNote, isPublic: false, actor: "resident"))
+            try TicketRows.save(stored, db)
+            for event in history { try TicketRows.append(event, to: ticket, db) }
+            try schedule([OutreachPolicy.departmentJob(ticket, event: "reopened", at: date)], at: date, db)
+        }
+    }
+
+    static func survey(_ ticket: TrackingNumber, _ db: Database) throws -> SurveyRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT s.* FROM surveys s JOIN tickets t ON t.id = s.ticket_id WHERE t.tracking_number = ?
+            """, arguments: [ticket.digits]).map { row in
+            SurveyRecord(
+                ticket: ticket, state: SurveyRecord.State(rawValue: row["state"]) ?? .asked,
+                fixed: (row["fixed"] as String?).flatMap(SurveyFixed.init(rawValue:)), rating: row["rating"], comment: row["comment"],
+                startedAt: Date(timeIntervalSince1970: row["started_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"])
+            )
+        }
+    }
+}
+
+extension SQLiteStore: JobStore {
+    public func schedule(_ jobs: [NewJob], at date: Date) async throws {
+        try await pool.write { db in try JobRows.schedule(jobs, at: date, db) }
+    }
+
+    public func claimJobs(now: Date, limit: Int, leaseUntil: Date) async throws -> [Job] {
+        try await pool.write { db in
+            // Due pending jobs, and running jobs whose lease ran out (their worker died).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM jobs WHERE state IN ('pending', 'running') AND due_at <= ? ORDER BY due_at, id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit])
+            return try rows.map { row in
+                var job = try JobRows.job(row)
+                job.state = .running
+                job.attempts += 1
+                job.dueAt = leaseUntil
+                try db.run("UPDATE jobs SET state = 'running', attempts = ?, due_at = ?, updated_at = ? WHERE id = ?",
+                           [job.attempts, leaseUntil.timeIntervalSince1970, now.timeIntervalSince1970, job.id])
+                return job
+            }
+        }
+    }
+
+    public func complete(_ completion: JobCompletion) async throws {
+        try await pool.write { db in
+            let at = completion.at.timeIntervalSince1970
+            switch completion.outcome {
+            case .done(let note):
+                try db.run("UPDATE jobs SET state = 'done', note = ?, updated_at = ? WHERE id = ?", [note, at, completion.job])
+            case .postpone(let date):
+                try db.run("UPDATE jobs SET state = 'pending', attempts = attempts - 1, due_at = ?, updated_at = ? WHERE id = ?",
+                           [date.timeIntervalSince1970, at, completion.job])
+            case .retry(let date, let error):
+                try db.run("UPDATE jobs SET state = 'pending', due_at = ?, note = ?, updated_at = ? WHERE id = ?",
+                           [date.timeIntervalSince1970, error, at, completion.job])
+            case .dead(let error):
+                try db.run("UPDATE jobs SET state = 'dead', note = ?, updated_at = ? WHERE id = ?", [error, at, completion.job])
+            }
+            for message in completion.outbox {
+                try TurnWriter.logOutbound(message, replyTo: nil, inline: false, at: at, db)
+                try OutboxRows.enqueue(message, at: completion.at, db)
+            }
+            try JobRows.schedule(completion.followUps, at: completion.at, db)
+            if let (address, session, events) = completion.session {
+                try SessionRows.save(session, for: address, at: at, db)
+                try TurnWriter.saveContact(address, session: session, at: at, db)
+                try JobRows.applyOutreach(events, from: address, at: completion.at, db)
+            }
+        }
+    }
+
+    public func job(dedupeKey: String) async throws -> Job? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE dedupe_key = ?", arguments: [dedupeKey]).map(JobRows.job)
+        }
+    }
+
+    public func recipient(_ address: ChannelAddress) async throws -> Recipient {
+        try await pool.read { db in
+            let session = try SessionRows.fetch(address, db)
+            let contact = try Row.fetchOne(db, sql: """
+                SELECT c.locale, c.time_zone, a.opted_out FROM contact_addresses a JOIN contacts c ON c.id = a.contact_id
+                WHERE a.channel = ? AND a.address = ?
+                """, arguments: [address.channel.rawValue, address.address])
+            let locale = session?.locale ?? (contact?["locale"] as String?).map(LanguageTag.init)
+            let optedOut = (session?.optedOut ?? false) || (contact?["opted_out"] as Bool? ?? false)
+            return Recipient(address: address, locale: locale, optedOut: optedOut, timeZone: contact?["time_zone"], session: session)
+        }
+    }
+
+    public func followers(of ticket: TrackingNumber) async throws -> [ChannelAddress] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT f.channel, f.address FROM ticket_followers f JOIN tickets t ON t.id = f.ticket_id
+                WHERE t.tracking_number = ? ORDER BY f.created_at
+                """, arguments: [ticket.digits]).compactMap { row in
+                Channel(rawValue: row["channel"]).map { ChannelAddress(channel: $0, address: row["address"]) }
+            }
+        }
+    }
+
+    public func survey(of ticket: TrackingNumber) async throws -> SurveyRecord? {
+        try await pool.read { db in try JobRows.survey(ticket, db) }
+    }
+
+    public func setTimeZone(_ timeZone: String?, for address: ChannelAddress) async throws {
+        try await pool.write { db in
+            try TurnWriter.saveContact(address, session: try SessionRows.fetch(address, db) ?? Session(), at: Date().timeIntervalSince1970, db)
+            try db.run("""
+                UPDATE contacts SET time_zone = ? WHERE id = (SELECT contact_id FROM contact_addresses WHERE channel = ? AND address = ?)
+                """, [timeZone, address.channel.rawValue, address.address])
+        }
+    }
+
+    /// Counts of jobs by state, for tests and benchmarks.
+    public func jobCounts() async throws -> [Job.State: Int] {
+        try await pool.read { db in
+            var counts: [Job.State: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
+                if let state = Job.State(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+}

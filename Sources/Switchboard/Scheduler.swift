@@ -1,0 +1,198 @@
+import CityModel
+import Conversation
+import Foundation
+import Localization
+import Logging
+import Outreach
+import ServiceLifecycle
+import Storage
+
+/// Runs due jobs: fans status updates out to the reporter and followers, sends each in the recipient's language
+/// and channel, starts, reminds and expires satisfaction surveys — never after STOP, never in quiet hours.
+///
+/// A job's messages, follow-up jobs, session change and new state are committed at once (`JobStore.complete`),
+/// so a crash either leaves the job to run again or finds it done with its messages queued: nothing is sent
+/// twice. Jobs that touch a resident's session run under that resident's lock, like their own messages.
+public struct Scheduler: ServiceLifecycle.Service {
+    public struct Settings: Sendable {
+        public var pollInterval: Duration = .milliseconds(250)
+        public var batchSize = 200
+        public var lease: TimeInterval = 120
+        public var maxAttempts = 8
+        public var backoffBase: TimeInterval = 10
+        public var backoffCap: TimeInterval = 3_600
+        public init() {}
+    }
+
+    let switchboard: Switchboard
+    let jobs: any JobStore
+    let policy: OutreachPolicy
+    let settings: Settings
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    public init(switchboard: Switchboard, jobs: any JobStore, policy: OutreachPolicy, settings: Settings = Settings(),
+                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.switchboard = switchboard
+        self.jobs = jobs
+        self.policy = policy
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let handled = (try? await runDue()) ?? 0
+            if handled == 0 { try? await Task.sleep(for: settings.pollInterval) }
+        }
+    }
+
+    /// Runs every due job once; returns how many ran.
+    @discardableResult
+    public func runDue() async throws -> Int {
+        let now = clock()
+        let due = try await jobs.claimJobs(now: now, limit: settings.batchSize, leaseUntil: now.addingTimeInterval(settings.lease))
+        await withTaskGroup(of: Void.self) { group in
+            for job in due { group.addTask { await self.runOne(job) } }
+        }
+        return due.count
+    }
+
+    func runOne(_ job: Job) async {
+        var log = logger
+        log[metadataKey: "job.id"] = "\(job.id)"
+        log[metadataKey: "job.kind"] = "\(job.work.kind)"
+        do {
+            try await switchboard.run(job, policy: policy, jobs: jobs, now: clock())
+        } catch {
+            let now = clock()
+            let outcome: JobOutcome = job.attempts < settings.maxAttempts
+                ? .retry(at: now.addingTimeInterval(min(settings.backoffBase * pow(2, Double(job.attempts - 1)), settings.backoffCap)),
+                         error: "\(error)")
+                : .dead(error: "gave up after \(job.attempts) attempts: \(error)")
+            try? await jobs.complete(JobCompletion(job: job.id, outcome: outcome, at: now))
+            log.warning("job failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension Switchboard {
+    /// Runs one job and commits what it did.
+    func run(_ job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date) async throws {
+        switch job.work {
+        case .ticketUpdate(let number, let status, let note):
+            guard let ticket = try await store.ticket(number) else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
+            }
+            let recipients = [ticket.reporter] + (try await jobs.followers(of: number))
+            let fanOut = policy.fanOut(number, status: status, note: note, parentKey: job.dedupeKey, to: recipients, at: now)
+            try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), followUps: fanOut, at: now))
+
+        case .notify(let number, let status, let note, let address):
+            let recipient = try await jobs.recipient(address)
+            if recipient.optedOut {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now))
+            }
+            let sendAt = policy.sendTime(.statusUpdate, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
+            if sendAt > now { return try await jobs.complete(JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now)) }
+            guard let ticket = try await store.ticket(number) else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
+            }
+            let locale = recipient.locale ?? engine.city.defaultLocale
+            var args: [String: MessageArgument] = [
+                "number": .text(number.digits), "status": .key("status.name.\(status.rawValue)"),
+                "service": .text(engine.city.service(ticket.draft.serviceCode)?.name.resolve(locale, fallbacks: engine.city.fallbackLocales)
+                    ?? ticket.draft.serviceCode),
+            ]
+            if let note { args["note"] = .text(note) }
+            let message = OutboundMessage(status == .closed ? "update.closed" : "update.status", args, kind: .statusUpdate)
+            try await jobs.complete(JobCompletion(
+                job: job.id, outcome: .done(note: nil), outbox: render([message], to: address, locale: locale, ticket: number), at: now
+            ))
+
+        case .surveyStart(let number):
+            guard let ticket = try await store.ticket(number), ticket.status == .closed else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "ticket is not closed"), at: now))
+            }
+            try await withSession(ticket.reporter, job: job, policy: policy, jobs: jobs, now: now) { session in
+                if let turn = engine.startSurvey(session, ticket: ticket.summary, now: now) {
+                    return (turn, [policy.reminderJob(number, after: now)])
+                }
+                return nil
+            } busy: {
+                let deadline = (ticket.closedAt ?? now).addingTimeInterval(policy.surveyDelay + policy.surveyPatience)
+                return now > deadline ? .done(note: "gave up: the resident stayed busy") : .postpone(to: now.addingTimeInterval(policy.busyRetry))
+            }
+
+        case .surveyReminder(let number):
+            guard let ticket = try await store.ticket(number) else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
+            }
+            try await withSession(ticket.reporter, job: job, policy: policy, jobs: jobs, now: now) { session in
+                engine.remindSurvey(session, ticket: number, now: now).map { ($0, [policy.expiryJob(number, after: now)]) }
+            } busy: { .done(note: "answered, or no survey open") }
+
+        case .surveyExpiry(let number):
+            guard let ticket = try await store.ticket(number) else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
+            }
+            try await withSession(ticket.reporter, job: job, policy: policy, jobs: jobs, now: now, quiet: false) { session in
+                engine.expireSurvey(session, ticket: number, now: now).map { ($0, []) }
+            } busy: { .done(note: "answered, or no survey open") }
+
+        case .departmentEvent:
+            // Departments without a system to notify read the ticket's history in the staff API.
+            try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no department webhook configured"), at: now))
+        }
+    }
+
+    /// Runs `body` on a resident's session under their lock and commits its turn (messages, session, events,
+    /// follow-up jobs) with the job; `busy` decides the outcome when `body` returns nil. Opted-out residents get
+    /// nothing; in quiet hours (when `quiet`) the job waits for the morning.
+    private func withSession(
+        _ address: ChannelAddress, job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date, quiet: Bool = true,
+        _ body: @escaping @Sendable (Session) -> (Turn, [NewJob])?, busy: @escaping @Sendable () -> JobOutcome
+    ) async throws {
+        try await locks.withLock(address) {
+            let recipient = try await jobs.recipient(address)
+            if recipient.optedOut {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now))
+            }
+            let sendAt = policy.sendTime(.survey, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
+            if quiet, sendAt > now {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now))
+            }
+            guard let (turn, followUps) = body(recipient.session ?? Session(locale: recipient.locale)) else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: busy(), at: now))
+            }
+            let ticket = turn.events.lazy.compactMap { event -> TrackingNumber? in
+                if case .surveyStarted(let number) = event { return number }
+                return nil
+            }.first
+            let outbox = render(turn.messages, to: address, locale: turn.locale, ticket: ticket)
+            try await jobs.complete(JobCompletion(
+                job: job.id, outcome: .done(note: nil), outbox: outbox, followUps: followUps,
+                session: (address, turn.session, turn.events), at: now
+            ))
+        }
+    }
+
+    func render(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> [RenderedMessage] {
+        messages.map { outbound in
+            RenderedMessage(
+                to: address, subject: subject(address, locale: locale, ticket: ticket),
+                body: renderer.render(outbound.key, outbound.args, locale: locale, channel: address.channel),
+                locale: locale, kind: outbound.kind, ticket: ticket
+            )
+        }
+    }
+
+    /// An email's subject: the program, and the ticket it is about ("Springfield 311 #1000002"), so a mail
+    /// client's thread reads well; nil on other channels.
+    func subject(_ address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> String? {
+        guard address.channel == .email else { return nil }
+        let program = engine.city.program.resolve(locale, fallbacks: engine.city.fallbackLocales)
+        return ticket.map { "\(program) #\($0.digits)" } ?? program
+    }
+}
