@@ -101,6 +101,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ChannelWebhook",
+            dependencies: [
+                "CityModel", "Storage", "Transport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WebAPI",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS",
@@ -114,7 +123,7 @@ let package = Package(
             name: "CityLine",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "WebAPI",
+                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -159,7 +168,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "WebAPI",
+                "Transport", "StorageSQLite", "ChannelSMS", "ChannelWebhook", "WebAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

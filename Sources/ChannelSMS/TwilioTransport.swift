@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CityModel
 import Foundation
+import Localization
 import NIOCore
 import Storage
 import Transport
@@ -9,8 +10,16 @@ import Transport
 /// `POST {apiBase}/2010-04-01/Accounts/{AccountSid}/Messages.json` with basic auth and form fields `To`, `Body`,
 /// `From` (or `MessagingServiceSid` for an `MG…` sender) and `StatusCallback`.
 ///
+/// The body goes through `SMSText.normalize` (the renderer has normally done so already) and is sent as is.
+///
+/// Pacing: with a `SenderPacer`, each send first waits for as many tokens as the body has SMS segments
+/// (`SMSText.cost(of:)` of the body exactly as sent), so CityLine never sends faster than the sender's rate. Use one
+/// pacer per sender (`TWILIO_FROM`), shared by everything that sends from it; this transport is that one place.
+/// A send whose task is cancelled while it waits sends nothing and throws a `.retry` `TransportError`.
+///
 /// Errors: Twilio 21610 (the recipient replied STOP to the carrier) → opted out; 429 and 5xx → retry (honouring
-/// `Retry-After`); other 4xx → permanent. Error messages never include the phone number or the body.
+/// `Retry-After`); other 4xx → permanent. Error messages never include the phone number or the body. Pacing does
+/// not change this: a 429 (Twilio's own limit, or a rate set too high) is still a retry after `Retry-After`.
 public struct TwilioTransport: Transport {
     public struct Credentials: Sendable {
         public var accountSID: String
@@ -33,16 +42,20 @@ public struct TwilioTransport: Transport {
 
     let credentials: Credentials
     let client: HTTPClient
+    /// Paces this sender's messages in segments per second; nil sends as fast as the dispatcher asks.
+    public let pacer: SenderPacer?
 
-    public init(credentials: Credentials, client: HTTPClient) {
+    public init(credentials: Credentials, client: HTTPClient, pacer: SenderPacer? = nil) {
         self.credentials = credentials
         self.client = client
+        self.pacer = pacer
     }
 
     public var description: String { "twilio \(credentials.apiBase) (account …\(credentials.accountSID.suffix(4)))" }
 
     public func send(_ entry: OutboxEntry) async throws -> String? {
-        var form = [("To", entry.message.to.address), ("Body", entry.message.body)]
+        let text = SMSText.normalize(entry.message.body)
+        var form = [("To", entry.message.to.address), ("Body", text)]
         form.append(credentials.from.hasPrefix("MG") ? ("MessagingServiceSid", credentials.from) : ("From", credentials.from))
         if let callback = credentials.statusCallback { form.append(("StatusCallback", callback)) }
         let base = credentials.apiBase.hasSuffix("/") ? String(credentials.apiBase.dropLast()) : credentials.apiBase
@@ -53,6 +66,13 @@ public struct TwilioTransport: Transport {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
 
+        if let pacer {
+            do {
+                try await pacer.acquire(SMSText.cost(of: text).segments)
+            } catch {
+                throw TransportError(.retry, "cancelled while waiting for the sender's SMS rate")
+            }
+        }
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {

@@ -33,11 +33,15 @@ public struct CityLoader {
         let defaultJurisdiction = try defaultValue.string()
         guard ids.contains(defaultJurisdiction) else { throw defaultValue.fail("unknown jurisdiction '\(defaultJurisdiction)'") }
         let departments = try root.required("departments").array().map { value -> Department in
-            try value.only(["code", "name", "jurisdiction", "email"])
+            try value.only(["code", "name", "jurisdiction", "email", "webhook"])
+            let webhook = try value["webhook"]?.nonEmptyString()
+            if let webhook, !(webhook.hasPrefix("https://") || webhook.hasPrefix("http://")) {
+                throw try value.required("webhook").fail("'webhook' must be an http(s) URL")
+            }
             let place = try value.required("jurisdiction")
             guard ids.contains(try place.string()) else { throw place.fail("unknown jurisdiction '\(try place.string())'") }
             return Department(code: try value.required("code").nonEmptyString(), name: try value.required("name").localizedText(),
-                              jurisdiction: try place.string())
+                              jurisdiction: try place.string(), webhook: webhook)
         }
         try unique(departments.map(\.code), in: try root.required("departments"), what: "department")
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import ChannelEmail
 import ChannelSMS
+import ChannelWebhook
 import Crypto
 import CityModel
 import Foundation
@@ -33,6 +34,10 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger("cityline")
         let store = try storage.openStore()
         let environment = ProcessInfo.processInfo.environment
+        if let department = loaded.city.departments.first(where: { $0.webhook != nil }),
+           (environment["CITYLINE_WEBHOOK_SECRET"] ?? "").isEmpty {
+            throw CLIError("department '\(department.code)' has a webhook but CITYLINE_WEBHOOK_SECRET is not set: events could not be signed")
+        }
         let publicBase = environment["CITYLINE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(host):\(port)"
         let unsubscribe = UnsubscribeLinks(secret: try Secrets.key(dataDirectory: storage.dataDirectory, environment: environment),
                                            publicURL: publicBase)
@@ -112,8 +117,11 @@ enum Outbound {
             registry.transports[.sms] = TwilioTransport(
                 credentials: .init(accountSID: sid, authToken: token, from: from,
                                    apiBase: environment["TWILIO_API_BASE"] ?? "https://api.twilio.com", statusCallback: callback),
-                client: HTTPClient.shared
+                client: HTTPClient.shared, pacer: try SenderPacer(environment: environment)
             )
+        }
+        if let secret = environment["CITYLINE_WEBHOOK_SECRET"], !secret.isEmpty {
+            registry.transports[.webhook] = WebhookTransport(secret: Data(secret.utf8), client: HTTPClient.shared, fallback: file)
         }
         do {
             if let smtp = try SMTPConfiguration.fromEnvironment(environment) {

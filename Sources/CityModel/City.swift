@@ -102,10 +102,13 @@ public struct Department: Sendable, Equatable {
     public var code: String
     public var name: LocalizedText
     public var jurisdiction: String
-    public init(code: String, name: LocalizedText, jurisdiction: String) {
+    /// The department system's URL for signed ticket events (created, reopened), or nil.
+    public var webhook: String?
+    public init(code: String, name: LocalizedText, jurisdiction: String, webhook: String? = nil) {
         self.code = code
         self.name = name
         self.jurisdiction = jurisdiction
+        self.webhook = webhook
     }
 }
 

@@ -2,6 +2,7 @@ import CityModel
 import Conversation
 import Foundation
 import Localization
+import Outreach
 
 /// One inbound message as received from a channel.
 public struct InboundMessage: Hashable, Sendable, Codable {
@@ -55,15 +56,18 @@ public struct TurnRecord: Sendable {
     public var replies: [RenderedMessage]
     /// Messages for the durable outbox (replies on channels without an inline answer, notices).
     public var outbox: [RenderedMessage]
+    /// Jobs the turn schedules (the department hears of a new ticket).
+    public var jobs: [NewJob]
 
     public init(inbound: InboundMessage, session: Session, events: [Event], tickets: [Ticket], replies: [RenderedMessage],
-                outbox: [RenderedMessage] = []) {
+                outbox: [RenderedMessage] = [], jobs: [NewJob] = []) {
         self.inbound = inbound
         self.session = session
         self.events = events
         self.tickets = tickets
         self.replies = replies
         self.outbox = outbox
+        self.jobs = jobs
     }
 }
 

@@ -52,6 +52,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         for message in record.outbox { enqueue(message, at: record.inbound.receivedAt) }
         if let key { handled[key] = record.replies }
         applyOutreach(record.events, from: record.inbound.from, at: record.inbound.receivedAt)
+        schedule(record.jobs, at: record.inbound.receivedAt)
     }
 
     private func applyOutreach(_ events: [Event], from address: ChannelAddress, at date: Date) {

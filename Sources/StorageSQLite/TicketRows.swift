@@ -94,6 +94,7 @@ enum TurnWriter {
             try OutboxRows.enqueue(message, at: inbound.receivedAt, db)
         }
         try JobRows.applyOutreach(record.events, from: from, at: inbound.receivedAt, db)
+        try JobRows.schedule(record.jobs, at: inbound.receivedAt, db)
     }
 
     static func logOutbound(_ message: RenderedMessage, replyTo: Int64?, inline: Bool, at: Double, _ db: Database) throws {

@@ -141,9 +141,17 @@ extension Switchboard {
                 engine.expireSurvey(session, ticket: number, now: now).map { ($0, []) }
             } busy: { .done(note: "answered, or no survey open") }
 
-        case .departmentEvent:
-            // Departments without a system to notify read the ticket's history in the staff API.
-            try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no department webhook configured"), at: now))
+        case .departmentEvent(let number, let event):
+            guard let ticket = try await store.ticket(number) else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
+            }
+            // Through the outbox, so the post is retried and dead-lettered like any message; a department without
+            // a system of its own gets it in the outbox file (`department:<code>`).
+            let department = engine.city.department(ticket.department)
+            let to = ChannelAddress(channel: .webhook, address: department?.webhook ?? "department:\(ticket.department)")
+            let body = try DepartmentEvent(event: event, ticket: ticket, at: now).json()
+            let message = RenderedMessage(to: to, body: body, locale: engine.city.defaultLocale, kind: .notice, ticket: number)
+            try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), outbox: [message], at: now))
         }
     }
 

@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import Localization
 import Logging
+import Outreach
 import Rendering
 import Storage
 
@@ -86,8 +87,9 @@ public struct Switchboard: Sendable {
             )
         }
         let (replies, queued) = delivery == .inline ? (rendered, []) : ([], rendered)
+        let jobs = created.map { OutreachPolicy.departmentJob($0.trackingNumber, event: "created", at: message.receivedAt) }
         try await store.commit(TurnRecord(
-            inbound: message, session: turn.session, events: turn.events, tickets: created, replies: replies, outbox: queued
+            inbound: message, session: turn.session, events: turn.events, tickets: created, replies: replies, outbox: queued, jobs: jobs
         ))
         for ticket in created {
             numbers.consumed(ticket.trackingNumber)

@@ -1,0 +1,216 @@
+import AsyncHTTPClient
+import ChannelSMS
+import CityModel
+import Foundation
+import Hummingbird
+import Localization
+import Storage
+import Synchronization
+import Testing
+import Transport
+
+/// Outbound SMS pacing: the sender's token bucket, and the Twilio transport that waits on it.
+/// Timings use the real clock with generous bounds: these check correctness, not speed.
+@Suite struct PacingTests {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    /// Waits (briefly) until `pacer` has `count` callers queued, so tests can line them up in a known order.
+    static func waitUntil(_ pacer: SenderPacer, has count: Int) async throws {
+        for _ in 0..<500 where await pacer.waiting != count { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(await pacer.waiting == count)
+    }
+
+    @Test func admitsABurstThenSpacesTheRestAtTheRate() async throws {
+        let pacer = SenderPacer(rate: 20)
+        #expect(pacer.burst == 20)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<20 { try await pacer.acquire(1) }
+        let burst = Self.seconds(start.duration(to: clock.now))
+        #expect(burst < 0.2) // the bucket starts full
+        for _ in 0..<10 { try await pacer.acquire(1) }
+        let total = Self.seconds(start.duration(to: clock.now))
+        #expect(total >= 0.4 && total < 3, "30 segments at 20/s with a burst of 20 should take about 0.5 s, took \(total) s")
+    }
+
+    @Test func aMessageCostsOneTokenPerSegment() async throws {
+        let pacer = SenderPacer(rate: 0.5, burst: 10) // refills too slowly to matter here
+        try await pacer.acquire(3)
+        #expect(abs(await pacer.available - 7) < 0.1)
+        try await pacer.acquire(0)
+        #expect(abs(await pacer.available - 7) < 0.1)
+        // A long message goes once the bucket is full, and leaves it negative for the next caller.
+        let small = SenderPacer(rate: 0.5, burst: 2)
+        try await small.acquire(5)
+        #expect(abs(await small.available + 3) < 0.1)
+    }
+
+    @Test func segmentCountsFollowTheBodyAsSent() {
+        #expect(SMSText.cost(of: "Your report 1000002 is being worked on.").segments == 1)
+        #expect(SMSText.cost(of: String(repeating: "a", count: 161)).segments == 2)
+        #expect(SMSText.cost(of: String(repeating: "á", count: 150)).segments == 3)
+    }
+
+    /// Which callers got their tokens, in order.
+    final class Served: Sendable {
+        let list = Mutex<[Int]>([])
+        func append(_ index: Int) { list.withLock { $0.append(index) } }
+    }
+
+    @Test func waitersAreServedInOrderSoALongMessageIsNotStarved() async throws {
+        let pacer = SenderPacer(rate: 20, burst: 2)
+        try await pacer.acquire(2) // empty
+        let order = Served()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // First in line: 3 segments, more than the burst. The short ones behind it could go sooner, but wait their turn.
+            group.addTask { try await pacer.acquire(3); order.append(0) }
+            try await Self.waitUntil(pacer, has: 1)
+            for index in 1...4 {
+                group.addTask { try await pacer.acquire(1); order.append(index) }
+                try await Self.waitUntil(pacer, has: index + 1)
+            }
+            // A newcomer while others wait queues too, even if the bucket happens to hold a token.
+            try await Task.sleep(for: .milliseconds(60))
+            group.addTask { try await pacer.acquire(1); order.append(5) }
+            try await group.waitForAll()
+        }
+        #expect(order.list.withLock { $0 } == [0, 1, 2, 3, 4, 5])
+    }
+
+    @Test func aCancelledWaiterTakesNoTokens() async throws {
+        let pacer = SenderPacer(rate: 1, burst: 1)
+        try await pacer.acquire(1) // empty; refills at 1 segment/s
+        let waiter = Task { try await pacer.acquire(1) }
+        try await Self.waitUntil(pacer, has: 1)
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(await pacer.waiting == 0)
+        let left = await pacer.available
+        #expect(left >= 0 && left < 0.5) // refilling from empty, not owing the cancelled waiter's token
+
+        // A task cancelled before it asks takes nothing either.
+        let full = SenderPacer(rate: 1, burst: 3)
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await full.acquire(2)
+        }
+        await #expect(throws: CancellationError.self) { try await early.value }
+        #expect(await full.available > 2.9)
+    }
+
+    @Test func cancellingTheFirstInLineLetsTheNextGoOnItsOwnTime() async throws {
+        let pacer = SenderPacer(rate: 4, burst: 4)
+        try await pacer.acquire(4) // empty
+        let clock = ContinuousClock()
+        let start = clock.now
+        let long = Task { try await pacer.acquire(4) } // would need 1 s
+        try await Self.waitUntil(pacer, has: 1)
+        let short = Task { try await pacer.acquire(1) } // needs 0.25 s once the long one is gone
+        try await Self.waitUntil(pacer, has: 2)
+        long.cancel()
+        await #expect(throws: CancellationError.self) { try await long.value }
+        try await short.value
+        let took = Self.seconds(start.duration(to: clock.now))
+        #expect(took >= 0.15 && took < 0.9, "the short message should go after about 0.25 s, took \(took) s")
+    }
+
+    @Test func rateComesFromTheEnvironment() throws {
+        #expect(try SenderPacer.segmentsPerSecond(from: [:]) == 1)
+        #expect(try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": ""]) == 1)
+        #expect(try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": "3"]) == 3)
+        #expect(try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": " 0.5 "]) == 0.5)
+        #expect(try SenderPacer(environment: ["TWILIO_SEGMENTS_PER_SECOND": "100"]).rate == 100)
+        for bad in ["0", "-1", "fast", "nan", "inf", "1/s"] {
+            let error = #expect(throws: SenderPacer.ConfigurationError.self) {
+                try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": bad])
+            }
+            #expect(error?.description.contains("TWILIO_SEGMENTS_PER_SECOND") == true)
+            #expect(error?.description.contains(bad) == true)
+        }
+    }
+
+    /// A Twilio-compatible API on loopback that records when each message arrives.
+    final class RecordingTwilio: Sendable {
+        struct Arrival: Sendable {
+            var at: ContinuousClock.Instant
+            var path: String
+            var authorization: String?
+            var form: [String: String]
+        }
+
+        let arrivals = Mutex<[Arrival]>([])
+
+        func router() -> Router<BasicRequestContext> {
+            let router = Router(context: BasicRequestContext.self)
+            router.post("/2010-04-01/Accounts/:sid/Messages.json") { request, _ -> Response in
+                var request = request
+                let body = try await request.collectBody(upTo: 1 << 16)
+                let form = try FormBody(Array(body.readableBytesView))
+                self.arrivals.withLock {
+                    $0.append(Arrival(at: .now, path: request.uri.path, authorization: request.headers[.authorization],
+                                      form: Dictionary(form.parameters, uniquingKeysWith: { a, _ in a })))
+                }
+                return Response(status: .created, headers: [.contentType: "application/json"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"sid": "SM0001", "status": "queued"}"#)))
+            }
+            return router
+        }
+    }
+
+    static func entry(_ id: Int64, _ body: String, to: String) -> OutboxEntry {
+        OutboxEntry(id: id, message: OutboundTests.message(body, to: to), createdAt: t0, dueAt: t0, attempts: 1)
+    }
+
+    @Test func twilioTransportSendsNoFasterThanTheRate() async throws {
+        let fake = RecordingTwilio()
+        let port = Mutex(0)
+        let app = Application(router: fake.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            let rate = 10.0, burst = 2.0, count = 8
+            let pacer = SenderPacer(rate: rate, burst: burst)
+            let transport = TwilioTransport(credentials: .init(
+                accountSID: "AC123", authToken: "token", from: "+12175550311", apiBase: "http://127.0.0.1:\(port.withLock { $0 })",
+                statusCallback: "https://311.springfield.example/webhooks/twilio/status"
+            ), client: HTTPClient.shared, pacer: pacer)
+            #expect(transport.pacer === pacer)
+
+            // Like the dispatcher: all at once, one per recipient. The first two go in the burst, then one per 0.1 s.
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: String?.self) { sends in
+                for index in 0..<count {
+                    sends.addTask { try await transport.send(Self.entry(Int64(index + 1), "It’s fixed, report \(index).", to: "+1217555010\(index)")) }
+                }
+                for try await sid in sends { #expect(sid == "SM0001") }
+            }
+            let took = Self.seconds(start.duration(to: .now))
+            #expect(took >= 0.5 && took < 3, "8 segments at 10/s with a burst of 2 should take about 0.6 s, took \(took) s")
+            // The k-th arrival comes no sooner than the k-th token: (k + 1 - burst) / rate after the start.
+            let offsets = fake.arrivals.withLock { $0.map { Self.seconds(start.duration(to: $0.at)) } }.sorted()
+            #expect(offsets.count == count)
+            for (k, offset) in offsets.enumerated() {
+                #expect(offset >= (Double(k + 1) - burst) / rate - 0.01, "message \(k) arrived after \(offset) s")
+            }
+
+            // Same wire format as without a pacer, with the body normalized as sent.
+            let first = try #require(fake.arrivals.withLock { $0.first { $0.form["To"] == "+12175550100" } })
+            #expect(first.path == "/2010-04-01/Accounts/AC123/Messages.json")
+            #expect(first.authorization == "Basic " + Data("AC123:token".utf8).base64EncodedString())
+            #expect(first.form == ["To": "+12175550100", "From": "+12175550311", "Body": "It's fixed, report 0.",
+                                   "StatusCallback": "https://311.springfield.example/webhooks/twilio/status"])
+
+            // A 3-segment message takes 3 tokens.
+            try await Task.sleep(for: .milliseconds(250)) // refill to the burst of 2
+            let before = await pacer.available
+            _ = try await transport.send(Self.entry(99, String(repeating: "á", count: 150), to: "+12175550199"))
+            let after = await pacer.available
+            #expect(before > 1.9)
+            #expect(after < before - 2.5 && after > before - 3.5, "a 3-segment message should take 3 tokens: \(before) → \(after)")
+            group.cancelAll()
+        }
+    }
+}
