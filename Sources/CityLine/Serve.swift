@@ -33,6 +33,10 @@ struct Serve: AsyncParsableCommand {
         let loaded = try LoadedCity.load(city)
         let logger = makeLogger("cityline")
         let store = try storage.openStore()
+        let released = try await store.releaseLeases(at: Date())
+        if released.jobs + released.outbox > 0 {
+            logger.notice("resumed work left by a stopped process", metadata: ["jobs": "\(released.jobs)", "outbox": "\(released.outbox)"])
+        }
         let environment = ProcessInfo.processInfo.environment
         if let department = loaded.city.departments.first(where: { $0.webhook != nil }),
            (environment["CITYLINE_WEBHOOK_SECRET"] ?? "").isEmpty {

@@ -175,6 +175,18 @@ extension SQLiteStore: JobStore {
         }
     }
 
+    /// Frees every lease at start-up: on SQLite this process is the only worker, so a job or outbox entry still
+    /// marked running/sending was left by a process that died, and must not wait for its lease to run out.
+    /// (Shared databases, PostgreSQL, rely on lease expiry instead.)
+    public func releaseLeases(at date: Date) async throws -> (jobs: Int, outbox: Int) {
+        try await pool.write { db in
+            try db.run("UPDATE jobs SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'running'", [date.timeIntervalSince1970])
+            let jobs = db.changesCount
+            try db.run("UPDATE outbox SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'sending'", [date.timeIntervalSince1970])
+            return (jobs, db.changesCount)
+        }
+    }
+
     /// Counts of jobs by state, for tests and benchmarks.
     public func jobCounts() async throws -> [Job.State: Int] {
         try await pool.read { db in

@@ -1,7 +1,11 @@
 import AsyncHTTPClient
 import ChannelSMS
+import CityModel
+import Conversation
 import Foundation
 import NIOCore
+import Outreach
+import Storage
 import StorageSQLite
 import Synchronization
 import Testing
@@ -10,7 +14,8 @@ import Testing
 /// that got a 200 must be in the database.
 @Suite struct CrashTests {
     /// Starts `cityline serve` on a free port; returns the process and its base URL.
-    static func startServer(dataDirectory: String, token: String, publicURL: String) throws -> (Process, String) {
+    static func startServer(dataDirectory: String, token: String, publicURL: String,
+                            extra: [String: String] = [:]) throws -> (Process, String) {
         let process = Process()
         guard let binary = CityLineBinary.url else { throw CrashTestError(description: "build the cityline executable first") }
         process.executableURL = binary
@@ -21,6 +26,7 @@ import Testing
         environment["CITYLINE_PUBLIC_URL"] = publicURL
         environment["LOG_LEVEL"] = "error"
         environment.removeValue(forKey: "TWILIO_ACCOUNT_SID")
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -122,4 +128,56 @@ final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
     init(_ value: Value) { mutex = Mutex(value) }
     func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
+}
+
+/// Kill the server while it runs due jobs (status updates and surveys for 40 closed tickets); after a restart,
+/// each resident has exactly one update and one survey question in the outbox file — none lost, none twice.
+@Suite struct JobCrashTests {
+    @Test func dueJobsRunExactlyOnceAcrossSIGKILL() async throws {
+        let directory = try temporaryDirectory()
+        var city = try Demo.city
+        city.timings.surveyDelay = 0
+        let policy = OutreachPolicy(city: city)
+        do {
+            let store = try SQLiteStore(path: directory + "/cityline.sqlite")
+            for serial in 0..<40 {
+                let reporter = "+1217556\(String(format: "%04d", serial))"
+                try await store.commit(TurnRecord(inbound: sms(reporter, "x", id: "SMjob\(serial)"), session: Session(), events: [],
+                                                  tickets: [ticket(200_000 + serial, reporter: reporter)], replies: []))
+                _ = try await store.update(TrackingNumber(serial: 200_000 + serial), TicketChange(status: .closed, resolution: "fixed"),
+                                           actor: "staff:1", at: Date().addingTimeInterval(-7_200)) { ticket, events in
+                    policy.jobs(after: events, ticket: ticket)
+                }
+            }
+        }
+        // No quiet hours and no survey delay, whatever the time of day the test runs.
+        let environment = ["CITYLINE_QUIET_HOURS_START": "00:00", "CITYLINE_QUIET_HOURS_END": "00:00", "CITYLINE_SURVEYS_DELAY": "0s"]
+        let (server, _) = try CrashTests.startServer(dataDirectory: directory, token: "t", publicURL: "https://x.example",
+                                                     extra: environment)
+        try await Task.sleep(for: .milliseconds(150))
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+
+        let (restarted, _) = try CrashTests.startServer(dataDirectory: directory, token: "t", publicURL: "https://x.example",
+                                                        extra: environment)
+        defer { restarted.terminate() }
+        let outboxFile = directory + "/outbox.jsonl"
+        var lines: [[String: Any]] = []
+        for _ in 0..<200 {
+            let text = (try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? ""
+            lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            if lines.count >= 80 { break } // 40 updates and 40 survey questions
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .milliseconds(500)) // anything extra would show up now
+        lines = ((try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? "").split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let ids = lines.compactMap { $0["id"] as? Int }
+        #expect(Set(ids).count == ids.count, "an outbox message was written twice")
+        for kind in ["status_update", "survey"] {
+            let recipients = lines.filter { $0["kind"] as? String == kind }.compactMap { $0["to"] as? String }
+            #expect(recipients.count == 40, "\(kind): \(recipients.count) messages")
+            #expect(Set(recipients).count == 40, "\(kind): someone got it twice")
+        }
+    }
 }
