@@ -144,6 +144,18 @@ let package = Package(
             path: "Benchmarks/SMSWebhook",
             swiftSettings: strict
         ),
+        // Enqueue and drain a million notifications (Benchmarks/outreach.sh).
+        .executableTarget(
+            name: "cityline-outreach-bench",
+            dependencies: [
+                "CityModel", "Conversation", "Outreach", "Storage", "StorageSQLite", "Switchboard", "Transport", "CityConfig",
+                "Rendering", "Localization",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Outreach",
+            swiftSettings: strict
+        ),
         .testTarget(name: "ConversationTests", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
         .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig"], swiftSettings: strict),
         .testTarget(

@@ -80,6 +80,14 @@ public struct Recipient: Hashable, Sendable {
     }
 }
 
+extension JobStore {
+    public func recipients(_ addresses: [ChannelAddress]) async throws -> [ChannelAddress: Recipient] {
+        var found: [ChannelAddress: Recipient] = [:]
+        for address in addresses { found[address] = try await recipient(address) }
+        return found
+    }
+}
+
 /// A ticket's satisfaction survey as stored for reporting.
 public struct SurveyRecord: Hashable, Sendable, Codable {
     public enum State: String, Sendable, Codable { case asked, answered, expired }
@@ -115,6 +123,8 @@ public protocol JobStore: Sendable {
     func complete(_ completion: JobCompletion) async throws
     func job(dedupeKey: String) async throws -> Job?
     func recipient(_ address: ChannelAddress) async throws -> Recipient
+    /// Several recipients in one read (a batch of updates going out).
+    func recipients(_ addresses: [ChannelAddress]) async throws -> [ChannelAddress: Recipient]
     func followers(of ticket: TrackingNumber) async throws -> [ChannelAddress]
     func survey(of ticket: TrackingNumber) async throws -> SurveyRecord?
     /// Sets a contact's own time zone (IANA name), or clears it.

@@ -133,6 +133,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
             leased.dueAt = leaseUntil
             leased.attempts += 1
             outbox[entry.id] = leased
+            leased.recipientOptedOutAt = optOutTimes[entry.message.to]
             return leased
         }
     }

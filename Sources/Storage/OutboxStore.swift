@@ -16,6 +16,8 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
     public var providerID: String?
     /// The latest delivery status the provider reported (`queued`, `sent`, `delivered`, `failed` …).
     public var deliveryStatus: String?
+    /// When the recipient opted out, as known when the entry was claimed (nil: they may be written to).
+    public var recipientOptedOutAt: Date?
 
     public init(id: Int64, message: RenderedMessage, createdAt: Date, dueAt: Date, attempts: Int = 0, state: State = .pending,
                 lastError: String? = nil, providerID: String? = nil, deliveryStatus: String? = nil) {

@@ -105,7 +105,8 @@ extension SQLiteStore: JobStore {
     }
 
     public func complete(_ completion: JobCompletion) async throws {
-        try await pool.write { db in
+        // Through the group committer: a batch of jobs finishing together shares one transaction and one fsync.
+        try await committer.submit { db in
             let at = completion.at.timeIntervalSince1970
             switch completion.outcome {
             case .done(let note):
@@ -139,7 +140,21 @@ extension SQLiteStore: JobStore {
     }
 
     public func recipient(_ address: ChannelAddress) async throws -> Recipient {
+        try await pool.read { db in try JobRows.recipient(address, db) }
+    }
+
+    public func recipients(_ addresses: [ChannelAddress]) async throws -> [ChannelAddress: Recipient] {
         try await pool.read { db in
+            var found: [ChannelAddress: Recipient] = [:]
+            for address in addresses { found[address] = try JobRows.recipient(address, db) }
+            return found
+        }
+    }
+}
+
+extension JobRows {
+    static func recipient(_ address: ChannelAddress, _ db: Database) throws -> Recipient {
+        do {
             let session = try SessionRows.fetch(address, db)
             let contact = try Row.fetchOne(db, sql: """
                 SELECT c.locale, c.time_zone, a.opted_out FROM contact_addresses a JOIN contacts c ON c.id = a.contact_id
@@ -150,6 +165,9 @@ extension SQLiteStore: JobStore {
             return Recipient(address: address, locale: locale, optedOut: optedOut, timeZone: contact?["time_zone"], session: session)
         }
     }
+}
+
+extension SQLiteStore {
 
     public func followers(of ticket: TrackingNumber) async throws -> [ChannelAddress] {
         try await pool.read { db in
@@ -185,6 +203,11 @@ extension SQLiteStore: JobStore {
             try db.run("UPDATE outbox SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'sending'", [date.timeIntervalSince1970])
             return (jobs, db.changesCount)
         }
+    }
+
+    /// Outbox entries not yet sent or dead-lettered, for tests and benchmarks.
+    public func outboxUnfinished() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')") ?? 0 }
     }
 
     /// Counts of jobs by state, for tests and benchmarks.

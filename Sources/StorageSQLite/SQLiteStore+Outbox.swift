@@ -36,14 +36,18 @@ extension SQLiteStore {
         try await pool.write { db in
             // Pending entries that are due, and entries whose lease ran out (their dispatcher died) — but only the
             // oldest unfinished message of each recipient, so a message waiting for a retry holds back the later ones.
+            // The recipient's opt-out comes along, so the dispatcher checks it without another read.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM outbox o WHERE state IN ('pending', 'sending') AND due_at <= ?
+                SELECT o.*, (SELECT c.opted_out_at FROM contact_addresses c WHERE c.channel = o.channel AND c.address = o.address
+                             AND c.opted_out = 1) AS recipient_opted_out_at
+                FROM outbox o WHERE state IN ('pending', 'sending') AND due_at <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.address = o.address AND p.id < o.id
                                 AND p.state IN ('pending', 'sending'))
                 ORDER BY due_at, id LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, limit])
             return try rows.map { row in
                 var entry = try OutboxRows.entry(row)
+                entry.recipientOptedOutAt = (row["recipient_opted_out_at"] as Double?).map(Date.init(timeIntervalSince1970:))
                 entry.state = .sending
                 entry.attempts += 1
                 entry.dueAt = leaseUntil
@@ -55,21 +59,21 @@ extension SQLiteStore {
     }
 
     public func markSent(_ id: Int64, providerID: String?, at date: Date) async throws {
-        try await pool.write { db in
+        try await committer.submit { db in
             try db.run("UPDATE outbox SET state = 'sent', provider_id = ?, last_error = NULL WHERE id = ?",
                            [providerID, id])
         }
     }
 
     public func markRetry(_ id: Int64, error: String, retryAt: Date) async throws {
-        try await pool.write { db in
+        try await committer.submit { db in
             try db.run("UPDATE outbox SET state = 'pending', last_error = ?, due_at = ? WHERE id = ?",
                            [error, retryAt.timeIntervalSince1970, id])
         }
     }
 
     public func markDead(_ id: Int64, error: String, at date: Date) async throws {
-        try await pool.write { db in
+        try await committer.submit { db in
             try db.run("UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?", [error, id])
         }
     }

@@ -65,7 +65,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
         log[metadataKey: "to"] = "\(entry.message.to.masked)"
         do {
             // Never after STOP: only the confirmation and replies the resident asked for since (HELP, START).
-            if !entry.mayGo(optedOutAt: try await store.optedOutSince(entry.message.to)) {
+            if !entry.mayGo(optedOutAt: entry.recipientOptedOutAt) {
                 try await store.markDead(entry.id, error: "suppressed: the recipient opted out", at: clock())
                 log.info("suppressed after opt-out", metadata: ["kind": "\(entry.message.kind.rawValue)"])
                 return

@@ -53,18 +53,30 @@ public struct Scheduler: ServiceLifecycle.Service {
     public func runDue() async throws -> Int {
         let now = clock()
         let due = try await jobs.claimJobs(now: now, limit: settings.batchSize, leaseUntil: now.addingTimeInterval(settings.lease))
+        // Status updates fan out to many recipients of a few tickets: read each ticket once per batch.
+        var numbers = Set<TrackingNumber>()
+        var addresses: [ChannelAddress] = []
+        for job in due {
+            if case .notify(let number, _, _, let to) = job.work {
+                numbers.insert(number)
+                addresses.append(to)
+            }
+        }
+        var tickets: [TrackingNumber: Ticket] = [:]
+        for number in numbers { tickets[number] = try await switchboard.store.ticket(number) }
+        let prefetched = Prefetched(tickets: tickets, recipients: addresses.isEmpty ? [:] : try await jobs.recipients(addresses))
         await withTaskGroup(of: Void.self) { group in
-            for job in due { group.addTask { await self.runOne(job) } }
+            for job in due { group.addTask { await self.runOne(job, prefetched: prefetched) } }
         }
         return due.count
     }
 
-    func runOne(_ job: Job) async {
+    func runOne(_ job: Job, prefetched: Prefetched = Prefetched()) async {
         var log = logger
         log[metadataKey: "job.id"] = "\(job.id)"
         log[metadataKey: "job.kind"] = "\(job.work.kind)"
         do {
-            try await switchboard.run(job, policy: policy, jobs: jobs, now: clock())
+            try await switchboard.run(job, policy: policy, jobs: jobs, now: clock(), prefetched: prefetched)
         } catch {
             let now = clock()
             let outcome: JobOutcome = job.attempts < settings.maxAttempts
@@ -77,9 +89,15 @@ public struct Scheduler: ServiceLifecycle.Service {
     }
 }
 
+/// What a batch of status updates reads once for all its jobs: their tickets and their recipients.
+struct Prefetched: Sendable {
+    var tickets: [TrackingNumber: Ticket] = [:]
+    var recipients: [ChannelAddress: Recipient] = [:]
+}
+
 extension Switchboard {
     /// Runs one job and commits what it did.
-    func run(_ job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date) async throws {
+    func run(_ job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date, prefetched: Prefetched = Prefetched()) async throws {
         switch job.work {
         case .ticketUpdate(let number, let status, let note):
             guard let ticket = try await store.ticket(number) else {
@@ -90,13 +108,17 @@ extension Switchboard {
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), followUps: fanOut, at: now))
 
         case .notify(let number, let status, let note, let address):
-            let recipient = try await jobs.recipient(address)
+            var recipient = prefetched.recipients[address]
+            if recipient == nil { recipient = try await jobs.recipient(address) }
+            guard let recipient else { return }
             if recipient.optedOut {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now))
             }
             let sendAt = policy.sendTime(.statusUpdate, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
             if sendAt > now { return try await jobs.complete(JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now)) }
-            guard let ticket = try await store.ticket(number) else {
+            var found = prefetched.tickets[number]
+            if found == nil { found = try await store.ticket(number) }
+            guard let ticket = found else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
             }
             let locale = recipient.locale ?? engine.city.defaultLocale

@@ -15,6 +15,10 @@ public actor OutboxFileTransport: Transport {
     public nonisolated let path: String
     private var written: Set<Int64>
     private let handle: FileHandle
+    /// Lines appended, and lines known to be on disk: one fsync covers every line written before it.
+    private var appended = 0
+    private var synced = 0
+    private let dates = ISO8601DateFormatter()
 
     public init(path: String) throws {
         self.path = path
@@ -36,13 +40,22 @@ public actor OutboxFileTransport: Transport {
         let line: [String: String?] = [
             "id": String(entry.id), "channel": message.to.channel.rawValue, "to": message.to.address, "subject": message.subject,
             "body": message.body, "locale": message.locale.code, "kind": message.kind.rawValue,
-            "ticket_id": message.ticket?.digits, "created_at": ISO8601DateFormatter().string(from: entry.createdAt),
+            "ticket_id": message.ticket?.digits, "created_at": dates.string(from: entry.createdAt),
         ]
         var data = try JSONSerialization.data(withJSONObject: line.mapValues { $0 ?? NSNull() as Any }, options: [.sortedKeys, .withoutEscapingSlashes])
         data.append(0x0A)
         do {
             try handle.write(contentsOf: data)
-            try handle.synchronize()
+            appended += 1
+            let mine = appended
+            // Let the other sends waiting on this actor append their lines first, so one fsync makes them all
+            // durable (group commit); the call returns only once its own line is on disk.
+            await Task.yield()
+            if synced < mine {
+                let covering = appended
+                try handle.synchronize()
+                synced = max(synced, covering)
+            }
         } catch {
             throw TransportError(.retry, "cannot write \(path): \(error)")
         }
