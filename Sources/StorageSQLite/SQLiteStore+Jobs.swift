@@ -121,8 +121,9 @@ extension SQLiteStore: JobStore {
                 try db.run("UPDATE jobs SET state = 'dead', note = ?, updated_at = ? WHERE id = ?", [error, at, completion.job])
             }
             for message in completion.outbox {
-                try TurnWriter.logOutbound(message, replyTo: nil, inline: false, at: at, db)
-                try OutboxRows.enqueue(message, at: completion.at, db)
+                let encoded = try Coding.encode(message)
+                try TurnWriter.logOutbound(message, replyTo: nil, inline: false, at: at, encoded: encoded, db)
+                try OutboxRows.enqueue(message, at: completion.at, encoded: encoded, db)
             }
             try JobRows.schedule(completion.followUps, at: completion.at, db)
             if let (address, session, events) = completion.session {

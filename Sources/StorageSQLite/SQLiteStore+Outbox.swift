@@ -6,9 +6,9 @@ import Storage
 
 /// Outbox rows: the message as JSON plus the dispatch state.
 enum OutboxRows {
-    static func enqueue(_ message: RenderedMessage, at date: Date, _ db: Database) throws {
+    static func enqueue(_ message: RenderedMessage, at date: Date, encoded: String? = nil, _ db: Database) throws {
         try db.run("INSERT INTO outbox (channel, address, data, created_at, due_at) VALUES (?, ?, ?, ?, ?)",
-                   [message.to.channel.rawValue, message.to.address, try Coding.encode(message), date.timeIntervalSince1970,
+                   [message.to.channel.rawValue, message.to.address, try encoded ?? Coding.encode(message), date.timeIntervalSince1970,
                     date.timeIntervalSince1970])
     }
 

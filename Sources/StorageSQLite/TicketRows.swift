@@ -90,17 +90,20 @@ enum TurnWriter {
         }
         for reply in record.replies { try logOutbound(reply, replyTo: inboundID, inline: true, at: at, db) }
         for message in record.outbox {
-            try logOutbound(message, replyTo: inboundID, inline: false, at: at, db)
-            try OutboxRows.enqueue(message, at: inbound.receivedAt, db)
+            let encoded = try Coding.encode(message)
+            try logOutbound(message, replyTo: inboundID, inline: false, at: at, encoded: encoded, db)
+            try OutboxRows.enqueue(message, at: inbound.receivedAt, encoded: encoded, db)
         }
         try JobRows.applyOutreach(record.events, from: from, at: inbound.receivedAt, db)
         try JobRows.schedule(record.jobs, at: inbound.receivedAt, db)
     }
 
-    static func logOutbound(_ message: RenderedMessage, replyTo: Int64?, inline: Bool, at: Double, _ db: Database) throws {
+    /// `encoded`: the message's JSON when the caller has it already (it is stored twice: log and outbox).
+    static func logOutbound(_ message: RenderedMessage, replyTo: Int64?, inline: Bool, at: Double, encoded: String? = nil,
+                            _ db: Database) throws {
         try db.run("""
             INSERT INTO messages (direction, channel, address, reply_to, inline, data, created_at) VALUES ('out', ?, ?, ?, ?, ?, ?)
-            """, [message.to.channel.rawValue, message.to.address, replyTo, inline, try Coding.encode(message), at])
+            """, [message.to.channel.rawValue, message.to.address, replyTo, inline, try encoded ?? Coding.encode(message), at])
     }
 
     /// The contact behind an address: created on first contact; its language follows the session's; the

@@ -109,25 +109,24 @@ import Transport
         #expect(await full.available > 2.9)
     }
 
+    /// On a clock the test moves, so the result does not depend on how fast tasks start on a loaded machine.
     @Test func cancellingTheFirstInLineLetsTheNextGoOnItsOwnTime() async throws {
-        let pacer = SenderPacer(rate: 1, burst: 4)
-        let clock = ContinuousClock()
+        let clock = ManualClock()
+        let pacer = SenderPacer(rate: 4, burst: 4, clock: clock)
         try await pacer.acquire(4) // empty
-        let start = clock.now
-        let long = Task { try await pacer.acquire(4) } // would need 4 s
+        let long = Task { try await pacer.acquire(4) } // would need 1 s
         try await Self.waitUntil(pacer, has: 1)
-        let short = Task { try await pacer.acquire(1) } // needs 1 s once the long one is gone
+        let short = Task { try await pacer.acquire(1) } // needs 0.25 s once the long one is gone
         try await Self.waitUntil(pacer, has: 2)
-        let lined = Self.seconds(start.duration(to: clock.now))
         long.cancel()
         await #expect(throws: CancellationError.self) { try await long.value }
-        try await short.value
-        let took = Self.seconds(start.duration(to: clock.now))
-        // Right: about 0.25 s after the bucket emptied (or at once, if lining up took longer). Wrong: after the
-        // cancelled message's 1 s. Lining the tasks up under a loaded test run can take a while, so the bound
-        // counts from whichever is later.
-        #expect(took >= 0.8, "took \(took) s")
-        #expect(took < max(3, lined + 2), "the short message should go after about 1 s, took \(took) s (lined up at \(lined) s)")
+        try await Self.waitUntil(pacer, has: 1)
+        clock.advance(by: .milliseconds(200))
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await pacer.waiting == 1, "not yet: 0.2 s gives less than one token")
+        clock.advance(by: .milliseconds(60))
+        try await short.value // goes at 0.25 s, not after the cancelled message's 1 s
+        #expect(await pacer.waiting == 0)
     }
 
     @Test func rateComesFromTheEnvironment() throws {
@@ -226,5 +225,54 @@ import Transport
             #expect(after < before - 2.5 && after > before - 3.5, "a 3-segment message should take 3 tokens: \(before) → \(after)")
             group.cancelAll()
         }
+    }
+}
+
+/// A clock that moves only when told: sleepers wake when `advance(by:)` passes their deadline.
+final class ManualClock: Clock, @unchecked Sendable {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
+    }
+
+    private let lock = NSLock()
+    private var current = Instant(offset: .zero)
+    private var sleepers: [(id: UUID, deadline: Instant, continuation: CheckedContinuation<Void, any Error>)] = []
+
+    var now: Instant { lock.withLock { current } }
+    var minimumResolution: Duration { .zero }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow = lock.withLock { () -> Bool in
+                    if deadline <= current || Task.isCancelled { return true }
+                    sleepers.append((id, deadline, continuation))
+                    return false
+                }
+                if resumeNow {
+                    if Task.isCancelled { continuation.resume(throwing: CancellationError()) } else { continuation.resume() }
+                }
+            }
+        } onCancel: {
+            let cancelled = lock.withLock { () -> CheckedContinuation<Void, any Error>? in
+                guard let index = sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return sleepers.remove(at: index).continuation
+            }
+            cancelled?.resume(throwing: CancellationError())
+        }
+    }
+
+    func advance(by duration: Duration) {
+        let due = lock.withLock { () -> [CheckedContinuation<Void, any Error>] in
+            current = current.advanced(by: duration)
+            let ready = sleepers.filter { $0.deadline <= current }
+            sleepers.removeAll { $0.deadline <= current }
+            return ready.map(\.continuation)
+        }
+        for continuation in due { continuation.resume() }
     }
 }
