@@ -1,4 +1,5 @@
 import Foundation
+import Localization
 
 /// Reading `datetime` answers.
 ///
@@ -135,12 +136,7 @@ extension AnswerReader {
     /// knows ("ayer a las 3pm" → "yesterday a las 3pm", "昨天下午3点" → "yesterday 3 pm"). Arabic-Indic digits
     /// become 0-9. Longer phrases first, so "esta noche" is "tonight" before "noche" could be anything else.
     static func translated(_ text: String) -> String {
-        var s = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            switch scalar.value {
-            case 0x0660...0x0669, 0x06F0...0x06F9: Unicode.Scalar(0x30 + (scalar.value & 0xF))!
-            default: scalar
-            }
-        }))
+        var s = String(String.UnicodeScalarView(text.unicodeScalars.map { TextFolding.asciiDigit($0) ?? $0 }))
         s = s.replacing(/(?:下午|晚上|傍晚)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") pm " }
         s = s.replacing(/(?:上午|早上|凌晨)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") am " }
         s = s.replacing(/(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") " }

@@ -3,7 +3,7 @@
 /// `arabic(_:)`). Words of other languages pass through (their keywords are matched folded and fuzzily).
 public enum Stemmer {
     public static func stem(_ word: String) -> String {
-        if let first = word.unicodeScalars.first, (0x0620...0x064A).contains(first.value) { return arabic(word) }
+        if isArabic(word) { return arabic(word) }
         guard word.count > 3, word.allSatisfy({ $0.isASCII && $0.isLetter }) else { return word }
         var w = word
         if w.hasSuffix("'s") { w.removeLast(2) }
@@ -26,6 +26,11 @@ public enum Stemmer {
         }
         if w.hasSuffix("e"), w.count > 4 { w.removeLast() }
         return w
+    }
+
+    /// Whether a folded word is written in Arabic letters.
+    static func isArabic(_ word: String) -> Bool {
+        word.unicodeScalars.first.map { (0x0620...0x064A).contains($0.value) } ?? false
     }
 
     /// A light Arabic stemmer for folded words: the article and the conjunctions and prepositions written

@@ -46,10 +46,7 @@ public struct Triage: Sendable {
     /// Folded words; Arabic words also lose their article and attached prefixes ("الغاز" matches "غاز"),
     /// as written phrases leave them off. Other languages match as written (folded), without stemming.
     static func words(_ text: String) -> [String] {
-        TextFolding.words(text).map { word in
-            guard let first = word.unicodeScalars.first, (0x0620...0x064A).contains(first.value) else { return word }
-            return Stemmer.arabic(word)
-        }
+        TextFolding.words(text).map { Stemmer.isArabic($0) ? Stemmer.arabic($0) : $0 }
     }
 
     static func occurrences(of phrase: [String], in words: [String?]) -> [Int] {

@@ -65,12 +65,9 @@ public struct LanguageDetector: Sendable {
             return languages.count - 1
         }
         var words: [String: [Int: Double]] = [:]
-        for (code, list) in LanguageProfiles.latinWords.sorted(by: { $0.key < $1.key }) {
-            let language = id(code == "vi-ascii" ? "vi" : code)
-            // Vietnamese typed without its tone marks ("toi", "khong") is weaker evidence: such syllables are
-            // often words of other languages too ("toi" is French).
-            let discount = code == "vi-ascii" ? tuning.unaccentedVietnameseFactor : 1
-            let entries = list.split(separator: " ").map { $0.lowercased() }
+        /// A frequent-word list, most frequent first: a word weighs `top` at rank 1, falling with log rank to
+        /// `bottom` at the end of the list, times `discount`.
+        func addRanked(_ entries: [String], to language: Int, discount: Double = 1) {
             let span = log(Double(max(entries.count, 2)))
             for (rank, word) in entries.enumerated() {
                 let weight = discount * (tuning.bottomWordWeight
@@ -78,15 +75,14 @@ public struct LanguageDetector: Sendable {
                 words[word, default: [:]][language] = max(words[word]?[language] ?? 0, weight)
             }
         }
+        for (code, list) in LanguageProfiles.latinWords.sorted(by: { $0.key < $1.key }) {
+            // Vietnamese typed without its tone marks ("toi", "khong") is weaker evidence: such syllables are
+            // often words of other languages too ("toi" is French).
+            addRanked(list.split(separator: " ").map { $0.lowercased() }, to: id(code == "vi-ascii" ? "vi" : code),
+                      discount: code == "vi-ascii" ? tuning.unaccentedVietnameseFactor : 1)
+        }
         for (code, list) in LanguageProfiles.arabicScriptWords.sorted(by: { $0.key < $1.key }) {
-            let language = id(code)
-            let entries = list.split(separator: " ").map { Self.normalizeArabic(String($0)) }
-            let span = log(Double(max(entries.count, 2)))
-            for (rank, word) in entries.enumerated() {
-                let weight = tuning.bottomWordWeight
-                    + (tuning.topWordWeight - tuning.bottomWordWeight) * (1 - log(Double(rank + 1)) / span)
-                words[word, default: [:]][language] = max(words[word]?[language] ?? 0, weight)
-            }
+            addRanked(list.split(separator: " ").map { TextFolding.normalizeArabic(String($0)) }, to: id(code))
         }
         for (code, list) in catalogWords.sorted(by: { $0.key < $1.key }) {
             let language = id(code)
@@ -186,7 +182,7 @@ public struct LanguageDetector: Sendable {
         var scores = [Double](repeating: 0, count: languages.count)
         let tokens = Self.tokens(text)
         for token in tokens {
-            let word = script == .arabic ? Self.normalizeArabic(token) : token
+            let word = script == .arabic ? TextFolding.normalizeArabic(token) : token
             if let entries = words[word] ?? words[word.replacingOccurrences(of: "’", with: "'")] {
                 for entry in entries { scores[entry.language] += entry.weight }
             }
@@ -247,21 +243,6 @@ public struct LanguageDetector: Sendable {
         }
         if !current.isEmpty { out.append(current.hasSuffix("'") ? String(current.dropLast()) : current) }
         return out
-    }
-
-    /// Arabic words compared without short vowels and with the alef, yeh and teh marbuta variants merged.
-    static func normalizeArabic(_ word: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in word.unicodeScalars {
-            switch scalar.value {
-            case 0x064B...0x065F, 0x0670, 0x0640: continue // harakat, superscript alef, tatweel
-            case 0x0622, 0x0623, 0x0625, 0x0671: out.append("\u{0627}") // آ أ إ ٱ → ا
-            case 0x0649: out.append("\u{064A}") // ى → ي
-            case 0x0629: out.append("\u{0647}") // ة → ه
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
     }
 }
 

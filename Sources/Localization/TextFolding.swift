@@ -11,7 +11,7 @@ public enum TextFolding {
     }
 
     static func foldUnicode(_ text: String) -> String {
-        let lowered = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        let lowered = normalizeArabic(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil))
         var out = String.UnicodeScalarView()
         var lastWasSpace = true
         func space() {
@@ -21,32 +21,15 @@ public enum TextFolding {
             }
         }
         for scalar in lowered.unicodeScalars {
-            switch scalar.value {
-            case 0x0660...0x0669, 0x06F0...0x06F9:
-                // Arabic-Indic and Persian digits read as 0-9 ("٢" answers a menu like "2").
-                out.append(Unicode.Scalar(0x30 + (scalar.value & 0xF))!)
+            if let digit = asciiDigit(scalar) {
+                out.append(digit)
                 lastWasSpace = false
                 continue
-            case 0x0110, 0x0111:
+            }
+            if scalar == "\u{0111}" {
                 out.append("d") // Vietnamese đ is typed as d without a Vietnamese keyboard
                 lastWasSpace = false
                 continue
-            case 0x0640, 0x064B...0x065F, 0x0670:
-                continue // tatweel only stretches a word; harakat are optional marks
-            case 0x0622, 0x0623, 0x0625, 0x0671:
-                out.append("\u{0627}") // hamza or madda on alef: written or not
-                lastWasSpace = false
-                continue
-            case 0x0629:
-                out.append("\u{0647}") // ة and ه are written interchangeably
-                lastWasSpace = false
-                continue
-            case 0x0649:
-                out.append("\u{064A}") // ى and ي likewise
-                lastWasSpace = false
-                continue
-            default:
-                break
             }
             if scalar == "'" || scalar == "’" { continue } // "don't" → "dont"
             if Self.isIdeograph(scalar) {
@@ -63,6 +46,31 @@ public enum TextFolding {
             }
         }
         return String(out).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Arabic compared without short vowels and tatweel, and with the letters written interchangeably merged:
+    /// hamza or madda on alef (آ أ إ ٱ → ا), ى → ي, ة → ه.
+    static func normalizeArabic(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0x0600...0x06FF).contains($0.value) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x064B...0x065F, 0x0670, 0x0640: continue // harakat, superscript alef, tatweel
+            case 0x0622, 0x0623, 0x0625, 0x0671: out.append("\u{0627}")
+            case 0x0649: out.append("\u{064A}")
+            case 0x0629: out.append("\u{0647}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Arabic-Indic and Persian digits as 0-9 ("٢" answers a menu like "2"); nil for anything else.
+    public static func asciiDigit(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar.value {
+        case 0x0660...0x0669, 0x06F0...0x06F9: Unicode.Scalar(0x30 + (scalar.value & 0xF))
+        default: nil
+        }
     }
 
     /// Han characters and kana: scripts written without spaces between words.

@@ -172,8 +172,6 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         sessions[address] = session
     }
 
-    public func optedOutSince(_ address: ChannelAddress) -> Date? { optOutTimes[address] }
-
     private func noteOptOut(_ address: ChannelAddress, _ session: Session, at date: Date) {
         if session.optedOut, optOutTimes[address] == nil { optOutTimes[address] = date }
         if !session.optedOut { optOutTimes[address] = nil }

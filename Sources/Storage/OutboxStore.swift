@@ -51,8 +51,6 @@ public protocol OutboxStore: Sendable {
     /// The carrier says `address` opted out (Twilio 21610: the resident texted STOP to the carrier): remember it
     /// as if they had sent STOP to us, so nothing more is tried until they send START.
     func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) async throws
-    /// When `address` opted out (STOP, or the carrier said so), or nil while it may be written to.
-    func optedOutSince(_ address: ChannelAddress) async throws -> Date?
 }
 
 extension OutboxEntry {

@@ -100,14 +100,6 @@ extension SQLiteStore {
         }
     }
 
-    public func optedOutSince(_ address: ChannelAddress) async throws -> Date? {
-        try await pool.read { db in
-            try Double.fetchOne(db, sql: """
-                SELECT opted_out_at FROM contact_addresses WHERE channel = ? AND address = ? AND opted_out = 1
-                """, arguments: [address.channel.rawValue, address.address]).map(Date.init(timeIntervalSince1970:))
-        }
-    }
-
     public func outboxEntry(_ id: Int64) async throws -> OutboxEntry? {
         try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(OutboxRows.entry) }
     }

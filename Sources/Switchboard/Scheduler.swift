@@ -108,17 +108,19 @@ extension Switchboard {
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), followUps: fanOut, at: now))
 
         case .notify(let number, let status, let note, let address):
-            var recipient = prefetched.recipients[address]
-            if recipient == nil { recipient = try await jobs.recipient(address) }
-            guard let recipient else { return }
+            let recipient: Recipient
+            if let known = prefetched.recipients[address] { recipient = known } else { recipient = try await jobs.recipient(address) }
             if recipient.optedOut {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now))
             }
             let sendAt = policy.sendTime(.statusUpdate, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
             if sendAt > now { return try await jobs.complete(JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now)) }
-            var found = prefetched.tickets[number]
-            if found == nil { found = try await store.ticket(number) }
-            guard let ticket = found else {
+            let ticket: Ticket
+            if let known = prefetched.tickets[number] {
+                ticket = known
+            } else if let stored = try await store.ticket(number) {
+                ticket = stored
+            } else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
             }
             let locale = recipient.locale ?? engine.city.defaultLocale

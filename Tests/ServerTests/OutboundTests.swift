@@ -55,6 +55,7 @@ import Transport
     /// A Twilio-compatible API on loopback that records requests and answers as told.
     final class FakeTwilio: Sendable {
         struct Recorded: Sendable {
+            var at: ContinuousClock.Instant
             var path: String
             var authorization: String?
             var form: [String: String]
@@ -70,7 +71,7 @@ import Transport
                 let body = try await request.collectBody(upTo: 1 << 16)
                 let form = try FormBody(Array(body.readableBytesView))
                 self.recorded.withLock {
-                    $0.append(Recorded(path: request.uri.path, authorization: request.headers[.authorization],
+                    $0.append(Recorded(at: .now, path: request.uri.path, authorization: request.headers[.authorization],
                                        form: Dictionary(form.parameters, uniquingKeysWith: { a, _ in a })))
                 }
                 let (status, json) = self.answers.withLock { $0.isEmpty ? (.created, #"{"sid": "SM0001", "status": "queued"}"#) : $0.removeFirst() }
@@ -90,14 +91,9 @@ import Transport
                 (.badRequest, #"{"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}"#),
             ]
         }
-        let port = Mutex(0)
-        let app = Application(router: fake.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        try await withLoopbackServer(fake.router()) { base in
             let transport = TwilioTransport(credentials: .init(
-                accountSID: "AC123", authToken: "token", from: "+12175550311", apiBase: "http://127.0.0.1:\(port.withLock { $0 })",
+                accountSID: "AC123", authToken: "token", from: "+12175550311", apiBase: base,
                 statusCallback: "https://311.springfield.example/webhooks/twilio/status"
             ), client: HTTPClient.shared)
             let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
@@ -128,7 +124,6 @@ import Transport
             #expect(first.authorization == "Basic " + Data("AC123:token".utf8).base64EncodedString())
             #expect(first.form == ["To": "+12175550100", "From": "+12175550311", "Body": "Your report 1000002 is being worked on.",
                                    "StatusCallback": "https://311.springfield.example/webhooks/twilio/status"])
-            group.cancelAll()
         }
     }
 }

@@ -141,13 +141,19 @@ import Transport
         #expect(try await h.scheduler.runDue() == 0)
     }
 
+    /// A reported, followed ticket closed with no survey delay: the reporter has just been asked "is it fixed?".
+    static func surveyAsked(_ kind: StoreKind) async throws -> Harness {
+        let h = try Harness(kind, surveyDelay: 0)
+        try await reportAndFollow(h)
+        try await h.staff(number, TicketChange(status: .closed, resolution: "fixed"))
+        try await h.drain()
+        #expect(try await h.outbox(to: reporter).filter { $0.kind == .survey }.count == 1)
+        return h
+    }
+
     @Test(arguments: StoreKind.allCases)
     func anUnansweredSurveyIsRemindedOnceThenExpires(_ kind: StoreKind) async throws {
-        let h = try Harness(kind, surveyDelay: 0)
-        try await Self.reportAndFollow(h)
-        try await h.staff(Self.number, TicketChange(status: .closed, resolution: "fixed"))
-        try await h.drain()
-        #expect(try await h.outbox(to: Self.reporter).filter { $0.kind == .survey }.count == 1)
+        let h = try await Self.surveyAsked(kind)
         h.clock.advance(Double(try Demo.city.timings.surveyReminder))
         try await h.drain()
         #expect(try await h.outbox(to: Self.reporter).filter { $0.kind == .reminder }.count == 1)
@@ -160,11 +166,7 @@ import Transport
 
     @Test(arguments: StoreKind.allCases)
     func stopMidSurveyEndsEverything(_ kind: StoreKind) async throws {
-        let h = try Harness(kind, surveyDelay: 0)
-        try await Self.reportAndFollow(h)
-        try await h.staff(Self.number, TicketChange(status: .closed, resolution: "fixed"))
-        try await h.drain()
-        #expect(try await h.outbox(to: Self.reporter).filter { $0.kind == .survey }.count == 1)
+        let h = try await Self.surveyAsked(kind)
         let stop = try await h.send(Self.reporter, "STOP")
         #expect(stop.count == 1 && stop[0].contains("unsubscribed"))
         // A staff update after STOP: suppressed for the reporter, sent to the followers.

@@ -144,50 +144,17 @@ import Transport
         }
     }
 
-    /// A Twilio-compatible API on loopback that records when each message arrives.
-    final class RecordingTwilio: Sendable {
-        struct Arrival: Sendable {
-            var at: ContinuousClock.Instant
-            var path: String
-            var authorization: String?
-            var form: [String: String]
-        }
-
-        let arrivals = Mutex<[Arrival]>([])
-
-        func router() -> Router<BasicRequestContext> {
-            let router = Router(context: BasicRequestContext.self)
-            router.post("/2010-04-01/Accounts/:sid/Messages.json") { request, _ -> Response in
-                var request = request
-                let body = try await request.collectBody(upTo: 1 << 16)
-                let form = try FormBody(Array(body.readableBytesView))
-                self.arrivals.withLock {
-                    $0.append(Arrival(at: .now, path: request.uri.path, authorization: request.headers[.authorization],
-                                      form: Dictionary(form.parameters, uniquingKeysWith: { a, _ in a })))
-                }
-                return Response(status: .created, headers: [.contentType: "application/json"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"sid": "SM0001", "status": "queued"}"#)))
-            }
-            return router
-        }
-    }
-
     static func entry(_ id: Int64, _ body: String, to: String) -> OutboxEntry {
         OutboxEntry(id: id, message: OutboundTests.message(body, to: to), createdAt: t0, dueAt: t0, attempts: 1)
     }
 
     @Test func twilioTransportSendsNoFasterThanTheRate() async throws {
-        let fake = RecordingTwilio()
-        let port = Mutex(0)
-        let app = Application(router: fake.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let fake = OutboundTests.FakeTwilio()
+        try await withLoopbackServer(fake.router()) { base in
             let rate = 10.0, burst = 2.0, count = 8
             let pacer = SenderPacer(rate: rate, burst: burst)
             let transport = TwilioTransport(credentials: .init(
-                accountSID: "AC123", authToken: "token", from: "+12175550311", apiBase: "http://127.0.0.1:\(port.withLock { $0 })",
+                accountSID: "AC123", authToken: "token", from: "+12175550311", apiBase: base,
                 statusCallback: "https://311.springfield.example/webhooks/twilio/status"
             ), client: HTTPClient.shared, pacer: pacer)
             #expect(transport.pacer === pacer)
@@ -203,14 +170,14 @@ import Transport
             let took = Self.seconds(start.duration(to: .now))
             #expect(took >= 0.5 && took < 3, "8 segments at 10/s with a burst of 2 should take about 0.6 s, took \(took) s")
             // The k-th arrival comes no sooner than the k-th token: (k + 1 - burst) / rate after the start.
-            let offsets = fake.arrivals.withLock { $0.map { Self.seconds(start.duration(to: $0.at)) } }.sorted()
+            let offsets = fake.recorded.withLock { $0.map { Self.seconds(start.duration(to: $0.at)) } }.sorted()
             #expect(offsets.count == count)
             for (k, offset) in offsets.enumerated() {
                 #expect(offset >= (Double(k + 1) - burst) / rate - 0.01, "message \(k) arrived after \(offset) s")
             }
 
             // Same wire format as without a pacer, with the body normalized as sent.
-            let first = try #require(fake.arrivals.withLock { $0.first { $0.form["To"] == "+12175550100" } })
+            let first = try #require(fake.recorded.withLock { $0.first { $0.form["To"] == "+12175550100" } })
             #expect(first.path == "/2010-04-01/Accounts/AC123/Messages.json")
             #expect(first.authorization == "Basic " + Data("AC123:token".utf8).base64EncodedString())
             #expect(first.form == ["To": "+12175550100", "From": "+12175550311", "Body": "It's fixed, report 0.",
@@ -223,7 +190,6 @@ import Transport
             let after = await pacer.available
             #expect(before > 1.9)
             #expect(after < before - 2.5 && after > before - 3.5, "a 3-segment message should take 3 tokens: \(before) → \(after)")
-            group.cancelAll()
         }
     }
 }

@@ -7,6 +7,8 @@ import Rendering
 import Storage
 import StorageSQLite
 import Switchboard
+import Hummingbird
+import Synchronization
 
 /// The demo city, loaded once.
 enum Demo {
@@ -74,5 +76,19 @@ enum CityLineBinary {
             directory = directory.deletingLastPathComponent()
         }
         return nil
+    }
+}
+
+/// Runs `body` with a Hummingbird server for `router` on a free loopback port; `body` gets its base URL
+/// (`http://127.0.0.1:PORT`). The server stops when `body` returns.
+func withLoopbackServer(_ router: Router<BasicRequestContext>, _ body: (String) async throws -> Void) async throws {
+    let port = Mutex(0)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                          onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.run() }
+        while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        try await body("http://127.0.0.1:\(port.withLock { $0 })")
+        group.cancelAll()
     }
 }

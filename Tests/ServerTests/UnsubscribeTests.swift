@@ -40,7 +40,7 @@ import WebAPI
             let page = try await client.execute(uri: path, method: .get)
             #expect(page.status == .ok)
             #expect(String(buffer: page.body).contains("<form method=\"post\">"))
-            #expect(try await store.optedOutSince(address) == nil, "GET must not unsubscribe")
+            #expect(try await store.recipient(address).optedOut == false, "GET must not unsubscribe")
 
             let bad = try await client.execute(uri: "/unsubscribe/nope.nope", method: .post, body: ByteBuffer(string: "List-Unsubscribe=One-Click"))
             #expect(bad.status == .notFound)
@@ -49,7 +49,12 @@ import WebAPI
                                                 body: ByteBuffer(string: "List-Unsubscribe=One-Click"))
             #expect(done.status == .ok)
         }
-        #expect(try await store.optedOutSince(address) != nil)
         #expect(try await store.recipient(address).optedOut)
+        // And an update queued for that address is held back when the dispatcher claims it.
+        _ = try await store.enqueue(RenderedMessage(to: address, body: "Update on report #1000002", locale: .english, kind: .statusUpdate),
+                                    at: t0)
+        let claimed = try #require(try await store.claimDue(now: t0, limit: 1, leaseUntil: t0.addingTimeInterval(60)).first)
+        #expect(claimed.recipientOptedOutAt != nil)
+        #expect(!claimed.mayGo(optedOutAt: claimed.recipientOptedOutAt))
     }
 }

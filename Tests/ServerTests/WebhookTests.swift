@@ -43,17 +43,12 @@ import Transport
     @Test func signedRetriedAndDeadLettered() async throws {
         let receiver = Receiver()
         receiver.answers.withLock { $0 = [.serviceUnavailable, .noContent, .badRequest] }
-        let port = Mutex(0)
-        let app = Application(router: receiver.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        try await withLoopbackServer(receiver.router()) { base in
             let secret = Data("department-secret".utf8)
             let filePath = try temporaryDirectory() + "/outbox.jsonl"
             let file = try OutboxFileTransport(path: filePath)
             let transport = WebhookTransport(secret: secret, client: HTTPClient.shared, fallback: file, now: { t0 })
-            let url = "http://127.0.0.1:\(port.withLock { $0 })/hooks/streets"
+            let url = base + "/hooks/streets"
             let body = #"{"event":"reopened","ticket":{"id":"1000002"}}"#
             func entry(_ id: Int64, to address: String) -> OutboxEntry {
                 OutboxEntry(id: id, message: RenderedMessage(to: ChannelAddress(channel: .webhook, address: address), body: body,
@@ -79,7 +74,6 @@ import Transport
             let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: secret))
             #expect(recorded[1].signature == "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined())
             #expect(recorded[1].body == body)
-            group.cancelAll()
         }
     }
 }
