@@ -139,7 +139,7 @@ extension Switchboard {
             guard let ticket = try await store.ticket(number), ticket.status == .closed else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "ticket is not closed"), at: now))
             }
-            try await withSession(ticket.reporter, job: job, policy: policy, jobs: jobs, now: now) { session in
+            try await withSession(ticket, job: job, policy: policy, jobs: jobs, now: now) { session in
                 if let turn = engine.startSurvey(session, ticket: ticket.summary, now: now) {
                     return (turn, [policy.reminderJob(number, after: now)])
                 }
@@ -153,7 +153,7 @@ extension Switchboard {
             guard let ticket = try await store.ticket(number) else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
             }
-            try await withSession(ticket.reporter, job: job, policy: policy, jobs: jobs, now: now) { session in
+            try await withSession(ticket, job: job, policy: policy, jobs: jobs, now: now) { session in
                 engine.remindSurvey(session, ticket: number, now: now).map { ($0, [policy.expiryJob(number, after: now)]) }
             } busy: { .done(note: "answered, or no survey open") }
 
@@ -161,7 +161,7 @@ extension Switchboard {
             guard let ticket = try await store.ticket(number) else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
             }
-            try await withSession(ticket.reporter, job: job, policy: policy, jobs: jobs, now: now, quiet: false) { session in
+            try await withSession(ticket, job: job, policy: policy, jobs: jobs, now: now, quiet: false) { session in
                 engine.expireSurvey(session, ticket: number, now: now).map { ($0, []) }
             } busy: { .done(note: "answered, or no survey open") }
 
@@ -179,13 +179,14 @@ extension Switchboard {
         }
     }
 
-    /// Runs `body` on a resident's session under their lock and commits its turn (messages, session, events,
+    /// Runs `body` on the reporter's session under their lock and commits its turn (messages, session, events,
     /// follow-up jobs) with the job; `busy` decides the outcome when `body` returns nil. Opted-out residents get
     /// nothing; in quiet hours (when `quiet`) the job waits for the morning.
     private func withSession(
-        _ address: ChannelAddress, job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date, quiet: Bool = true,
+        _ ticket: Ticket, job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date, quiet: Bool = true,
         _ body: @escaping @Sendable (Session) -> (Turn, [NewJob])?, busy: @escaping @Sendable () -> JobOutcome
     ) async throws {
+        let address = ticket.reporter
         try await locks.withLock(address) {
             let recipient = try await jobs.recipient(address)
             if recipient.optedOut {
@@ -198,11 +199,7 @@ extension Switchboard {
             guard let (turn, followUps) = body(recipient.session ?? Session(locale: recipient.locale)) else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: busy(), at: now))
             }
-            let ticket = turn.events.lazy.compactMap { event -> TrackingNumber? in
-                if case .surveyStarted(let number) = event { return number }
-                return nil
-            }.first
-            let outbox = render(turn.messages, to: address, locale: turn.locale, ticket: ticket)
+            let outbox = render(turn.messages, to: address, locale: turn.locale, ticket: ticket.trackingNumber)
             try await jobs.complete(JobCompletion(
                 job: job.id, outcome: .done(note: nil), outbox: outbox, followUps: followUps,
                 session: (address, turn.session, turn.events), at: now

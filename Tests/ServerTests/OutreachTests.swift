@@ -156,7 +156,8 @@ import Transport
         let h = try await Self.surveyAsked(kind)
         h.clock.advance(Double(try Demo.city.timings.surveyReminder))
         try await h.drain()
-        #expect(try await h.outbox(to: Self.reporter).filter { $0.kind == .reminder }.count == 1)
+        #expect(try await h.outbox(to: Self.reporter).filter { $0.kind == .reminder }.map(\.ticket) == [Self.number],
+                "the reminder names its ticket (an email reminder joins the ticket's thread)")
         h.clock.advance(Double(try Demo.city.timings.surveyReminder))
         try await h.drain()
         #expect(try await h.survey(of: Self.number)?.state == .expired)
