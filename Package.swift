@@ -54,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "CityConfig",
-            dependencies: ["CityModel", "Localization", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CityModel", "Localization", "Rendering", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "ChannelEmail",
             dependencies: [
-                "CityModel", "Localization", "Storage", "Transport",
+                "CityModel", "Localization", "Storage", "Transport", "Rendering",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -33,8 +33,9 @@ struct OutreachBench: AsyncParsableCommand {
         let store = try SQLiteStore(path: dir + "/cityline.sqlite")
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let switchboard = Switchboard(engine: Engine(city: city, lexicon: lexicon),
-                                      renderer: MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales),
+        let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
+        let composer = MessageComposer(renderer: renderer, templates: try TemplateLoader(directories: [root + "/Templates"]).load(), city: city)
+        let switchboard = Switchboard(engine: Engine(city: city, lexicon: lexicon), composer: composer,
                                       store: store, numbers: RandomTrackingNumbers(), logger: logger)
         let start = Date()
         for serial in 0..<tickets {

@@ -1,5 +1,6 @@
 import CityModel
 import Foundation
+import Rendering
 import Storage
 import Transport
 
@@ -77,7 +78,7 @@ public struct MIMEMessage: Sendable, Hashable {
             headers += [Header("In-Reply-To", root), Header("References", root)]
         }
 
-        let html = message.html ?? EmailHTML.document(fromText: message.body, title: subject, locale: message.locale)
+        let html = message.html ?? HTMLText.document(fromText: message.body, title: MIMEEncoding.sanitized(subject), locale: message.locale)
         let parts = [("text/plain", message.body), ("text/html", html)].map { type, content in
             let (encoding, encoded) = Self.transferEncoded(content)
             return "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: \(encoding)\r\n\r\n\(encoded)"

@@ -17,19 +17,20 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let loaded: LoadedCity
         do {
-            loaded = try LoadedCity.load(city)
+            loaded = try LoadedCity.load(city, allowingTemplateProblems: true)
         } catch let error as CLIError {
             print("✗ \(error.description)")
             throw ExitCode(1)
         }
-        let problems = ConfigurationCheck(city: loaded.city, catalog: loaded.catalog, renderer: loaded.renderer).problems()
+        let check = ConfigurationCheck(city: loaded.city, catalog: loaded.catalog, composer: loaded.composer())
+        let problems = check.problems()
         let c = loaded.city
         print("City: \(c.name.resolve(c.defaultLocale)) (\(c.id)), time zone \(c.timeZoneID), locales \(c.locales.map(\.code).joined(separator: ", "))")
         print("Catalog: \(c.services.count) services in \(c.groups.count) groups, \(c.departments.count) departments, "
             + "\(c.jurisdictions.count) jurisdictions, \(c.information.count) information answers, \(c.emergencies.count) emergency triggers")
         print("Locales: \(loaded.catalog.locales.map(\.code).joined(separator: ", ")), \(loaded.catalog.strings[.english]?.count ?? 0) message keys")
-        printSMSReport(ConfigurationCheck(city: loaded.city, catalog: loaded.catalog, renderer: loaded.renderer).smsReport(),
-                       locales: c.locales)
+        print("Templates: \(loaded.templates.names.count) (\(loaded.templates.names.joined(separator: ", ")))")
+        printSMSReport(check.smsReport(), locales: c.locales)
         if problems.isEmpty {
             print("✓ configuration is clean")
         } else {

@@ -18,4 +18,7 @@ struct CityOptions: ParsableArguments {
 
     @Option(name: .long, help: "Directory of locale files (default: Locales/ in this repository).")
     var locales: String?
+
+    @Option(name: .long, help: "Directory of channel templates (default: Templates/ in this repository; the city's templates/ folder overrides single files).")
+    var templates: String?
 }

@@ -47,7 +47,8 @@ struct Serve: AsyncParsableCommand {
                                            publicURL: publicBase)
         let transports = try Outbound.transports(dataDirectory: storage.dataDirectory, environment: environment,
                                                  unsubscribe: unsubscribe, logger: logger)
-        let switchboard = Switchboard(engine: loaded.engine, renderer: loaded.renderer, store: store, numbers: RandomTrackingNumbers(),
+        let composer = loaded.composer { address in address.channel == .email ? unsubscribe.link(for: address.address) : nil }
+        let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store, numbers: RandomTrackingNumbers(),
                                       logger: logger)
         let twilioToken = environment["TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let publicURL = environment["CITYLINE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }

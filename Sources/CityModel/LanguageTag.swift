@@ -34,6 +34,22 @@ public struct LanguageTag: Hashable, Sendable, Codable, CustomStringConvertible,
 
     public static let english = LanguageTag("en")
 
+    /// Whether text in this language is written right to left: by its script subtag when it has one (`pa-Arab`,
+    /// `az-Arab`), else by its language (Arabic, Hebrew, Persian, Urdu, …). HTML's `dir` comes from this.
+    public var isRightToLeft: Bool {
+        let subtags = code.split(separator: "-").map(String.init)
+        if let script = subtags.dropFirst().first(where: { $0.count == 4 && $0.allSatisfy(\.isLetter) }) {
+            return Self.rightToLeftScripts.contains(script)
+        }
+        return Self.rightToLeftLanguages.contains(language)
+    }
+
+    static let rightToLeftLanguages: Set<String> = [
+        "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi",
+    ]
+    /// ISO 15924 scripts written right to left.
+    static let rightToLeftScripts: Set<String> = ["Adlm", "Arab", "Hebr", "Nkoo", "Rohg", "Syrc", "Thaa"]
+
     public var description: String { code }
     public static func < (lhs: LanguageTag, rhs: LanguageTag) -> Bool { lhs.code < rhs.code }
 

@@ -19,7 +19,7 @@ public indirect enum MessageArgument: Hashable, Sendable, Codable {
 
 /// What kind of message this is, for delivery rules (a STOP confirmation may go out after opt-out; quiet
 /// hours hold back updates, never replies) and for the outbox's `kind` field.
-public enum MessageKind: String, Sendable, Codable {
+public enum MessageKind: String, Sendable, Codable, CaseIterable {
     case reply, acknowledgement, statusUpdate = "status_update", survey, reminder, notice
     case optOutConfirmation = "opt_out_confirmation", emergency
 }

@@ -3,20 +3,22 @@ import Foundation
 import Localization
 
 /// What `cityline check` verifies beyond loading: every configured locale has every message key and every
-/// catalog text, and every message renders.
+/// catalog text, every message renders, and every template renders in every locale.
 public struct ConfigurationCheck: Sendable {
     let city: City
     let catalog: MessageCatalog
-    let renderer: MessageRenderer
+    let composer: MessageComposer
+    var renderer: MessageRenderer { composer.renderer }
 
-    public init(city: City, catalog: MessageCatalog, renderer: MessageRenderer) {
+    public init(city: City, catalog: MessageCatalog, composer: MessageComposer) {
         self.city = city
         self.catalog = catalog
-        self.renderer = renderer
+        self.composer = composer
     }
 
     public func problems() -> [String] {
         var problems = renderer.problems.map(\.description) + pluralProblems()
+        problems += composer.templates.problems.map(\.description) + templateProblems()
         for locale in city.locales {
             guard catalog.strings[locale] != nil || locale.parents.dropFirst().contains(where: { catalog.strings[$0] != nil }) else {
                 problems.append("locale \(locale.code): no Locales/\(locale.code).yaml")
@@ -87,6 +89,41 @@ public struct ConfigurationCheck: Sendable {
         return problems
     }
 
+    /// Every template in every city locale, rendered for a sample message of each kind it serves: a string it shows
+    /// that the locale lacks (rendered as `[key]`), or nothing at all, is a problem.
+    func templateProblems() -> [String] {
+        var problems: Set<String> = []
+        let missing = /\[([a-z_]+(?:\.[a-z_]+)+)\]/
+        let ticket = TrackingNumber(serial: 0)
+        for locale in city.locales {
+            let samples = MessageSamples.arguments(for: locale, city: city)
+            let body = OutboundMessage("update.status", samples["update.status"] ?? [:])
+            for kind in MessageKind.allCases {
+                var message = body
+                message.kind = kind
+                for channel in [Channel.sms, .chat, .email] {
+                    let address = ChannelAddress(channel: channel, address: channel == .email ? "resident@example.org" : "+12175550100")
+                    guard let composed = composer.compose([message], to: address, locale: locale, ticket: ticket).first else { continue }
+                    let parts: [(String, String?)] = channel == .email
+                        ? [("subject", composed.subject), ("text", composed.body), ("html", composed.html)]
+                        : [("message", composed.body)]
+                    for (part, output) in parts {
+                        let file = composer.templates.template(channel, part, kind: kind).map { composer.templates.file(of: $0.name) }
+                            ?? "\(channel.rawValue)/\(part).mustache"
+                        guard let output, !output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                            problems.insert("\(file): renders nothing in \(locale.code)")
+                            continue
+                        }
+                        for match in output.matches(of: missing) where !renderer.has(String(match.1), locale: locale) {
+                            problems.insert("\(file): shows string '\(match.1)', which \(locale.code) does not have")
+                        }
+                    }
+                }
+            }
+        }
+        return problems.sorted()
+    }
+
     /// One message as an SMS: its encoding and segments, rendered with sample arguments.
     public struct SMSLine: Sendable {
         public var locale: LanguageTag
@@ -96,16 +133,20 @@ public struct ConfigurationCheck: Sendable {
         public var isLong: Bool { cost.segments > 2 }
     }
 
-    /// Every whole message (not the fragments shown inside others) in every city locale, as SMS.
+    /// Every whole message (not the fragments shown inside others) in every city locale, as SMS through the SMS
+    /// template.
     public func smsReport() -> [SMSLine] {
         var lines: [SMSLine] = []
         for locale in city.locales {
             let samples = MessageSamples.arguments(for: locale, city: city)
             for key in samples.keys.sorted() where !MessageSamples.fragments.contains(key) {
-                let body = renderer.render(key, samples[key] ?? [:], locale: locale, channel: .sms)
+                let body = composer.compose([OutboundMessage(key, samples[key] ?? [:])], to: Self.sampleSMS, locale: locale, ticket: nil)
+                    .first?.body ?? ""
                 lines.append(SMSLine(locale: locale, key: key, cost: SMSText.cost(of: body)))
             }
         }
         return lines
     }
+
+    static let sampleSMS = ChannelAddress(channel: .sms, address: "+12175550100")
 }

@@ -99,12 +99,16 @@ public enum MessageSamples {
             "choice.invalid": [:], "choice.something_else": [:], "choice.back": [:],
             "hint.string": [:], "hint.text": [:], "hint.number": [:], "hint.datetime": [:],
             "hint.singlevaluelist": [:], "hint.multivaluelist": [:],
+            "email.subject.ticket": ["program": program, "number": .text("1000002")], "email.subject.general": ["program": program],
+            "email.footer.reply": [:], "email.footer.unsubscribe": ["program": program],
+            "email.footer.call": ["phone": .text(city.phone)],
         ]
     }
 
-    /// Keys that are only ever shown inside another message (a status name, a hint, a menu line): their SMS
-    /// cost is counted as part of the message that shows them.
+    /// Keys that are only ever shown inside another message (a status name, a hint, a menu line) or by an email
+    /// template: their SMS cost is counted as part of the message that shows them.
     public static let fragments: Set<String> = [
+        "email.subject.ticket", "email.subject.general", "email.footer.reply", "email.footer.unsubscribe", "email.footer.call",
         "status.name.open", "status.name.acknowledged", "status.name.in_progress", "status.name.closed",
         "choice.something_else", "choice.back", "hint.string", "hint.text", "hint.number", "hint.datetime",
         "hint.singlevaluelist", "hint.multivaluelist",

@@ -4,6 +4,7 @@ import Foundation
 import Localization
 import Logging
 import Outreach
+import Rendering
 import ServiceLifecycle
 import Storage
 
@@ -207,21 +208,10 @@ extension Switchboard {
         }
     }
 
+    /// The messages as `address`'s channel sends them, in `locale`, about `ticket`.
     func render(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> [RenderedMessage] {
-        messages.map { outbound in
-            RenderedMessage(
-                to: address, subject: subject(address, locale: locale, ticket: ticket),
-                body: renderer.render(outbound.key, outbound.args, locale: locale, channel: address.channel),
-                locale: locale, kind: outbound.kind, ticket: ticket
-            )
+        composer.compose(messages, to: address, locale: locale, ticket: ticket).map {
+            RenderedMessage(to: address, subject: $0.subject, body: $0.body, html: $0.html, locale: locale, kind: $0.kind, ticket: ticket)
         }
-    }
-
-    /// An email's subject: the program, and the ticket it is about ("Springfield 311 #1000002"), so a mail
-    /// client's thread reads well; nil on other channels.
-    func subject(_ address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> String? {
-        guard address.channel == .email else { return nil }
-        let program = engine.city.program.resolve(locale, fallbacks: engine.city.fallbackLocales)
-        return ticket.map { "\(program) #\($0.digits)" } ?? program
     }
 }

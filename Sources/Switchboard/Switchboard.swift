@@ -22,16 +22,17 @@ public struct Switchboard: Sendable {
     }
 
     public let engine: Engine
-    public let renderer: MessageRenderer
+    /// Message text from `Locales/`, framed by the channel's template from `Templates/`.
+    public let composer: MessageComposer
     let store: any ConversationStore
     let numbers: any TrackingNumberSource
     let locks = AddressLocks()
     let logger: Logger
 
-    public init(engine: Engine, renderer: MessageRenderer, store: any ConversationStore, numbers: any TrackingNumberSource,
+    public init(engine: Engine, composer: MessageComposer, store: any ConversationStore, numbers: any TrackingNumberSource,
                 logger: Logger = Logger(label: "cityline.switchboard")) {
         self.engine = engine
-        self.renderer = renderer
+        self.composer = composer
         self.store = store
         self.numbers = numbers
         self.logger = logger
@@ -79,13 +80,10 @@ public struct Switchboard: Sendable {
         for case .ticketRequested(let draft) in turn.events {
             created.append(Ticket(draft: draft, reporter: message.from, updatedAt: message.receivedAt))
         }
-        let rendered = turn.messages.map { outbound in
-            RenderedMessage(
-                to: message.from, subject: subject(message.from, locale: locale, ticket: created.first?.trackingNumber),
-                body: renderer.render(outbound.key, outbound.args, locale: locale, channel: message.from.channel),
-                locale: locale, kind: outbound.kind, ticket: created.first?.trackingNumber
-            )
-        }
+        // Replies belong to the ticket they created, or to the survey being answered (an email joins its thread).
+        var about = created.first?.trackingNumber
+        if about == nil, case .survey(let step) = session.state { about = step.ticket }
+        let rendered = render(turn.messages, to: message.from, locale: locale, ticket: about)
         let (replies, queued) = delivery == .inline ? (rendered, []) : ([], rendered)
         let jobs = created.map { OutreachPolicy.departmentJob($0.trackingNumber, event: "created", at: message.receivedAt) }
         try await store.commit(TurnRecord(

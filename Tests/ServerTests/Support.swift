@@ -14,16 +14,17 @@ import Synchronization
 enum Demo {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let loaded = Result<(City, Engine, MessageRenderer), any Error> {
+    static let loaded = Result<(City, Engine, MessageComposer), any Error> {
         let city = try CityLoader(directory: root.appendingPathComponent("DemoCity").path, environment: [:]).load()
         let (catalog, lexicon) = try LocaleLoader(directory: root.appendingPathComponent("Locales").path).load()
-        return (city, Engine(city: city, lexicon: lexicon),
-                MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales))
+        let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
+        let templates = try TemplateLoader(directories: [root.appendingPathComponent("Templates").path]).load()
+        return (city, Engine(city: city, lexicon: lexicon), MessageComposer(renderer: renderer, templates: templates, city: city))
     }
 
     static func switchboard(_ store: any ConversationStore, numbers: any TrackingNumberSource = SequentialTrackingNumbers()) throws -> Switchboard {
-        let (_, engine, renderer) = try loaded.get()
-        return Switchboard(engine: engine, renderer: renderer, store: store, numbers: numbers, logger: Logger(label: "test"))
+        let (_, engine, composer) = try loaded.get()
+        return Switchboard(engine: engine, composer: composer, store: store, numbers: numbers, logger: Logger(label: "test"))
     }
 
     static var city: City { get throws { try loaded.get().0 } }

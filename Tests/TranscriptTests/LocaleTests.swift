@@ -21,22 +21,28 @@ import Testing
         }
     }
 
-    /// Every key is sent by the engine: written as a literal in `Sources/`, or built from a status or datatype.
+    /// Every key is sent by the engine (written as a literal in `Sources/`, or built from a status or datatype) or
+    /// shown by a template (`{{strings.<key>}}` in `Templates/`).
     @Test func everyKeyIsUsed() throws {
         let catalog = try DemoCity.shared.renderer.catalog
-        let sources = DemoCity.root.appendingPathComponent("Sources")
-        var code = ""
-        for case let file as String in FileManager.default.enumerator(atPath: sources.path)! where file.hasSuffix(".swift") {
-            code += try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+        var code = "", templates = ""
+        for (folder, suffix) in [("Sources", ".swift"), ("Templates", ".mustache")] {
+            let root = DemoCity.root.appendingPathComponent(folder)
+            for case let file as String in FileManager.default.enumerator(atPath: root.path)! where file.hasSuffix(suffix) {
+                let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+                if suffix == ".swift" { code += text } else { templates += text }
+            }
         }
         let derived = Set(TicketStatus.allCases.map { "status.name.\($0.rawValue)" } + AttributeDatatype.allCases.map { "hint.\($0.rawValue)" })
-        let unused = (catalog.strings[.english]?.keys.map { $0 } ?? []).filter { !derived.contains($0) && !code.contains("\"\($0)\"") }
+        let unused = (catalog.strings[.english]?.keys.map { $0 } ?? []).filter {
+            !derived.contains($0) && !code.contains("\"\($0)\"") && !templates.contains("{{strings.\($0)}}")
+        }
         #expect(unused.sorted() == [], "messages no code sends")
     }
 
     @Test func configurationCheckIsClean() throws {
         let demo = try DemoCity.shared
-        let check = ConfigurationCheck(city: demo.city, catalog: demo.renderer.catalog, renderer: demo.renderer)
+        let check = ConfigurationCheck(city: demo.city, catalog: demo.renderer.catalog, composer: demo.composer)
         #expect(check.problems() == [])
     }
 

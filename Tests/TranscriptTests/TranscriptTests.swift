@@ -27,7 +27,7 @@ import Yams
         var transcript = try YAMLDecoder().decode(Transcript.self, from: String(contentsOf: url, encoding: .utf8))
         let city = try DemoCity.shared
         let store = MemoryStore()
-        let switchboard = Switchboard(engine: city.engine, renderer: city.renderer, store: store, numbers: SequentialTrackingNumbers())
+        let switchboard = Switchboard(engine: city.engine, composer: city.composer, store: store, numbers: SequentialTrackingNumbers())
         let channel = Channel(rawValue: transcript.channel ?? "sms") ?? .sms
         let address = ChannelAddress(channel: channel, address: transcript.from ?? "+12175550100")
         if let locale = transcript.locale { await store.setSession(Session(locale: LanguageTag(locale)), for: address) }
@@ -71,6 +71,7 @@ struct DemoCity: Sendable {
     let city: City
     let engine: Engine
     let renderer: MessageRenderer
+    let composer: MessageComposer
     let lexicon: Lexicon
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -82,9 +83,12 @@ struct DemoCity: Sendable {
     private static let loaded = Result<DemoCity, any Error> {
         let city = try CityLoader(directory: root.appendingPathComponent("DemoCity").path, environment: [:]).load()
         let (catalog, lexicon) = try LocaleLoader(directory: root.appendingPathComponent("Locales").path).load()
+        let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
+        let templates = try TemplateLoader(directories: [root.appendingPathComponent("Templates").path]).load()
         return DemoCity(
-            city: city, engine: Engine(city: city, lexicon: lexicon),
-            renderer: MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales),
+            city: city, engine: Engine(city: city, lexicon: lexicon), renderer: renderer,
+            composer: MessageComposer(renderer: renderer, templates: templates, city: city,
+                                      unsubscribeLink: { "https://springfield.example/unsubscribe/" + $0.address.replacingOccurrences(of: "@", with: "-at-") }),
             lexicon: lexicon
         )
     }

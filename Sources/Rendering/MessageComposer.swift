@@ -1,0 +1,112 @@
+import CityModel
+import Foundation
+import Localization
+import Mustache
+
+/// Turns what the engine wants said into what a channel sends: each message's text from `Locales/`
+/// (`MessageRenderer`), framed by the channel's template from `Templates/` (`TemplateSet`).
+///
+/// SMS and chat send one message per engine message. Email sends one email per call, its messages as
+/// paragraphs, with a subject that stays the same for one ticket (so every mail client threads it), a plain-text
+/// body and an HTML alternative. SMS bodies get plain punctuation (`SMSText.normalize`).
+///
+/// Templates see: `body`, `body_html` (email: the body as escaped HTML paragraphs), `subject` (email HTML),
+/// `program`, `city`, `phone`, `website`, `ticket.number`, `kind.<kind>` (true for this message's kind),
+/// `lang`, `dir` (`ltr`/`rtl`), `unsubscribe_url` (email, when the server has a public URL), and `strings.<key>`:
+/// the `Locales/` string `<key>` in the message's language, rendered with the values above.
+public struct MessageComposer: Sendable {
+    /// One message as a channel sends it.
+    public struct Composed: Hashable, Sendable {
+        /// Email only.
+        public var subject: String?
+        public var body: String
+        /// Email only: the HTML alternative.
+        public var html: String?
+        public var kind: MessageKind
+    }
+
+    public let renderer: MessageRenderer
+    public let templates: TemplateSet
+    let city: City
+    let unsubscribeLink: @Sendable (ChannelAddress) -> String?
+
+    /// - Parameter unsubscribeLink: the one-click unsubscribe URL for an email address, or nil.
+    public init(renderer: MessageRenderer, templates: TemplateSet, city: City,
+                unsubscribeLink: @escaping @Sendable (ChannelAddress) -> String? = { _ in nil }) {
+        self.renderer = renderer
+        self.templates = templates
+        self.city = city
+        self.unsubscribeLink = unsubscribeLink
+    }
+
+    /// `messages` in `locale` for `address`, about `ticket` when there is one.
+    public func compose(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag,
+                        ticket: TrackingNumber?) -> [Composed] {
+        guard !messages.isEmpty else { return [] }
+        let texts = messages.map { renderer.render($0.key, $0.args, locale: locale) }
+        switch address.channel {
+        case .email:
+            return [email(body: texts.joined(separator: "\n\n"), kind: messages[0].kind, to: address, locale: locale, ticket: ticket)]
+        case .sms, .chat:
+            return zip(messages, texts).map { message, text in
+                let context = values(body: text, kind: message.kind, to: address, locale: locale, ticket: ticket)
+                let framed = trimmed(templates.render(address.channel, "message", kind: message.kind, context: context) ?? text)
+                return Composed(body: address.channel == .sms ? SMSText.normalize(framed) : framed, kind: message.kind)
+            }
+        case .webhook:
+            return zip(messages, texts).map { Composed(body: $1, kind: $0.kind) }
+        }
+    }
+
+    /// One email: subject, text and HTML.
+    func email(body: String, kind: MessageKind, to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> Composed {
+        var context = values(body: body, kind: kind, to: address, locale: locale, ticket: ticket)
+        let subject = (templates.render(.email, "subject", kind: kind, context: context) ?? "")
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: " ")
+        context["subject"] = subject
+        context["body_html"] = HTMLText.paragraphs(body)
+        let text = templates.render(.email, "text", kind: kind, context: context).map(trimmed) ?? body
+        let html = templates.render(.email, "html", kind: kind, context: context)
+        return Composed(subject: subject, body: text, html: html, kind: kind)
+    }
+
+    /// What every template can show.
+    func values(body: String, kind: MessageKind, to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> [String: Any] {
+        let fallbacks = city.fallbackLocales
+        var args: [String: MessageArgument] = [
+            "program": .text(city.program.resolve(locale, fallbacks: fallbacks)),
+            "city": .text(city.name.resolve(locale, fallbacks: fallbacks)),
+            "phone": .text(city.phone),
+        ]
+        if let website = city.website { args["website"] = .text(website) }
+        if let ticket { args["number"] = .text(ticket.digits) }
+        if address.channel == .email, let link = unsubscribeLink(address) { args["unsubscribe_url"] = .text(link) }
+        var context: [String: Any] = [
+            "body": body,
+            "kind": [kind.rawValue: true],
+            "lang": locale.code,
+            "dir": locale.isRightToLeft ? "rtl" : "ltr",
+        ]
+        for case let (name, .text(value)) in args { context[name] = value }
+        if let ticket { context["ticket"] = ["number": ticket.digits] }
+        let renderer = self.renderer
+        context["strings"] = LocaleStrings(path: "") { renderer.render($0, args, locale: locale) }
+        return context
+    }
+
+    private func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// `{{strings.email.footer.reply}}`: each name adds to the key path; the whole path renders as that string.
+struct LocaleStrings: MustacheParent, MustacheCustomRenderable {
+    let path: String
+    let lookup: (String) -> String
+
+    func child(named name: String) -> Any? {
+        LocaleStrings(path: path.isEmpty ? name : "\(path).\(name)", lookup: lookup)
+    }
+
+    var renderText: String { lookup(path) }
+    var isNull: Bool { false }
+}
