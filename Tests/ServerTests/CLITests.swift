@@ -90,4 +90,25 @@ import Testing
         #expect(status == 1)
         #expect(output.contains("environment CITYLINE_SESSION_EXPIRY"), "\(output)")
     }
+
+    /// A city's own `templates/` folder overrides one file; a broken template stops `check` (and `serve`) with its
+    /// file and line.
+    @Test func cityTemplatesOverrideAndBrokenOnesAreNamed() throws {
+        let city = try temporaryDirectory()
+        for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "boundaries"] {
+            try FileManager.default.copyItem(atPath: Demo.root.appendingPathComponent("DemoCity/\(file)").path, toPath: city + "/\(file)")
+        }
+        try FileManager.default.createDirectory(atPath: city + "/templates/sms", withIntermediateDirectories: true)
+        try "{{body}}\n{{#ticket}}\n".write(toFile: city + "/templates/sms/message.mustache", atomically: true, encoding: .utf8)
+        let (status, output) = try run(["check", "--config", city], input: "")
+        #expect(status == 1)
+        #expect(output.contains("\(city)/templates/sms/message.mustache:3: a section is not closed"), "\(output)")
+        let serve = try run(["serve", "--config", city, "--data-dir", try temporaryDirectory(), "--port", "0"], input: "")
+        #expect(serve.status != 0)
+        #expect(serve.output.contains("templates/sms/message.mustache:3"), "\(serve.output)")
+
+        try "{{body}} -{{program}}".write(toFile: city + "/templates/sms/message.mustache", atomically: true, encoding: .utf8)
+        let (_, chat) = try run(["chat", "--config", city, "--data-dir", try temporaryDirectory()], input: "help\n")
+        #expect(chat.contains("Emergency? Call 911. -Springfield 311"), "\(chat)")
+    }
 }
