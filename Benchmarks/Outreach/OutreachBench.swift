@@ -57,7 +57,7 @@ struct OutreachBench: AsyncParsableCommand {
         for i in 0..<count {
             let ticket = TrackingNumber(serial: 300_000 + i % tickets)
             // A million notifications go to a million residents (followers of many tickets), not to a few.
-            let to = ChannelAddress(channel: .sms, address: "+1\(String(format: "%010d", 2_170_000_000 + i))")
+            let to = ChannelAddress(channel: .sms, address: "+1\(String(2_170_000_000 + i))")
             batch.append(NewJob(.notify(ticket: ticket, status: .inProgress, note: "A crew is scheduled.", to: to),
                                 key: "bench:\(i)", dueAt: start))
             if batch.count == 20_000 {

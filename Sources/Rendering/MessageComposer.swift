@@ -64,38 +64,59 @@ public struct MessageComposer: Sendable {
         let subject = (templates.render(.email, "subject", kind: kind, context: context) ?? "")
             .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .joined(separator: " ")
-        context["subject"] = subject
-        context["body_html"] = HTMLText.paragraphs(body)
+        context.subject = subject
+        context.bodyHTML = HTMLText.paragraphs(body)
         let text = templates.render(.email, "text", kind: kind, context: context).map(trimmed) ?? body
         let html = templates.render(.email, "html", kind: kind, context: context)
         return Composed(subject: subject, body: text, html: html, kind: kind)
     }
 
-    /// What every template can show.
-    func values(body: String, kind: MessageKind, to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> [String: Any] {
-        let fallbacks = city.fallbackLocales
+    func values(body: String, kind: MessageKind, to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> TemplateValues {
+        TemplateValues(composer: self, body: body, kind: kind, address: address, locale: locale, ticket: ticket)
+    }
+
+    private func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// What every template can show, looked up by name only when a template asks (an SMS template that shows only
+/// the body costs nothing more).
+struct TemplateValues: MustacheParent {
+    let composer: MessageComposer
+    let body: String
+    let kind: MessageKind
+    let address: ChannelAddress
+    let locale: LanguageTag
+    let ticket: TrackingNumber?
+    var subject: String?
+    var bodyHTML: String?
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "body": body
+        case "body_html": bodyHTML
+        case "subject": subject
+        case "kind": [kind.rawValue: true]
+        case "lang": locale.code
+        case "dir": locale.isRightToLeft ? "rtl" : "ltr"
+        case "ticket": ticket.map { ["number": $0.digits] }
+        case "strings": LocaleStrings(path: "") { [self] key in composer.renderer.render(key, arguments, locale: locale) }
+        default: arguments[name].map { argument -> Any in if case .text(let text) = argument { text } else { "" } }
+        }
+    }
+
+    /// The values a template and its `Locales/` strings share.
+    var arguments: [String: MessageArgument] {
+        let city = composer.city
         var args: [String: MessageArgument] = [
-            "program": .text(city.program.resolve(locale, fallbacks: fallbacks)),
-            "city": .text(city.name.resolve(locale, fallbacks: fallbacks)),
+            "program": .text(city.program.resolve(locale, fallbacks: city.fallbackLocales)),
+            "city": .text(city.name.resolve(locale, fallbacks: city.fallbackLocales)),
             "phone": .text(city.phone),
         ]
         if let website = city.website { args["website"] = .text(website) }
         if let ticket { args["number"] = .text(ticket.digits) }
-        if address.channel == .email, let link = unsubscribeLink(address) { args["unsubscribe_url"] = .text(link) }
-        var context: [String: Any] = [
-            "body": body,
-            "kind": [kind.rawValue: true],
-            "lang": locale.code,
-            "dir": locale.isRightToLeft ? "rtl" : "ltr",
-        ]
-        for case let (name, .text(value)) in args { context[name] = value }
-        if let ticket { context["ticket"] = ["number": ticket.digits] }
-        let renderer = self.renderer
-        context["strings"] = LocaleStrings(path: "") { renderer.render($0, args, locale: locale) }
-        return context
+        if address.channel == .email, let link = composer.unsubscribeLink(address) { args["unsubscribe_url"] = .text(link) }
+        return args
     }
-
-    private func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
 }
 
 /// `{{strings.email.footer.reply}}`: each name adds to the key path; the whole path renders as that string.

@@ -99,7 +99,7 @@ public struct TemplateSet: Sendable {
         return nil
     }
 
-    func render(_ channel: Channel, _ part: String, kind: MessageKind, context: [String: Any]) -> String? {
+    func render(_ channel: Channel, _ part: String, kind: MessageKind, context: Any) -> String? {
         template(channel, part, kind: kind).map { $0.template.render(context, library: library) }
     }
 

@@ -95,6 +95,8 @@ public protocol ConversationStore: Sendable {
     /// Tickets this address reported, newest first.
     func tickets(reportedBy address: ChannelAddress) async throws -> [Ticket]
     func ticket(_ number: TrackingNumber) async throws -> Ticket?
+    /// Several tickets in one read (a batch of updates about them); unknown numbers are left out.
+    func tickets(_ numbers: [TrackingNumber]) async throws -> [TrackingNumber: Ticket]
     /// The inline replies stored for an earlier inbound message with this id, if it was handled (possibly none).
     func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]?
     func commit(_ record: TurnRecord) async throws
@@ -128,4 +130,12 @@ public struct RandomTrackingNumbers: TrackingNumberSource {
     public init() {}
     public func candidate() -> TrackingNumber { TrackingNumber(serial: Int.random(in: 100_000...999_999)) }
     public func consumed(_ number: TrackingNumber) {}
+}
+
+extension ConversationStore {
+    public func tickets(_ numbers: [TrackingNumber]) async throws -> [TrackingNumber: Ticket] {
+        var found: [TrackingNumber: Ticket] = [:]
+        for number in numbers { found[number] = try await ticket(number) }
+        return found
+    }
 }

@@ -121,6 +121,8 @@ public protocol JobStore: Sendable {
     func schedule(_ jobs: [NewJob], at date: Date) async throws
     func claimJobs(now: Date, limit: Int, leaseUntil: Date) async throws -> [Job]
     func complete(_ completion: JobCompletion) async throws
+    /// Several completions in one transaction: all or none (the caller then completes them one by one).
+    func complete(_ completions: [JobCompletion]) async throws
     func job(dedupeKey: String) async throws -> Job?
     func recipient(_ address: ChannelAddress) async throws -> Recipient
     /// Several recipients in one read (a batch of updates going out).
@@ -129,4 +131,10 @@ public protocol JobStore: Sendable {
     func survey(of ticket: TrackingNumber) async throws -> SurveyRecord?
     /// Sets a contact's own time zone (IANA name), or clears it.
     func setTimeZone(_ timeZone: String?, for address: ChannelAddress) async throws
+}
+
+extension JobStore {
+    public func complete(_ completions: [JobCompletion]) async throws {
+        for completion in completions { try await complete(completion) }
+    }
 }

@@ -106,31 +106,13 @@ extension SQLiteStore: JobStore {
 
     public func complete(_ completion: JobCompletion) async throws {
         // Through the group committer: a batch of jobs finishing together shares one transaction and one fsync.
+        try await committer.submit { db in try JobRows.complete(completion, db) }
+    }
+
+    public func complete(_ completions: [JobCompletion]) async throws {
+        guard !completions.isEmpty else { return }
         try await committer.submit { db in
-            let at = completion.at.timeIntervalSince1970
-            switch completion.outcome {
-            case .done(let note):
-                try db.run("UPDATE jobs SET state = 'done', note = ?, updated_at = ? WHERE id = ?", [note, at, completion.job])
-            case .postpone(let date):
-                try db.run("UPDATE jobs SET state = 'pending', attempts = attempts - 1, due_at = ?, updated_at = ? WHERE id = ?",
-                           [date.timeIntervalSince1970, at, completion.job])
-            case .retry(let date, let error):
-                try db.run("UPDATE jobs SET state = 'pending', due_at = ?, note = ?, updated_at = ? WHERE id = ?",
-                           [date.timeIntervalSince1970, error, at, completion.job])
-            case .dead(let error):
-                try db.run("UPDATE jobs SET state = 'dead', note = ?, updated_at = ? WHERE id = ?", [error, at, completion.job])
-            }
-            for message in completion.outbox {
-                let encoded = try Coding.encode(message)
-                try TurnWriter.logOutbound(message, replyTo: nil, inline: false, at: at, encoded: encoded, db)
-                try OutboxRows.enqueue(message, at: completion.at, encoded: encoded, db)
-            }
-            try JobRows.schedule(completion.followUps, at: completion.at, db)
-            if let (address, session, events) = completion.session {
-                try SessionRows.save(session, for: address, at: at, db)
-                try TurnWriter.saveContact(address, session: session, at: at, db)
-                try JobRows.applyOutreach(events, from: address, at: completion.at, db)
-            }
+            for completion in completions { try JobRows.complete(completion, db) }
         }
     }
 
@@ -154,6 +136,34 @@ extension SQLiteStore: JobStore {
 }
 
 extension JobRows {
+    /// A job's outcome and everything it produced, in the caller's transaction.
+    static func complete(_ completion: JobCompletion, _ db: Database) throws {
+        let at = completion.at.timeIntervalSince1970
+        switch completion.outcome {
+        case .done(let note):
+            try db.run("UPDATE jobs SET state = 'done', note = ?, updated_at = ? WHERE id = ?", [note, at, completion.job])
+        case .postpone(let date):
+            try db.run("UPDATE jobs SET state = 'pending', attempts = attempts - 1, due_at = ?, updated_at = ? WHERE id = ?",
+                       [date.timeIntervalSince1970, at, completion.job])
+        case .retry(let date, let error):
+            try db.run("UPDATE jobs SET state = 'pending', due_at = ?, note = ?, updated_at = ? WHERE id = ?",
+                       [date.timeIntervalSince1970, error, at, completion.job])
+        case .dead(let error):
+            try db.run("UPDATE jobs SET state = 'dead', note = ?, updated_at = ? WHERE id = ?", [error, at, completion.job])
+        }
+        for message in completion.outbox {
+            let encoded = try Coding.encode(message)
+            try TurnWriter.logOutbound(message, replyTo: nil, inline: false, at: at, encoded: encoded, db)
+            try OutboxRows.enqueue(message, at: completion.at, encoded: encoded, db)
+        }
+        try schedule(completion.followUps, at: completion.at, db)
+        if let (address, session, events) = completion.session {
+            try SessionRows.save(session, for: address, at: at, db)
+            try TurnWriter.saveContact(address, session: session, at: at, db)
+            try applyOutreach(events, from: address, at: completion.at, db)
+        }
+    }
+
     static func recipient(_ address: ChannelAddress, _ db: Database) throws -> Recipient {
         do {
             let session = try SessionRows.fetch(address, db)

@@ -42,6 +42,22 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         try await pool.read { db in try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1).first }
     }
 
+    public func tickets(_ numbers: [TrackingNumber]) async throws -> [TrackingNumber: Ticket] {
+        guard !numbers.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var found: [TrackingNumber: Ticket] = [:]
+            // In chunks, well under SQLite's limit on bound parameters.
+            for chunk in stride(from: 0, to: numbers.count, by: 500).map({ numbers[$0..<min($0 + 500, numbers.count)] }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                for ticket in try TicketRows.fetch(db, where: "tracking_number IN (\(marks))", StatementArguments(chunk.map(\.digits)),
+                                                   limit: chunk.count) {
+                    found[ticket.trackingNumber] = ticket
+                }
+            }
+            return found
+        }
+    }
+
     public func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]? {
         try await pool.read { db in
             guard let inbound = try Int64.fetchOne(db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?",

@@ -50,55 +50,76 @@ public struct Scheduler: ServiceLifecycle.Service {
     }
 
     /// Runs every due job once; returns how many ran.
+    ///
+    /// Status updates — nearly all jobs, fanned out to every recipient — touch no session: they are rendered in one
+    /// pass over the batch (its tickets and recipients read once) and committed in one transaction. The other jobs
+    /// run concurrently, each under its resident's lock.
     @discardableResult
     public func runDue() async throws -> Int {
         let now = clock()
         let due = try await jobs.claimJobs(now: now, limit: settings.batchSize, leaseUntil: now.addingTimeInterval(settings.lease))
-        // Status updates fan out to many recipients of a few tickets: read each ticket once per batch.
-        var numbers = Set<TrackingNumber>()
+        var numbers: [TrackingNumber] = []
+        var seen = Set<TrackingNumber>()
         var addresses: [ChannelAddress] = []
         for job in due {
             if case .notify(let number, _, _, let to) = job.work {
-                numbers.insert(number)
+                if seen.insert(number).inserted { numbers.append(number) }
                 addresses.append(to)
             }
         }
-        var tickets: [TrackingNumber: Ticket] = [:]
-        for number in numbers { tickets[number] = try await switchboard.store.ticket(number) }
-        let prefetched = Prefetched(tickets: tickets, recipients: addresses.isEmpty ? [:] : try await jobs.recipients(addresses))
+        let tickets = numbers.isEmpty ? [:] : try await switchboard.store.tickets(numbers)
+        let recipients = addresses.isEmpty ? [:] : try await jobs.recipients(addresses)
+        var updates: [(Job, JobCompletion)] = []
+        var others: [Job] = []
+        for job in due {
+            if case .notify(let number, let status, let note, let address) = job.work, let recipient = recipients[address] {
+                let completion = switchboard.notify(job, ticket: tickets[number], status: status, note: note, to: address,
+                                                    recipient: recipient, policy: policy, now: now)
+                updates.append((job, completion))
+            } else {
+                others.append(job)
+            }
+        }
+        do {
+            try await jobs.complete(updates.map(\.1))
+        } catch {
+            // One bad completion must not hold back the rest: commit them one by one.
+            for (job, completion) in updates {
+                do { try await jobs.complete(completion) } catch { await fail(job, error) }
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
-            for job in due { group.addTask { await self.runOne(job, prefetched: prefetched) } }
+            for job in others { group.addTask { await self.runOne(job) } }
         }
         return due.count
     }
 
-    func runOne(_ job: Job, prefetched: Prefetched = Prefetched()) async {
+    func runOne(_ job: Job) async {
+        do {
+            try await switchboard.run(job, policy: policy, jobs: jobs, now: clock())
+        } catch {
+            await fail(job, error)
+        }
+    }
+
+    /// Schedules a failed job's retry with capped exponential backoff, or gives it up.
+    func fail(_ job: Job, _ error: any Error) async {
+        let now = clock()
+        let outcome: JobOutcome = job.attempts < settings.maxAttempts
+            ? .retry(at: now.addingTimeInterval(min(settings.backoffBase * pow(2, Double(job.attempts - 1)), settings.backoffCap)),
+                     error: "\(error)")
+            : .dead(error: "gave up after \(job.attempts) attempts: \(error)")
+        try? await jobs.complete(JobCompletion(job: job.id, outcome: outcome, at: now))
         var log = logger
         log[metadataKey: "job.id"] = "\(job.id)"
         log[metadataKey: "job.kind"] = "\(job.work.kind)"
-        do {
-            try await switchboard.run(job, policy: policy, jobs: jobs, now: clock(), prefetched: prefetched)
-        } catch {
-            let now = clock()
-            let outcome: JobOutcome = job.attempts < settings.maxAttempts
-                ? .retry(at: now.addingTimeInterval(min(settings.backoffBase * pow(2, Double(job.attempts - 1)), settings.backoffCap)),
-                         error: "\(error)")
-                : .dead(error: "gave up after \(job.attempts) attempts: \(error)")
-            try? await jobs.complete(JobCompletion(job: job.id, outcome: outcome, at: now))
-            log.warning("job failed", metadata: ["error": "\(error)"])
-        }
+        log.warning("job failed", metadata: ["error": "\(error)"])
     }
-}
-
-/// What a batch of status updates reads once for all its jobs: their tickets and their recipients.
-struct Prefetched: Sendable {
-    var tickets: [TrackingNumber: Ticket] = [:]
-    var recipients: [ChannelAddress: Recipient] = [:]
 }
 
 extension Switchboard {
     /// Runs one job and commits what it did.
-    func run(_ job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date, prefetched: Prefetched = Prefetched()) async throws {
+    func run(_ job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date) async throws {
         switch job.work {
         case .ticketUpdate(let number, let status, let note):
             guard let ticket = try await store.ticket(number) else {
@@ -109,32 +130,10 @@ extension Switchboard {
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), followUps: fanOut, at: now))
 
         case .notify(let number, let status, let note, let address):
-            let recipient: Recipient
-            if let known = prefetched.recipients[address] { recipient = known } else { recipient = try await jobs.recipient(address) }
-            if recipient.optedOut {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now))
-            }
-            let sendAt = policy.sendTime(.statusUpdate, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
-            if sendAt > now { return try await jobs.complete(JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now)) }
-            let ticket: Ticket
-            if let known = prefetched.tickets[number] {
-                ticket = known
-            } else if let stored = try await store.ticket(number) {
-                ticket = stored
-            } else {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
-            }
-            let locale = recipient.locale ?? engine.city.defaultLocale
-            var args: [String: MessageArgument] = [
-                "number": .text(number.digits), "status": .key("status.name.\(status.rawValue)"),
-                "service": .text(engine.city.service(ticket.draft.serviceCode)?.name.resolve(locale, fallbacks: engine.city.fallbackLocales)
-                    ?? ticket.draft.serviceCode),
-            ]
-            if let note { args["note"] = .text(note) }
-            let message = OutboundMessage(status == .closed ? "update.closed" : "update.status", args, kind: .statusUpdate)
-            try await jobs.complete(JobCompletion(
-                job: job.id, outcome: .done(note: nil), outbox: render([message], to: address, locale: locale, ticket: number), at: now
-            ))
+            let recipient = try await jobs.recipient(address)
+            let ticket = try await store.ticket(number)
+            try await jobs.complete(notify(job, ticket: ticket, status: status, note: note, to: address, recipient: recipient,
+                                           policy: policy, now: now))
 
         case .surveyStart(let number):
             guard let ticket = try await store.ticket(number), ticket.status == .closed else {
@@ -178,6 +177,28 @@ extension Switchboard {
             let message = RenderedMessage(to: to, body: body, locale: engine.city.defaultLocale, kind: .notice, ticket: number)
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), outbox: [message], at: now))
         }
+    }
+
+    /// What one status update to one recipient comes to: suppressed after STOP, postponed out of quiet hours, or
+    /// the update rendered in the recipient's language and channel.
+    func notify(_ job: Job, ticket: Ticket?, status: TicketStatus, note: String?, to address: ChannelAddress, recipient: Recipient,
+                policy: OutreachPolicy, now: Date) -> JobCompletion {
+        if recipient.optedOut {
+            return JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now)
+        }
+        let sendAt = policy.sendTime(.statusUpdate, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
+        if sendAt > now { return JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now) }
+        guard let ticket else { return JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now) }
+        let locale = recipient.locale ?? engine.city.defaultLocale
+        var args: [String: MessageArgument] = [
+            "number": .text(ticket.trackingNumber.digits), "status": .key("status.name.\(status.rawValue)"),
+            "service": .text(engine.city.service(ticket.draft.serviceCode)?.name.resolve(locale, fallbacks: engine.city.fallbackLocales)
+                ?? ticket.draft.serviceCode),
+        ]
+        if let note { args["note"] = .text(note) }
+        let message = OutboundMessage(status == .closed ? "update.closed" : "update.status", args, kind: .statusUpdate)
+        return JobCompletion(job: job.id, outcome: .done(note: nil),
+                             outbox: render([message], to: address, locale: locale, ticket: ticket.trackingNumber), at: now)
     }
 
     /// Runs `body` on the reporter's session under their lock and commits its turn (messages, session, events,

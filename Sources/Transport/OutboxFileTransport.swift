@@ -6,8 +6,8 @@ import Storage
 /// message is never silently dropped and a person can read what would have been sent.
 ///
 /// ```json
-/// {"id":"12","channel":"sms","to":"+12175550100","subject":null,"body":"Thank you! …","locale":"en",
-///  "kind":"reply","ticket_id":"1000002","created_at":"2026-11-23T16:02:00Z"}
+/// {"body":"Thank you! …","channel":"sms","created_at":"2026-11-23T16:02:00Z","id":"12","kind":"reply",
+///  "locale":"en","subject":null,"ticket_id":"1000002","to":"+12175550100"}
 /// ```
 /// Each line is written once: ids already in the file are skipped (a dispatcher that crashed after writing and
 /// before marking the entry sent will try it again).
@@ -18,7 +18,11 @@ public actor OutboxFileTransport: Transport {
     /// Lines appended, and lines known to be on disk: one fsync covers every line written before it.
     private var appended = 0
     private var synced = 0
-    private let dates = ISO8601DateFormatter()
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     public init(path: String) throws {
         self.path = path
@@ -36,13 +40,7 @@ public actor OutboxFileTransport: Transport {
 
     public func send(_ entry: OutboxEntry) async throws -> String? {
         guard !written.contains(entry.id) else { return nil }
-        let message = entry.message
-        let line: [String: String?] = [
-            "id": String(entry.id), "channel": message.to.channel.rawValue, "to": message.to.address, "subject": message.subject,
-            "body": message.body, "locale": message.locale.code, "kind": message.kind.rawValue,
-            "ticket_id": message.ticket?.digits, "created_at": dates.string(from: entry.createdAt),
-        ]
-        var data = try JSONSerialization.data(withJSONObject: line.mapValues { $0 ?? NSNull() as Any }, options: [.sortedKeys, .withoutEscapingSlashes])
+        var data = try encoder.encode(Line(entry))
         data.append(0x0A)
         do {
             try handle.write(contentsOf: data)
@@ -61,6 +59,28 @@ public actor OutboxFileTransport: Transport {
         }
         written.insert(entry.id)
         return nil
+    }
+
+    /// One line of the file (keys sorted, so lines read alike); a missing subject or ticket is `null`.
+    struct Line: Encodable {
+        let entry: OutboxEntry
+        init(_ entry: OutboxEntry) { self.entry = entry }
+
+        enum Key: String, CodingKey { case id, channel, to, subject, body, locale, kind, ticket_id, created_at }
+
+        func encode(to encoder: any Encoder) throws {
+            let message = entry.message
+            var out = encoder.container(keyedBy: Key.self)
+            try out.encode(String(entry.id), forKey: .id)
+            try out.encode(message.to.channel.rawValue, forKey: .channel)
+            try out.encode(message.to.address, forKey: .to)
+            try out.encode(message.subject, forKey: .subject)
+            try out.encode(message.body, forKey: .body)
+            try out.encode(message.locale.code, forKey: .locale)
+            try out.encode(message.kind.rawValue, forKey: .kind)
+            try out.encode(message.ticket?.digits, forKey: .ticket_id)
+            try out.encode(entry.createdAt.formatted(.iso8601), forKey: .created_at)
+        }
     }
 
     /// Ids of the lines already in the file.
