@@ -55,7 +55,8 @@ struct OutreachBench: AsyncParsableCommand {
         var batch: [NewJob] = []
         batch.reserveCapacity(20_000)
         for i in 0..<count {
-            let ticket = TrackingNumber(serial: 300_000 + i % tickets)
+            // In the order a fan-out creates them: each ticket's recipients one after another.
+            let ticket = TrackingNumber(serial: 300_000 + i / max(1, count / tickets))
             // A million notifications go to a million residents (followers of many tickets), not to a few.
             let to = ChannelAddress(channel: .sms, address: "+1\(String(2_170_000_000 + i))")
             batch.append(NewJob(.notify(ticket: ticket, status: .inProgress, note: "A crew is scheduled.", to: to),

@@ -61,6 +61,7 @@ public struct MessageRenderer: Sendable {
     public func has(_ key: String, locale: LanguageTag) -> Bool { template(key, locale) != nil }
 
     private func template(_ key: String, _ locale: LanguageTag) -> MustacheTemplate? {
+        if let template = templates[locale]?[key] { return template } // the usual case, without building the chain
         for tag in locale.parents + fallbacks {
             if let template = templates[tag]?[key] { return template }
         }

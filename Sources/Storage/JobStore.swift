@@ -83,7 +83,11 @@ public struct Recipient: Hashable, Sendable {
 extension JobStore {
     public func recipients(_ addresses: [ChannelAddress]) async throws -> [ChannelAddress: Recipient] {
         var found: [ChannelAddress: Recipient] = [:]
-        for address in addresses { found[address] = try await recipient(address) }
+        for address in addresses {
+            var recipient = try await recipient(address)
+            recipient.session = nil
+            found[address] = recipient
+        }
         return found
     }
 }
@@ -125,7 +129,8 @@ public protocol JobStore: Sendable {
     func complete(_ completions: [JobCompletion]) async throws
     func job(dedupeKey: String) async throws -> Job?
     func recipient(_ address: ChannelAddress) async throws -> Recipient
-    /// Several recipients in one read (a batch of updates going out).
+    /// Several recipients in one read (a batch of updates going out), without their sessions: language, opt-out
+    /// and time zone are all an update needs.
     func recipients(_ addresses: [ChannelAddress]) async throws -> [ChannelAddress: Recipient]
     func followers(of ticket: TrackingNumber) async throws -> [ChannelAddress]
     func survey(of ticket: TrackingNumber) async throws -> SurveyRecord?

@@ -129,7 +129,7 @@ extension SQLiteStore: JobStore {
     public func recipients(_ addresses: [ChannelAddress]) async throws -> [ChannelAddress: Recipient] {
         try await pool.read { db in
             var found: [ChannelAddress: Recipient] = [:]
-            for address in addresses { found[address] = try JobRows.recipient(address, db) }
+            for address in addresses where found[address] == nil { found[address] = try JobRows.recipient(address, withSession: false, db) }
             return found
         }
     }
@@ -164,13 +164,15 @@ extension JobRows {
         }
     }
 
-    static func recipient(_ address: ChannelAddress, _ db: Database) throws -> Recipient {
+    /// The contact row carries the session's language and opt-out (every session save updates it), so a batch of
+    /// updates can skip decoding sessions.
+    static func recipient(_ address: ChannelAddress, withSession: Bool = true, _ db: Database) throws -> Recipient {
         do {
-            let session = try SessionRows.fetch(address, db)
-            let contact = try Row.fetchOne(db, sql: """
+            let session = withSession ? try SessionRows.fetch(address, db) : nil
+            let contact = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT c.locale, c.time_zone, a.opted_out FROM contact_addresses a JOIN contacts c ON c.id = a.contact_id
                 WHERE a.channel = ? AND a.address = ?
-                """, arguments: [address.channel.rawValue, address.address])
+                """), arguments: [address.channel.rawValue, address.address])
             let locale = session?.locale ?? (contact?["locale"] as String?).map(LanguageTag.init)
             let optedOut = (session?.optedOut ?? false) || (contact?["opted_out"] as Bool? ?? false)
             return Recipient(address: address, locale: locale, optedOut: optedOut, timeZone: contact?["time_zone"], session: session)
