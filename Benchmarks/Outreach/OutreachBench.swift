@@ -21,6 +21,7 @@ struct OutreachBench: AsyncParsableCommand {
     @Option(help: "Tickets they are about.") var tickets = 1_000
     @Option(help: "Working directory (a fresh temporary one by default).") var directory: String?
     @Flag(help: "Run the scheduler to the end before the dispatcher starts, and time each.") var separate = false
+    @Flag(help: "Interleave the tickets (every batch touches every ticket) instead of the fan-out order.") var interleaved = false
 
     func run() async throws {
         let dir = directory ?? (FileManager.default.temporaryDirectory.appendingPathComponent("cityline-outreach-\(UUID().uuidString)").path)
@@ -56,7 +57,7 @@ struct OutreachBench: AsyncParsableCommand {
         batch.reserveCapacity(20_000)
         for i in 0..<count {
             // In the order a fan-out creates them: each ticket's recipients one after another.
-            let ticket = TrackingNumber(serial: 300_000 + i / max(1, count / tickets))
+            let ticket = TrackingNumber(serial: 300_000 + (interleaved ? i % tickets : i / max(1, count / tickets)))
             // A million notifications go to a million residents (followers of many tickets), not to a few.
             let to = ChannelAddress(channel: .sms, address: "+1\(String(2_170_000_000 + i))")
             batch.append(NewJob(.notify(ticket: ticket, status: .inProgress, note: "A crew is scheduled.", to: to),
