@@ -79,7 +79,7 @@ struct OutreachBench: AsyncParsableCommand {
         let scheduler = Scheduler(switchboard: switchboard, jobs: store, policy: OutreachPolicy(city: city), settings: schedulerSettings,
                                   logger: logger)
         let file = try OutboxFileTransport(path: dir + "/outbox.jsonl")
-        let dispatcher = OutboxDispatcher(store: store, transports: TransportRegistry(fallback: file), settings: dispatcherSettings,
+        let dispatcher = OutboxDispatcher(store: store, transports: TransportRegistry(fallback: file), settings: dispatcherSettings, policy: OutreachPolicy(city: city),
                                           logger: logger)
         if separate {
             let a = ContinuousClock.now

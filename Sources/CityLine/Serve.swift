@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
             unsubscribe: unsubscribe,
             twilioAuthToken: twilioToken, publicURL: publicURL, logger: logger
         ))
-        let dispatcher = OutboxDispatcher(store: store, transports: transports, logger: logger)
+        let dispatcher = OutboxDispatcher(store: store, transports: transports, policy: outreach, logger: logger)
         let scheduler = Scheduler(switchboard: switchboard, jobs: store, policy: outreach, logger: logger)
         let program = loaded.city.program.resolve(loaded.city.defaultLocale)
         let app = Application(

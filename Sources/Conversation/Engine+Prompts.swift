@@ -23,9 +23,9 @@ extension Engine {
             sayLanguageMenu(&turn)
         case .survey(let step):
             switch step.question {
-            case .fixed: turn.say("survey.reask_fixed", kind: .survey)
-            case .rating: turn.say("survey.ask_rating", kind: .survey)
-            case .comment: turn.say("survey.ask_comment", kind: .survey)
+            case .fixed: turn.say("survey.reask_fixed")
+            case .rating: turn.say("survey.ask_rating")
+            case .comment: turn.say("survey.ask_comment")
             }
         case .confirmingService(let code):
             turn.say("report.confirm_service", ["service": .text(serviceName(code, turn))])

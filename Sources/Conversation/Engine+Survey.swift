@@ -52,7 +52,7 @@ extension Engine {
             step.question = .rating
             step.reasked = false
             turn.session.state = .survey(step)
-            turn.say("survey.ask_rating", kind: .survey)
+            turn.say("survey.ask_rating")
         case .rating:
             guard let rating = answers.choice(folded, count: 5, locale: turn.locale) else {
                 return unreadable(&turn, step, text: text, folded: folded, context: context)
@@ -61,7 +61,7 @@ extension Engine {
             step.question = .comment
             step.reasked = false
             turn.session.state = .survey(step)
-            turn.say("survey.ask_comment", kind: .survey)
+            turn.say("survey.ask_comment")
         case .comment:
             let skipped = Self.nothingWords.contains(folded) || [.skip, .no, .done].contains { lexicon.matches(folded, $0, locale: turn.locale) }
             if !skipped, !text.isEmpty {
@@ -87,7 +87,7 @@ extension Engine {
         }
         step.reasked = true
         turn.session.state = .survey(step)
-        turn.say(step.question == .fixed ? "survey.reask_fixed" : "survey.reask_rating", kind: .survey)
+        turn.say(step.question == .fixed ? "survey.reask_fixed" : "survey.reask_rating")
     }
 
     private func fixedAnswer(_ folded: String, _ turn: TurnBuilder) -> SurveyFixed? {

@@ -19,6 +19,9 @@ public indirect enum MessageArgument: Hashable, Sendable, Codable {
 
 /// What kind of message this is, for delivery rules (a STOP confirmation may go out after opt-out; quiet
 /// hours hold back updates, never replies) and for the outbox's `kind` field.
+///
+/// The kind says why a message was sent: `survey` is the question that opens a survey (CityLine starts it),
+/// `reminder` its one reminder; the survey's next questions answer the resident, so they are `reply`.
 public enum MessageKind: String, Sendable, Codable, CaseIterable {
     case reply, acknowledgement, statusUpdate = "status_update", survey, reminder, notice
     case optOutConfirmation = "opt_out_confirmation", emergency

@@ -123,9 +123,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func claimDue(now: Date, limit: Int, leaseUntil: Date) -> [OutboxEntry] {
-        let unfinished = outbox.values.filter { $0.state == .pending || $0.state == .sending }
-        // Only each recipient's oldest unfinished message: one resident's messages leave in order.
-        let heads = Dictionary(grouping: unfinished, by: \.message.to).values.compactMap { $0.min { $0.id < $1.id } }
+        // Only each recipient's oldest unfinished message: one resident's messages leave in order. A message held
+        // for quiet hours holds nothing back until it is due.
+        let waiting = outbox.values.filter { $0.state == .pending || $0.state == .sending || ($0.state == .held && $0.dueAt <= now) }
+        let heads = Dictionary(grouping: waiting, by: \.message.to).values.compactMap { $0.min { $0.id < $1.id } }
         let due = heads.filter { $0.dueAt <= now }.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
         return due.map { entry in
             var leased = entry
@@ -134,6 +135,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
             leased.attempts += 1
             outbox[entry.id] = leased
             leased.recipientOptedOutAt = optOutTimes[entry.message.to]
+            leased.recipientTimeZone = timeZones[entry.message.to]
             return leased
         }
     }
@@ -143,10 +145,16 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         outbox[id]?.providerID = providerID
     }
 
-    public func markRetry(_ id: Int64, error: String, retryAt: Date) {
-        outbox[id]?.state = .pending
+    public func markRetry(_ id: Int64, error: String, retryAt: Date, held: Bool) {
+        outbox[id]?.state = held ? .held : .pending
         outbox[id]?.lastError = error
         outbox[id]?.dueAt = retryAt
+    }
+
+    public func postpone(_ id: Int64, to date: Date) {
+        outbox[id]?.state = .held
+        outbox[id]?.dueAt = date
+        outbox[id]?.attempts -= 1
     }
 
     public func markDead(_ id: Int64, error: String, at date: Date) {

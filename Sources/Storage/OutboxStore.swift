@@ -4,7 +4,9 @@ import Localization
 
 /// A message waiting in (or gone through) the durable outbox.
 public struct OutboxEntry: Hashable, Sendable, Codable {
-    public enum State: String, Sendable, Codable { case pending, sending, sent, dead }
+    /// `held`: waiting for the end of the recipient's quiet hours; until then it does not hold back the
+    /// resident's later messages (a reply at 22:00 does not wait behind an update held for 08:00).
+    public enum State: String, Sendable, Codable { case pending, sending, held, sent, dead }
     public var id: Int64
     public var message: RenderedMessage
     public var createdAt: Date
@@ -18,6 +20,8 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
     public var deliveryStatus: String?
     /// When the recipient opted out, as known when the entry was claimed (nil: they may be written to).
     public var recipientOptedOutAt: Date?
+    /// The recipient's own time zone (IANA), as known when the entry was claimed (nil: the city's).
+    public var recipientTimeZone: String?
 
     public init(id: Int64, message: RenderedMessage, createdAt: Date, dueAt: Date, attempts: Int = 0, state: State = .pending,
                 lastError: String? = nil, providerID: String? = nil, deliveryStatus: String? = nil) {
@@ -37,13 +41,19 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
 ///
 /// `claimDue` leases due entries (state `sending` until `leaseUntil`); an entry whose lease ran out (a crashed
 /// dispatcher) is due again. Only the oldest unfinished entry of each recipient is ever claimed, so one resident's
-/// messages leave in the order they were queued, even across retries. The dispatcher then marks each one sent,
+/// messages leave in the order they were queued, even across retries — except that an entry held for quiet hours
+/// lets later messages pass until it is due. The dispatcher then marks each one sent,
 /// to retry, or dead.
 public protocol OutboxStore: Sendable {
     func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxEntry]
     func markSent(_ id: Int64, providerID: String?, at date: Date) async throws
-    func markRetry(_ id: Int64, error: String, retryAt: Date) async throws
+    /// Schedules another attempt; `held` when quiet hours moved it to the morning (then it lets the recipient's
+    /// later messages pass until it is due).
+    func markRetry(_ id: Int64, error: String, retryAt: Date, held: Bool) async throws
     func markDead(_ id: Int64, error: String, at date: Date) async throws
+    /// Holds a claimed entry, untried, until `date` (quiet hours): the attempt does not count, and the
+    /// recipient's later messages may go before it.
+    func postpone(_ id: Int64, to date: Date) async throws
     /// Records a provider's delivery receipt. Statuses only move forward (`queued` → `sent` → `delivered`);
     /// a late or repeated callback changes nothing. Returns false when no message has that provider id.
     func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool

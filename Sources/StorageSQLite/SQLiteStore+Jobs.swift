@@ -220,7 +220,7 @@ extension SQLiteStore {
 
     /// Outbox entries not yet sent or dead-lettered, for tests and benchmarks.
     public func outboxUnfinished() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')") ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'held')") ?? 0 }
     }
 
     /// Counts of jobs by state, for tests and benchmarks.

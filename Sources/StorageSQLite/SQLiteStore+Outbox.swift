@@ -35,19 +35,24 @@ extension SQLiteStore {
     public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxEntry] {
         try await pool.write { db in
             // Pending entries that are due, and entries whose lease ran out (their dispatcher died) — but only the
-            // oldest unfinished message of each recipient, so a message waiting for a retry holds back the later ones.
-            // The recipient's opt-out comes along, so the dispatcher checks it without another read.
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT o.*, (SELECT c.opted_out_at FROM contact_addresses c WHERE c.channel = o.channel AND c.address = o.address
-                             AND c.opted_out = 1) AS recipient_opted_out_at
-                FROM outbox o WHERE state IN ('pending', 'sending') AND due_at <= ?
+            // oldest unfinished message of each recipient, so a message waiting for a retry holds back the later ones
+            // (one held for quiet hours does not, until it is due).
+            // The recipient's opt-out and time zone come along, so the dispatcher checks them without another read.
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT o.*, CASE WHEN a.opted_out = 1 THEN a.opted_out_at END AS recipient_opted_out_at,
+                       c.time_zone AS recipient_time_zone
+                FROM outbox o
+                LEFT JOIN contact_addresses a ON a.channel = o.channel AND a.address = o.address
+                LEFT JOIN contacts c ON c.id = a.contact_id
+                WHERE o.state IN ('pending', 'sending', 'held') AND o.due_at <= ?1
                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.address = o.address AND p.id < o.id
-                                AND p.state IN ('pending', 'sending'))
-                ORDER BY due_at, id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit])
+                                AND (p.state IN ('pending', 'sending') OR (p.state = 'held' AND p.due_at <= ?1)))
+                ORDER BY o.due_at, o.id LIMIT ?2
+                """), arguments: [now.timeIntervalSince1970, limit])
             return try rows.map { row in
                 var entry = try OutboxRows.entry(row)
                 entry.recipientOptedOutAt = (row["recipient_opted_out_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+                entry.recipientTimeZone = row["recipient_time_zone"]
                 entry.state = .sending
                 entry.attempts += 1
                 entry.dueAt = leaseUntil
@@ -65,10 +70,17 @@ extension SQLiteStore {
         }
     }
 
-    public func markRetry(_ id: Int64, error: String, retryAt: Date) async throws {
+    public func markRetry(_ id: Int64, error: String, retryAt: Date, held: Bool) async throws {
         try await committer.submit { db in
-            try db.run("UPDATE outbox SET state = 'pending', last_error = ?, due_at = ? WHERE id = ?",
-                           [error, retryAt.timeIntervalSince1970, id])
+            try db.run("UPDATE outbox SET state = ?, last_error = ?, due_at = ? WHERE id = ?",
+                       [held ? "held" : "pending", error, retryAt.timeIntervalSince1970, id])
+        }
+    }
+
+    public func postpone(_ id: Int64, to date: Date) async throws {
+        try await committer.submit { db in
+            try db.run("UPDATE outbox SET state = 'held', attempts = attempts - 1, due_at = ? WHERE id = ?",
+                       [date.timeIntervalSince1970, id])
         }
     }
 

@@ -1,6 +1,7 @@
 import CityModel
 import Foundation
 import Logging
+import Outreach
 import ServiceLifecycle
 import Storage
 import Transport
@@ -10,6 +11,10 @@ import Transport
 /// Entries are leased while being sent; a dispatcher that dies mid-send leaves a lease that runs out, and the
 /// entry is sent again (transports are idempotent by entry id where the provider allows it). Permanent
 /// failures and entries that keep failing are dead-lettered with the reason.
+///
+/// Quiet hours hold here too, not only when a job runs: an update, survey or reminder that comes due at night —
+/// a retry's backoff ran into the evening, or it waited behind the resident's earlier message — goes back to wait
+/// for the morning in the recipient's time zone, without counting as an attempt. Replies go out at any hour.
 public struct OutboxDispatcher: ServiceLifecycle.Service {
     public struct Settings: Sendable {
         public var pollInterval: Duration = .milliseconds(200)
@@ -27,14 +32,23 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     let settings: Settings
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// Quiet hours; nil sends at any hour (a city without them, or tests of other rules).
+    let policy: OutreachPolicy?
 
-    public init(store: any OutboxStore, transports: TransportRegistry, settings: Settings = Settings(), logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any OutboxStore, transports: TransportRegistry, settings: Settings = Settings(), policy: OutreachPolicy? = nil,
+                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.transports = transports
         self.settings = settings
+        self.policy = policy
         self.logger = logger
         self.clock = clock
+    }
+
+    /// When `entry` may go out, at or after `date`: later in quiet hours for messages a resident did not just ask for.
+    func allowedTime(_ entry: OutboxEntry, at date: Date) -> Date {
+        guard let policy, entry.message.to.channel != .webhook else { return date }
+        return policy.sendTime(entry.message.kind, at: date, timeZone: entry.recipientTimeZone.flatMap(TimeZone.init(identifier:)))
     }
 
     public func run() async throws {
@@ -70,6 +84,13 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
                 log.info("suppressed after opt-out", metadata: ["kind": "\(entry.message.kind.rawValue)"])
                 return
             }
+            let now = clock()
+            let allowed = allowedTime(entry, at: now)
+            if allowed > now {
+                try await store.postpone(entry.id, to: allowed)
+                log.debug("held for quiet hours", metadata: ["kind": "\(entry.message.kind.rawValue)"])
+                return
+            }
             let providerID = try await transports.transport(for: entry.message.to.channel).send(entry)
             try await store.markSent(entry.id, providerID: providerID, at: clock())
             log.debug("sent", metadata: ["kind": "\(entry.message.kind.rawValue)"])
@@ -84,7 +105,9 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
         let now = clock()
         if error.kind == .retry, entry.attempts < settings.maxAttempts {
             let backoff = error.retryAfter ?? min(settings.backoffBase * pow(2, Double(entry.attempts - 1)), settings.backoffCap)
-            try? await store.markRetry(entry.id, error: error.message, retryAt: now.addingTimeInterval(backoff))
+            let retryAt = now.addingTimeInterval(backoff)
+            let allowed = allowedTime(entry, at: retryAt)
+            try? await store.markRetry(entry.id, error: error.message, retryAt: allowed, held: allowed > retryAt)
             log.warning("send failed, will retry", metadata: ["attempt": "\(entry.attempts)", "error": "\(error.message)"])
         } else {
             let reason = error.kind == .retry ? "gave up after \(entry.attempts) attempts: \(error.message)" : error.message

@@ -118,8 +118,11 @@ import Transport
         #expect(asked.first?.body.contains("Is it fixed?") == true)
         #expect(try await h.outbox(to: Self.follower).filter { $0.kind == .survey }.isEmpty, "only the reporter is surveyed")
 
-        let afterNo = try await h.send(Self.reporter, "3")
+        let turn = try await h.switchboard.receive(sms(Self.reporter, "3", at: h.clock.now))
+        h.clock.advance(1)
+        let afterNo = turn.replies.map(\.body)
         #expect(afterNo.first?.contains("reopened") == true, "\(afterNo)")
+        #expect(turn.replies.map(\.kind) == [.reply, .reply], "the next question answers the resident: never held for quiet hours")
         #expect(try await h.store.ticket(Self.number)?.status == .open)
         #expect(try await h.store.history(of: Self.number).last?.note?.contains("not fixed") == true)
         #expect(try await h.store.job(dedupeKey: "survey:\(Self.number.digits)") != nil)
@@ -228,6 +231,105 @@ import Transport
             try await h.drain()
         }
         #expect(try await h.outbox(to: Self.reporter).contains { $0.kind == .statusUpdate })
+    }
+
+    /// Quiet hours hold at dispatch too. An update that fails at 20:59:58 would be retried at 21:00:03: it waits
+    /// for 08:00 instead, and does not hold back a reply the resident asks for at 21:30, which goes at once.
+    @Test(arguments: StoreKind.allCases)
+    func aRetryDoesNotDriftIntoTheNight(_ kind: StoreKind) async throws {
+        let format = ISO8601DateFormatter()
+        let evening = try #require(format.date(from: "2026-11-23T20:59:50-06:00"))
+        let morning = try #require(format.date(from: "2026-11-24T08:00:00-06:00"))
+        let h = try Harness(kind, start: evening.addingTimeInterval(-600))
+        try await Self.reportAndFollow(h)
+        h.clock.set(evening)
+        try await h.staff(Self.number, TicketChange(status: .inProgress))
+        try await h.drain()
+        let reporter = ChannelAddress(channel: .sms, address: Self.reporter)
+        let updateID = try #require(try await Self.entries(h).first { $0.message.to == reporter && $0.message.kind == .statusUpdate }?.id)
+
+        let flaky = FlakyTransport(failing: reporter, times: 1)
+        let dispatcher = OutboxDispatcher(store: h.store, transports: TransportRegistry(fallback: flaky), policy: h.policy,
+                                          logger: Logger(label: "test"), clock: { h.clock.now })
+        h.clock.set(evening.addingTimeInterval(8))
+        for _ in 0..<5 where try await dispatcher.dispatchDue() > 0 {}
+        var update = try #require(try await h.store.outboxEntry(updateID))
+        #expect(update.state == .held && update.dueAt == morning && update.attempts == 1, "retried in the morning, not at 21:00:03: \(update)")
+
+        // 21:30: the retry's time has not come; the resident asks for their status and gets it at once.
+        h.clock.set(evening.addingTimeInterval(1_810))
+        _ = try await h.switchboard.receive(sms(Self.reporter, "STATUS", at: h.clock.now), delivery: .outbox)
+        for _ in 0..<5 where try await dispatcher.dispatchDue() > 0 {}
+        #expect(await flaky.sent.filter { $0.to == reporter }.map(\.kind) == [.reply])
+
+        // 08:00: the update goes, once.
+        h.clock.set(morning)
+        for _ in 0..<5 where try await dispatcher.dispatchDue() > 0 {}
+        update = try #require(try await h.store.outboxEntry(updateID))
+        #expect(update.state == .sent)
+        #expect(await flaky.sent.filter { $0.to == reporter }.map(\.kind) == [.reply, .statusUpdate])
+    }
+
+    /// An update that comes due in quiet hours (it waited behind an earlier message) is held without counting an
+    /// attempt; replies and webhooks to departments go at any hour.
+    @Test(arguments: StoreKind.allCases)
+    func theDispatcherHoldsUpdatesNotRepliesAtNight(_ kind: StoreKind) async throws {
+        let format = ISO8601DateFormatter()
+        let afternoon = try #require(format.date(from: "2026-11-23T15:00:00-06:00"))
+        let night = try #require(format.date(from: "2026-11-23T23:15:00-06:00"))
+        let morning = try #require(format.date(from: "2026-11-24T08:00:00-06:00"))
+        let h = try Harness(kind, start: afternoon.addingTimeInterval(-600))
+        try await Self.reportAndFollow(h)
+        h.clock.set(afternoon)
+        try await h.staff(Self.number, TicketChange(status: .inProgress))
+        try await h.drain()
+        // The dispatcher was down all evening; it starts at 23:15.
+        h.clock.set(night)
+        _ = try await h.switchboard.receive(sms(Self.follower, "HELP", at: night), delivery: .outbox)
+        let sink = RecordingTransport()
+        let dispatcher = OutboxDispatcher(store: h.store, transports: TransportRegistry(fallback: sink), policy: h.policy,
+                                          logger: Logger(label: "test"), clock: { h.clock.now })
+        for _ in 0..<5 where try await dispatcher.dispatchDue() > 0 {}
+        let sentAtNight = await sink.sent
+        #expect(!sentAtNight.contains { $0.kind == .statusUpdate })
+        #expect(sentAtNight.contains { $0.to.address == Self.follower && $0.kind == .reply }, "HELP is answered at night")
+        #expect(sentAtNight.contains { $0.to.channel == .webhook }, "the department hears at any hour")
+        let held = try await Self.entries(h).filter { $0.message.kind == .statusUpdate }
+        #expect(held.count == 3 && held.allSatisfy { $0.state == .held && $0.dueAt == morning && $0.attempts == 0 }, "\(held)")
+
+        h.clock.set(morning)
+        for _ in 0..<5 where try await dispatcher.dispatchDue() > 0 {}
+        #expect(await sink.sent.filter { $0.kind == .statusUpdate }.count == 3)
+    }
+
+    static func entries(_ h: Harness) async throws -> [OutboxEntry] {
+        var entries: [OutboxEntry] = []
+        var id: Int64 = 1
+        while let entry = try await h.store.outboxEntry(id) {
+            entries.append(entry)
+            id += 1
+        }
+        return entries
+    }
+}
+
+/// Fails with a retryable error the first `times` messages to one address, then records what it sends.
+actor FlakyTransport: Transport {
+    nonisolated var description: String { "flaky" }
+    let failing: ChannelAddress
+    private var failures: Int
+    private(set) var sent: [RenderedMessage] = []
+    init(failing: ChannelAddress, times: Int) {
+        self.failing = failing
+        failures = times
+    }
+    func send(_ entry: OutboxEntry) async throws -> String? {
+        if entry.message.to == failing, failures > 0 {
+            failures -= 1
+            throw TransportError(.retry, "503 from the provider")
+        }
+        sent.append(entry.message)
+        return "flaky-\(entry.id)"
     }
 }
 

@@ -90,7 +90,7 @@ import Testing
         let first = try #require(claimed.first { $0.message.body == "first" })
         try await store.markSent(try #require(claimed.first { $0.message.body == "other" }).id, providerID: nil, at: t0)
         // "first" must be retried later: "second" waits for it.
-        try await store.markRetry(first.id, error: "HTTP 503", retryAt: t0.addingTimeInterval(120))
+        try await store.markRetry(first.id, error: "HTTP 503", retryAt: t0.addingTimeInterval(120), held: false)
         #expect(try await store.claimDue(now: t0.addingTimeInterval(61), limit: 10, leaseUntil: t0.addingTimeInterval(200)).isEmpty)
         let retried = try await store.claimDue(now: t0.addingTimeInterval(121), limit: 10, leaseUntil: t0.addingTimeInterval(200))
         #expect(retried.map(\.message.body) == ["first"])
@@ -110,7 +110,7 @@ import Testing
         // Leased: not due again until the lease runs out (a crashed dispatcher's entries come back).
         #expect(try await store.claimDue(now: t0.addingTimeInterval(30), limit: 10, leaseUntil: t0.addingTimeInterval(90)).isEmpty)
         try await store.markSent(claimed[0].id, providerID: "SMout1", at: t0)
-        try await store.markRetry(claimed[1].id, error: "HTTP 503", retryAt: t0.addingTimeInterval(120))
+        try await store.markRetry(claimed[1].id, error: "HTTP 503", retryAt: t0.addingTimeInterval(120), held: false)
         #expect(try await store.claimDue(now: t0.addingTimeInterval(61), limit: 10, leaseUntil: t0.addingTimeInterval(200)).isEmpty)
         let again = try await store.claimDue(now: t0.addingTimeInterval(121), limit: 10, leaseUntil: t0.addingTimeInterval(200))
         #expect(again.map(\.attempts) == [2])
