@@ -74,6 +74,17 @@ public struct City: Sendable, Equatable {
 
     /// Which department handles `service` at `point`: its own department inside that department's
     /// jurisdiction, else its `countyDepartment` when the point lies in that department's jurisdiction.
+    /// A ticket for `service`, routed to the department and jurisdiction of its location, due after the service's SLA.
+    public func draft(_ service: Service, number: TrackingNumber, description: String, location: Location?,
+                      attributes: [AttributeAnswer], media: [MediaRef], locale: LanguageTag, channel: Channel, at date: Date) -> TicketDraft {
+        let route = route(service, at: location?.coordinate)
+        return TicketDraft(
+            trackingNumber: number, serviceCode: service.code, department: route.department, jurisdiction: route.jurisdiction,
+            description: description, location: location, attributes: attributes, media: media, locale: locale, channel: channel,
+            requestedAt: date, expectedAt: date.addingTimeInterval(Double(service.sla))
+        )
+    }
+
     public func route(_ service: Service, at point: Coordinate?) -> (department: String, jurisdiction: String) {
         let own = department(service.department)
         let place = jurisdiction(at: point)

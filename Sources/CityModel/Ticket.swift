@@ -3,6 +3,9 @@ import Foundation
 /// A channel residents use to reach the city.
 public enum Channel: String, Sendable, Codable, CaseIterable {
     case sms, email, chat, webhook
+
+    /// Whether a resident is at the other end (not a department's system or the staff API).
+    public var reachesResident: Bool { self != .webhook }
 }
 
 /// A photo or other file attached to an inbound message (an MMS media URL, an email attachment).

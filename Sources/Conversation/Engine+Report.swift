@@ -254,24 +254,21 @@ extension Engine {
             askGroup(&turn, unclear: false)
             return
         }
-        let route = city.route(service, at: draft.location?.coordinate)
-        let expected = turn.now.addingTimeInterval(Double(service.sla))
-        let ticket = TicketDraft(
-            trackingNumber: context.newTrackingNumber, serviceCode: service.code, department: route.department,
-            jurisdiction: route.jurisdiction, description: draft.description.joined(separator: "\n"),
+        let ticket = city.draft(
+            service, number: context.newTrackingNumber, description: draft.description.joined(separator: "\n"),
             location: draft.location, attributes: draft.answers.filter { $0.value != .skipped }, media: draft.media,
-            locale: turn.locale, channel: turn.channel, requestedAt: turn.now, expectedAt: expected
+            locale: turn.locale, channel: turn.channel, at: turn.now
         )
         turn.events.append(.ticketRequested(ticket))
         turn.session.draft = nil
         turn.session.state = .idle
         turn.events.append(.sessionEnded(.completed))
-        let department = city.department(route.department)?.name.resolve(turn.locale, fallbacks: city.fallbackLocales)
+        let department = city.department(ticket.department)?.name.resolve(turn.locale, fallbacks: city.fallbackLocales)
         turn.say("report.created", [
             "number": .text(ticket.trackingNumber.digits),
             "service": .text(service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)),
-            "department": .text(department ?? route.department),
-            "expected": .day(expected),
+            "department": .text(department ?? ticket.department),
+            "expected": .day(ticket.expectedAt),
         ])
     }
 }

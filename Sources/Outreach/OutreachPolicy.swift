@@ -29,6 +29,16 @@ public struct OutreachPolicy: Sendable {
         self.busyRetry = busyRetry
     }
 
+    /// Jobs for a ticket created outside a dialog (staff API, back-end systems): the department hears of it, and a
+    /// resident reporter gets the acknowledgement with the tracking number — once (`ack:<ticket>`).
+    public func jobs(created ticket: Ticket, at date: Date) -> [NewJob] {
+        var jobs = [Self.departmentJob(ticket.trackingNumber, event: "created", at: date)]
+        if ticket.reporter.channel.reachesResident {
+            jobs.append(NewJob(.acknowledge(ticket: ticket.trackingNumber), key: "ack:\(ticket.trackingNumber.digits)", dueAt: date))
+        }
+        return jobs
+    }
+
     /// Jobs for the history entries a staff change just made to `ticket`.
     public func jobs(after events: [TicketEvent], ticket: Ticket) -> [NewJob] {
         var jobs: [NewJob] = []
@@ -37,7 +47,7 @@ public struct OutreachPolicy: Sendable {
             let stamp = Int(event.at.timeIntervalSince1970 * 1000)
             jobs.append(NewJob(.ticketUpdate(ticket: ticket.trackingNumber, status: status, note: event.isPublic ? event.note : nil),
                                key: "update:\(ticket.trackingNumber.digits):\(status.rawValue):\(stamp)", dueAt: event.at))
-            if status == .closed, Self.surveyedResolutions.contains(ticket.resolution ?? "fixed") {
+            if status == .closed, ticket.reporter.channel.reachesResident, Self.surveyedResolutions.contains(ticket.resolution ?? "fixed") {
                 jobs.append(NewJob(.surveyStart(ticket: ticket.trackingNumber), key: "survey:\(ticket.trackingNumber.digits)",
                                    dueAt: event.at.addingTimeInterval(surveyDelay)))
             }
@@ -48,11 +58,11 @@ public struct OutreachPolicy: Sendable {
     /// A survey asks whether the work was done: not after "duplicate" or "not ours".
     static let surveyedResolutions: Set<String> = ["fixed", "completed", "done", "resolved"]
 
-    /// One update job per recipient; the key makes a re-run of the fan-out harmless.
+    /// One update job per resident recipient; the key makes a re-run of the fan-out harmless.
     public func fanOut(_ ticket: TrackingNumber, status: TicketStatus, note: String?, parentKey: String,
                        to recipients: [ChannelAddress], at date: Date) -> [NewJob] {
         var seen = Set<ChannelAddress>()
-        return recipients.filter { seen.insert($0).inserted }.map { address in
+        return recipients.filter { $0.channel.reachesResident && seen.insert($0).inserted }.map { address in
             NewJob(.notify(ticket: ticket, status: status, note: note, to: address),
                    key: "\(parentKey):\(address.channel.rawValue):\(address.address)", dueAt: date)
         }

@@ -8,6 +8,9 @@ import Foundation
 /// {"notify": {"ticket": "1000002", "status": "closed", "note": "Patched today.", "to": {"channel": "sms", "address": "+1…"}}}
 /// ```
 public enum Work: Hashable, Sendable, Codable {
+    /// "We got your report": to a resident whose ticket staff or a back-end system created (not in a dialog,
+    /// where the reply says it).
+    case acknowledge(ticket: TrackingNumber)
     /// A status change: becomes one `notify` job per recipient (the reporter and every follower).
     case ticketUpdate(ticket: TrackingNumber, status: TicketStatus, note: String?)
     /// One recipient's copy of a status update.
@@ -22,6 +25,7 @@ public enum Work: Hashable, Sendable, Codable {
     /// Short name for logs and the jobs table.
     public var kind: String {
         switch self {
+        case .acknowledge: "acknowledge"
         case .ticketUpdate: "ticket_update"
         case .notify: "notify"
         case .surveyStart: "survey_start"

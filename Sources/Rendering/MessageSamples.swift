@@ -86,6 +86,10 @@ public enum MessageSamples {
                 "expected": .day(week),
             ],
             "follow.done": ["number": .text("1000002"), "service": serviceName],
+            "ack.created": [
+                "program": program, "number": .text("1000002"), "service": serviceName,
+                "department": city.departments.first.map { text($0.name) } ?? .text("Public Works"), "expected": .day(week),
+            ],
             "update.status": [
                 "number": .text("1000002"), "service": serviceName, "status": .key("status.name.in_progress"),
                 "note": .text("A crew is scheduled for Wednesday."),

@@ -17,6 +17,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var surveys: [TrackingNumber: SurveyRecord] = [:]
     private var timeZones: [ChannelAddress: String] = [:]
     private var optOutTimes: [ChannelAddress: Date] = [:]
+    private var ticketRequests: [String: TrackingNumber] = [:]
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
 
@@ -97,6 +98,18 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         ticketsByNumber[number] = ticket
         schedule(plan(ticket, events), at: date)
         return ticket
+    }
+
+    public func create(_ ticket: Ticket, locale: LanguageTag?, idempotencyKey: String?, actor: String, jobs: [NewJob],
+                       at date: Date) throws -> (ticket: Ticket, created: Bool) {
+        if let key = idempotencyKey, let number = ticketRequests[key], let earlier = ticketsByNumber[number] { return (earlier, false) }
+        if ticketsByNumber[ticket.trackingNumber] != nil { throw StoreError.trackingNumberTaken }
+        ticketsByNumber[ticket.trackingNumber] = ticket
+        histories[ticket.trackingNumber] = [TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: actor)]
+        if let key = idempotencyKey { ticketRequests[key] = ticket.trackingNumber }
+        if ticket.reporter.channel.reachesResident, sessions[ticket.reporter] == nil { sessions[ticket.reporter] = Session(locale: locale) }
+        schedule(jobs, at: date)
+        return (ticket, true)
     }
 
     public func addNote(to number: TrackingNumber, text: String, isPublic: Bool, actor: String, at date: Date) -> TicketEvent? {

@@ -136,6 +136,16 @@ extension SQLiteStore {
                 ALTER TABLE contacts ADD COLUMN time_zone TEXT;
                 """)
         }
+        migrator.registerMigration("v4: idempotent ticket creation") { db in
+            try db.execute(sql: """
+                -- A client's Idempotency-Key → the ticket its first request created: a retried request creates nothing.
+                CREATE TABLE ticket_requests (
+                    idempotency_key TEXT PRIMARY KEY,
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                    created_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

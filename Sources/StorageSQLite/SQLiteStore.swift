@@ -131,6 +131,33 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
+    public func create(_ ticket: Ticket, locale: LanguageTag?, idempotencyKey: String?, actor: String, jobs: [NewJob],
+                       at date: Date) async throws -> (ticket: Ticket, created: Bool) {
+        try await pool.write { db in
+            if let key = idempotencyKey, let earlier = try TicketRows.fetch(db, where: """
+                id = (SELECT ticket_id FROM ticket_requests WHERE idempotency_key = ?)
+                """, [key], limit: 1).first {
+                return (earlier, false)
+            }
+            do {
+                try TicketRows.insert(ticket, actor: actor, db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.trackingNumberTaken
+            }
+            if let key = idempotencyKey, let id = try JobRows.ticketID(ticket.trackingNumber, db) {
+                try db.run("INSERT INTO ticket_requests (idempotency_key, ticket_id, created_at) VALUES (?, ?, ?)",
+                           [key, id, date.timeIntervalSince1970])
+            }
+            if ticket.reporter.channel.reachesResident, try SessionRows.fetch(ticket.reporter, db) == nil {
+                let session = Session(locale: locale)
+                try SessionRows.save(session, for: ticket.reporter, at: date.timeIntervalSince1970, db)
+                try TurnWriter.saveContact(ticket.reporter, session: session, at: date.timeIntervalSince1970, db)
+            }
+            try JobRows.schedule(jobs, at: date, db)
+            return (ticket, true)
+        }
+    }
+
     public func addNote(to number: TrackingNumber, text: String, isPublic: Bool, actor: String, at date: Date) async throws -> TicketEvent? {
         try await pool.write { db in
             guard var ticket = try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1).first else { return nil }

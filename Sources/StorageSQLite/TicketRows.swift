@@ -18,7 +18,7 @@ enum TicketRows {
                   order: "requested_at DESC", limit: 50)
     }
 
-    static func insert(_ ticket: Ticket, _ db: Database) throws {
+    static func insert(_ ticket: Ticket, actor: String = "resident", _ db: Database) throws {
         try db.run("""
             INSERT INTO tickets (tracking_number, service_code, department, jurisdiction, status, reporter_channel,
                 reporter_address, latitude, longitude, requested_at, updated_at, expected_at, closed_at, data)
@@ -30,7 +30,7 @@ enum TicketRows {
                 ticket.draft.requestedAt.timeIntervalSince1970, ticket.updatedAt.timeIntervalSince1970,
                 ticket.draft.expectedAt.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket),
             ])
-        try append(TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: "resident"), to: ticket.trackingNumber, db)
+        try append(TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: actor), to: ticket.trackingNumber, db)
     }
 
     static func save(_ ticket: Ticket, _ db: Database) throws {

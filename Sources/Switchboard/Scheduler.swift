@@ -129,6 +129,12 @@ extension Switchboard {
             let fanOut = policy.fanOut(number, status: status, note: note, parentKey: job.dedupeKey, to: recipients, at: now)
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), followUps: fanOut, at: now))
 
+        case .acknowledge(let number):
+            guard let ticket = try await store.ticket(number) else {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
+            }
+            try await jobs.complete(acknowledge(job, ticket: ticket, recipient: try await jobs.recipient(ticket.reporter), policy: policy, now: now))
+
         case .notify(let number, let status, let note, let address):
             let recipient = try await jobs.recipient(address)
             let ticket = try await store.ticket(number)
@@ -177,6 +183,25 @@ extension Switchboard {
             let message = RenderedMessage(to: to, body: body, locale: engine.city.defaultLocale, kind: .notice, ticket: number)
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), outbox: [message], at: now))
         }
+    }
+
+    /// "We got your report #…": in the reporter's language (their own, else the one staff gave), never after
+    /// STOP, never in quiet hours.
+    func acknowledge(_ job: Job, ticket: Ticket, recipient: Recipient, policy: OutreachPolicy, now: Date) -> JobCompletion {
+        if recipient.optedOut { return JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now) }
+        let sendAt = policy.sendTime(.acknowledgement, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
+        if sendAt > now { return JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now) }
+        let city = engine.city
+        let locale = recipient.locale ?? ticket.draft.locale
+        let message = OutboundMessage("ack.created", [
+            "program": .text(city.program.resolve(locale, fallbacks: city.fallbackLocales)),
+            "number": .text(ticket.trackingNumber.digits),
+            "service": .text(city.service(ticket.draft.serviceCode)?.name.resolve(locale, fallbacks: city.fallbackLocales) ?? ticket.draft.serviceCode),
+            "department": .text(city.department(ticket.department)?.name.resolve(locale, fallbacks: city.fallbackLocales) ?? ticket.department),
+            "expected": .day(ticket.draft.expectedAt),
+        ], kind: .acknowledgement)
+        return JobCompletion(job: job.id, outcome: .done(note: nil),
+                             outbox: render([message], to: ticket.reporter, locale: locale, ticket: ticket.trackingNumber), at: now)
     }
 
     /// What one status update to one recipient comes to: suppressed after STOP, postponed out of quiet hours, or

@@ -3,8 +3,10 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Localization
 import Logging
 import Storage
+import Switchboard
 
 /// The staff API under `/api/v1`, JSON, `Authorization: Bearer <token>`.
 ///
@@ -17,6 +19,7 @@ struct StaffAPI: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/tickets") { request, _ in try await self.guarded(request) { token in try await self.list(request, token) } }
+        router.post("/api/v1/tickets") { request, _ in try await self.guarded(request) { token in try await self.create(request, token) } }
         router.get("/api/v1/tickets/:id") { request, context in
             try await self.guarded(request) { token in try await self.show(context.parameters.get("id") ?? "", token) }
         }
@@ -115,6 +118,116 @@ struct StaffAPI: Sendable {
         dependencies.logger.info("ticket updated", metadata: ["ticket.id": "\(updated.trackingNumber)", "status": "\(updated.status.rawValue)",
                                                                "staff.token": "\(token.id)"])
         return JSONResponse.make(TicketJSON.detail(updated, history: history, city: dependencies.city))
+    }
+
+    /// Files a ticket for a resident who called or wrote in some other way (or for a back-end system): routed like
+    /// their own report; a resident given by `phone` or `email` gets the acknowledgement with the tracking number,
+    /// then every update, in `locale`. A staff token may file only for its own department. With an
+    /// `Idempotency-Key` header a retried request returns the first ticket (200) and creates nothing.
+    ///
+    /// ```json
+    /// {"service_code": "pothole", "description": "Deep pothole in the bike lane", "address": "1423 Oak St",
+    ///  "lat": 39.7817, "long": -89.6501, "phone": "+12175550100", "locale": "es"}
+    /// ```
+    private func create(_ request: Request, _ token: StaffToken) async throws -> Response {
+        let city = dependencies.city
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let key, key.isEmpty || key.count > 255 || !key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) {
+            throw APIProblem(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters")
+        }
+        let object = try await jsonObject(request)
+        let allowed: Set<String> = ["service_code", "description", "address", "lat", "long", "phone", "email", "locale"]
+        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw APIProblem(.badRequest, "unknown_field", "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+        guard let code = try optionalString(object, "service_code"), let service = city.service(code) else {
+            throw APIProblem(.badRequest, "invalid_service_code", "service_code must be one of the catalog's codes (GET /open311/v2/services.json)")
+        }
+        let description = (try optionalString(object, "description") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !description.isEmpty, description.count <= 4000 else {
+            throw APIProblem(.badRequest, "invalid_description", "description must be 1 to 4000 characters")
+        }
+        let location = try Self.location(object)
+        let reporter = try Self.reporter(object)
+        var locale: LanguageTag?
+        if let raw = try optionalString(object, "locale") {
+            let tag = LanguageTag(raw)
+            guard let supported = city.locales.first(where: { $0 == tag }) ?? city.locales.first(where: { $0.language == tag.language }) else {
+                throw APIProblem(.badRequest, "invalid_locale", "locale must be one of \(city.locales.map(\.code).joined(separator: ", "))")
+            }
+            locale = supported
+        }
+        let department = city.route(service, at: location.coordinate).department
+        guard token.mayAccess(department: department) else {
+            throw APIProblem(.forbidden, "forbidden", "a \(service.code) report there goes to department '\(department)', not this token's")
+        }
+        let (ticket, created) = try await dependencies.switchboard.file(
+            Switchboard.TicketRequest(service: service, description: description, location: location, reporter: reporter, locale: locale,
+                                      idempotencyKey: key.map { "staff:\(token.id):\($0)" }, actor: "staff:\(token.id)"),
+            in: dependencies.tickets, policy: dependencies.outreach, at: dependencies.clock()
+        )
+        guard token.mayAccess(department: ticket.department) else {
+            throw APIProblem(.forbidden, "forbidden", "ticket \(ticket.trackingNumber) belongs to another department")
+        }
+        let history = try await dependencies.tickets.history(of: ticket.trackingNumber)
+        var response = JSONResponse.make(TicketJSON.detail(ticket, history: history, city: city), status: created ? .created : .ok)
+        response.headers[.location] = "/api/v1/tickets/\(ticket.trackingNumber.digits)"
+        return response
+    }
+
+    /// `address`, or `lat` and `long`, or both; at least one.
+    static func location(_ object: [String: Any]) throws -> Location {
+        let address = (object["address"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if object["address"] != nil, !(object["address"] is NSNull), address == nil || address!.isEmpty || address!.count > 200 {
+            throw APIProblem(.badRequest, "invalid_address", "address must be 1 to 200 characters")
+        }
+        var coordinate: Coordinate?
+        switch (object["lat"], object["long"]) {
+        case (nil, nil): break
+        case (let lat as NSNumber, let long as NSNumber) where !(lat is Bool) && !(long is Bool):
+            let point = Coordinate(latitude: lat.doubleValue, longitude: long.doubleValue)
+            guard point.isValid else { throw APIProblem(.badRequest, "invalid_coordinates", "lat must be -90…90 and long -180…180") }
+            coordinate = point
+        default:
+            throw APIProblem(.badRequest, "invalid_coordinates", "lat and long must both be numbers")
+        }
+        if let address { return Location(kind: .address, text: address, coordinate: coordinate) }
+        if let coordinate {
+            return Location(kind: .coordinates, text: String(format: "%.6f, %.6f", coordinate.latitude, coordinate.longitude), coordinate: coordinate)
+        }
+        throw APIProblem(.badRequest, "missing_location", "give an address, or lat and long")
+    }
+
+    /// The resident to keep informed: `phone` (E.164, or a 10-digit North American number) or `email`, not both.
+    static func reporter(_ object: [String: Any]) throws -> ChannelAddress? {
+        let phone = object["phone"].flatMap { $0 is NSNull ? nil : $0 }
+        let email = object["email"].flatMap { $0 is NSNull ? nil : $0 }
+        switch (phone, email) {
+        case (nil, nil):
+            return nil
+        case (let raw as String, nil):
+            var digits = raw.filter { !" -().\u{00A0}".contains($0) }
+            if digits.count == 10, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) { digits = "+1" + digits }
+            if digits.count == 11, digits.hasPrefix("1"), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) { digits = "+" + digits }
+            let national = digits.dropFirst()
+            guard digits.hasPrefix("+"), (8...15).contains(national.count), national.first != "0",
+                  national.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw APIProblem(.badRequest, "invalid_phone", "phone must be E.164, like +12175550100")
+            }
+            return ChannelAddress(channel: .sms, address: digits)
+        case (nil, let raw as String):
+            let address = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+            guard address.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+                  !parts[1].hasSuffix("."), !address.contains(where: { $0.isWhitespace || $0.isNewline || "<>\",;".contains($0) }) else {
+                throw APIProblem(.badRequest, "invalid_email", "email must be an address like maria@example.org")
+            }
+            return ChannelAddress(channel: .email, address: address)
+        case (.some, .some):
+            throw APIProblem(.badRequest, "invalid_contact", "give phone or email, not both")
+        default:
+            throw APIProblem(.badRequest, "invalid_contact", "phone and email must be strings")
+        }
     }
 
     private func addNote(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {

@@ -2,6 +2,7 @@ import CityModel
 import Conversation
 import Foundation
 import Localization
+import Outreach
 import Storage
 import StorageSQLite
 import Testing
@@ -132,6 +133,42 @@ import Testing
         #expect(try await store.token(hash: "abc") == token)
         #expect(try await store.token(hash: "abd") == nil)
         #expect(token.mayAccess(department: "parks") && !token.mayAccess(department: "streets"))
+    }
+
+    /// A ticket filed outside a dialog: stored with its jobs at once; a known idempotency key returns the first
+    /// ticket and stores nothing; a new reporter's conversation starts in the given language, an existing one keeps
+    /// its own; a taken number is refused.
+    @Test(arguments: StoreKind.allCases)
+    func filedTicketsAreIdempotentAndStartTheConversationInTheirLanguage(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let caller = ChannelAddress(channel: .sms, address: "+12175550142")
+        var filed = ticket(7, reporter: caller.address)
+        filed.draft.locale = LanguageTag("vi")
+        let job = NewJob(.acknowledge(ticket: filed.trackingNumber), key: "ack:\(filed.trackingNumber.digits)", dueAt: t0)
+        let first = try await store.create(filed, locale: LanguageTag("vi"), idempotencyKey: "k1", actor: "staff:3", jobs: [job], at: t0)
+        #expect(first.created && first.ticket == filed)
+        var other = ticket(8, reporter: caller.address)
+        other.draft.description = "a retry"
+        let retry = try await store.create(other, locale: nil, idempotencyKey: "k1", actor: "staff:3", jobs: [], at: t0)
+        #expect(!retry.created && retry.ticket.trackingNumber == filed.trackingNumber)
+        #expect(try await store.ticket(TrackingNumber(serial: 8)) == nil)
+        #expect(try await store.history(of: filed.trackingNumber).map(\.actor) == ["staff:3"])
+        #expect(try await store.job(dedupeKey: "ack:\(filed.trackingNumber.digits)")?.work == .acknowledge(ticket: filed.trackingNumber))
+        #expect(try await store.session(for: caller)?.locale == LanguageTag("vi"))
+        #expect(try await store.recipient(caller).locale == LanguageTag("vi"))
+
+        // A resident who already talks to us in English keeps English.
+        try await store.commit(record(sms("+12175550100", "hi", id: "SM1")))
+        let known = ChannelAddress(channel: .sms, address: "+12175550100")
+        var mine = try #require(try await store.session(for: known))
+        mine.locale = .english
+        try await store.commit(TurnRecord(inbound: sms(known.address, "en", id: "SM2"), session: mine, events: [], tickets: [], replies: []))
+        _ = try await store.create(ticket(9), locale: LanguageTag("es"), idempotencyKey: nil, actor: "staff:3", jobs: [], at: t0)
+        #expect(try await store.session(for: known)?.locale == .english)
+
+        await #expect(throws: StoreError.trackingNumberTaken) {
+            _ = try await store.create(ticket(9), locale: nil, idempotencyKey: nil, actor: "staff:3", jobs: [], at: t0)
+        }
     }
 }
 

@@ -13,7 +13,7 @@ import Testing
 
     /// Kinds of email a resident gets, each with a sample message.
     static let emails: [(String, MessageKind)] = [
-        ("report.created", .reply), ("update.status", .statusUpdate), ("update.closed", .statusUpdate),
+        ("report.created", .reply), ("ack.created", .acknowledgement), ("update.status", .statusUpdate), ("update.closed", .statusUpdate),
         ("survey.ask_fixed", .survey), ("survey.reminder", .reminder), ("optout.confirmed", .optOutConfirmation),
     ]
 

@@ -1,0 +1,67 @@
+import CityModel
+import Foundation
+import Localization
+import Outreach
+import Storage
+
+extension Switchboard {
+    /// A ticket filed for a resident outside a dialog: by a 311 operator taking a call, or by a back-end system.
+    public struct TicketRequest: Sendable {
+        public var service: Service
+        public var description: String
+        public var location: Location?
+        /// The resident to keep informed (their phone for SMS, or email); nil when there is none.
+        public var reporter: ChannelAddress?
+        /// The resident's language; nil: the city's default.
+        public var locale: LanguageTag?
+        /// The client's `Idempotency-Key`: a retried request returns the first ticket and creates nothing.
+        public var idempotencyKey: String?
+        /// Who filed it (`staff:<token id>`), for the ticket's history.
+        public var actor: String
+
+        public init(service: Service, description: String, location: Location?, reporter: ChannelAddress?, locale: LanguageTag?,
+                    idempotencyKey: String?, actor: String) {
+            self.service = service
+            self.description = description
+            self.location = location
+            self.reporter = reporter
+            self.locale = locale
+            self.idempotencyKey = idempotencyKey
+            self.actor = actor
+        }
+    }
+
+    /// Files `request` as a ticket, routed like a resident's own report, with the department's event and the
+    /// resident's acknowledgement scheduled in the same transaction (`OutreachPolicy.jobs(created:at:)`).
+    /// Returns the ticket and whether it was created now (false: the idempotency key was seen before).
+    public func file(_ request: TicketRequest, in tickets: any TicketStore, policy: OutreachPolicy, at date: Date) async throws
+        -> (ticket: Ticket, created: Bool) {
+        // Without a resident, the ticket's reporter is who filed it, on no resident channel: nothing goes to it.
+        let reporter = request.reporter ?? ChannelAddress(channel: .webhook, address: request.actor)
+        return try await locks.withLock(reporter) {
+            for _ in 0..<5 {
+                let number = numbers.candidate()
+                let draft = engine.city.draft(
+                    request.service, number: number, description: request.description, location: request.location, attributes: [],
+                    media: [], locale: request.locale ?? engine.city.defaultLocale, channel: reporter.channel, at: date
+                )
+                let ticket = Ticket(draft: draft, reporter: reporter, updatedAt: date)
+                do {
+                    let result = try await tickets.create(ticket, locale: request.locale, idempotencyKey: request.idempotencyKey,
+                                                          actor: request.actor, jobs: policy.jobs(created: ticket, at: date), at: date)
+                    if result.created {
+                        numbers.consumed(number)
+                        logger.info("ticket filed", metadata: [
+                            "ticket.id": "\(number)", "service": "\(request.service.code)", "department": "\(ticket.department)",
+                            "actor": "\(request.actor)",
+                        ])
+                    }
+                    return result
+                } catch let error as StoreError where error == .trackingNumberTaken {
+                    continue
+                }
+            }
+            throw StoreError.trackingNumberTaken
+        }
+    }
+}
