@@ -172,7 +172,8 @@ final class Locked<Value: Sendable>: Sendable {
         try await Task.sleep(for: .milliseconds(500)) // anything extra would show up now
         lines = ((try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? "").split(separator: "\n")
             .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        let ids = lines.compactMap { $0["id"] as? Int }
+        let ids = lines.compactMap { $0["id"] as? String }
+        #expect(ids.count == lines.count && ids.count >= 80)
         #expect(Set(ids).count == ids.count, "an outbox message was written twice")
         for kind in ["status_update", "survey"] {
             let recipients = lines.filter { $0["kind"] as? String == kind }.compactMap { $0["to"] as? String }
