@@ -39,11 +39,17 @@ public struct OutreachPolicy: Sendable {
         return jobs
     }
 
-    /// Jobs for the history entries a staff change just made to `ticket`.
+    /// Jobs for the history entries a staff change just made to `ticket`: the residents' update and the survey
+    /// for a status change, and the department's system hears of every status change and reassignment (the new
+    /// department's system, for a reassignment).
     public func jobs(after events: [TicketEvent], ticket: Ticket) -> [NewJob] {
         var jobs: [NewJob] = []
+        for event in events where event.kind == .department {
+            jobs.append(Self.departmentJob(ticket.trackingNumber, event: "assigned", at: event.at))
+        }
         for event in events where event.kind == .status {
             guard let status = event.status else { continue }
+            jobs.append(Self.departmentJob(ticket.trackingNumber, event: "status_changed", at: event.at))
             let stamp = Int(event.at.timeIntervalSince1970 * 1000)
             jobs.append(NewJob(.ticketUpdate(ticket: ticket.trackingNumber, status: status, note: event.isPublic ? event.note : nil),
                                key: "update:\(ticket.trackingNumber.digits):\(status.rawValue):\(stamp)", dueAt: event.at))

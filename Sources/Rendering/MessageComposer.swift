@@ -43,7 +43,7 @@ public struct MessageComposer: Sendable {
     public func compose(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag,
                         ticket: TrackingNumber?) -> [Composed] {
         guard !messages.isEmpty else { return [] }
-        let texts = messages.map { renderer.render($0.key, $0.args, locale: locale) }
+        let texts = messages.map { renderer.text($0.key, $0.args, locale: locale, on: address.channel) }
         switch address.channel {
         case .email:
             return [email(body: texts.joined(separator: "\n\n"), kind: messages[0].kind, to: address, locale: locale, ticket: ticket)]

@@ -46,15 +46,22 @@ public struct MessageRenderer: Sendable {
     /// The text of `key` with `args` in `locale` (following the fallback chain). A missing key renders as the
     /// key itself in brackets, so it is visible in tests and never silently empty; `cityline check` reports it.
     public func render(_ key: String, _ args: [String: MessageArgument] = [:], locale: LanguageTag) -> String {
-        guard let template = template(key, locale) else { return "[\(key)]" }
-        let context = args.mapValues { value(of: $0, locale: locale) }
-        return template.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
+        text(key, args, locale: locale, on: nil)
     }
 
     /// The text of `key` as sent on `channel`: SMS bodies get plain quotes, dashes and spaces (see `SMSText`).
     public func render(_ key: String, _ args: [String: MessageArgument] = [:], locale: LanguageTag, channel: Channel) -> String {
-        let text = render(key, args, locale: locale)
+        let text = text(key, args, locale: locale, on: channel)
         return channel == .sms ? SMSText.normalize(text) : text
+    }
+
+    /// The text of `key`; on a known channel a string can say how it reaches the resident with
+    /// `{{#channel.email}}emails{{/channel.email}}` (one flag per channel: `sms`, `email`, `chat`).
+    func text(_ key: String, _ args: [String: MessageArgument], locale: LanguageTag, on channel: Channel?) -> String {
+        guard let template = template(key, locale) else { return "[\(key)]" }
+        var context = args.mapValues { value(of: $0, locale: locale, on: channel) }
+        if let channel { context["channel"] = [channel.rawValue: true] }
+        return template.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Whether `key` exists in `locale` or a fallback.
@@ -68,15 +75,15 @@ public struct MessageRenderer: Sendable {
         return nil
     }
 
-    private func value(of argument: MessageArgument, locale: LanguageTag) -> Any {
+    private func value(of argument: MessageArgument, locale: LanguageTag, on channel: Channel?) -> Any {
         switch argument {
         case .text(let text): return text
         case .number(let number): return PluralNumber(value: number, category: PluralRules.shared.category(number, locale: locale))
         case .flag(let flag): return flag
-        case .key(let key): return render(key, locale: locale)
+        case .key(let key): return text(key, [:], locale: locale, on: channel)
         case .date(let date): return format(date, locale: locale)
         case .day(let date): return formatDay(date, locale: locale)
-        case .list(let rows): return rows.map { $0.mapValues { value(of: $0, locale: locale) } }
+        case .list(let rows): return rows.map { $0.mapValues { value(of: $0, locale: locale, on: channel) } }
         }
     }
 

@@ -221,7 +221,7 @@ import Transport
         h.clock.set(start)
         try await h.staff(Self.number, TicketChange(status: .inProgress))
         try await h.drain()
-        let job = try #require(try await (h.store as? MemoryStore)?.allJobs.first {
+        let job = try #require(await (h.store as? MemoryStore)?.allJobs.first {
             if case .notify(_, _, _, let to) = $0.work { return to.address == Self.reporter } else { return false }
         })
         let due = try #require(format.date(from: expected))

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Outreach
 import Storage
 import StorageSQLite
 import Testing
@@ -99,8 +100,10 @@ import WebAPI
         let survey = try await h.store.job(dedupeKey: "survey:\(id)")
         #expect(survey?.dueAt == t0.addingTimeInterval(3600 + Double(try Demo.city.timings.surveyDelay)))
         let counts = try await h.store.jobCounts()
-        // The same change sent twice at the same moment (a double click) is one update; one survey, ever.
-        #expect(counts[.pending] == 2, "one update and one survey: \(counts)")
+        // The same change sent twice at the same moment (a double click) is one update and one department event;
+        // one survey, ever.
+        #expect(counts[.pending] == 3, "one update, one department event and one survey: \(counts)")
+        #expect(try await h.store.job(dedupeKey: "department:\(id):status_changed:\(Int((t0.timeIntervalSince1970 + 3600) * 1000))") != nil)
     }
 
     @Test func staffUpdateStatusAddNotesAndReassign() async throws {
@@ -145,5 +148,8 @@ import WebAPI
         #expect(history[2].isPublic == false)
         #expect(history.last?.actor.hasPrefix("staff:") == true)
         #expect(try await h.store.ticket(TrackingNumber(serial: 1))?.resolution == "fixed")
+        // The newly responsible department's system hears of the reassignment.
+        let assigned = try await h.store.job(dedupeKey: "department:\(id):assigned:\(Int((t0.timeIntervalSince1970 + 3600) * 1000))")
+        #expect(assigned?.work == .departmentEvent(ticket: TrackingNumber(serial: 1), event: "assigned"))
     }
 }

@@ -14,7 +14,7 @@ import Testing
     /// Kinds of email a resident gets, each with a sample message.
     static let emails: [(String, MessageKind)] = [
         ("report.created", .reply), ("ack.created", .acknowledgement), ("update.status", .statusUpdate), ("update.closed", .statusUpdate),
-        ("survey.ask_fixed", .survey), ("survey.reminder", .reminder), ("optout.confirmed", .optOutConfirmation),
+        ("survey.ask_fixed", .survey), ("survey.reminder", .reminder), ("help", .reply), ("optout.confirmed", .optOutConfirmation),
     ]
 
     @Test(arguments: MessageSnapshotTests.locales)
@@ -46,6 +46,16 @@ import Testing
         // SMS keeps one text per message.
         #expect(demo.composer.compose([OutboundMessage("survey.thanks"), OutboundMessage("survey.ask_rating")],
                                       to: Self.sms, locale: .english, ticket: nil).count == 2)
+    }
+
+    /// Strings say how they reach the resident: "texts" on a phone, "emails" in a mailbox.
+    @Test(arguments: [("en", "STOP to stop texts", "STOP to stop emails"), ("es", "ALTO para no recibir textos", "ALTO para no recibir correos"),
+                      ("zh-Hans", "停止接收短信", "停止接收邮件")])
+    func stringsNameTheChannel(_ code: String, _ sms: String, _ email: String) throws {
+        let demo = try DemoCity.shared
+        let help = [OutboundMessage("help", ["program": .text("Springfield 311"), "phone": .text("311")])]
+        #expect(demo.composer.compose(help, to: Self.sms, locale: LanguageTag(code), ticket: nil).first?.body.contains(sms) == true)
+        #expect(demo.composer.compose(help, to: Self.email, locale: LanguageTag(code), ticket: nil).first?.body.contains(email) == true)
     }
 
     @Test func htmlIsEscapedInTheHTMLPartOnlyAndLinksWork() throws {
