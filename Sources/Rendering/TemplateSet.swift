@@ -28,14 +28,8 @@ public struct TemplateSet: Sendable {
         }
     }
 
-    /// A template that cannot be used, with the file and line to fix.
-    public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
-        public var file: String
-        /// 1-based; 0 when it concerns the whole file.
-        public var line: Int
-        public var message: String
-        public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-    }
+    /// A template that cannot be used, with the file and line to fix (line 0: the whole file).
+    public typealias Problem = ConfigError
 
     /// The parts each channel must have.
     public static let requiredParts: [Channel: [String]] = [

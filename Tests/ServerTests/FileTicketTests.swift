@@ -50,7 +50,7 @@ extension StaffAPITests {
         let scheduler = Scheduler(switchboard: try Demo.switchboard(h.store), jobs: h.store, policy: OutreachPolicy(city: try Demo.city),
                                   logger: Logger(label: "test"), clock: { afternoon })
         while try await scheduler.runDue() > 0 {}
-        let entries = try await Self.outbox(h.store)
+        let entries = try await outboxEntries(h.store)
         let acks = entries.filter { $0.message.kind == .acknowledgement }
         #expect(acks.count == 1)
         let ack = try #require(acks.first?.message)
@@ -110,7 +110,7 @@ extension StaffAPITests {
         let scheduler = Scheduler(switchboard: try Demo.switchboard(h.store), jobs: h.store, policy: OutreachPolicy(city: try Demo.city),
                                   logger: Logger(label: "test"), clock: { later })
         while try await scheduler.runDue() > 0 {}
-        let entries = try await Self.outbox(h.store)
+        let entries = try await outboxEntries(h.store)
         #expect(entries.map(\.message.to.channel) == [.webhook, .webhook], "only the department's events: \(entries.map(\.message))")
         #expect(entries.compactMap { try? JSONSerialization.jsonObject(with: Data($0.message.body.utf8)) as? [String: Any] }
             .compactMap { $0["event"] as? String } == ["created", "status_changed"])
@@ -130,17 +130,7 @@ extension StaffAPITests {
         let scheduler = Scheduler(switchboard: try Demo.switchboard(h.store), jobs: h.store, policy: OutreachPolicy(city: try Demo.city),
                                   logger: Logger(label: "test"), clock: { t0.addingTimeInterval(3_600) })
         while try await scheduler.runDue() > 0 {}
-        #expect(try await Self.outbox(h.store).filter { $0.message.to.channel == .sms }.isEmpty)
+        #expect(try await outboxEntries(h.store).filter { $0.message.to.channel == .sms }.isEmpty)
         #expect(try await h.store.session(for: ChannelAddress(channel: .sms, address: Self.caller))?.optedOut == true)
-    }
-
-    static func outbox(_ store: SQLiteStore) async throws -> [OutboxEntry] {
-        var entries: [OutboxEntry] = []
-        var id: Int64 = 1
-        while let entry = try await store.outboxEntry(id) {
-            entries.append(entry)
-            id += 1
-        }
-        return entries
     }
 }

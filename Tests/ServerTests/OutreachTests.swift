@@ -62,13 +62,7 @@ import Transport
         }
 
         func outbox(to address: String) async throws -> [RenderedMessage] {
-            var messages: [RenderedMessage] = []
-            var id: Int64 = 1
-            while let entry = try await store.outboxEntry(id) {
-                if entry.message.to.address == address { messages.append(entry.message) }
-                id += 1
-            }
-            return messages
+            try await outboxEntries(store).map(\.message).filter { $0.to.address == address }
         }
     }
 
@@ -302,15 +296,7 @@ import Transport
         #expect(await sink.sent.filter { $0.kind == .statusUpdate }.count == 3)
     }
 
-    static func entries(_ h: Harness) async throws -> [OutboxEntry] {
-        var entries: [OutboxEntry] = []
-        var id: Int64 = 1
-        while let entry = try await h.store.outboxEntry(id) {
-            entries.append(entry)
-            id += 1
-        }
-        return entries
-    }
+    static func entries(_ h: Harness) async throws -> [OutboxEntry] { try await outboxEntries(h.store) }
 }
 
 /// Fails with a retryable error the first `times` messages to one address, then records what it sends.

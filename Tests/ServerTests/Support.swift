@@ -93,3 +93,14 @@ func withLoopbackServer(_ router: Router<BasicRequestContext>, _ body: (String) 
         group.cancelAll()
     }
 }
+
+/// Every outbox entry, oldest first.
+func outboxEntries(_ store: any OutboxStore) async throws -> [OutboxEntry] {
+    var entries: [OutboxEntry] = []
+    var id: Int64 = 1
+    while let entry = try await store.outboxEntry(id) {
+        entries.append(entry)
+        id += 1
+    }
+    return entries
+}
