@@ -57,7 +57,7 @@ struct Serve: AsyncParsableCommand {
         }
         let outreach = OutreachPolicy(city: loaded.city)
         let router = buildRouter(WebAPIDependencies(
-            city: loaded.city, switchboard: switchboard, tickets: store, tokens: store, outbox: store, outreach: outreach,
+            city: loaded.city, switchboard: switchboard, tickets: store, tokens: store, outbox: store, jobs: store, outreach: outreach,
             unsubscribe: unsubscribe,
             twilioAuthToken: twilioToken, publicURL: publicURL, logger: logger
         ))

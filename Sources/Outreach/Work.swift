@@ -22,6 +22,15 @@ public enum Work: Hashable, Sendable, Codable {
     /// A ticket event for the department's own system (signed webhook), e.g. `reopened`.
     case departmentEvent(ticket: TrackingNumber, event: String)
 
+    /// The ticket the work is about.
+    public var ticket: TrackingNumber? {
+        switch self {
+        case .acknowledge(let ticket), .ticketUpdate(let ticket, _, _), .notify(let ticket, _, _, _), .surveyStart(let ticket),
+             .surveyReminder(let ticket), .surveyExpiry(let ticket), .departmentEvent(let ticket, _):
+            ticket
+        }
+    }
+
     /// Short name for logs and the jobs table.
     public var kind: String {
         switch self {

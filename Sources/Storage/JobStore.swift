@@ -128,6 +128,10 @@ public protocol JobStore: Sendable {
     /// Several completions in one transaction: all or none (the caller then completes them one by one).
     func complete(_ completions: [JobCompletion]) async throws
     func job(dedupeKey: String) async throws -> Job?
+    /// Jobs in `state`, newest first (the dead letters, for operators).
+    func jobs(state: Job.State, limit: Int) async throws -> [Job]
+    /// Runs a dead-lettered job again: pending, due at `date`, attempts from zero. False when it is not dead.
+    func requeueJob(_ id: Int64, at date: Date) async throws -> Bool
     func recipient(_ address: ChannelAddress) async throws -> Recipient
     /// Several recipients in one read (a batch of updates going out), without their sessions: language, opt-out
     /// and time zone are all an update needs.

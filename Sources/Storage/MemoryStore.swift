@@ -170,6 +170,18 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         outbox[id]?.attempts -= 1
     }
 
+    public func outboxEntries(state: OutboxEntry.State, limit: Int) -> [OutboxEntry] {
+        Array(outbox.values.filter { $0.state == state }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func requeue(_ id: Int64, at date: Date) -> Bool {
+        guard outbox[id]?.state == .dead else { return false }
+        outbox[id]?.state = .pending
+        outbox[id]?.attempts = 0
+        outbox[id]?.dueAt = date
+        return true
+    }
+
     public func markDead(_ id: Int64, error: String, at date: Date) {
         outbox[id]?.state = .dead
         outbox[id]?.lastError = error
@@ -252,6 +264,18 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func job(dedupeKey: String) -> Job? { jobKeys[dedupeKey].flatMap { jobs[$0] } }
+
+    public func jobs(state: Job.State, limit: Int) -> [Job] {
+        Array(jobs.values.filter { $0.state == state }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func requeueJob(_ id: Int64, at date: Date) -> Bool {
+        guard jobs[id]?.state == .dead else { return false }
+        jobs[id]?.state = .pending
+        jobs[id]?.attempts = 0
+        jobs[id]?.dueAt = date
+        return true
+    }
 
     public var allJobs: [Job] { jobs.values.sorted { $0.id < $1.id } }
 

@@ -122,6 +122,21 @@ extension SQLiteStore: JobStore {
         }
     }
 
+    public func jobs(state: Job.State, limit: Int) async throws -> [Job] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
+                .map(JobRows.job)
+        }
+    }
+
+    public func requeueJob(_ id: Int64, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.run("UPDATE jobs SET state = 'pending', attempts = 0, due_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'",
+                       [date.timeIntervalSince1970, date.timeIntervalSince1970, id])
+            return db.changesCount > 0
+        }
+    }
+
     public func recipient(_ address: ChannelAddress) async throws -> Recipient {
         try await pool.read { db in try JobRows.recipient(address, db) }
     }

@@ -84,6 +84,21 @@ extension SQLiteStore {
         }
     }
 
+    public func outboxEntries(state: OutboxEntry.State, limit: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
+                .map(OutboxRows.entry)
+        }
+    }
+
+    public func requeue(_ id: Int64, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.run("UPDATE outbox SET state = 'pending', attempts = 0, due_at = ? WHERE id = ? AND state = 'dead'",
+                       [date.timeIntervalSince1970, id])
+            return db.changesCount > 0
+        }
+    }
+
     public func markDead(_ id: Int64, error: String, at date: Date) async throws {
         try await committer.submit { db in
             try db.run("UPDATE outbox SET state = 'dead', last_error = ? WHERE id = ?", [error, id])

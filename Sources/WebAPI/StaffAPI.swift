@@ -29,10 +29,12 @@ struct StaffAPI: Sendable {
         router.post("/api/v1/tickets/:id/notes") { request, context in
             try await self.guarded(request) { token in try await self.addNote(request, context.parameters.get("id") ?? "", token) }
         }
+        OperationsAPI(dependencies).register(on: router, guarded: guarded)
     }
 
 
-    private func guarded(_ request: Request, _ body: (StaffToken) async throws -> Response) async throws -> Response {
+    @Sendable
+    func guarded(_ request: Request, _ body: (StaffToken) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             return JSONResponse.error(.unauthorized, "unauthorized", "send Authorization: Bearer <token>")
         }

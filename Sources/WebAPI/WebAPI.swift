@@ -14,6 +14,8 @@ public struct WebAPIDependencies: Sendable {
     public var tickets: any TicketStore
     public var tokens: any TokenStore
     public var outbox: any OutboxStore
+    /// The job queue, for the operators' dead-letter view (`/api/v1/jobs`); nil leaves those routes out.
+    public var jobs: (any JobStore)?
     /// One-click email unsubscribe links, when email is configured.
     public var unsubscribe: UnsubscribeLinks?
     /// Decides what a staff change sends residents (updates, surveys), scheduled in the change's transaction.
@@ -28,7 +30,7 @@ public struct WebAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, maxWebhookBytes: Int = 64 * 1024,
+                jobs: (any JobStore)? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
         self.outreach = outreach ?? OutreachPolicy(city: city)
@@ -37,6 +39,7 @@ public struct WebAPIDependencies: Sendable {
         self.tickets = tickets
         self.tokens = tokens
         self.outbox = outbox
+        self.jobs = jobs
         self.twilioAuthToken = twilioAuthToken
         self.publicURL = publicURL
         self.maxWebhookBytes = maxWebhookBytes

@@ -31,7 +31,7 @@ import WebAPI
             _ = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role, department: department, label: nil, at: t0)
         }
         let router = buildRouter(WebAPIDependencies(
-            city: try Demo.city, switchboard: try Demo.switchboard(store), tickets: store, tokens: store, outbox: store,
+            city: try Demo.city, switchboard: try Demo.switchboard(store), tickets: store, tokens: store, outbox: store, jobs: store,
             twilioAuthToken: nil, publicURL: nil, logger: Logger(label: "test"), clock: { t0.addingTimeInterval(3600) }
         ))
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
