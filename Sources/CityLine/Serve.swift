@@ -76,7 +76,9 @@ struct Serve: AsyncParsableCommand {
                 lines.append("  Twilio SMS    POST \(base)/webhooks/twilio/sms  (signatures: \(twilioToken == nil ? "not checked, TWILIO_AUTH_TOKEN unset" : "checked against \(publicURL ?? "")"))")
                 lines.append("  delivery      POST \(base)/webhooks/twilio/status")
                 lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
-                lines.append("  unsubscribe   POST \(publicBase)/unsubscribe/{token}  (one-click, RFC 8058)")
+                lines.append("  dead letters  GET  \(base)/api/v1/outbox?state=dead, \(base)/api/v1/jobs?state=dead  (admin)")
+                lines.append("  unsubscribe   POST \(base)/unsubscribe/{token}  (one-click, RFC 8058; emails link to "
+                    + (publicURL.map { "\($0)/unsubscribe/…)" } ?? "\(publicBase)/unsubscribe/… — set CITYLINE_PUBLIC_URL so residents can reach it)"))
                 lines.append("  data          \(store.path)")
                 lines.append("  transports:")
                 lines += transports.summary.map { "    \($0)" }
