@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "WebAPI",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS", "ChannelEmail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

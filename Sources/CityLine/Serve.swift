@@ -59,7 +59,8 @@ struct Serve: AsyncParsableCommand {
         let router = buildRouter(WebAPIDependencies(
             city: loaded.city, switchboard: switchboard, tickets: store, tokens: store, outbox: store, jobs: store, outreach: outreach,
             unsubscribe: unsubscribe,
-            twilioAuthToken: twilioToken, publicURL: publicURL, logger: logger
+            twilioAuthToken: twilioToken, publicURL: publicURL,
+            emailInboundToken: environment["CITYLINE_EMAIL_INBOUND_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }, logger: logger
         ))
         let dispatcher = OutboxDispatcher(store: store, transports: transports, policy: outreach, logger: logger)
         let scheduler = Scheduler(switchboard: switchboard, jobs: store, policy: outreach, logger: logger)
@@ -75,6 +76,8 @@ struct Serve: AsyncParsableCommand {
                 lines.append("  health        GET  \(base)/health")
                 lines.append("  Twilio SMS    POST \(base)/webhooks/twilio/sms  (signatures: \(twilioToken == nil ? "not checked, TWILIO_AUTH_TOKEN unset" : "checked against \(publicURL ?? "")"))")
                 lines.append("  delivery      POST \(base)/webhooks/twilio/status")
+                lines.append("  email in      POST \(base)/webhooks/email/inbound  (raw RFC 5322; "
+                    + ((environment["CITYLINE_EMAIL_INBOUND_TOKEN"] ?? "").isEmpty ? "no token: set CITYLINE_EMAIL_INBOUND_TOKEN unless only the local MTA can reach it)" : "Bearer token required)"))
                 lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
                 lines.append("  dead letters  GET  \(base)/api/v1/outbox?state=dead, \(base)/api/v1/jobs?state=dead  (admin)")
                 lines.append("  unsubscribe   POST \(base)/unsubscribe/{token}  (one-click, RFC 8058; emails link to "

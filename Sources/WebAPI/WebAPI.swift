@@ -24,13 +24,15 @@ public struct WebAPIDependencies: Sendable {
     public var twilioAuthToken: String?
     /// The public base URL Twilio calls (`CITYLINE_PUBLIC_URL`), used to check signatures.
     public var publicURL: String?
+    /// When set, `POST /webhooks/email/inbound` needs `Authorization: Bearer <token>` (`CITYLINE_EMAIL_INBOUND_TOKEN`).
+    public var emailInboundToken: String?
     /// Largest webhook body accepted; larger ones get 413 and change nothing.
     public var maxWebhookBytes: Int
     public var logger: Logger
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                jobs: (any JobStore)? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, maxWebhookBytes: Int = 64 * 1024,
+                jobs: (any JobStore)? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
         self.outreach = outreach ?? OutreachPolicy(city: city)
@@ -42,6 +44,7 @@ public struct WebAPIDependencies: Sendable {
         self.jobs = jobs
         self.twilioAuthToken = twilioAuthToken
         self.publicURL = publicURL
+        self.emailInboundToken = emailInboundToken
         self.maxWebhookBytes = maxWebhookBytes
         self.logger = logger
         self.clock = clock
@@ -55,6 +58,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
         JSONResponse.make(["status": "ok"])
     }
     TwilioWebhooks(dependencies).register(on: router)
+    EmailWebhook(dependencies).register(on: router)
     StaffAPI(dependencies).register(on: router)
     dependencies.unsubscribe?.register(on: router, outbox: dependencies.outbox, clock: dependencies.clock)
     return router

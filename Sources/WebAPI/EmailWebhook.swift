@@ -1,0 +1,61 @@
+import ChannelEmail
+import CityModel
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Storage
+import Switchboard
+
+/// `POST /webhooks/email/inbound`: one raw RFC 5322 message as the body (`message/rfc822`), as an MTA pipe or a
+/// mail provider's inbound webhook delivers it.
+///
+/// The sender's turn is committed before the response, and the replies go out through the outbox as email, in the
+/// ticket's thread. A redelivered message (the same Message-ID, or the same bytes when it has none) changes
+/// nothing. Auto-replies, bounces and list mail are accepted and ignored (200, `"ignored"`), so two robots never
+/// answer each other. A body that is not a readable message is 400, one over 10 MiB is 413, a missing or wrong
+/// token (when `CITYLINE_EMAIL_INBOUND_TOKEN` is set) is 401: none of them changes anything.
+///
+/// ```json
+/// {"status": "accepted"}
+/// ```
+struct EmailWebhook: Sendable {
+    let dependencies: WebAPIDependencies
+
+    init(_ dependencies: WebAPIDependencies) { self.dependencies = dependencies }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/webhooks/email/inbound") { request, _ in try await self.inbound(request) }
+    }
+
+    private func inbound(_ request: Request) async throws -> Response {
+        let path = request.uri.path
+        if let token = dependencies.emailInboundToken {
+            let given = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? ""
+            guard request.headers[.authorization]?.lowercased().hasPrefix("bearer ") == true,
+                  Data(SHA256.hash(data: Data(given.utf8))) == Data(SHA256.hash(data: Data(token.utf8))) else {
+                return WebhookRejection(.unauthorized, "send Authorization: Bearer <CITYLINE_EMAIL_INBOUND_TOKEN>").response(dependencies.logger, path: path)
+            }
+        }
+        guard let bytes = try await request.body(upTo: InboundEmail.maxBytes) else {
+            return WebhookRejection(.contentTooLarge, "the message is larger than \(InboundEmail.maxBytes / 1024 / 1024) MiB")
+                .response(dependencies.logger, path: path)
+        }
+        let email: InboundEmail
+        do {
+            email = try InboundEmail.parse(bytes)
+        } catch {
+            return WebhookRejection(.badRequest, error.description).response(dependencies.logger, path: path)
+        }
+        if email.isAutomatic {
+            dependencies.logger.info("automatic email ignored", metadata: ["path": "\(path)"])
+            return JSONResponse.make(["status": "ignored", "reason": "automatic mail (auto-reply, bounce or list) is never answered"])
+        }
+        let id = email.messageID ?? "sha256:" + SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        let message = InboundMessage(from: ChannelAddress(channel: .email, address: email.from), text: email.text,
+                                     externalID: id, receivedAt: dependencies.clock())
+        let outcome = try await dependencies.switchboard.receive(message, delivery: .outbox)
+        return JSONResponse.make(["status": outcome.redelivered ? "redelivered" : "accepted"])
+    }
+}
