@@ -93,6 +93,7 @@ let package = Package(
             name: "ChannelEmail",
             dependencies: [
                 "CityModel", "Localization", "Storage", "Transport", "Rendering",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -180,9 +181,10 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "ChannelWebhook", "WebAPI",
+                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

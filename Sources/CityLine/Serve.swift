@@ -10,6 +10,7 @@ import Hummingbird
 import Logging
 import NIOPosix
 import Outreach
+import ServiceLifecycle
 import Storage
 import StorageSQLite
 import Switchboard
@@ -28,6 +29,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (0: any free port).")
     var port = 8311
+
+    @Option(name: .customLong("smtp-port"), help: "Port of the SMTP listener for mail relayed by the city's MTA (0: any free port; -1: none).")
+    var smtpPort = 2525
 
     func run() async throws {
         let loaded = try LoadedCity.load(city)
@@ -64,11 +68,28 @@ struct Serve: AsyncParsableCommand {
         ))
         let dispatcher = OutboxDispatcher(store: store, transports: transports, policy: outreach, logger: logger)
         let scheduler = Scheduler(switchboard: switchboard, jobs: store, policy: outreach, logger: logger)
+        // Mail relayed by the city's MTA: each message becomes the sender's turn, acknowledged once it is stored.
+        var services: [any ServiceLifecycle.Service] = [scheduler, dispatcher]
+        var smtpLine = "  SMTP in       off (--smtp-port -1)"
+        if smtpPort >= 0 {
+            let intake = EmailIntake(receive: { message in try await switchboard.receive(message, delivery: .outbox).redelivered })
+            let listener = SMTPListener(host: host, port: smtpPort, group: MultiThreadedEventLoopGroup.singleton, logger: logger,
+                                        deliver: { try await intake.take($0) })
+            let server: SMTPListener.Server
+            do {
+                server = try await listener.bind()
+            } catch {
+                throw CLIError("cannot listen for SMTP on \(host):\(smtpPort): \(error) (choose another --smtp-port, or -1 for none)")
+            }
+            smtpLine = "  SMTP in            smtp://\(host):\(server.channel.localAddress?.port ?? smtpPort)  (mail relayed by the city's MTA)"
+            services.append(SMTPService(listener: listener, server: server))
+        }
+        let smtp = smtpLine
         let program = loaded.city.program.resolve(loaded.city.defaultLocale)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "CityLine"),
-            services: [scheduler, dispatcher],
+            services: services,
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 let base = "http://\(host):\(bound)"
@@ -78,6 +99,7 @@ struct Serve: AsyncParsableCommand {
                 lines.append("  delivery      POST \(base)/webhooks/twilio/status")
                 lines.append("  email in      POST \(base)/webhooks/email/inbound  (raw RFC 5322; "
                     + ((environment["CITYLINE_EMAIL_INBOUND_TOKEN"] ?? "").isEmpty ? "no token: set CITYLINE_EMAIL_INBOUND_TOKEN unless only the local MTA can reach it)" : "Bearer token required)"))
+                lines.append(smtp)
                 lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
                 lines.append("  dead letters  GET  \(base)/api/v1/outbox?state=dead, \(base)/api/v1/jobs?state=dead  (admin)")
                 lines.append("  unsubscribe   POST \(base)/unsubscribe/{token}  (one-click, RFC 8058; emails link to "
@@ -166,4 +188,14 @@ func makeLogger(_ label: String) -> Logger {
     var logger = Logger(label: label)
     logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
     return logger
+}
+
+/// The SMTP listener as a service of the application: it stops with the server.
+struct SMTPService: ServiceLifecycle.Service {
+    let listener: SMTPListener
+    let server: SMTPListener.Server
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await listener.serve(server) }
+    }
 }

@@ -42,20 +42,17 @@ struct EmailWebhook: Sendable {
             return WebhookRejection(.contentTooLarge, "the message is larger than \(InboundEmail.maxBytes / 1024 / 1024) MiB")
                 .response(dependencies.logger, path: path)
         }
-        let email: InboundEmail
-        do {
-            email = try InboundEmail.parse(bytes)
-        } catch {
-            return WebhookRejection(.badRequest, error.description).response(dependencies.logger, path: path)
-        }
-        if email.isAutomatic {
+        let intake = EmailIntake(receive: { message in
+            try await dependencies.switchboard.receive(message, delivery: .outbox).redelivered
+        }, clock: dependencies.clock)
+        switch try await intake.take(bytes) {
+        case .accepted: return JSONResponse.make(["status": "accepted"])
+        case .redelivered: return JSONResponse.make(["status": "redelivered"])
+        case .ignored(let reason):
             dependencies.logger.info("automatic email ignored", metadata: ["path": "\(path)"])
-            return JSONResponse.make(["status": "ignored", "reason": "automatic mail (auto-reply, bounce or list) is never answered"])
+            return JSONResponse.make(["status": "ignored", "reason": reason])
+        case .rejected(let reason):
+            return WebhookRejection(.badRequest, reason).response(dependencies.logger, path: path)
         }
-        let id = email.messageID ?? "sha256:" + SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
-        let message = InboundMessage(from: ChannelAddress(channel: .email, address: email.from), text: email.text,
-                                     externalID: id, receivedAt: dependencies.clock())
-        let outcome = try await dependencies.switchboard.receive(message, delivery: .outbox)
-        return JSONResponse.make(["status": outcome.redelivered ? "redelivered" : "accepted"])
     }
 }

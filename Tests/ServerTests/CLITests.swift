@@ -103,7 +103,7 @@ import Testing
         let (status, output) = try run(["check", "--config", city], input: "")
         #expect(status == 1)
         #expect(output.contains("\(city)/templates/sms/message.mustache:3: a section is not closed"), "\(output)")
-        let serve = try run(["serve", "--config", city, "--data-dir", try temporaryDirectory(), "--port", "0"], input: "")
+        let serve = try run(["serve", "--config", city, "--data-dir", try temporaryDirectory(), "--port", "0", "--smtp-port", "0"], input: "")
         #expect(serve.status != 0)
         #expect(serve.output.contains("templates/sms/message.mustache:3"), "\(serve.output)")
 

@@ -19,7 +19,7 @@ import Testing
         let process = Process()
         guard let binary = CityLineBinary.url else { throw CrashTestError(description: "build the cityline executable first") }
         process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory]
+        process.arguments = ["serve", "--port", "0", "--smtp-port", "0", "--data-dir", dataDirectory]
         process.currentDirectoryURL = Demo.root
         var environment = ProcessInfo.processInfo.environment
         environment["TWILIO_AUTH_TOKEN"] = token

@@ -1,0 +1,70 @@
+import ChannelEmail
+import CityModel
+import Foundation
+import Logging
+import NIOPosix
+import Storage
+import StorageSQLite
+import Testing
+
+/// The SMTP listener against Python's `smtplib`, a real client: relayed mail becomes the sender's turn, and the
+/// answer codes tell the MTA what to do with it.
+@Suite struct SMTPListenerTests {
+    /// Sends with smtplib; prints one line per message: the code smtplib saw, or the exception.
+    static let client = #"""
+    import smtplib, sys
+    port = int(sys.argv[1])
+    messages = sys.argv[2:]
+    with smtplib.SMTP("127.0.0.1", port, timeout=20) as smtp:
+        smtp.ehlo("mta.springfield.example")
+        print("size", smtp.esmtp_features.get("size"))
+        for raw in messages:
+            try:
+                refused = smtp.sendmail("maria@example.org", ["311@springfield.example"], raw.replace("\n", "\r\n").encode("utf-8"))
+                print("250")
+            except smtplib.SMTPDataError as error:
+                print(error.smtp_code)
+            except smtplib.SMTPSenderRefused as error:
+                print(error.smtp_code)
+    """#
+
+    func send(port: Int, _ messages: [String]) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.client, String(port)] + messages
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    @Test func relayedMailBecomesATurnAndTheCodesTellTheMTAWhatToDo() async throws {
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
+        let switchboard = try Demo.switchboard(store)
+        let intake = EmailIntake(receive: { try await switchboard.receive($0, delivery: .outbox).redelivered }, clock: { t0 })
+        let listener = SMTPListener(host: "127.0.0.1", port: 0, maxMessageBytes: 64 * 1024, group: MultiThreadedEventLoopGroup.singleton,
+                                    logger: Logger(label: "test"), deliver: { try await intake.take($0) })
+        let server = try await listener.bind()
+        let port = try #require(server.channel.localAddress?.port)
+        let serving = Task { try await listener.serve(server) }
+        defer { serving.cancel() }
+
+        let report = "From: Maria <maria@example.org>\nSubject: Broken streetlight\nMessage-ID: <s1@example.org>\n\nat 5th and Oak\n.leading dot line"
+        let away = "From: maria@example.org\nAuto-Submitted: auto-replied\nSubject: Away\n\nOut of office"
+        let unreadable = "From: maria@example.org\nContent-Type: text/plain; charset=koi8-r\n\nhi"
+        let huge = "From: maria@example.org\n\n" + String(repeating: "a", count: 70 * 1024)
+        let lines = try await Task.detached { try self.send(port: port, [report, report, away, unreadable, huge]) }.value
+        #expect(lines.first == "size 65536", "\(lines)")
+        // stored, a redelivery (stored once), a robot (accepted, never answered), unreadable (bounced), too big.
+        #expect(Array(lines.dropFirst()) == ["250", "250", "250", "554", "552"], "\(lines)")
+
+        let inbound = try await store.count("messages")
+        #expect(inbound == 2, "the report and its one reply, once")
+        let reply = try #require(try await outboxEntries(store).first?.message)
+        #expect(reply.to == ChannelAddress(channel: .email, address: "maria@example.org"))
+        #expect(reply.body.contains("Street light"), "\(reply.body)")
+    }
+}
