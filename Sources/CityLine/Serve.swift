@@ -196,6 +196,10 @@ struct SMTPService: ServiceLifecycle.Service {
     let server: SMTPListener.Server
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await listener.serve(server) }
+        do {
+            try await cancelWhenGracefulShutdown { try await listener.serve(server) }
+        } catch where Task.isCancelled || Task.isShuttingDownGracefully {
+            return // stopping: the listener closing is not a failure
+        }
     }
 }
