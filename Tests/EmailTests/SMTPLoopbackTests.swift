@@ -157,15 +157,15 @@ struct SMTPFailureTests {
         #expect(error?.message.contains("cannot connect") == true)
     }
 
-    @Test("a server that never greets times out, and that means retry")
+    /// The error itself proves the timeout fired (a silent server would otherwise hold the send forever); the time
+    /// limit only stops a hang from stalling the suite, it measures nothing.
+    @Test("a server that never greets times out, and that means retry", .timeLimit(.minutes(1)))
     func silentServer() async throws {
         let server = try await ScriptedSMTPServer.start(greeting: nil)
-        let started = ContinuousClock.now
         let error = await sendError(try transport(port: server.port, replyTimeout: .milliseconds(300)), Fixtures.entry())
         await server.stop()
         #expect(error?.kind == .retry)
         #expect(error?.message.contains("did not answer greeting") == true)
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test("421 at the greeting is retried; 554 is permanent")
