@@ -88,8 +88,14 @@ public struct Scheduler: ServiceLifecycle.Service {
                 do { try await jobs.complete(completion) } catch { await fail(job, error) }
             }
         }
+        // The other jobs of one ticket run in order (its `created` event before its `status_changed`), different
+        // tickets concurrently.
+        var byTicket: [TrackingNumber?: [Job]] = [:]
+        for job in others { byTicket[job.work.ticket, default: []].append(job) }
         await withTaskGroup(of: Void.self) { group in
-            for job in others { group.addTask { await self.runOne(job) } }
+            for jobs in byTicket.values {
+                group.addTask { for job in jobs { await self.runOne(job) } }
+            }
         }
         return due.count
     }

@@ -113,7 +113,7 @@ extension StaffAPITests {
         let entries = try await outboxEntries(h.store)
         #expect(entries.map(\.message.to.channel) == [.webhook, .webhook], "only the department's events: \(entries.map(\.message))")
         #expect(entries.compactMap { try? JSONSerialization.jsonObject(with: Data($0.message.body.utf8)) as? [String: Any] }
-            .compactMap { $0["event"] as? String }.sorted() == ["created", "status_changed"])
+            .compactMap { $0["event"] as? String } == ["created", "status_changed"], "in the order they happened")
         #expect(try await h.store.job(dedupeKey: "survey:\(id)") == nil)
         let number = try #require(TrackingNumber(parsing: id))
         #expect(try await h.store.ticket(number)?.draft.location?.kind == .coordinates)
