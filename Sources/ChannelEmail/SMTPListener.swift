@@ -81,7 +81,12 @@ public struct SMTPListener: Sendable {
                         try await reply(answer)
                         if close { return }
                     }
-                    if !transaction.inData, pending.readableBytes > 2_048 {
+                    if transaction.inData, pending.readableBytes > maxMessageBytes {
+                        // An endless line in a message: the message is too large; read on, keeping nothing, until its
+                        // end, and answer 552 then (the client is still sending, so it could not read an answer now).
+                        transaction.append([], limit: 0)
+                        pending.moveReaderIndex(forwardBy: pending.readableBytes)
+                    } else if !transaction.inData, pending.readableBytes > 2_048 {
                         try await reply("500 5.5.6 Line too long")
                         return
                     }

@@ -28,17 +28,8 @@ import Testing
                 print(error.smtp_code)
     """#
 
-    func send(port: Int, _ messages: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.client, String(port)] + messages
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    func send(port: Int, _ messages: [String]) async -> [String] {
+        await python(["-c", Self.client, String(port)] + messages).split(separator: "\n").map(String.init)
     }
 
     @Test func relayedMailBecomesATurnAndTheCodesTellTheMTAWhatToDo() async throws {
@@ -56,7 +47,7 @@ import Testing
         let away = "From: maria@example.org\nAuto-Submitted: auto-replied\nSubject: Away\n\nOut of office"
         let unreadable = "From: maria@example.org\nContent-Type: text/plain; charset=koi8-r\n\nhi"
         let huge = "From: maria@example.org\n\n" + String(repeating: "a", count: 70 * 1024)
-        let lines = try await Task.detached { try self.send(port: port, [report, report, away, unreadable, huge]) }.value
+        let lines = await send(port: port, [report, report, away, unreadable, huge])
         #expect(lines.first == "size 65536", "\(lines)")
         // stored, a redelivery (stored once), a robot (accepted, never answered), unreadable (bounced), too big.
         #expect(Array(lines.dropFirst()) == ["250", "250", "250", "554", "552"], "\(lines)")
@@ -66,5 +57,56 @@ import Testing
         let reply = try #require(try await outboxEntries(store).first?.message)
         #expect(reply.to == ChannelAddress(channel: .email, address: "maria@example.org"))
         #expect(reply.body.contains("Street light"), "\(reply.body)")
+    }
+
+    /// A message with a line longer than the size limit is read to its end without being kept, then refused with
+    /// 552; the session goes on.
+    @Test func anEndlessLineIsNotKept() async throws {
+        let listener = SMTPListener(host: "127.0.0.1", port: 0, maxMessageBytes: 64 * 1024, group: MultiThreadedEventLoopGroup.singleton,
+                                    logger: Logger(label: "test"), deliver: { _ in .accepted })
+        let server = try await listener.bind()
+        let port = try #require(server.channel.localAddress?.port)
+        let serving = Task { try await listener.serve(server) }
+        defer { serving.cancel() }
+        let script = #"""
+        import socket, sys
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+        f = s.makefile("rb")
+        f.readline()
+        s.sendall(b"HELO mta\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n")
+        for _ in range(4): f.readline()
+        s.sendall(b"From: a@example.org\r\n\r\n" + b"a" * (300 * 1024) + b"\r\n.\r\nQUIT\r\n")
+        print(f.readline().decode().strip())
+        print(f.readline().decode().strip())
+        """#
+        let output = await python(["-c", script, String(port)])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("552 5.3.4") == true, "\(output)")
+        #expect(lines.dropFirst().first?.hasPrefix("221") == true, "\(output)")
+    }
+
+}
+
+/// Runs `python3` with `arguments` and returns what it printed. The wait happens on a Dispatch thread, never on
+/// the two threads Swift concurrency has here: a test blocking those would starve the server it talks to.
+func python(_ arguments: [String]) async -> String {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3"] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(returning: "could not start python3: \(error)")
+                return
+            }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            continuation.resume(returning: String(decoding: data, as: UTF8.self))
+        }
     }
 }
