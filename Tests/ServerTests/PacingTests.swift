@@ -60,27 +60,31 @@ import Transport
         func append(_ index: Int) { list.withLock { $0.append(index) } }
     }
 
+    /// On a clock the test moves one token at a time, so at most one caller can go per step and each is recorded
+    /// before the next step: the order seen is the pacer's, not the scheduler's.
     @Test func waitersAreServedInOrderSoALongMessageIsNotStarved() async throws {
-        let pacer = SenderPacer(rate: 8, burst: 2)
+        let clock = ManualClock()
+        let pacer = SenderPacer(rate: 8, burst: 2, clock: clock)
         try await pacer.acquire(2) // empty
         let order = Served()
-        /// Each task is queued (or already served) before the next one starts, whatever the machine's load.
-        func lineUp(_ count: Int) async throws {
-            for _ in 0..<5_000 where await pacer.waiting + order.list.withLock({ $0.count }) < count {
-                try await Task.sleep(for: .milliseconds(2))
-            }
-        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             // First in line: 3 segments, more than the burst. The short ones behind it could go sooner, but wait their turn.
             group.addTask { try await pacer.acquire(3); order.append(0) }
-            try await lineUp(1)
-            for index in 1...4 {
+            try await Self.waitUntil(pacer, has: 1)
+            for index in 1...5 {
                 group.addTask { try await pacer.acquire(1); order.append(index) }
-                try await lineUp(index + 1)
+                try await Self.waitUntil(pacer, has: index + 1)
             }
-            // A newcomer while others wait queues too, even if the bucket happens to hold a token.
-            try await Task.sleep(for: .milliseconds(60))
-            group.addTask { try await pacer.acquire(1); order.append(5) }
+            for _ in 0..<40 where order.list.withLock({ $0.count }) < 6 {
+                clock.advance(by: .milliseconds(125)) // one token
+                // Settle: whoever got it has recorded itself, and the pump sleeps again (or has no one left).
+                for _ in 0..<5_000 {
+                    let served = order.list.withLock { $0.count }
+                    let waiting = await pacer.waiting
+                    if served + waiting == 6, waiting == 0 || clock.sleeperCount > 0 { break }
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+            }
             try await group.waitForAll()
         }
         #expect(order.list.withLock { $0 } == [0, 1, 2, 3, 4, 5])
@@ -211,6 +215,8 @@ final class ManualClock: Clock, @unchecked Sendable {
 
     var now: Instant { lock.withLock { current } }
     var minimumResolution: Duration { .zero }
+    /// How many tasks sleep on this clock now.
+    var sleeperCount: Int { lock.withLock { sleepers.count } }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = UUID()
