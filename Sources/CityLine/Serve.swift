@@ -30,8 +30,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port = 8311
 
-    @Option(name: .customLong("smtp-port"), help: "Port of the SMTP listener for mail relayed by the city's MTA (0: any free port; -1: none).")
+    @Option(name: .customLong("smtp-port"), help: "Port of the SMTP listener for mail relayed by the city's MTA (0: any free port).")
     var smtpPort = 2525
+
+    @Flag(name: .customLong("no-smtp"), help: "Do not listen for SMTP (mail arrives through POST /webhooks/email/inbound only).")
+    var noSMTP = false
 
     func run() async throws {
         let loaded = try LoadedCity.load(city)
@@ -70,8 +73,8 @@ struct Serve: AsyncParsableCommand {
         let scheduler = Scheduler(switchboard: switchboard, jobs: store, policy: outreach, logger: logger)
         // Mail relayed by the city's MTA: each message becomes the sender's turn, acknowledged once it is stored.
         var services: [any ServiceLifecycle.Service] = [scheduler, dispatcher]
-        var smtpLine = "  SMTP in       off (--smtp-port -1)"
-        if smtpPort >= 0 {
+        var smtpLine = "  SMTP in       off (--no-smtp)"
+        if !noSMTP {
             let intake = EmailIntake(receive: { message in try await switchboard.receive(message, delivery: .outbox).redelivered })
             let listener = SMTPListener(host: host, port: smtpPort, group: MultiThreadedEventLoopGroup.singleton, logger: logger,
                                         deliver: { try await intake.take($0) })
@@ -79,7 +82,7 @@ struct Serve: AsyncParsableCommand {
             do {
                 server = try await listener.bind()
             } catch {
-                throw CLIError("cannot listen for SMTP on \(host):\(smtpPort): \(error) (choose another --smtp-port, or -1 for none)")
+                throw CLIError("cannot listen for SMTP on \(host):\(smtpPort): \(error) (choose another --smtp-port, or --no-smtp)")
             }
             smtpLine = "  SMTP in            smtp://\(host):\(server.channel.localAddress?.port ?? smtpPort)  (mail relayed by the city's MTA)"
             services.append(SMTPService(listener: listener, server: server))
