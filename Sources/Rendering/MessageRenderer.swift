@@ -49,12 +49,6 @@ public struct MessageRenderer: Sendable {
         text(key, args, locale: locale, on: nil)
     }
 
-    /// The text of `key` as sent on `channel`: SMS bodies get plain quotes, dashes and spaces (see `SMSText`).
-    public func render(_ key: String, _ args: [String: MessageArgument] = [:], locale: LanguageTag, channel: Channel) -> String {
-        let text = text(key, args, locale: locale, on: channel)
-        return channel == .sms ? SMSText.normalize(text) : text
-    }
-
     /// The text of `key`; on a known channel a string can say how it reaches the resident with
     /// `{{#channel.email}}emails{{/channel.email}}` (one flag per channel: `sms`, `email`, `chat`).
     func text(_ key: String, _ args: [String: MessageArgument], locale: LanguageTag, on channel: Channel?) -> String {
