@@ -58,6 +58,14 @@ public struct City: Sendable, Equatable {
 
     public func service(_ code: String) -> Service? { services.first { $0.code == code } }
     public func department(_ code: String) -> Department? { departments.first { $0.code == code } }
+    /// A service's name in `locale` (along the fallback chain); its code when the catalog has no such service.
+    public func serviceName(_ code: String, in locale: LanguageTag) -> String {
+        service(code)?.name.resolve(locale, fallbacks: fallbackLocales) ?? code
+    }
+    /// A department's name in `locale` (along the fallback chain); its code when there is no such department.
+    public func departmentName(_ code: String, in locale: LanguageTag) -> String {
+        department(code)?.name.resolve(locale, fallbacks: fallbackLocales) ?? code
+    }
     public func group(_ code: String) -> ServiceGroup? { groups.first { $0.code == code } }
     public func jurisdiction(_ id: String) -> Jurisdiction? { jurisdictions.first { $0.id == id } }
     public func services(inGroup code: String) -> [Service] { services.filter { $0.group == code } }

@@ -135,6 +135,6 @@ extension Engine {
     }
 
     func serviceName(_ code: String, _ turn: TurnBuilder) -> String {
-        city.service(code)?.name.resolve(turn.locale, fallbacks: city.fallbackLocales) ?? code
+        city.serviceName(code, in: turn.locale)
     }
 }

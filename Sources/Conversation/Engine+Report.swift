@@ -263,11 +263,10 @@ extension Engine {
         turn.session.draft = nil
         turn.session.state = .idle
         turn.events.append(.sessionEnded(.completed))
-        let department = city.department(ticket.department)?.name.resolve(turn.locale, fallbacks: city.fallbackLocales)
         turn.say("report.created", [
             "number": .text(ticket.trackingNumber.digits),
             "service": .text(service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)),
-            "department": .text(department ?? ticket.department),
+            "department": .text(city.departmentName(ticket.department, in: turn.locale)),
             "expected": .day(ticket.expectedAt),
         ])
     }

@@ -83,6 +83,11 @@ public struct OutreachPolicy: Sendable {
         }
     }
 
+    /// The same for a recipient whose own time zone is an IANA name as stored (nil or unknown: the city's).
+    public func sendTime(_ kind: MessageKind, at date: Date, timeZoneID: String?) -> Date {
+        sendTime(kind, at: date, timeZone: timeZoneID.flatMap(TimeZone.init(identifier:)))
+    }
+
     public func reminderJob(_ ticket: TrackingNumber, after date: Date) -> NewJob {
         NewJob(.surveyReminder(ticket: ticket), key: "survey-reminder:\(ticket.digits)", dueAt: date.addingTimeInterval(surveyReminder))
     }

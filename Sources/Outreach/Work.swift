@@ -23,7 +23,7 @@ public enum Work: Hashable, Sendable, Codable {
     case departmentEvent(ticket: TrackingNumber, event: String)
 
     /// The ticket the work is about.
-    public var ticket: TrackingNumber? {
+    public var ticket: TrackingNumber {
         switch self {
         case .acknowledge(let ticket), .ticketUpdate(let ticket, _, _), .notify(let ticket, _, _, _), .surveyStart(let ticket),
              .surveyReminder(let ticket), .surveyExpiry(let ticket), .departmentEvent(let ticket, _):

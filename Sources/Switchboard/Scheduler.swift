@@ -73,8 +73,9 @@ public struct Scheduler: ServiceLifecycle.Service {
         var others: [Job] = []
         for job in due {
             if case .notify(let number, let status, let note, let address) = job.work, let recipient = recipients[address] {
-                let completion = switchboard.notify(job, ticket: tickets[number], status: status, note: note, to: address,
-                                                    recipient: recipient, policy: policy, now: now)
+                let completion = tickets[number].map {
+                    switchboard.notify(job, ticket: $0, status: status, note: note, to: address, recipient: recipient, policy: policy, now: now)
+                } ?? JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now)
                 updates.append((job, completion))
             } else {
                 others.append(job)
@@ -90,7 +91,7 @@ public struct Scheduler: ServiceLifecycle.Service {
         }
         // The other jobs of one ticket run in order (its `created` event before its `status_changed`), different
         // tickets concurrently.
-        var byTicket: [TrackingNumber?: [Job]] = [:]
+        var byTicket: [TrackingNumber: [Job]] = [:]
         for job in others { byTicket[job.work.ticket, default: []].append(job) }
         await withTaskGroup(of: Void.self) { group in
             for jobs in byTicket.values {
@@ -126,29 +127,25 @@ public struct Scheduler: ServiceLifecycle.Service {
 extension Switchboard {
     /// Runs one job and commits what it did.
     func run(_ job: Job, policy: OutreachPolicy, jobs: any JobStore, now: Date) async throws {
+        guard let ticket = try await store.ticket(job.work.ticket) else {
+            return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
+        }
+        let number = ticket.trackingNumber
         switch job.work {
-        case .ticketUpdate(let number, let status, let note):
-            guard let ticket = try await store.ticket(number) else {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
-            }
+        case .ticketUpdate(_, let status, let note):
             let recipients = [ticket.reporter] + (try await jobs.followers(of: number))
             let fanOut = policy.fanOut(number, status: status, note: note, parentKey: job.dedupeKey, to: recipients, at: now)
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), followUps: fanOut, at: now))
 
-        case .acknowledge(let number):
-            guard let ticket = try await store.ticket(number) else {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
-            }
+        case .acknowledge:
             try await jobs.complete(acknowledge(job, ticket: ticket, recipient: try await jobs.recipient(ticket.reporter), policy: policy, now: now))
 
-        case .notify(let number, let status, let note, let address):
-            let recipient = try await jobs.recipient(address)
-            let ticket = try await store.ticket(number)
-            try await jobs.complete(notify(job, ticket: ticket, status: status, note: note, to: address, recipient: recipient,
-                                           policy: policy, now: now))
+        case .notify(_, let status, let note, let address):
+            try await jobs.complete(notify(job, ticket: ticket, status: status, note: note, to: address,
+                                           recipient: try await jobs.recipient(address), policy: policy, now: now))
 
-        case .surveyStart(let number):
-            guard let ticket = try await store.ticket(number), ticket.status == .closed else {
+        case .surveyStart:
+            guard ticket.status == .closed else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "ticket is not closed"), at: now))
             }
             try await withSession(ticket, job: job, policy: policy, jobs: jobs, now: now) { session in
@@ -161,26 +158,17 @@ extension Switchboard {
                 return now > deadline ? .done(note: "gave up: the resident stayed busy") : .postpone(to: now.addingTimeInterval(policy.busyRetry))
             }
 
-        case .surveyReminder(let number):
-            guard let ticket = try await store.ticket(number) else {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
-            }
+        case .surveyReminder:
             try await withSession(ticket, job: job, policy: policy, jobs: jobs, now: now) { session in
                 engine.remindSurvey(session, ticket: number, now: now).map { ($0, [policy.expiryJob(number, after: now)]) }
             } busy: { .done(note: "answered, or no survey open") }
 
-        case .surveyExpiry(let number):
-            guard let ticket = try await store.ticket(number) else {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
-            }
+        case .surveyExpiry:
             try await withSession(ticket, job: job, policy: policy, jobs: jobs, now: now, quiet: false) { session in
                 engine.expireSurvey(session, ticket: number, now: now).map { ($0, []) }
             } busy: { .done(note: "answered, or no survey open") }
 
-        case .departmentEvent(let number, let event):
-            guard let ticket = try await store.ticket(number) else {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now))
-            }
+        case .departmentEvent(_, let event):
             // Through the outbox, so the post is retried and dead-lettered like any message; a department without
             // a system of its own gets it in the outbox file (`department:<code>`).
             let department = engine.city.department(ticket.department)
@@ -191,19 +179,25 @@ extension Switchboard {
         }
     }
 
+    /// Whether a message of `kind` must wait for `recipient`: nil when it may go now; else the job's outcome —
+    /// done after STOP, postponed out of quiet hours (unless `quiet` is false: an expiry sends only a reply).
+    func hold(_ kind: MessageKind, for recipient: Recipient, policy: OutreachPolicy, now: Date, quiet: Bool = true) -> JobOutcome? {
+        if recipient.optedOut { return .done(note: "suppressed: opted out") }
+        let sendAt = policy.sendTime(kind, at: now, timeZoneID: recipient.timeZone)
+        return quiet && sendAt > now ? .postpone(to: sendAt) : nil
+    }
+
     /// "We got your report #…": in the reporter's language (their own, else the one staff gave), never after
     /// STOP, never in quiet hours.
     func acknowledge(_ job: Job, ticket: Ticket, recipient: Recipient, policy: OutreachPolicy, now: Date) -> JobCompletion {
-        if recipient.optedOut { return JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now) }
-        let sendAt = policy.sendTime(.acknowledgement, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
-        if sendAt > now { return JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now) }
+        if let held = hold(.acknowledgement, for: recipient, policy: policy, now: now) { return JobCompletion(job: job.id, outcome: held, at: now) }
         let city = engine.city
         let locale = recipient.locale ?? ticket.draft.locale
         let message = OutboundMessage("ack.created", [
             "program": .text(city.program.resolve(locale, fallbacks: city.fallbackLocales)),
             "number": .text(ticket.trackingNumber.digits),
-            "service": .text(city.service(ticket.draft.serviceCode)?.name.resolve(locale, fallbacks: city.fallbackLocales) ?? ticket.draft.serviceCode),
-            "department": .text(city.department(ticket.department)?.name.resolve(locale, fallbacks: city.fallbackLocales) ?? ticket.department),
+            "service": .text(city.serviceName(ticket.draft.serviceCode, in: locale)),
+            "department": .text(city.departmentName(ticket.department, in: locale)),
             "expected": .day(ticket.draft.expectedAt),
         ], kind: .acknowledgement)
         return JobCompletion(job: job.id, outcome: .done(note: nil),
@@ -212,19 +206,13 @@ extension Switchboard {
 
     /// What one status update to one recipient comes to: suppressed after STOP, postponed out of quiet hours, or
     /// the update rendered in the recipient's language and channel.
-    func notify(_ job: Job, ticket: Ticket?, status: TicketStatus, note: String?, to address: ChannelAddress, recipient: Recipient,
+    func notify(_ job: Job, ticket: Ticket, status: TicketStatus, note: String?, to address: ChannelAddress, recipient: Recipient,
                 policy: OutreachPolicy, now: Date) -> JobCompletion {
-        if recipient.optedOut {
-            return JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now)
-        }
-        let sendAt = policy.sendTime(.statusUpdate, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
-        if sendAt > now { return JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now) }
-        guard let ticket else { return JobCompletion(job: job.id, outcome: .done(note: "no such ticket"), at: now) }
+        if let held = hold(.statusUpdate, for: recipient, policy: policy, now: now) { return JobCompletion(job: job.id, outcome: held, at: now) }
         let locale = recipient.locale ?? engine.city.defaultLocale
         var args: [String: MessageArgument] = [
             "number": .text(ticket.trackingNumber.digits), "status": .key("status.name.\(status.rawValue)"),
-            "service": .text(engine.city.service(ticket.draft.serviceCode)?.name.resolve(locale, fallbacks: engine.city.fallbackLocales)
-                ?? ticket.draft.serviceCode),
+            "service": .text(engine.city.serviceName(ticket.draft.serviceCode, in: locale)),
         ]
         if let note { args["note"] = .text(note) }
         let message = OutboundMessage(status == .closed ? "update.closed" : "update.status", args, kind: .statusUpdate)
@@ -242,12 +230,8 @@ extension Switchboard {
         let address = ticket.reporter
         try await locks.withLock(address) {
             let recipient = try await jobs.recipient(address)
-            if recipient.optedOut {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "suppressed: opted out"), at: now))
-            }
-            let sendAt = policy.sendTime(.survey, at: now, timeZone: recipient.timeZone.flatMap(TimeZone.init(identifier:)))
-            if quiet, sendAt > now {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: .postpone(to: sendAt), at: now))
+            if let held = hold(.survey, for: recipient, policy: policy, now: now, quiet: quiet) {
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: held, at: now))
             }
             guard let (turn, followUps) = body(recipient.session ?? Session(locale: recipient.locale)) else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: busy(), at: now))

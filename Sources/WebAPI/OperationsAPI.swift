@@ -107,7 +107,7 @@ struct OperationsAPI: Sendable {
 
     static func json(_ job: Job) -> [String: Any] {
         [
-            "id": job.id, "kind": job.work.kind, "ticket_id": job.work.ticket?.digits ?? NSNull(), "state": job.state.rawValue,
+            "id": job.id, "kind": job.work.kind, "ticket_id": job.work.ticket.digits, "state": job.state.rawValue,
             "attempts": job.attempts, "due_at": TicketJSON.iso(job.dueAt), "note": job.note ?? NSNull(),
         ]
     }
