@@ -1,3 +1,4 @@
+import ChannelEmail
 import CityModel
 import Crypto
 import Foundation
@@ -218,13 +219,12 @@ struct StaffAPI: Sendable {
             }
             return ChannelAddress(channel: .sms, address: digits)
         case (nil, let raw as String):
-            let address = raw.trimmingCharacters(in: .whitespaces).lowercased()
-            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-            guard address.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-                  !parts[1].hasSuffix("."), !address.contains(where: { $0.isWhitespace || $0.isNewline || "<>\",;".contains($0) }) else {
+            // The email transport's own rule for an address it can send to, and a domain with a dot (a resident's
+            // mailbox is never on a bare host name).
+            guard let email = EmailAddress(address: raw.lowercased()), email.domain.contains(".") else {
                 throw APIProblem(.badRequest, "invalid_email", "email must be an address like maria@example.org")
             }
-            return ChannelAddress(channel: .email, address: address)
+            return ChannelAddress(channel: .email, address: email.address)
         case (.some, .some):
             throw APIProblem(.badRequest, "invalid_contact", "give phone or email, not both")
         default:
