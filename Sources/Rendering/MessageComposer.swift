@@ -60,7 +60,7 @@ public struct MessageComposer: Sendable {
 
     /// One email: subject, text and HTML.
     func email(body: String, kind: MessageKind, to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> Composed {
-        var context = values(body: body, kind: kind, to: address, locale: locale, ticket: ticket)
+        let context = values(body: body, kind: kind, to: address, locale: locale, ticket: ticket)
         let subject = (templates.render(.email, "subject", kind: kind, context: context) ?? "")
             .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .joined(separator: " ")
@@ -79,8 +79,8 @@ public struct MessageComposer: Sendable {
 }
 
 /// What every template can show, looked up by name only when a template asks (an SMS template that shows only
-/// the body costs nothing more).
-struct TemplateValues: MustacheParent {
+/// the body costs nothing more), and worked out once per message however many templates and strings ask.
+final class TemplateValues: MustacheParent {
     let composer: MessageComposer
     let body: String
     let kind: MessageKind
@@ -89,6 +89,15 @@ struct TemplateValues: MustacheParent {
     let ticket: TrackingNumber?
     var subject: String?
     var bodyHTML: String?
+
+    init(composer: MessageComposer, body: String, kind: MessageKind, address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) {
+        self.composer = composer
+        self.body = body
+        self.kind = kind
+        self.address = address
+        self.locale = locale
+        self.ticket = ticket
+    }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -99,13 +108,14 @@ struct TemplateValues: MustacheParent {
         case "lang": locale.code
         case "dir": locale.isRightToLeft ? "rtl" : "ltr"
         case "ticket": ticket.map { ["number": $0.digits] }
-        case "strings": LocaleStrings(path: "") { [self] key in composer.renderer.render(key, arguments, locale: locale) }
+        // Strings get the channel's section flags, as the message's own strings do.
+        case "strings": LocaleStrings(path: "") { [self] key in composer.renderer.text(key, arguments, locale: locale, on: address.channel) }
         default: arguments[name].map { argument -> Any in if case .text(let text) = argument { text } else { "" } }
         }
     }
 
-    /// The values a template and its `Locales/` strings share.
-    var arguments: [String: MessageArgument] {
+    /// The values a template and its `Locales/` strings share (the unsubscribe link is an HMAC: made once).
+    lazy var arguments: [String: MessageArgument] = {
         let city = composer.city
         var args: [String: MessageArgument] = [
             "program": .text(city.program.resolve(locale, fallbacks: city.fallbackLocales)),
@@ -116,7 +126,7 @@ struct TemplateValues: MustacheParent {
         if let ticket { args["number"] = .text(ticket.digits) }
         if address.channel == .email, let link = composer.unsubscribeLink(address) { args["unsubscribe_url"] = .text(link) }
         return args
-    }
+    }()
 }
 
 /// `{{strings.email.footer.reply}}`: each name adds to the key path; the whole path renders as that string.
