@@ -104,7 +104,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     private func handle(_ error: TransportError, _ entry: OutboxEntry, _ log: Logger) async {
         let now = clock()
         if error.kind == .retry, entry.attempts < settings.maxAttempts {
-            let backoff = error.retryAfter ?? min(settings.backoffBase * pow(2, Double(entry.attempts - 1)), settings.backoffCap)
+            let backoff = error.retryAfter ?? Backoff.delay(afterAttempt: entry.attempts, base: settings.backoffBase, cap: settings.backoffCap)
             let retryAt = now.addingTimeInterval(backoff)
             let allowed = allowedTime(entry, at: retryAt)
             try? await store.markRetry(entry.id, error: error.message, retryAt: allowed, held: allowed > retryAt)

@@ -113,7 +113,7 @@ public struct Scheduler: ServiceLifecycle.Service {
     func fail(_ job: Job, _ error: any Error) async {
         let now = clock()
         let outcome: JobOutcome = job.attempts < settings.maxAttempts
-            ? .retry(at: now.addingTimeInterval(min(settings.backoffBase * pow(2, Double(job.attempts - 1)), settings.backoffCap)),
+            ? .retry(at: now.addingTimeInterval(Backoff.delay(afterAttempt: job.attempts, base: settings.backoffBase, cap: settings.backoffCap)),
                      error: "\(error)")
             : .dead(error: "gave up after \(job.attempts) attempts: \(error)")
         try? await jobs.complete(JobCompletion(job: job.id, outcome: outcome, at: now))
