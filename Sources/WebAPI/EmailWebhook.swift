@@ -22,8 +22,14 @@ import Switchboard
 /// ```
 struct EmailWebhook: Sendable {
     let dependencies: WebAPIDependencies
+    let intake: EmailIntake
 
-    init(_ dependencies: WebAPIDependencies) { self.dependencies = dependencies }
+    init(_ dependencies: WebAPIDependencies) {
+        self.dependencies = dependencies
+        intake = EmailIntake(receive: { message in
+            try await dependencies.switchboard.receive(message, delivery: .outbox).redelivered
+        }, clock: dependencies.clock)
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/webhooks/email/inbound") { request, _ in try await self.inbound(request) }
@@ -42,9 +48,6 @@ struct EmailWebhook: Sendable {
             return WebhookRejection(.contentTooLarge, "the message is larger than \(InboundEmail.maxBytes / 1024 / 1024) MiB")
                 .response(dependencies.logger, path: path)
         }
-        let intake = EmailIntake(receive: { message in
-            try await dependencies.switchboard.receive(message, delivery: .outbox).redelivered
-        }, clock: dependencies.clock)
         switch try await intake.take(bytes) {
         case .accepted: return JSONResponse.make(["status": "accepted"])
         case .redelivered: return JSONResponse.make(["status": "redelivered"])
