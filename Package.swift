@@ -145,6 +145,13 @@ let package = Package(
             path: "Benchmarks/SMSWebhook",
             swiftSettings: strict
         ),
+        // Engine turns per second in-process, one thread (Benchmarks/engine.sh).
+        .executableTarget(
+            name: "cityline-engine-bench",
+            dependencies: ["CityModel", "Conversation", "CityConfig", "Localization"],
+            path: "Benchmarks/Engine",
+            swiftSettings: strict
+        ),
         // Enqueue and drain a million notifications (Benchmarks/outreach.sh).
         .executableTarget(
             name: "cityline-outreach-bench",
