@@ -7,6 +7,11 @@ public struct LanguageTag: Hashable, Sendable, Codable, CustomStringConvertible,
     public let code: String
 
     public init(_ raw: String) {
+        // Most tags are a lower-case language alone ("en", "es"): nothing to normalize.
+        if raw.utf8.count <= 3, raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) {
+            code = raw
+            return
+        }
         let parts = raw.replacingOccurrences(of: "_", with: "-").split(separator: "-").map(String.init)
         var out: [String] = []
         for (index, part) in parts.enumerated() {
@@ -24,13 +29,20 @@ public struct LanguageTag: Hashable, Sendable, Codable, CustomStringConvertible,
     }
 
     /// The primary language subtag (`es` for `es-MX`).
-    public var language: String { String(code.split(separator: "-").first ?? "") }
+    public var language: String {
+        guard let dash = code.utf8.firstIndex(of: UInt8(ascii: "-")) else { return code }
+        return String(code[..<dash])
+    }
 
     /// This tag and its shorter parents, most specific first: `zh-Hans-CN` → [`zh-Hans-CN`, `zh-Hans`, `zh`].
     public var parents: [LanguageTag] {
+        guard code.utf8.contains(UInt8(ascii: "-")) else { return [self] }
         let parts = code.split(separator: "-")
-        return (1...max(parts.count, 1)).reversed().map { LanguageTag(parts.prefix($0).joined(separator: "-")) }
+        return (1...parts.count).reversed().map { LanguageTag(canonical: parts.prefix($0).joined(separator: "-")) }
     }
+
+    /// A tag already in canonical case.
+    private init(canonical: String) { code = canonical }
 
     public static let english = LanguageTag("en")
 

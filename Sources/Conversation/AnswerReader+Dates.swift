@@ -123,10 +123,12 @@ extension AnswerReader {
     /// Lower-cased words: punctuation dropped, "p.m."/"3pm" split to "3 pm", ISO "…T14:00" split off.
     private static func dateTokens(_ text: String) -> [String] {
         var s = translated(text.lowercased())
-            .replacingOccurrences(of: "a.m.", with: " am ")
-            .replacingOccurrences(of: "p.m.", with: " pm ")
-        s = s.replacing(/(\d{4}-\d{1,2}-\d{1,2})t(?=\d)/) { "\($0.1) " }
-        s = s.replacing(/(\d)(am|pm)\b/) { "\($0.1) \($0.2)" }
+        if s.utf8.contains(UInt8(ascii: ".")) {
+            s = s.replacingOccurrences(of: "a.m.", with: " am ").replacingOccurrences(of: "p.m.", with: " pm ")
+        }
+        // The patterns only run on text that could hold what they look for (most answers hold neither).
+        if s.utf8.contains(UInt8(ascii: "-")) { s = s.replacing(/(\d{4}-\d{1,2}-\d{1,2})t(?=\d)/) { "\($0.1) " } }
+        if Self.contains(Array(s.utf8), Array("m".utf8)) { s = s.replacing(/(\d)(am|pm)\b/) { "\($0.1) \($0.2)" } }
         return s.split(whereSeparator: { $0.isWhitespace || ",;!?()~\"".contains($0) })
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".'")) }
             .filter { !$0.isEmpty }
@@ -136,12 +138,36 @@ extension AnswerReader {
     /// knows ("ayer a las 3pm" → "yesterday a las 3pm", "昨天下午3点" → "yesterday 3 pm"). Arabic-Indic digits
     /// become 0-9. Longer phrases first, so "esta noche" is "tonight" before "noche" could be anything else.
     static func translated(_ text: String) -> String {
-        var s = String(String.UnicodeScalarView(text.unicodeScalars.map { TextFolding.asciiDigit($0) ?? $0 }))
-        s = s.replacing(/(?:下午|晚上|傍晚)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") pm " }
-        s = s.replacing(/(?:上午|早上|凌晨)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") am " }
-        s = s.replacing(/(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") " }
-        for (phrase, english) in dayWords { s = s.replacingOccurrences(of: phrase, with: " \(english) ") }
+        var s = text
+        if text.unicodeScalars.contains(where: { TextFolding.asciiDigit($0) != nil }) {
+            s = String(String.UnicodeScalarView(text.unicodeScalars.map { TextFolding.asciiDigit($0) ?? $0 }))
+        }
+        if s.unicodeScalars.contains(where: { "点點时時".unicodeScalars.contains($0) }) {
+            s = s.replacing(/(?:下午|晚上|傍晚)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") pm " }
+            s = s.replacing(/(?:上午|早上|凌晨)\s*(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") am " }
+            s = s.replacing(/(\d{1,2})\s*[点點时時](?:\s*(\d{1,2})\s*分?)?/) { " \($0.1):\($0.2 ?? "00") " }
+        }
+        // Only the phrases the text holds are replaced (a byte search first: most texts hold none of them).
+        var bytes = Array(s.utf8)
+        for (phrase, english) in dayWordBytes where contains(bytes, phrase.bytes) {
+            s = s.replacingOccurrences(of: phrase.text, with: " \(english) ")
+            bytes = Array(s.utf8)
+        }
         return s
+    }
+
+    private static let dayWordBytes: [((text: String, bytes: [UInt8]), String)] = dayWords.map { (($0.0, Array($0.0.utf8)), $0.1) }
+
+    /// Whether `needle` occurs in `haystack`, byte for byte.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
+        let first = needle[0]
+        var start = 0
+        while start <= haystack.count - needle.count {
+            if haystack[start] == first, haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+            start += 1
+        }
+        return false
     }
 
     private static let dayWords: [(String, String)] = [

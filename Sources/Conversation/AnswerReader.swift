@@ -48,9 +48,9 @@ public struct AnswerReader: Sendable {
     public func read(
         _ text: String, for attribute: ServiceAttribute, locale: LanguageTag, now: Date, timeZone: TimeZone
     ) -> Outcome {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextFolding.trimmed(text)
         guard !trimmed.isEmpty else { return .invalid }
-        if lexicon.matches(TextFolding.fold(trimmed), .skip, locale: locale) {
+        if lexicon.matches(TextFolding.fold(trimmed), .skip, locale: locale, marked: TextFolding.marked(trimmed)) {
             return attribute.required ? .invalid : .skipped
         }
         let value: AttributeValue?
@@ -76,7 +76,7 @@ public struct AnswerReader: Sendable {
     /// launch language, whatever the resident's. 0 is never a choice (it means "talk to a person" elsewhere),
     /// nor is anything else in the text ("2 please").
     public func choice(_ text: String, count: Int, locale: LanguageTag) -> Int? {
-        if let first = text.trimmingCharacters(in: .whitespaces).first, "-−".contains(first) { return nil }
+        if let first = text.unicodeScalars.first(where: { !$0.properties.isWhitespace }), first == "-" || first == "−" { return nil }
         var words = TextFolding.words(text)
         if words.count >= 2, Self.choicePrefixes.contains(words[0]) { words.removeFirst() }
         if words.count == 2, Self.choicePrefixes.contains(words.joined(separator: " ")) { return nil }

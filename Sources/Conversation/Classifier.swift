@@ -80,7 +80,12 @@ public struct Classifier: Sendable {
     /// Every stem of the catalog, interned: stem → id.
     let vocabulary: [String: Int]
     /// Catalog stems of 5+ letters by first letter, for typo matching.
-    let typoCandidates: [Character: [(id: Int, letters: String)]]
+    /// Catalog stems of 5+ letters by their deletion neighbourhood (the stem with one letter left out, or two for
+    /// stems of 8+ letters): a word within two edits of a stem shares a key with it, so a typo is looked up, not
+    /// compared against every stem.
+    let typoIndex: [UInt64: [Int]]
+    /// The letters of each stem id, for the exact check.
+    let stemLetters: [[UInt32]]
     /// Phrases by their first stem (content-word phrases and stop-word phrases apart).
     let byFirstStem: [Int: [PhraseRef]]
     let stopWordPhrasesByFirstStem: [Int: [PhraseRef]]
@@ -141,11 +146,16 @@ public struct Classifier: Sendable {
             }
         }
         self.vocabulary = vocabulary
-        var typos: [Character: [(id: Int, letters: String)]] = [:]
-        for (stem, id) in vocabulary where stem.count >= 5 {
-            if let first = stem.first { typos[first, default: []].append((id, stem)) }
+        var typos: [UInt64: [Int]] = [:]
+        var stemLetters = [[UInt32]](repeating: [], count: vocabulary.count)
+        for (stem, id) in vocabulary {
+            let letters = stem.unicodeScalars.map(\.value)
+            stemLetters[id] = letters
+            guard letters.count >= 5 else { continue }
+            for key in Set(Self.deletionKeys(of: letters, upTo: letters.count >= 8 ? 2 : 1)) { typos[key, default: []].append(id) }
         }
-        typoCandidates = typos.mapValues { $0.sorted { $0.id < $1.id } }
+        typoIndex = typos
+        self.stemLetters = stemLetters
         self.byFirstStem = byFirstStem
         stopWordPhrasesByFirstStem = stopWordPhrases
         byJoinedSpelling = byJoined
@@ -249,13 +259,40 @@ public struct Classifier: Sendable {
     /// Catalog words within one edit (words of 5+ letters) or two (8+ letters) of `stem`, starting with the same
     /// letter (typos rarely hit the first letter; without this "bridge" would match "fridge").
     private func typoMatches(_ stem: String) -> Set<Int> {
-        guard vocabulary[stem] == nil, stem.count >= 5, let first = stem.first else { return [] }
-        let limit = stem.count >= 8 ? 2 : 1
+        guard stem.utf8.count >= 5, vocabulary[stem] == nil else { return [] }
+        let letters = stem.unicodeScalars.map(\.value)
+        guard letters.count >= 5 else { return [] }
+        let limit = letters.count >= 8 ? 2 : 1
         var ids = Set<Int>()
-        for candidate in typoCandidates[first] ?? [] where EditDistance.within(stem, candidate.letters, limit: limit) != nil {
-            ids.insert(candidate.id)
+        var checked = Set<Int>()
+        for key in Self.deletionKeys(of: letters, upTo: limit) {
+            for id in typoIndex[key] ?? [] where checked.insert(id).inserted {
+                let candidate = stemLetters[id]
+                // Same first letter: typos rarely hit it, and without this "bridge" would match "fridge".
+                if candidate[0] == letters[0], EditDistance.within(letters, candidate, limit: limit) != nil { ids.insert(id) }
+            }
         }
         return ids
+    }
+
+    /// Hashes of `letters` itself and of every spelling with up to `count` (1 or 2) letters left out. Two words
+    /// within `count` edits share one; a hash collision only adds a candidate, which the exact check drops.
+    static func deletionKeys(of letters: [UInt32], upTo count: Int) -> [UInt64] {
+        func hash(skipping a: Int, _ b: Int) -> UInt64 {
+            var value: UInt64 = 0xcbf2_9ce4_8422_2325
+            for index in letters.indices where index != a && index != b {
+                value = (value ^ UInt64(letters[index])) &* 0x100_0000_01b3
+            }
+            return value
+        }
+        var keys: [UInt64] = [hash(skipping: -1, -1)]
+        for i in letters.indices {
+            keys.append(hash(skipping: i, -1))
+            if count >= 2 {
+                for j in (i + 1)..<letters.count { keys.append(hash(skipping: i, j)) }
+            }
+        }
+        return keys
     }
 
     /// Where a content-word phrase starting at content word `start` matches: its words in order with at most

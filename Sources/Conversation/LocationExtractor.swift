@@ -107,6 +107,9 @@ extension LocationExtractor {
     /// The first maps link in `text`, with its coordinate when the link carries one.
     static func mapLink(in text: String) -> Location? {
         for chunk in text.split(whereSeparator: \.isWhitespace) {
+            // Every maps link has a dot ("google.", "osm.org") or a colon ("geo:"), or starts with "#map=".
+            guard chunk.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "#") })
+            else { continue }
             var link = String(chunk).trimmingCharacters(in: CharacterSet(charactersIn: "<([{\"'"))
                 .trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?>]}\"'"))
             if link.hasSuffix(")"), !link.contains("(") { link.removeLast() }
@@ -238,8 +241,10 @@ extension LocationExtractor {
                 continue
             }
             let chunkEnd = text[i...].firstIndex(where: \.isWhitespace) ?? text.endIndex
-            let chunk = text[i..<chunkEnd].lowercased()
-            if chunk.contains("://") || chunk.hasPrefix("www.") { mark(chunkEnd, "link"); continue }
+            let chunk = text[i..<chunkEnd]
+            let isLink = (chunk.utf8.contains(UInt8(ascii: ":")) && chunk.lowercased().contains("://"))
+                || chunk.utf8.prefix(4).map { $0 | 0x20 } == Array("www.".utf8)
+            if isLink { mark(chunkEnd, "link"); continue }
             guard isWordChar(c) else { mark(text.index(after: i), String(c)); continue }
             var end = text.index(after: i)
             while end < text.endIndex, continues(at: end) { end = text.index(after: end) }

@@ -1,3 +1,5 @@
+import Localization
+
 /// A light English suffix stripper: enough to match "lights", "leaking", "dumped", "flickering" to the
 /// catalog's "light", "leak", "dump", "flicker". Arabic words lose their article and attached prefixes (see
 /// `arabic(_:)`). Words of other languages pass through (their keywords are matched folded and fuzzily).
@@ -29,34 +31,10 @@ public enum Stemmer {
     }
 
     /// Whether a folded word is written in Arabic letters.
-    static func isArabic(_ word: String) -> Bool {
-        word.unicodeScalars.first.map { (0x0620...0x064A).contains($0.value) } ?? false
-    }
+    static func isArabic(_ word: String) -> Bool { ArabicStemming.isArabic(word) }
 
-    /// A light Arabic stemmer for folded words: the article and the conjunctions and prepositions written
-    /// onto a word come off ("والشارع" → "شارع", "بالحفرة" → "حفره"), and so do the plural endings -ات, -ون,
-    /// -ين of longer words. Keywords and text go through the same steps, so both meet in the middle.
-    static func arabic(_ word: String) -> String {
-        var w = Array(word.unicodeScalars)
-        func has(prefix: String) -> Bool {
-            let p = Array(prefix.unicodeScalars)
-            return w.count - p.count >= 3 && Array(w.prefix(p.count)) == p
-        }
-        for prefix in ["وال", "بال", "كال", "فال", "لل", "ال"] where has(prefix: prefix) {
-            w.removeFirst(prefix.unicodeScalars.count)
-            break
-        }
-        for suffix in ["ات", "ون", "ين"] {
-            let s = Array(suffix.unicodeScalars)
-            if w.count - s.count >= 3, Array(w.suffix(s.count)) == s {
-                w.removeLast(s.count)
-                break
-            }
-        }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: w)
-        return String(out)
-    }
+    /// The Arabic stem of a folded word (see `ArabicStemming`).
+    static func arabic(_ word: String) -> String { ArabicStemming.key(word) }
 
     /// "park" + "ed" stays; "bik" + "e" ("biked" → "bike") — consonant-vowel-consonant endings of short stems.
     private static func needsE(_ stem: String) -> Bool {
@@ -72,7 +50,11 @@ public enum Stemmer {
 public enum EditDistance {
     /// The distance between `a` and `b`, or nil when it exceeds `limit`.
     public static func within(_ a: String, _ b: String, limit: Int) -> Int? {
-        let s = Array(a), t = Array(b)
+        within(Array(a.unicodeScalars.map(\.value)), Array(b.unicodeScalars.map(\.value)), limit: limit)
+    }
+
+    /// The same over scalar values, for callers that keep their words as arrays (the classifier's typo check).
+    public static func within(_ s: [UInt32], _ t: [UInt32], limit: Int) -> Int? {
         if abs(s.count - t.count) > limit { return nil }
         if s.isEmpty || t.isEmpty { return max(s.count, t.count) <= limit ? max(s.count, t.count) : nil }
         var previous2 = [Int](repeating: 0, count: t.count + 1)

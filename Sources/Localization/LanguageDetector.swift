@@ -128,6 +128,23 @@ public struct LanguageDetector: Sendable {
 
     // MARK: - Scripts
 
+    /// How many times `word` occurs in `characters`, without overlapping.
+    static func occurrences(of word: String, in characters: [Character]) -> Int {
+        let needle = Array(word)
+        guard !needle.isEmpty, needle.count <= characters.count else { return 0 }
+        var count = 0
+        var start = 0
+        while start <= characters.count - needle.count {
+            if characters[start] == needle[0], characters[start..<start + needle.count].elementsEqual(needle) {
+                count += 1
+                start += needle.count
+            } else {
+                start += 1
+            }
+        }
+        return count
+    }
+
     private func han(_ text: String, census: ScriptCensus) -> Detection {
         if census.letters(.kana) > 0 {
             return Detection(language: "ja", runnerUp: "zh", score: 10, lead: 1, isConfident: true)
@@ -139,8 +156,7 @@ public struct LanguageDetector: Sendable {
             if character == "係", i > 0, "關关聯联維维".contains(characters[i - 1]) { continue }
             cantonese += 1
         }
-        let text = String(characters)
-        cantonese += Self.cantoneseWords.reduce(0) { $0 + text.components(separatedBy: $1).count - 1 }
+        cantonese += Self.cantoneseWords.reduce(0) { $0 + Self.occurrences(of: $1, in: characters) }
         // Sentence-final 喇 is Cantonese; Mandarin writes 了 or 啦 (and 喇 only in 喇叭, 喇嘛).
         for (i, character) in characters.enumerated() where character == "喇" {
             if i + 1 == characters.count || !"叭嘛".contains(characters[i + 1]) { cantonese += 1 }
@@ -183,7 +199,7 @@ public struct LanguageDetector: Sendable {
         let tokens = Self.tokens(text)
         for token in tokens {
             let word = script == .arabic ? TextFolding.normalizeArabic(token) : token
-            if let entries = words[word] ?? words[word.replacingOccurrences(of: "’", with: "'")] {
+            if let entries = words[word] { // tokens spell every apostrophe '.
                 for entry in entries { scores[entry.language] += entry.weight }
             }
         }
@@ -201,7 +217,8 @@ public struct LanguageDetector: Sendable {
                 for code in letters[character] ?? [] { scores[code] += tuning.letterWeight }
             }
             if let swahili = index(of: "sw") {
-                for token in tokens where words[token] == nil && Self.swahiliVerb.firstMatch(in: token, range: NSRange(token.startIndex..., in: token)) != nil {
+                for token in tokens where words[token] == nil && Self.mayBeSwahiliVerb(token)
+                    && Self.swahiliVerb.firstMatch(in: token, range: NSRange(token.startIndex..., in: token)) != nil {
                     scores[swahili] += tuning.swahiliVerbWeight
                 }
             }
@@ -223,6 +240,12 @@ public struct LanguageDetector: Sendable {
     }
 
     private func index(of language: String) -> Int? { languages.firstIndex(of: language) }
+
+    /// What `swahiliVerb` needs at least (six ASCII letters ending in "a"), checked before running it.
+    static func mayBeSwahiliVerb(_ token: String) -> Bool {
+        let bytes = token.utf8
+        return bytes.count >= 6 && bytes.last == UInt8(ascii: "a") && bytes.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+    }
 
     static let swahiliVerb = try! NSRegularExpression(pattern: "^(ni|u|a|tu|m|wa|ki|vi|li|ya|i|zi)(na|li|ta|me|ki)[a-z]{2,}a$")
 

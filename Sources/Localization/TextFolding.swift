@@ -5,47 +5,20 @@ import Foundation
 /// whitespace collapsed. "¡Está ROTO!" → "esta roto". Chinese characters become one word each ("路灯坏了" →
 /// "路 灯 坏 了"), Arabic-Indic digits become 0-9, and Arabic letters written interchangeably are merged
 /// (ة/ه, ى/ي; hamza on alef is a diacritic and goes). Vietnamese đ becomes d, as typed on any phone.
+///
+/// Folding runs once per message on the hot path, so it reads scalars through a table built once (Foundation's
+/// diacritic and case folding, per scalar) instead of folding whole strings with Foundation each time.
 public enum TextFolding {
     public static func fold(_ text: String) -> String {
-        foldASCII(text) ?? foldUnicode(text)
+        foldASCII(text) ?? FoldedText(text).folded
     }
 
-    static func foldUnicode(_ text: String) -> String {
-        let lowered = normalizeArabic(text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil))
-        var out = String.UnicodeScalarView()
-        var lastWasSpace = true
-        func space() {
-            if !lastWasSpace {
-                out.append(" ")
-                lastWasSpace = true
-            }
-        }
-        for scalar in lowered.unicodeScalars {
-            if let digit = asciiDigit(scalar) {
-                out.append(digit)
-                lastWasSpace = false
-                continue
-            }
-            if scalar == "\u{0111}" {
-                out.append("d") // Vietnamese đ is typed as d without a Vietnamese keyboard
-                lastWasSpace = false
-                continue
-            }
-            if scalar == "'" || scalar == "’" { continue } // "don't" → "dont"
-            if Self.isIdeograph(scalar) {
-                // Chinese has no spaces between words: each character is a word for matching.
-                space()
-                out.append(scalar)
-                lastWasSpace = false
-                space()
-            } else if CharacterSet.alphanumerics.contains(scalar) {
-                out.append(scalar)
-                lastWasSpace = false
-            } else {
-                space()
-            }
-        }
-        return String(out).trimmingCharacters(in: .whitespaces)
+    /// The words of `text` lower-cased with their accents and tone marks kept ("DỪNG lại" → "dừng lại"), or nil
+    /// when that is the folded text (nothing was marked). Vietnamese reads "dừng", "dùng" and "đúng" apart.
+    public static func marked(_ text: String) -> String? {
+        if foldASCII(text) != nil { return nil }
+        let words = FoldedText(text)
+        return words.hasMarks ? words.markedText : nil
     }
 
     /// Arabic compared without short vowels and tatweel, and with the letters written interchangeably merged:
@@ -81,35 +54,57 @@ public enum TextFolding {
         }
     }
 
-    /// The same folding for plain ASCII text, without Foundation's Unicode machinery (most messages).
+    /// The same folding for plain ASCII text, without any Unicode machinery (most messages).
     static func foldASCII(_ text: String) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
+        var utf8 = text.utf8
+        if let folded = utf8.withContiguousStorageIfAvailable(foldASCII) { return folded }
+        var copy = text
+        copy.makeContiguousUTF8()
+        utf8 = copy.utf8
+        return utf8.withContiguousStorageIfAvailable(foldASCII) ?? nil
+    }
+
+    private static func foldASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var out = [UInt8](repeating: 0, count: bytes.count)
+        var count = 0
         var lastWasSpace = true
-        for byte in text.utf8 {
+        for byte in bytes {
             guard byte < 0x80 else { return nil }
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                out.append(byte + 32)
+                out[count] = byte + 32
+                count += 1
                 lastWasSpace = false
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                out.append(byte)
+                out[count] = byte
+                count += 1
                 lastWasSpace = false
             case UInt8(ascii: "'"):
                 break // "don't" → "dont"
             default:
                 if !lastWasSpace {
-                    out.append(UInt8(ascii: " "))
+                    out[count] = UInt8(ascii: " ")
+                    count += 1
                     lastWasSpace = true
                 }
             }
         }
-        if out.last == UInt8(ascii: " ") { out.removeLast() }
-        return String(decoding: out, as: UTF8.self)
+        if count > 0, out[count - 1] == UInt8(ascii: " ") { count -= 1 }
+        return String(decoding: out[0..<count], as: UTF8.self)
+    }
+
+    /// `text` without white space (and line breaks) at either end: `trimmingCharacters(in: .whitespacesAndNewlines)`
+    /// without Foundation, for the hot path.
+    public static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 
     /// The folded text split into words.
     public static func words(_ text: String) -> [String] {
-        fold(text).split(separator: " ").map(String.init)
+        FoldedText(text).words
     }
 }

@@ -110,11 +110,77 @@ import Testing
         "___", "Oak & 5th", "it's 3:30pm", "O'Hare", "~5 items", "1/2",
     ])
     func asciiFastPathMatchesUnicodePath(text: String) {
-        #expect(TextFolding.foldASCII(text) == TextFolding.foldUnicode(text))
+        #expect(TextFolding.foldASCII(text) == FoldedText(text).folded)
     }
 
     @Test func nonASCIITakesTheUnicodePath() {
         #expect(TextFolding.foldASCII("Está") == nil)
         #expect(TextFolding.fold("Está ROTO") == "esta roto")
+    }
+
+    /// The table-driven folding gives what folding whole strings with Foundation gave (the reference below, the
+    /// implementation before the fast text core), in every launch language and a few others.
+    @Test(arguments: [
+        "¡Está ROTO!", "Hay un bache enorme en la calle Oak 1423", "Niño pequeño, ¿dónde está?", "ÀÉÎÕÜ ñ ç ß Œuvre",
+        "路灯坏了", "Oak街123号门口有个大坑", "Ｆｕｌｌ ｗｉｄｔｈ １２３", "Nhà bên cạnh đang CHÁY!", "ĐƯỜNG Oak số 5",
+        "Có ổ gà lớn ở số 123 đường Oak", "يوجد حفرة كبيرة في شارع Oak رقم ١٢٣", "أُمّي لا تَتنفّس", "مستشفى ـــ الطوارئ",
+        "Привет, мир", "Γειά σου", "e\u{0301}cole", "don’t stop", "emoji 🚒🔥 fire", "tab\there", "١٢٣ و ٤٥٦",
+    ])
+    func tableFoldingMatchesFoundation(text: String) {
+        #expect(FoldedText(text).folded == Self.referenceFold(text))
+    }
+
+    @Test func marksAreKeptApartFromTheFoldedWords() {
+        let text = FoldedText("DỪNG lại, đúng!")
+        #expect(text.words == ["dung", "lai", "dung"])
+        #expect(text.markedWords == ["dừng", "lại", "đúng"])
+        #expect(text.hasMarks && text.isMarked(0) && text.isMarked(2))
+        #expect(TextFolding.marked("dung lai") == nil)
+        #expect(TextFolding.marked("Dừng lại") == "dừng lại")
+        // Typed with combining marks (decomposed), read like the composed letters.
+        #expect(FoldedText("du\u{0300}ng").markedWords == ["dùng"])
+    }
+
+    @Test func sentencesEndAtFullStopsNotCommas() {
+        let text = FoldedText("There's a crash at Main and 5th, people are hurt. Send help!\nNow")
+        #expect(text.sentences == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2])
+        #expect(FoldedText("有人倒地。没有呼吸").sentences == [0, 0, 0, 0, 1, 1, 1, 1])
+        #expect(FoldedText("هل أنت بخير؟ لا").sentences == [0, 0, 0, 1])
+    }
+
+    /// Folding as it was done before the text core: Foundation over the whole string, then scalar by scalar.
+    static func referenceFold(_ text: String) -> String {
+        let lowered = TextFolding.normalizeArabic(
+            text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil))
+        var out = String.UnicodeScalarView()
+        var lastWasSpace = true
+        func space() {
+            if !lastWasSpace {
+                out.append(" ")
+                lastWasSpace = true
+            }
+        }
+        for scalar in lowered.unicodeScalars {
+            if let digit = TextFolding.asciiDigit(scalar) {
+                out.append(digit)
+                lastWasSpace = false
+            } else if scalar == "\u{0111}" {
+                out.append("d")
+                lastWasSpace = false
+            } else if scalar == "'" || scalar == "’" {
+                continue
+            } else if TextFolding.isIdeograph(scalar) {
+                space()
+                out.append(scalar)
+                lastWasSpace = false
+                space()
+            } else if CharacterSet.alphanumerics.contains(scalar) {
+                out.append(scalar)
+                lastWasSpace = false
+            } else {
+                space()
+            }
+        }
+        return String(out).trimmingCharacters(in: .whitespaces)
     }
 }

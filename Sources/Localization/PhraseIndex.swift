@@ -1,0 +1,167 @@
+import CityModel
+
+/// Word phrases compiled once (when the city is loaded) into an index by first word, matched against the words
+/// of a `FoldedText` without building or normalizing any string on the way. Each phrase carries an `Int` value
+/// (an index into the caller's table), so the index is not generic and needs no specialization across modules.
+///
+/// A phrase is folded words separated by spaces. Two marks are understood:
+/// - `overdos*`: a word ending in `*` matches any word starting with it (three letters at least).
+/// - `=đang cháy`: a phrase starting with `=` matches only as written, marks included — for Vietnamese, where
+///   "đang cháy" (on fire) and "đang chạy" (driving) fold to the same letters.
+/// In a language whose marks tell words apart (`marksMatter`), a word the resident typed with marks must carry
+/// the same marks as the phrase's; typed without marks, it matches the folded phrase.
+public struct PhraseIndex: Sendable {
+    struct Word: Sendable {
+        var folded: String
+        /// With marks (lower-cased), or nil when the same as `folded`.
+        var marked: String?
+        var isPrefix: Bool
+    }
+
+    struct Phrase: Sendable {
+        var words: [Word]
+        var marksRequired: Bool
+        var marksMatter: Bool
+        var value: Int
+    }
+
+    /// One place a phrase matched: words `start..<end` of the text.
+    public struct Match: Sendable {
+        public var start: Int
+        public var end: Int
+        /// The value the phrase was added with (an index into the caller's own table).
+        public var value: Int
+    }
+
+    private var phrases: [Phrase] = []
+    private var byFirstWord: [String: [Int]] = [:]
+    /// Phrases whose first word is a prefix ("overdos*"), by the prefix's first three bytes.
+    private var prefixFirst: [UInt32: [Int]] = [:]
+    /// Arabic words are compared without their article and attached prefixes (see `Stemmer.arabicKey`).
+    public let stemsArabic: Bool
+
+    public init(stemsArabic: Bool = false) {
+        self.stemsArabic = stemsArabic
+    }
+
+    public var isEmpty: Bool { phrases.isEmpty }
+
+    /// Adds `phrase`; returns false when it has no words.
+    @discardableResult
+    public mutating func add(_ phrase: String, value: Int, marksMatter: Bool = false) -> Bool {
+        var text = phrase
+        var marksRequired = false
+        if text.hasPrefix("=") {
+            marksRequired = true
+            text.removeFirst()
+        }
+        var words: [Word] = []
+        for token in text.split(whereSeparator: \.isWhitespace) {
+            let isPrefix = token.hasSuffix("*")
+            let folded = FoldedText(String(isPrefix ? token.dropLast() : token))
+            for index in folded.words.indices {
+                var word = folded.words[index]
+                var marked: String? = folded.isMarked(index) ? folded.markedWords[index] : nil
+                if stemsArabic, ArabicStemming.isArabic(word) {
+                    word = ArabicStemming.key(word)
+                    marked = nil
+                }
+                // "overdos*": the last word of a starred token matches any word that starts with it.
+                let prefix = isPrefix && index == folded.words.count - 1 && word.count >= 3
+                words.append(Word(folded: word, marked: marked, isPrefix: prefix))
+            }
+        }
+        guard !words.isEmpty else { return false }
+        let position = phrases.count
+        phrases.append(Phrase(words: words, marksRequired: marksRequired, marksMatter: marksMatter || marksRequired, value: value))
+        if words[0].isPrefix, let key = Self.prefixKey(words[0].folded) {
+            prefixFirst[key, default: []].append(position)
+        } else {
+            byFirstWord[words[0].folded, default: []].append(position)
+        }
+        return true
+    }
+
+    /// The keys `text`'s words are looked up by: the folded words, Arabic ones stemmed when this index stems them.
+    public func keys(for text: FoldedText) -> [String] {
+        guard stemsArabic else { return text.words }
+        return text.words.map { ArabicStemming.isArabic($0) ? ArabicStemming.key($0) : $0 }
+    }
+
+    /// A second key for Arabic words that may carry the conjunction و ("and") or ف ("so") written onto them
+    /// ("ومش" → "مش"), which the stemmer leaves on since many words begin with those letters (ولد, وقع, فتح).
+    func alternates(for text: FoldedText) -> [String?] {
+        guard stemsArabic else { return [] }
+        return text.words.map { word in
+            guard ArabicStemming.isArabic(word), let first = word.unicodeScalars.first,
+                  first == "\u{0648}" || first == "\u{0641}", word.unicodeScalars.count >= 3 else { return nil }
+            return ArabicStemming.key(String(word.unicodeScalars.dropFirst()))
+        }
+    }
+
+    /// Every match in `text`, by start then length.
+    public func matches(in text: FoldedText) -> [Match] {
+        guard !phrases.isEmpty, !text.isEmpty else { return [] }
+        let keys = self.keys(for: text)
+        let alternates = self.alternates(for: text)
+        var found: [Match] = []
+        for start in keys.indices {
+            if let candidates = byFirstWord[keys[start]] {
+                for position in candidates { check(position, at: start, text, keys, alternates, &found) }
+            }
+            if !alternates.isEmpty, let alternate = alternates[start], let candidates = byFirstWord[alternate] {
+                for position in candidates { check(position, at: start, text, keys, alternates, &found) }
+            }
+            if !prefixFirst.isEmpty, let key = Self.prefixKey(keys[start]), let candidates = prefixFirst[key] {
+                for position in candidates { check(position, at: start, text, keys, alternates, &found) }
+            }
+        }
+        return found
+    }
+
+    /// The first three bytes of `word`, or nil when it is shorter.
+    static func prefixKey(_ word: String) -> UInt32? {
+        var utf8 = word.utf8.makeIterator()
+        guard let a = utf8.next(), let b = utf8.next(), let c = utf8.next() else { return nil }
+        return UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
+    }
+
+    /// Whether the whole text is exactly one of the phrases; its value if so.
+    public func whole(_ text: FoldedText) -> Int? {
+        matches(in: text).first { $0.start == 0 && $0.end == text.count }?.value
+    }
+
+    private func check(_ position: Int, at start: Int, _ text: FoldedText, _ keys: [String], _ alternates: [String?],
+                       _ found: inout [Match]) {
+        let phrase = phrases[position]
+        let end = start + phrase.words.count
+        guard end <= keys.count else { return }
+        func fits(_ key: String, _ word: Word) -> Bool {
+            word.isPrefix ? key.utf8.starts(with: word.folded.utf8) : key == word.folded
+        }
+        for (offset, word) in phrase.words.enumerated() {
+            let index = start + offset
+            guard fits(keys[index], word) || (!alternates.isEmpty && alternates[index].map { fits($0, word) } == true) else { return }
+            if phrase.marksRequired || (phrase.marksMatter && text.isMarked(index)) {
+                let typed = text.markedWords[index]
+                let wanted = word.marked ?? word.folded
+                if word.isPrefix {
+                    guard typed.utf8.starts(with: wanted.utf8) else { return }
+                } else if typed != wanted {
+                    return
+                }
+            }
+        }
+        // A phrase found through both keys of a word is one match.
+        if let last = found.last, last.start == start, last.end == end, last.value == phrase.value { return }
+        found.append(Match(start: start, end: end, value: phrase.value))
+    }
+}
+
+extension TextFolding {
+    /// Languages whose accents and tone marks tell words apart, so that a word typed with marks is read with them:
+    /// Vietnamese "dừng" (stop), "dùng" (use) and "đúng" (correct) all fold to "dung".
+    public static func marksMatter(in locale: LanguageTag) -> Bool {
+        locale.language == "vi"
+    }
+}
