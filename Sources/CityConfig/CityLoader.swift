@@ -18,7 +18,7 @@ public struct CityLoader {
         let root = try file("city.yaml", overridable: true)
         try root.only([
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
-            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments",
+            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -50,7 +50,7 @@ public struct CityLoader {
         let session = try root.required("session")
         let catalog = try ServiceCatalogLoader(loader: self, departments: Set(departments.map(\.code))).load()
 
-        return City(
+        var city = City(
             id: try root.required("id").nonEmptyString(),
             name: try root.required("name").localizedText(),
             program: try root.required("program").localizedText(),
@@ -73,6 +73,15 @@ public struct CityLoader {
             information: try information(),
             emergencies: try emergencies()
         )
+        if let sms = root["sms"] {
+            try sms.only(["max_segments"])
+            if let limit = sms["max_segments"] {
+                let value = try limit.number()
+                guard value >= 1, value == value.rounded() else { throw limit.fail("'max_segments' must be a whole number of at least 1") }
+                city.smsSegmentLimit = Int(value)
+            }
+        }
+        return city
     }
 
     func file(_ name: String, overridable: Bool = false) throws -> YAMLValue {
@@ -135,14 +144,76 @@ public struct CityLoader {
         return entries
     }
 
-    private func emergencies() throws -> [EmergencyTrigger] {
+    /// `emergencies.yaml` (triggers and their rules) and `emergencies/<locale>.yaml` (each language's concept
+    /// phrases). A trigger written the older way, with `phrases` and `unless` per locale, is one concept of its own.
+    private func emergencies() throws -> EmergencyTriage {
         let root = try file("emergencies.yaml")
         try root.only(["triggers"])
-        return try root.required("triggers").array().map { value in
-            try value.only(["code", "phrases", "unless"])
-            return EmergencyTrigger(code: try value.required("code").nonEmptyString(),
-                                    phrases: try value.required("phrases").localizedList(),
-                                    unless: try value["unless"]?.localizedList() ?? LocalizedList([:]))
+        var concepts: [String: [LanguageTag: [String]]] = [:]
+        var unless: [LanguageTag: [String]] = [:]
+        var triggers: [EmergencyTrigger] = []
+        var used: [String: YAMLValue] = [:]
+        for value in try root.required("triggers").array() {
+            try value.only(["code", "answer", "rules", "window", "phrases", "unless"])
+            let code = try value.required("code").nonEmptyString()
+            var answer = EmergencyTrigger.Answer.emergency
+            if let answerValue = value["answer"] {
+                let name = try answerValue.string()
+                guard let parsed = EmergencyTrigger.Answer(rawValue: name) else {
+                    throw answerValue.fail("'answer' must be \(EmergencyTrigger.Answer.allCases.map(\.rawValue).joined(separator: " or "))")
+                }
+                answer = parsed
+            }
+            var rules: [[ConceptTerm]] = []
+            if let rulesValue = value["rules"] {
+                for ruleValue in try rulesValue.array() {
+                    let terms = try ruleValue.strings().map(ConceptTerm.init(parsing:))
+                    guard terms.contains(where: { !$0.negated }), terms.allSatisfy({ !$0.concept.isEmpty }) else {
+                        throw ruleValue.fail("a rule needs at least one concept that must be present")
+                    }
+                    for term in terms where used[term.concept] == nil { used[term.concept] = ruleValue }
+                    rules.append(terms)
+                }
+            }
+            if let phrases = value["phrases"] {
+                for (tag, list) in try phrases.localizedList().values { concepts[code, default: [:]][tag, default: []] += list }
+                rules.append([ConceptTerm(code)])
+                used[code] = phrases
+            }
+            if let extra = value["unless"] {
+                for (tag, list) in try extra.localizedList().values { unless[tag, default: []] += list }
+            }
+            guard !rules.isEmpty else { throw value.fail("trigger '\(code)' needs 'rules' (or 'phrases')") }
+            var window: Int?
+            if let windowValue = value["window"] {
+                let words = try windowValue.number()
+                guard words >= 1, words == words.rounded() else { throw windowValue.fail("'window' must be a whole number of words") }
+                window = Int(words)
+            }
+            triggers.append(EmergencyTrigger(code: code, answer: answer, rules: rules, window: window))
         }
+        try unique(triggers.map(\.code), in: root, what: "emergency trigger")
+
+        // One file per language: its concept phrases and what to blank out.
+        let folder = path("emergencies")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        for name in files {
+            let languageFile = try file("emergencies/\(name)")
+            try languageFile.only(["locale", "concepts", "unless"])
+            let tag = LanguageTag(try languageFile.required("locale").nonEmptyString())
+            if let conceptsValue = languageFile["concepts"] {
+                for (concept, list) in try conceptsValue.entries() {
+                    guard used[concept] != nil else {
+                        throw list.fail("concept '\(concept)' is not used by any rule in emergencies.yaml")
+                    }
+                    concepts[concept, default: [:]][tag, default: []] += try list.strings()
+                }
+            }
+            if let extra = languageFile["unless"] { unless[tag, default: []] += try extra.strings() }
+        }
+        for (concept, where_) in used where concepts[concept] == nil {
+            throw where_.fail("concept '\(concept)' has no phrases in any emergencies/<locale>.yaml")
+        }
+        return EmergencyTriage(concepts: concepts.mapValues(LocalizedList.init), unless: LocalizedList(unless), triggers: triggers)
     }
 }

@@ -28,7 +28,7 @@ public struct LocaleLoader {
         for name in yamlFiles {
             let display = (directory as NSString).appendingPathComponent(name)
             let root = try YAMLValue.load(file: display, displayName: display)
-            try root.only(["locale", "name", "commands", "messages"])
+            try root.only(["locale", "name", "commands", "person", "messages"])
             let localeValue = try root.required("locale")
             let locale = LanguageTag(try localeValue.nonEmptyString())
             guard name == "\(locale.code).yaml" else {
@@ -41,6 +41,8 @@ public struct LocaleLoader {
             for (key, words) in try commands.entries() {
                 if let command = CommandWord(rawValue: key) { lexicon.add(try words.strings(), for: command, in: locale) }
             }
+            // Plain requests for a person, matched anywhere in a message ("can I talk to someone?").
+            if let person = root["person"] { lexicon.addPersonRequests(try person.strings(), in: locale) }
             var strings: [String: String] = [:]
             try flatten(try root.required("messages"), prefix: "", into: &strings)
             catalog.strings[locale] = strings

@@ -2,6 +2,7 @@ import ArgumentParser
 import CityModel
 import Conversation
 import Foundation
+import Logging
 import Storage
 import StorageSQLite
 import Switchboard
@@ -27,9 +28,21 @@ struct Chat: AsyncParsableCommand {
     @Option(help: "Language to start in (e.g. en).")
     var lang: String?
 
+    @Option(help: "Log level of messages on stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "warning"
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))") }
+        // The conversation is stdout, line by line as it happens (another program may be reading it through a
+        // pipe): each line is written straight to the file descriptor, unbuffered. Logs never mix into it: they
+        // go to stderr, from warnings up unless asked.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         guard let channel = Channel(rawValue: channel) else { throw ValidationError("--channel must be sms, email or chat") }
         let loaded = try LoadedCity.load(city)
         let store = try storage.openStore()
@@ -37,7 +50,7 @@ struct Chat: AsyncParsableCommand {
         let switchboard = Switchboard(engine: loaded.engine, composer: loaded.composer(), store: store, numbers: RandomTrackingNumbers())
         let interactive = isatty(STDIN_FILENO) != 0
         if interactive {
-            print("\(loaded.city.program.resolve(loaded.city.defaultLocale)) — you are \(from) on \(channel.rawValue). Type /quit to leave.")
+            write("\(loaded.city.program.resolve(loaded.city.defaultLocale)) — you are \(from) on \(channel.rawValue). Type /quit to leave.")
             printPrompt()
         }
         // --lang is the resident's first message: "LANGUAGE <code>".
@@ -53,11 +66,15 @@ struct Chat: AsyncParsableCommand {
             }
             let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: Date()))
             for reply in outcome.replies {
-                print(interactive ? "\n\(reply.body)\n" : reply.body)
-                if !interactive { print("") }
+                write(interactive ? "\n\(reply.body)\n" : "\(reply.body)\n")
             }
             if interactive { printPrompt() }
         }
+    }
+
+    /// One line of the conversation on stdout, written at once (stdout is not buffered here).
+    private func write(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     private func printPrompt() {

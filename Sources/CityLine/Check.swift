@@ -27,7 +27,7 @@ struct Check: AsyncParsableCommand {
         let c = loaded.city
         print("City: \(c.name.resolve(c.defaultLocale)) (\(c.id)), time zone \(c.timeZoneID), locales \(c.locales.map(\.code).joined(separator: ", "))")
         print("Catalog: \(c.services.count) services in \(c.groups.count) groups, \(c.departments.count) departments, "
-            + "\(c.jurisdictions.count) jurisdictions, \(c.information.count) information answers, \(c.emergencies.count) emergency triggers")
+            + "\(c.jurisdictions.count) jurisdictions, \(c.information.count) information answers, \(c.emergencies.triggers.count) emergency triggers")
         print("Locales: \(loaded.catalog.locales.map(\.code).joined(separator: ", ")), \(loaded.catalog.strings[.english]?.count ?? 0) message keys")
         print("Templates: \(loaded.templates.names.count) (\(loaded.templates.names.joined(separator: ", ")))")
         printSMSReport(check.smsReport(), locales: c.locales)
@@ -41,7 +41,7 @@ struct Check: AsyncParsableCommand {
     }
 
     /// A table of encoding and segments per message and locale (G = GSM-7, U = UCS-2; "U2" is two UCS-2
-    /// segments), then each message longer than two segments.
+    /// segments); messages over the city's limit are marked "!" and listed as problems.
     private func printSMSReport(_ lines: [ConfigurationCheck.SMSLine], locales: [LanguageTag]) {
         print("SMS encoding and segments per message (G = GSM-7, U = UCS-2, then segments; sample arguments):")
         let keys = Array(Set(lines.map(\.key))).sorted()
@@ -56,7 +56,6 @@ struct Check: AsyncParsableCommand {
             print("  " + pad(key, width) + cells.joined())
         }
         let long = lines.filter(\.isLong)
-        for line in long { print("⚠ SMS over 2 segments: \(line.locale.code) \(line.key) (\(line.cost), \(line.cost.units) units)") }
-        if long.isEmpty { print("✓ every message fits in 2 SMS segments") }
+        if long.isEmpty, let limit = lines.first?.limit { print("✓ every message fits in \(limit) SMS segment\(limit == 1 ? "" : "s")") }
     }
 }

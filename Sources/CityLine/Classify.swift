@@ -31,6 +31,9 @@ struct Classify: AsyncParsableCommand {
         var candidates: [String]?
         /// With --explain: the language evidence ("es 4.2, runner-up pt, lead 1.8").
         var language_evidence: String?
+        /// With --explain: the emergency trigger (or "none") and the triage concepts of each sentence
+        /// ("medical | person collapse | ongoing").
+        var triage: String?
 
         func json() throws -> String {
             let encoder = JSONEncoder()
@@ -46,6 +49,7 @@ struct Classify: AsyncParsableCommand {
                 ("emergency", try value(emergency)), ("opt_out", try value(opt_out)), ("decision", try value(decision)),
             ] + (candidates == nil ? [] : [("candidates", try value(candidates))])
                 + (language_evidence == nil ? [] : [("language_evidence", try value(language_evidence))])
+                + (triage == nil ? [] : [("triage", try value(triage))])
             return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
     }
@@ -57,6 +61,8 @@ struct Classify: AsyncParsableCommand {
         let detector = LanguageDetector(catalogWords: loaded.city.wordsByLanguage, preferred: loaded.city.locales.map(\.language))
         while let text = readLine(strippingNewline: true) {
             let detection = detector.detect(text)
+            let words = FoldedText(text)
+            let finding = triage.assess(words)
             let locale = detection.language.flatMap { LanguageDetector.locale(for: $0, among: loaded.city.locales) }
                 ?? loaded.city.defaultLocale
             let result = classifier.classify(text)
@@ -65,8 +71,8 @@ struct Classify: AsyncParsableCommand {
             var line = Line(
                 text: text, language: detection.language ?? loaded.city.defaultLocale.language,
                 language_sure: detection.isConfident, service_code: nil, service_name: nil, confidence: 0,
-                emergency: triage.emergency(in: text) != nil,
-                opt_out: loaded.lexicon.command(exactly: TextFolding.fold(text), locale: locale) == .stop,
+                emergency: finding != nil,
+                opt_out: loaded.lexicon.command(exactly: TextFolding.fold(text), marked: TextFolding.marked(text), locale: locale) == .stop,
                 decision: "menu"
             )
             if let top = result.top, top.kind == .information, case .confident = classifier.decide(result.candidates) {
@@ -86,6 +92,7 @@ struct Classify: AsyncParsableCommand {
                 line.candidates = result.candidates.map { "\($0.code):\(($0.score * 100).rounded() / 100)" }
                 line.language_evidence = "\(detection.language ?? "none") \((detection.score * 100).rounded() / 100), runner-up "
                     + "\(detection.runnerUp ?? "none"), lead \((detection.lead * 100).rounded() / 100)"
+                line.triage = ([finding?.code ?? "none"] + triage.explain(words)).joined(separator: " | ")
             }
             print(try line.json())
         }

@@ -24,13 +24,15 @@ public struct City: Sendable, Equatable {
     public var groups: [ServiceGroup]
     public var services: [Service]
     public var information: [InformationEntry]
-    public var emergencies: [EmergencyTrigger]
+    public var emergencies: EmergencyTriage
+    /// The most SMS segments one message may take (`sms.max_segments`, default 2): `cityline check` fails past it.
+    public var smsSegmentLimit = 2
 
     public init(
         id: String, name: LocalizedText, program: LocalizedText, phone: String, website: String? = nil,
         timeZoneID: String, locales: [LanguageTag], businessHours: BusinessHours, quietHours: QuietHours,
         timings: Timings, jurisdictions: [Jurisdiction], defaultJurisdiction: String, departments: [Department],
-        groups: [ServiceGroup], services: [Service], information: [InformationEntry], emergencies: [EmergencyTrigger]
+        groups: [ServiceGroup], services: [Service], information: [InformationEntry], emergencies: EmergencyTriage
     ) {
         self.id = id
         self.name = name
@@ -155,15 +157,78 @@ public struct InformationEntry: Sendable, Equatable {
     }
 }
 
-/// Phrases that describe an emergency; a match answers "call 911" and opens no ticket.
-public struct EmergencyTrigger: Sendable, Equatable {
-    public var code: String
-    public var phrases: LocalizedList
-    /// Phrases that mean the text is not this emergency ("fire hydrant").
+/// How a city recognises messages that describe an emergency, so they are answered "call 911" and open no ticket.
+///
+/// Concepts are word classes written per language ("person": "a man", "my dad", "alguien"; "not breathing":
+/// "isn't breathing", "no respira"); a trigger fires when one of its rules holds in one sentence of a message:
+/// every concept the rule names is there, and none it excludes ("!not-now") is. `unless` phrases are blanked out
+/// of the text first ("fire hydrant" hides "fire"). Rules are the same in every language; only the words differ.
+public struct EmergencyTriage: Sendable, Equatable {
+    /// Concept name → its phrases per locale.
+    public var concepts: [String: LocalizedList]
+    /// Phrases removed before matching, per locale ("fire hydrant", "smoke detector battery").
     public var unless: LocalizedList
-    public init(code: String, phrases: LocalizedList, unless: LocalizedList) {
-        self.code = code
-        self.phrases = phrases
+    public var triggers: [EmergencyTrigger]
+
+    public init(concepts: [String: LocalizedList] = [:], unless: LocalizedList = LocalizedList([:]), triggers: [EmergencyTrigger] = []) {
+        self.concepts = concepts
         self.unless = unless
+        self.triggers = triggers
     }
+
+    /// A triage of plain phrase lists: each trigger fires on any of its phrases (one concept named after it).
+    public init(phrases: [(code: String, phrases: LocalizedList)], unless: LocalizedList = LocalizedList([:])) {
+        self.init(
+            concepts: Dictionary(phrases.map { ($0.code, $0.phrases) }, uniquingKeysWith: { a, _ in a }),
+            unless: unless,
+            triggers: phrases.map { EmergencyTrigger(code: $0.code, rules: [[ConceptTerm($0.code)]]) }
+        )
+    }
+
+    public var isEmpty: Bool { triggers.isEmpty }
+}
+
+/// One kind of emergency and the rules that recognise it.
+public struct EmergencyTrigger: Sendable, Equatable {
+    /// What the resident is told: call 911, or (someone in crisis) call 988 as well.
+    public enum Answer: String, Sendable, Codable, CaseIterable {
+        case emergency, crisis
+    }
+
+    public var code: String
+    public var answer: Answer
+    /// Each rule: concepts that must all hold (or, negated, not occur) in one sentence.
+    public var rules: [[ConceptTerm]]
+    /// When set, a rule's present concepts must also lie within this many words of each other ("a man …
+    /// collapsed", not "people park … the drain collapsed").
+    public var window: Int?
+
+    public init(code: String, answer: Answer = .emergency, rules: [[ConceptTerm]], window: Int? = nil) {
+        self.code = code
+        self.answer = answer
+        self.rules = rules
+        self.window = window
+    }
+}
+
+/// A concept in a triage rule: present, or (`!name`) absent from the sentence.
+public struct ConceptTerm: Sendable, Hashable, CustomStringConvertible {
+    public var concept: String
+    public var negated: Bool
+
+    public init(_ concept: String, negated: Bool = false) {
+        self.concept = concept
+        self.negated = negated
+    }
+
+    /// Reads `name` or `!name`.
+    public init(parsing text: String) {
+        if text.hasPrefix("!") {
+            self.init(String(text.dropFirst()).trimmingCharacters(in: .whitespaces), negated: true)
+        } else {
+            self.init(text)
+        }
+    }
+
+    public var description: String { negated ? "!\(concept)" : concept }
 }

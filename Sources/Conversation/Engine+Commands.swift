@@ -6,7 +6,7 @@ extension Engine {
     /// Handles a command sent as the whole message; returns false when the text is not one.
     func handleCommand(_ turn: inout TurnBuilder, folded: String, context: TurnContext) -> Bool {
         // "STATUS 1234567" and "LANGUAGE es" — but not "check the light on Elm" or "language barrier at city hall".
-        if let (command, argument) = lexicon.command(prefixOf: folded, locale: turn.locale, among: [.status, .language, .follow]) {
+        if let (command, argument) = lexicon.command(prefixOf: folded, marked: turn.marked, locale: turn.locale, among: [.status, .language, .follow]) {
             if command == .follow, argument.filter(\.isNumber).count >= 2 {
                 follow(&turn, argument: argument, context: context)
                 return true
@@ -25,7 +25,7 @@ extension Engine {
             handOff(&turn)
             return true
         }
-        guard let command = lexicon.command(exactly: folded, locale: turn.locale) else { return false }
+        guard let command = lexicon.command(exactly: folded, marked: turn.marked, locale: turn.locale) else { return false }
         switch command {
         case .stop:
             turn.session.optedOut = true
@@ -80,6 +80,17 @@ extension Engine {
     }
 
     // MARK: - AGENT
+
+    /// "can I talk to someone?", "quiero hablar con una persona", "我要人工": like AGENT, anywhere in a message.
+    /// Read after triage, so "I need to talk to someone, my son wants to kill himself" gets the crisis answer.
+    func handlePersonRequest(_ turn: inout TurnBuilder) -> Bool {
+        guard let language = lexicon.personRequest(in: turn.words) else { return false }
+        if turn.session.locale == nil, let match = LanguageDetector.locale(for: language.language, among: city.locales) {
+            adopt(&turn, match)
+        }
+        handOff(&turn)
+        return true
+    }
 
     func handOff(_ turn: inout TurnBuilder) {
         let open = city.businessHours.isOpen(at: turn.now, in: city.timeZone)

@@ -12,9 +12,9 @@ extension Engine {
     func adoptCommandLanguage(_ turn: inout TurnBuilder, folded: String) {
         guard turn.session.locale == nil else { return }
         var phrase: String?
-        if lexicon.command(exactly: folded, locale: turn.locale) != nil {
+        if lexicon.command(exactly: folded, marked: turn.marked, locale: turn.locale) != nil {
             phrase = folded
-        } else if lexicon.command(prefixOf: folded, locale: turn.locale, among: [.status, .language, .follow]) != nil {
+        } else if lexicon.command(prefixOf: folded, marked: turn.marked, locale: turn.locale, among: [.status, .language, .follow]) != nil {
             // The command words before the argument: the longest prefix that is a command word somewhere.
             let words = folded.split(separator: " ")
             phrase = (1..<max(words.count, 1)).reversed().map { words.prefix($0).joined(separator: " ") }
@@ -104,6 +104,7 @@ extension Engine {
             if rest == pending { turn.say("language.changed") }
         }
         if let rest, !rest.isEmpty {
+            turn.marked = TextFolding.marked(rest)
             continueDialog(&turn, text: rest, folded: TextFolding.fold(rest), media: [], context: context)
             turn.session.welcomed = true
         } else {
@@ -154,7 +155,7 @@ extension City {
             for (tag, name) in service.name.values { words[tag.language, default: []].append(name) }
         }
         for entry in information { add(entry.keywords) }
-        for trigger in emergencies { add(trigger.phrases) }
+        for concept in emergencies.concepts.keys.sorted() { add(emergencies.concepts[concept]!) }
         return words
     }
 }

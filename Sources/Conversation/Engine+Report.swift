@@ -15,9 +15,9 @@ extension Engine {
         case .survey(let step):
             continueSurvey(&turn, step, text: text, folded: folded, context: context)
         case .confirmingService(let code):
-            if lexicon.matches(folded, .yes, locale: turn.locale) {
+            if lexicon.matches(folded, .yes, locale: turn.locale, marked: turn.marked) {
                 chooseService(&turn, code)
-            } else if lexicon.matches(folded, .no, locale: turn.locale) {
+            } else if lexicon.matches(folded, .no, locale: turn.locale, marked: turn.marked) {
                 askGroup(&turn, unclear: false)
             } else if !text.isEmpty {
                 describe(&turn, text: text)
@@ -50,15 +50,15 @@ extension Engine {
             readAttribute(&turn, text: text, index: index, attempts: attempts)
         case .askingPhoto:
             // Words sent instead of a photo may add to the description ("it's behind the bus stop").
-            if media.isEmpty, !text.isEmpty, !isSkip(folded, turn), !lexicon.matches(folded, .yes, locale: turn.locale) {
+            if media.isEmpty, !text.isEmpty, !isSkip(folded, turn), !lexicon.matches(folded, .yes, locale: turn.locale, marked: turn.marked) {
                 turn.session.draft?.description.append(text)
             }
             turn.session.draft?.photoAsked = true
             advance(&turn)
         case .confirmingSummary:
-            if lexicon.matches(folded, .yes, locale: turn.locale) {
+            if lexicon.matches(folded, .yes, locale: turn.locale, marked: turn.marked) {
                 submit(&turn, context: context)
-            } else if lexicon.matches(folded, .no, locale: turn.locale) {
+            } else if lexicon.matches(folded, .no, locale: turn.locale, marked: turn.marked) {
                 turn.session.state = .choosingCorrection
                 reprompt(&turn)
             } else if !media.isEmpty, text.isEmpty {
@@ -72,7 +72,7 @@ extension Engine {
     }
 
     private func isSkip(_ folded: String, _ turn: TurnBuilder) -> Bool {
-        [.skip, .no, .done].contains { lexicon.matches(folded, $0, locale: turn.locale) }
+        [.skip, .no, .done].contains { lexicon.matches(folded, $0, locale: turn.locale, marked: turn.marked) }
     }
 
     /// A message in the idle state: an information question, a greeting, or the start of a report.
@@ -133,7 +133,7 @@ extension Engine {
     /// In a menu, a message that is not a choice: more words describe the problem and are classified again;
     /// a number out of range, a yes/no or the same menu again says it was not one of the choices.
     private func describeOrRepeat(_ turn: inout TurnBuilder, text: String, folded: String) {
-        let isAnswerWord = [.yes, .no, .skip, .done].contains { lexicon.matches(folded, $0, locale: turn.locale) }
+        let isAnswerWord = [.yes, .no, .skip, .done].contains { lexicon.matches(folded, $0, locale: turn.locale, marked: turn.marked) }
         if folded.isEmpty || folded.allSatisfy(\.isNumber) || isAnswerWord {
             turn.say("choice.invalid")
             reprompt(&turn)

@@ -63,7 +63,7 @@ extension Engine {
             turn.session.state = .survey(step)
             turn.say("survey.ask_comment")
         case .comment:
-            let skipped = Self.nothingWords.contains(folded) || [.skip, .no, .done].contains { lexicon.matches(folded, $0, locale: turn.locale) }
+            let skipped = Self.nothingWords.contains(folded) || [.skip, .no, .done].contains { lexicon.matches(folded, $0, locale: turn.locale, marked: turn.marked) }
             if !skipped, !text.isEmpty {
                 turn.events.append(.surveyAnswered(step.ticket, .comment(String(text.prefix(AnswerReader.maxTextLength)))))
             }
@@ -93,8 +93,8 @@ extension Engine {
     private func fixedAnswer(_ folded: String, _ turn: TurnBuilder) -> SurveyFixed? {
         if let n = answers.choice(folded, count: 3, locale: turn.locale) { return [SurveyFixed.yes, .partly, .no][n - 1] }
         if Self.partlyWords.contains(folded) { return .partly }
-        if Self.fixedWords.contains(folded) || lexicon.matches(folded, .yes, locale: turn.locale) { return .yes }
-        if Self.notFixedWords.contains(folded) || lexicon.matches(folded, .no, locale: turn.locale) { return .no }
+        if Self.fixedWords.contains(folded) || lexicon.matches(folded, .yes, locale: turn.locale, marked: turn.marked) { return .yes }
+        if Self.notFixedWords.contains(folded) || lexicon.matches(folded, .no, locale: turn.locale, marked: turn.marked) { return .no }
         return nil
     }
 

@@ -72,26 +72,38 @@ public struct Engine: Sendable {
         var turn = TurnBuilder(
             session: session, now: now, locale: session.locale ?? city.defaultLocale, channel: inbound.channel
         )
-        let text = inbound.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let folded = TextFolding.fold(text)
+        let text = TextFolding.trimmed(inbound.text)
+        // The text is folded and split once; commands, triage and answers all read it.
+        let words = FoldedText(text)
+        let folded = words.folded
+        turn.words = words
+        turn.marked = words.hasMarks ? words.markedText : nil
         expireIfIdleTooLong(&turn)
         turn.session.lastActivity = now
 
         if turn.session.optedOut {
-            handleWhileOptedOut(&turn, folded: folded)
+            if !handleWhileOptedOut(&turn, folded: folded), let finding = triage.assess(words) {
+                // Nothing goes out after STOP — except "call 911" to someone who writes about an emergency.
+                answerEmergency(&turn, finding)
+            }
             return turn.result
         }
         adoptCommandLanguage(&turn, folded: folded)
         if handleCommand(&turn, folded: folded, context: context) { return turn.result }
+        // Emergencies come first at every step: the first message, mid-report, in a survey, in the language menu,
+        // while waiting for (or talking with) an operator.
+        if let finding = triage.assess(words) {
+            if case .choosingLanguage(_, let resume) = turn.session.state { turn.session.state = resume }
+            _ = noticeLanguage(&turn, text: text)
+            answerEmergency(&turn, finding)
+            return turn.result
+        }
+        if handlePersonRequest(&turn) { return turn.result }
         if case .choosingLanguage(let pending, let resume) = turn.session.state {
             readLanguageChoice(&turn, text: text, folded: folded, pending: pending, resume: resume, context: context)
             return turn.result
         }
         let language = noticeLanguage(&turn, text: text)
-        if let code = triage.emergency(in: text) {
-            triageEmergency(&turn, code: code)
-            return turn.result
-        }
         if language == .ask {
             askLanguage(&turn, pending: text)
             return turn.result
@@ -118,23 +130,34 @@ public struct Engine: Sendable {
         if !wasWithAgent { turn.say("session.expired") }
     }
 
-    private func handleWhileOptedOut(_ turn: inout TurnBuilder, folded: String) {
-        switch lexicon.command(exactly: folded, locale: turn.locale) {
+    /// START and HELP while opted out; returns false for anything else (which gets no answer, unless an emergency).
+    private func handleWhileOptedOut(_ turn: inout TurnBuilder, folded: String) -> Bool {
+        switch lexicon.command(exactly: folded, marked: turn.marked, locale: turn.locale) {
         case .start:
             turn.session.optedOut = false
             turn.events.append(.optedIn)
             turn.say("optin.confirmed", ["program": .text(program(turn))])
+            return true
         case .help:
             sayHelp(&turn)
+            return true
         default:
-            break // Nothing goes out after STOP but the one confirmation, HELP and the START reply.
+            return false // Nothing goes out after STOP but the one confirmation, HELP and the START reply.
         }
     }
 
-    private func triageEmergency(_ turn: inout TurnBuilder, code: String) {
-        turn.events.append(.emergencyTriaged(trigger: code))
-        turn.say("emergency", ["program": .text(program(turn))], kind: .emergency)
-        if turn.session.draft != nil || turn.session.state != .idle {
+    /// "Call 911" (and 988 for someone in crisis) in the resident's language; any report in progress ends, and no
+    /// ticket is opened. A resident whose language is not known yet is answered in the language of the words
+    /// that raised the alarm.
+    private func answerEmergency(_ turn: inout TurnBuilder, _ finding: Triage.Finding) {
+        if turn.session.locale == nil, let locale = finding.locale,
+           let match = LanguageDetector.locale(for: locale.language, among: city.locales) {
+            turn.locale = match
+        }
+        turn.events.append(.emergencyTriaged(trigger: finding.code))
+        let key = finding.answer == .crisis ? "crisis" : "emergency"
+        turn.say(key, ["program": .text(program(turn))], kind: .emergency)
+        if turn.session.draft != nil || (turn.session.state != .idle && turn.session.state != .withAgent) {
             turn.session.draft = nil
             turn.session.state = .idle
             turn.events.append(.sessionEnded(.emergency))
@@ -155,6 +178,10 @@ struct TurnBuilder {
     let now: Date
     var locale: LanguageTag
     let channel: Channel
+    /// The whole message, folded and split once.
+    var words = FoldedText("")
+    /// The whole message lower-cased with its marks, when the resident typed any (see `TextFolding.marked`).
+    var marked: String?
 
     init(session: Session, now: Date, locale: LanguageTag, channel: Channel) {
         self.session = session

@@ -21,6 +21,8 @@ extension LocationExtractor {
         let address: [String] = [
             // calle Oak 123 · calle Oak, número 123 · شارع Oak رقم 123
             #"(?i:\#(streetWords))[ \t]+\#(name)[ \t]*,?[ \t]*(?i:\#(numberWords))[ \t]*(\d{1,6})\b"#,
+            // frente al 1423 de la calle Oak · cerca del 200 de la avenida Elm: a number "de la calle" a name
+            #"(\d{1,6})[ \t]+(?i:de[ \t]+la|del|de)[ \t]+(?i:\#(streetWords))[ \t]+\#(name)"#,
             // 123 calle Oak · số 123 đường Oak
             #"(?i:số[ \t]+)?(\d{1,6})[ \t]+(?i:\#(streetWords))[ \t]+\#(name)"#,
             // Oak街123号 · Oak路123号

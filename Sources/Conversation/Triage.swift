@@ -1,58 +1,165 @@
 import CityModel
 import Localization
 
-/// Spots messages that describe an emergency, so the engine answers "call 911" and opens no ticket.
+/// Spots messages that describe an emergency, so the engine answers "call 911" (and 988 for someone in crisis)
+/// at once and opens no ticket.
 ///
-/// Trigger phrases match whole folded words in sequence (Arabic words without their article, see `words`). Before matching, every `unless` phrase of the trigger
-/// is blanked out of the text, so "the fire hydrant is leaking" does not fire "fire" while "house on fire next to
-/// the fire hydrant" still does.
+/// It reads concepts, not a flat phrase list (see `EmergencyTriage`): the city's phrases for every concept and
+/// every language are compiled once into one `PhraseIndex`; a message is matched once, `unless` phrases are
+/// blanked, and each sentence's concepts are checked against the triggers' rules. "A man collapsed on the
+/// sidewalk and isn't breathing" holds `person` + `collapse` (and `not-breathing` alone); "the sidewalk
+/// collapsed" holds only `collapse`, which needs a person.
 public struct Triage: Sendable {
-    struct Trigger: Sendable {
-        var code: String
-        var phrases: [[String]]
-        var unless: [[String]]
+    /// What the triage found.
+    public struct Finding: Sendable, Hashable {
+        public var code: String
+        public var answer: EmergencyTrigger.Answer
+        /// The language whose phrases matched (most of them), for answering a resident whose language is not
+        /// known yet.
+        public var locale: LanguageTag?
     }
 
+    enum Entry: Sendable {
+        case concept(Int, locale: Int)
+        case unless
+    }
+
+    struct Rule: Sendable {
+        var required: [Int]
+        var excluded: [Int]
+    }
+
+    struct Trigger: Sendable {
+        var code: String
+        var answer: EmergencyTrigger.Answer
+        var rules: [Rule]
+        var window: Int?
+    }
+
+    /// Where each concept was found in one sentence: word ranges, by concept.
+    typealias Spans = [[Range<Int>]]
+
+    let conceptNames: [String]
+    let index: PhraseIndex
+    /// What each phrase of `index` stands for (its value is a position here).
+    let entries: [Entry]
     let triggers: [Trigger]
+    let locales: [LanguageTag]
+    let conceptCount: Int
 
     public init(city: City) {
-        triggers = city.emergencies.map { trigger in
-            Trigger(
-                code: trigger.code,
-                phrases: trigger.phrases.all.map(Self.words).filter { !$0.isEmpty },
-                unless: trigger.unless.all.map(Self.words).filter { !$0.isEmpty }
-            )
+        let triage = city.emergencies
+        let names = Set(triage.concepts.keys).union(triage.triggers.flatMap { $0.rules.flatMap { $0.map(\.concept) } }).sorted()
+        let ids = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        var locales: [LanguageTag] = []
+        func localeID(_ tag: LanguageTag) -> Int {
+            if let id = locales.firstIndex(of: tag) { return id }
+            locales.append(tag)
+            return locales.count - 1
+        }
+        var index = PhraseIndex(stemsArabic: true)
+        var entries: [Entry] = [.unless]
+        for name in names {
+            guard let list = triage.concepts[name] else { continue }
+            for tag in list.values.keys.sorted() {
+                entries.append(.concept(ids[name]!, locale: localeID(tag)))
+                for phrase in list.values[tag] ?? [] {
+                    index.add(phrase, value: entries.count - 1, marksMatter: TextFolding.marksMatter(in: tag))
+                }
+            }
+        }
+        for tag in triage.unless.values.keys.sorted() {
+            for phrase in triage.unless.values[tag] ?? [] {
+                index.add(phrase, value: 0, marksMatter: TextFolding.marksMatter(in: tag))
+            }
+        }
+        self.index = index
+        self.entries = entries
+        conceptNames = names
+        self.locales = locales
+        conceptCount = names.count
+        triggers = triage.triggers.map { trigger in
+            Trigger(code: trigger.code, answer: trigger.answer, rules: trigger.rules.map { terms in
+                Rule(required: terms.filter { !$0.negated }.map { ids[$0.concept]! },
+                     excluded: terms.filter(\.negated).map { ids[$0.concept]! })
+            }, window: trigger.window)
         }
     }
 
     /// The code of the first trigger `text` matches, or nil.
     public func emergency(in text: String) -> String? {
-        let words = Self.words(text)
-        guard !words.isEmpty else { return nil }
-        for trigger in triggers {
-            var remaining: [String?] = words
-            for phrase in trigger.unless {
-                for start in Self.occurrences(of: phrase, in: remaining) {
-                    for index in start..<start + phrase.count { remaining[index] = nil }
-                }
+        assess(FoldedText(text))?.code
+    }
+
+    /// The first trigger (in the city's order) whose rule holds in some sentence of `text`.
+    public func assess(_ text: FoldedText) -> Finding? {
+        guard !text.isEmpty, !triggers.isEmpty else { return nil }
+        let matches = index.matches(in: text)
+        guard !matches.isEmpty else { return nil }
+        return decide(concepts(text, matches))
+    }
+
+    /// Why `text` is or is not an emergency: the concepts each sentence holds ("person collapse"), for a city
+    /// tuning its phrases (`cityline classify --explain`).
+    public func explain(_ text: FoldedText) -> [String] {
+        guard !text.isEmpty else { return [] }
+        let (present, _) = concepts(text, index.matches(in: text))
+        return present.map { spans in conceptNames.indices.filter { !spans[$0].isEmpty }.map { conceptNames[$0] }.joined(separator: " ") }
+    }
+
+    /// The concepts present in each sentence (after `unless` phrases are blanked), and votes per language.
+    private func concepts(_ text: FoldedText, _ matches: [PhraseIndex.Match]) -> (present: [Spans], votes: [Int]) {
+        var blanked = [Bool](repeating: false, count: text.count)
+        for match in matches {
+            if case .unless = entries[match.value] {
+                for position in match.start..<match.end { blanked[position] = true }
             }
-            if trigger.phrases.contains(where: { !Self.occurrences(of: $0, in: remaining).isEmpty }) {
-                return trigger.code
+        }
+        // Concepts per sentence, and which language said them.
+        let sentenceCount = (text.sentences.last ?? 0) + 1
+        var present = [Spans](repeating: Spans(repeating: [], count: conceptCount), count: sentenceCount)
+        var localeVotes = [Int](repeating: 0, count: locales.count)
+        for match in matches {
+            guard case .concept(let concept, let locale) = entries[match.value] else { continue }
+            let sentence = text.sentences[match.start]
+            guard text.sentences[match.end - 1] == sentence,
+                  !(match.start..<match.end).contains(where: { blanked[$0] }) else { continue }
+            present[sentence][concept].append(match.start..<match.end)
+            localeVotes[locale] += 1
+        }
+        return (present, localeVotes)
+    }
+
+    /// Whether one span of each list can be picked so that all lie within `window` words (first word of the
+    /// first to last word of the last).
+    static func near(_ lists: [[Range<Int>]], within window: Int) -> Bool {
+        guard lists.count > 1 else { return true }
+        func search(_ index: Int, _ low: Int, _ high: Int) -> Bool {
+            guard index < lists.count else { return true }
+            for span in lists[index] {
+                let newLow = min(low, span.lowerBound), newHigh = max(high, span.upperBound)
+                if newHigh - newLow <= window, search(index + 1, newLow, newHigh) { return true }
+            }
+            return false
+        }
+        return lists[0].contains { search(1, $0.lowerBound, $0.upperBound) }
+    }
+
+    /// The first trigger whose rule holds in one of the sentences.
+    private func decide(_ found: (present: [Spans], votes: [Int])) -> Finding? {
+        let (present, localeVotes) = found
+        for trigger in triggers {
+            for spans in present {
+                let holds = trigger.rules.contains { rule in
+                    rule.required.allSatisfy { !spans[$0].isEmpty } && !rule.excluded.contains { !spans[$0].isEmpty }
+                        && (trigger.window.map { Self.near(rule.required.map { spans[$0] }, within: $0) } ?? true)
+                }
+                if holds {
+                    let best = localeVotes.indices.max { localeVotes[$0] < localeVotes[$1] }
+                    return Finding(code: trigger.code, answer: trigger.answer, locale: best.map { locales[$0] })
+                }
             }
         }
         return nil
-    }
-
-    /// Folded words; Arabic words also lose their article and attached prefixes ("الغاز" matches "غاز"),
-    /// as written phrases leave them off. Other languages match as written (folded), without stemming.
-    static func words(_ text: String) -> [String] {
-        TextFolding.words(text).map { Stemmer.isArabic($0) ? Stemmer.arabic($0) : $0 }
-    }
-
-    static func occurrences(of phrase: [String], in words: [String?]) -> [Int] {
-        guard phrase.count <= words.count else { return [] }
-        return (0...(words.count - phrase.count)).filter { start in
-            phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
-        }
     }
 }

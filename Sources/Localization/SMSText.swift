@@ -1,3 +1,6 @@
+import CityModel
+import Foundation
+
 /// What an SMS body costs: its encoding and how many segments (billed parts) it takes.
 ///
 /// A message that fits the GSM 03.38 alphabet goes as GSM-7: 160 characters in one segment, 153 per segment
@@ -32,6 +35,35 @@ public enum SMSText {
             if let plain = replacements[scalar] { out.append(contentsOf: plain.unicodeScalars) } else { out.append(scalar) }
         }
         return String(out)
+    }
+
+    /// `text`, or — when it takes more than `segments` SMS segments as UCS-2 only because of accented Latin
+    /// letters outside GSM-7 (á í ó ú ê …) — the same text with those letters plain, when that fits in fewer
+    /// segments: "Está en la calle" → "Esta en la calle", as Spanish speakers text anyway. Never in a language
+    /// whose marks tell words apart (Vietnamese), and never when anything else (中, ب, an emoji) needs UCS-2.
+    public static func fit(_ text: String, segments limit: Int, locale: LanguageTag) -> String {
+        let cost = cost(of: text)
+        guard cost.encoding == .ucs2, cost.segments > limit, !TextFolding.marksMatter(in: locale) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if basic.contains(scalar) || extended.contains(scalar) {
+                out.append(scalar)
+            } else if let plain = plainLatin(scalar) {
+                out.append(plain)
+            } else {
+                return text
+            }
+        }
+        let plain = String(out)
+        return self.cost(of: plain).segments < cost.segments ? plain : text
+    }
+
+    /// The GSM-7 letter an accented Latin letter is written as without its accent ("í" → "i"), if there is one.
+    static func plainLatin(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        guard (0xC0...0x24F).contains(scalar.value) else { return nil }
+        let folded = String(Character(scalar)).folding(options: .diacriticInsensitive, locale: nil).unicodeScalars
+        guard folded.count == 1, let base = folded.first, basic.contains(base) else { return nil }
+        return base
     }
 
     /// The encoding and number of segments `text` takes as one SMS.

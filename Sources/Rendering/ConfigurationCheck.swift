@@ -28,6 +28,12 @@ public struct ConfigurationCheck: Sendable {
                 problems.append("locale \(locale.code): message '\(key)' is missing")
             }
             problems += missingCatalogTexts(locale)
+            if !city.emergencies.isEmpty, !city.emergencies.concepts.values.contains(where: { !($0.values[locale]?.isEmpty ?? true) }) {
+                problems.append("locale \(locale.code): no emergency phrases (emergencies/\(locale.code).yaml): emergencies in \(locale.code) would not be recognised")
+            }
+        }
+        for line in smsReport() where line.isLong {
+            problems.append("locale \(line.locale.code): message '\(line.key)' takes \(line.cost.segments) SMS segments (\(line.cost)); the limit is \(line.limit) (sms.max_segments)")
         }
         for locale in catalog.locales where locale != .english {
             let extra = Set(catalog.strings[locale]?.keys.map { $0 } ?? []).subtracting(catalog.strings[.english]?.keys.map { $0 } ?? [])
@@ -129,8 +135,10 @@ public struct ConfigurationCheck: Sendable {
         public var locale: LanguageTag
         public var key: String
         public var cost: SMSCost
-        /// Longer than two segments: worth shortening.
-        public var isLong: Bool { cost.segments > 2 }
+        /// The city's limit (`City.smsSegmentLimit`).
+        public var limit: Int
+        /// Longer than the city allows.
+        public var isLong: Bool { cost.segments > limit }
     }
 
     /// Every whole message (not the fragments shown inside others) in every city locale, as SMS through the SMS
@@ -142,7 +150,7 @@ public struct ConfigurationCheck: Sendable {
             for key in samples.keys.sorted() where !MessageSamples.fragments.contains(key) {
                 let body = composer.compose([OutboundMessage(key, samples[key] ?? [:])], to: Self.sampleSMS, locale: locale, ticket: nil)
                     .first?.body ?? ""
-                lines.append(SMSLine(locale: locale, key: key, cost: SMSText.cost(of: body)))
+                lines.append(SMSLine(locale: locale, key: key, cost: SMSText.cost(of: body), limit: city.smsSegmentLimit))
             }
         }
         return lines

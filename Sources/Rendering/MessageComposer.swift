@@ -51,7 +51,9 @@ public struct MessageComposer: Sendable {
             return zip(messages, texts).map { message, text in
                 let context = values(body: text, kind: message.kind, to: address, locale: locale, ticket: ticket)
                 let framed = trimmed(templates.render(address.channel, "message", kind: message.kind, context: context) ?? text)
-                return Composed(body: address.channel == .sms ? SMSText.normalize(framed) : framed, kind: message.kind)
+                guard address.channel == .sms else { return Composed(body: framed, kind: message.kind) }
+                return Composed(body: SMSText.fit(SMSText.normalize(framed), segments: city.smsSegmentLimit, locale: locale),
+                                kind: message.kind)
             }
         case .webhook:
             return zip(messages, texts).map { Composed(body: $1, kind: $0.kind) }

@@ -33,6 +33,7 @@ public enum MessageSamples {
             "welcome": ["program": program],
             "help": ["program": program, "phone": .text(city.phone)],
             "emergency": ["program": program],
+            "crisis": ["program": program],
             "optout.confirmed": ["program": program],
             "optin.confirmed": ["program": program],
             "optin.already": ["program": program],

@@ -30,10 +30,9 @@ enum Fixtures {
         ],
         information: [InformationEntry(code: "trash-day", keywords: words(["trash day", "garbage day", "when is pickup"]),
                                        answer: text("Trash goes out on your street's day."))],
-        emergencies: [
-            EmergencyTrigger(code: "gas", phrases: words(["smell gas", "gas leak"]), unless: words(["gas station"])),
-            EmergencyTrigger(code: "fire", phrases: words(["on fire", "house fire", "flames"]),
-                             unless: words(["fire hydrant", "fire lane"])),
-        ]
+        emergencies: EmergencyTriage(
+            phrases: [("gas", words(["smell gas", "gas leak"])), ("fire", words(["on fire", "house fire", "flames"]))],
+            unless: words(["gas station", "fire hydrant", "fire lane"])
+        )
     )
 }

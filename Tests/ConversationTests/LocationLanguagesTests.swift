@@ -21,8 +21,19 @@ struct LocationLanguagesTests {
         ("There's a pothole at 123 Oak St", .address, "123 Oak St"),
         ("El semáforo de Main y Elm no funciona", .intersection, "Main & Elm"),
         ("Đèn giao thông ở Oak và 5th bị hỏng", .intersection, "Oak & 5th"),
+        // "near", "in front of", "across from", "the 200 block of" and their Spanish equivalents (issue 10).
+        ("hay un bache frente al 1423 de la calle Oak", .address, "1423 Oak"),
+        ("el poste de luz enfrente del 220 de la avenida Walnut está apagado", .address, "220 Walnut"),
+        ("hay un bache cerca de la calle Oak 1423", .address, "1423 Oak"),
+        ("la farola cerca de Oak y 5th no prende", .intersection, "Oak & 5th"),
+        ("pothole near 1423 Oak St", .address, "1423 Oak St"),
+        ("pothole in front of 1423 Oak St", .address, "1423 Oak St"),
+        ("there's a dead deer across from 77 Elm Ave", .address, "77 Elm Ave"),
+        ("streetlight out near Oak and 5th", .intersection, "Oak & 5th"),
+        ("pothole on the 200 block of Oak St", .address, "200 block of Oak St"),
     ])
     func finds(_ text: String, _ kind: Location.Kind, _ expected: String) {
+        #expect(extractor.extract(from: text) != nil, "\(text)")
         let found = extractor.extract(from: text)
         #expect(found?.kind == kind, "\(text)")
         #expect(found?.text == expected, "\(text)")

@@ -34,6 +34,9 @@ struct TranscriptTurn: Codable {
     var wait: String?
     /// Staff change a ticket's status before this turn: `{ticket: "1000009", status: in_progress, note: …}`.
     var staff: StaffAction?
+    /// The scheduler starts the satisfaction survey of this (closed) ticket before this turn; its question is
+    /// the turn's first reply.
+    var survey: String?
     var replies: [String]?
     var events: [String]?
 }

@@ -42,10 +42,19 @@ import Yams
                 let status = try #require(TicketStatus(rawValue: staff.status), "bad status in \(name)")
                 await store.update(number, status: status, note: staff.note, at: clock)
             }
+            var surveyReplies: [String] = []
+            if let survey = turn.survey {
+                let number = try #require(TrackingNumber(parsing: survey), "bad ticket number in \(name)")
+                let ticket = try #require(await store.ticket(number), "no ticket \(survey) in \(name)")
+                let session = await store.session(for: address) ?? Session()
+                let started = try #require(city.engine.startSurvey(session, ticket: ticket.summary, now: clock), "\(name): no survey started")
+                await store.setSession(started.session, for: address)
+                surveyReplies = city.composer.compose(started.messages, to: address, locale: started.locale, ticket: number).map(\.body)
+            }
             guard let text = turn.send else { continue }
             let media = (turn.media ?? []).map { MediaRef(url: $0, contentType: "image/jpeg") }
             let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: clock))
-            let replies = outcome.replies.map(\.body)
+            let replies = surveyReplies + outcome.replies.map(\.body)
             for reply in replies { #expect(!reply.hasPrefix("["), "\(name): a message key has no text: \(reply)") }
             let events = outcome.events.compactMap(\.transcriptLine)
             if record {

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Scores the emergency triage on the team's corpus (Evaluation/triage/{dev,test}/<locale>.tsv).
+
+Usage (from the repository root):
+    python3 Evaluation/triage_eval.py [--bin PATH] [--config DIR] [--split dev|test|all] [--lang CODE]
+                                      [--errors N] [--by-concept] [--check]
+
+Each row is `label<TAB>concept<TAB>text`: `emergency` rows must get the "call 911" answer (recall), `routine` rows
+(near-misses that share words with an emergency, and everyday reports) must not (false alarms). Messages go
+through `cityline classify` one per line, exactly as the engine reads a first message. `--check` exits 1 when a
+language misses the targets: recall >= 98% and false alarms <= 1%.
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "Evaluation", "triage")
+LANGUAGES = ["en", "es", "zh-Hans", "vi", "ar"]
+RECALL_TARGET = 0.98
+FALSE_ALARM_TARGET = 0.01
+
+
+def read_rows(split, lang):
+    splits = ["dev", "test"] if split == "all" else [split]
+    rows = []
+    for name in splits:
+        path = os.path.join(CORPUS, name, f"{lang}.tsv")
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if row["label"] not in ("emergency", "routine"):
+                    sys.exit(f"{path}: bad label {row['label']!r}")
+                rows.append({"split": name, **row})
+    return rows
+
+
+def classify(command, texts):
+    if not texts:
+        return []
+    result = subprocess.run(command, input="\n".join(texts) + "\n", capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    if len(lines) != len(texts):
+        sys.exit(f"expected {len(texts)} answers, got {len(lines)}")
+    return lines
+
+
+def percent(part, whole):
+    return f"{100 * part / whole:.1f}%" if whole else "–"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", help="a built cityline binary (default: swift run -c release cityline)")
+    parser.add_argument("--config", help="city configuration directory (default: the demo city)")
+    parser.add_argument("--split", default="all", choices=["dev", "test", "blind", "all"],
+                        help="dev and test (all, the default), or blind: written apart and never used for tuning")
+    parser.add_argument("--lang", action="append", help="score only this locale (repeatable)")
+    parser.add_argument("--errors", type=int, default=0, help="print up to this many misses and false alarms per language")
+    parser.add_argument("--by-concept", action="store_true", help="also print recall and false alarms per concept")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a language misses the targets")
+    args = parser.parse_args()
+
+    command = [args.bin] if args.bin else ["swift", "run", "-c", "release", "cityline"]
+    command += ["classify"]
+    if args.config:
+        command += ["--config", args.config]
+
+    print(f"Triage on Evaluation/triage ({args.split}); targets: recall >= {RECALL_TARGET:.0%}, false alarms <= {FALSE_ALARM_TARGET:.0%}")
+    print()
+    print("| language | emergencies | caught | recall | routine | false alarms | rate |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    failed = []
+    totals = collections.Counter()
+    details = []
+    for lang in args.lang or LANGUAGES:
+        rows = read_rows(args.split, lang)
+        if not rows:
+            continue
+        answers = classify(command, [row["text"] for row in rows])
+        emergencies = [(r, a) for r, a in zip(rows, answers) if r["label"] == "emergency"]
+        routine = [(r, a) for r, a in zip(rows, answers) if r["label"] == "routine"]
+        caught = sum(1 for _, a in emergencies if a["emergency"])
+        alarms = sum(1 for _, a in routine if a["emergency"])
+        recall = caught / len(emergencies) if emergencies else 1
+        rate = alarms / len(routine) if routine else 0
+        print(f"| {lang} | {len(emergencies)} | {caught} | {percent(caught, len(emergencies))} | {len(routine)} | {alarms} | {percent(alarms, len(routine))} |")
+        totals.update(emergencies=len(emergencies), caught=caught, routine=len(routine), alarms=alarms)
+        if recall < RECALL_TARGET or rate > FALSE_ALARM_TARGET:
+            failed.append(lang)
+        details.append((lang, emergencies, routine))
+    print(f"| all | {totals['emergencies']} | {totals['caught']} | {percent(totals['caught'], totals['emergencies'])} "
+          f"| {totals['routine']} | {totals['alarms']} | {percent(totals['alarms'], totals['routine'])} |")
+
+    for lang, emergencies, routine in details:
+        if args.by_concept:
+            print(f"\n{lang} by concept:")
+            concepts = sorted({r["concept"] for r, _ in emergencies + routine})
+            for concept in concepts:
+                e = [a for r, a in emergencies if r["concept"] == concept]
+                n = [a for r, a in routine if r["concept"] == concept]
+                print(f"  {concept:16} recall {percent(sum(a['emergency'] for a in e), len(e)):>7} of {len(e):3}"
+                      f"   false alarms {sum(a['emergency'] for a in n):2} of {len(n):3}")
+        if args.errors:
+            misses = [r for r, a in emergencies if not a["emergency"]][: args.errors]
+            alarms = [r for r, a in routine if a["emergency"]][: args.errors]
+            for r in misses:
+                print(f"  MISS  {lang} {r['split']} {r['concept']}: {r['text']}")
+            for r in alarms:
+                print(f"  ALARM {lang} {r['split']} {r['concept']}: {r['text']}")
+
+    if args.check and failed:
+        print(f"\nbelow target: {', '.join(failed)}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
