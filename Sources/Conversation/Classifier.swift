@@ -169,7 +169,12 @@ public struct Classifier: Sendable {
     }
 
     public func classify(_ text: String) -> Result {
-        let text = TokenizedText(TextFolding.words(text))
+        classify(FoldedText(text))
+    }
+
+    /// The same for a text already folded (the engine folds each message once).
+    public func classify(_ words: FoldedText) -> Result {
+        let text = TokenizedText(words.words)
         // Per content word: its own stem id and the ids of catalog words it may be a typo of.
         let exact = text.stems.map { vocabulary[$0] }
         let typos = text.stems.map(typoMatches)

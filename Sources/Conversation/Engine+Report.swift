@@ -83,14 +83,14 @@ extension Engine {
             turn.say(turn.session.draft == nil ? "welcome" : "report.ask_problem", ["program": .text(program(turn))])
             return
         }
-        let result = classifier.classify(text)
+        let result = classifier.classify(turn.folded(text))
         if turn.session.draft == nil, let info = informationAnswer(result) {
             turn.events.append(.informationAnswered(code: info.code))
             turn.say("info.answer", ["answer": .text(info.answer.resolve(turn.locale, fallbacks: city.fallbackLocales))])
             return
         }
         let services = result.candidates.filter { $0.kind == .service }
-        if services.isEmpty, locations.extract(from: text) == nil, TextFolding.words(text).count <= 3, turn.session.draft == nil {
+        if services.isEmpty, locations.extract(from: text) == nil, turn.folded(text).count <= 3, turn.session.draft == nil {
             // "hi", "hello?", "test": say who we are and how this works.
             turn.say("welcome", ["program": .text(program(turn))])
             return

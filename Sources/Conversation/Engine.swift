@@ -77,6 +77,7 @@ public struct Engine: Sendable {
         let words = FoldedText(text)
         let folded = words.folded
         turn.words = words
+        turn.text = text
         turn.marked = words.hasMarks ? words.markedText : nil
         expireIfIdleTooLong(&turn)
         turn.session.lastActivity = now
@@ -155,6 +156,8 @@ public struct Engine: Sendable {
             turn.locale = match
         }
         turn.events.append(.emergencyTriaged(trigger: finding.code))
+        // An operator who has the conversation sees what the resident wrote as well.
+        if turn.session.state == .withAgent { turn.events.append(.forwardedToAgent(turn.text)) }
         let key = finding.answer == .crisis ? "crisis" : "emergency"
         turn.say(key, ["program": .text(program(turn))], kind: .emergency)
         if turn.session.draft != nil || (turn.session.state != .idle && turn.session.state != .withAgent) {
@@ -180,6 +183,8 @@ struct TurnBuilder {
     let channel: Channel
     /// The whole message, folded and split once.
     var words = FoldedText("")
+    /// The whole message as written (trimmed).
+    var text = ""
     /// The whole message lower-cased with its marks, when the resident typed any (see `TextFolding.marked`).
     var marked: String?
 
@@ -195,4 +200,7 @@ struct TurnBuilder {
     }
 
     var result: Turn { Turn(session: session, events: events, locale: locale) }
+
+    /// `text` folded: the turn's words when it is the whole message, else folded now.
+    func folded(_ text: String) -> FoldedText { text == self.text ? words : FoldedText(text) }
 }

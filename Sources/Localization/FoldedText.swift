@@ -18,6 +18,10 @@ public struct FoldedText: Sendable, Hashable {
     public let hasMarks: Bool
 
     public init(_ text: String) {
+        if let ascii = Self.ascii(text) {
+            self = ascii
+            return
+        }
         var words: [String] = []
         var marked: [String] = []
         var sentences: [Int] = []
@@ -93,6 +97,50 @@ public struct FoldedText: Sendable, Hashable {
         self.markedWords = marked
         self.sentences = sentences
         self.hasMarks = hasMarks
+    }
+
+    private init(words: [String], sentences: [Int]) {
+        self.words = words
+        self.markedWords = words
+        self.sentences = sentences
+        self.hasMarks = false
+    }
+
+    /// Plain ASCII text (most messages) read byte by byte; nil when the text has any other character.
+    private static func ascii(_ text: String) -> FoldedText? {
+        var text = text
+        return text.withUTF8 { bytes -> FoldedText? in
+            var words: [String] = []
+            var sentences: [Int] = []
+            var sentence = 0
+            var sentenceHasWords = false
+            var word: [UInt8] = []
+            word.reserveCapacity(16)
+            func endWord() {
+                guard !word.isEmpty else { return }
+                words.append(String(decoding: word, as: UTF8.self))
+                sentences.append(sentence)
+                sentenceHasWords = true
+                word.removeAll(keepingCapacity: true)
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x80...: return nil
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 32)
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
+                case UInt8(ascii: "'"): continue
+                case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ";"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                    endWord()
+                    if sentenceHasWords {
+                        sentence += 1
+                        sentenceHasWords = false
+                    }
+                default: endWord()
+                }
+            }
+            endWord()
+            return FoldedText(words: words, sentences: sentences)
+        }
     }
 
     /// The folded words joined by single spaces (what `TextFolding.fold` returns).

@@ -119,6 +119,17 @@ public struct PhraseIndex: Sendable {
         return found
     }
 
+    /// Whether `word` has a letter only Vietnamese writes: ă ơ ư đ, or a vowel of the Latin Extended Additional
+    /// block (ạ ả ấ ầ ẩ ẫ ậ … ỹ).
+    static func isVietnamese(_ word: String) -> Bool {
+        word.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x0102, 0x0103, 0x01A0, 0x01A1, 0x01AF, 0x01B0, 0x0110, 0x0111, 0x1EA0...0x1EF9: true
+            default: false
+            }
+        }
+    }
+
     /// The first three bytes of `word`, or nil when it is shorter.
     static func prefixKey(_ word: String) -> UInt32? {
         var utf8 = word.utf8.makeIterator()
@@ -142,6 +153,9 @@ public struct PhraseIndex: Sendable {
         for (offset, word) in phrase.words.enumerated() {
             let index = start + offset
             guard fits(keys[index], word) || (!alternates.isEmpty && alternates[index].map { fits($0, word) } == true) else { return }
+            // A word typed with letters only Vietnamese uses ("bất", "vẫn", "sơn") is a Vietnamese word: another
+            // language's phrase ("bat", "van", "son") does not match it.
+            if !phrase.marksMatter, text.isMarked(index), Self.isVietnamese(text.markedWords[index]) { return }
             if phrase.marksRequired || (phrase.marksMatter && text.isMarked(index)) {
                 let typed = text.markedWords[index]
                 let wanted = word.marked ?? word.folded

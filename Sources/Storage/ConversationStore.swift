@@ -102,6 +102,34 @@ public protocol ConversationStore: Sendable {
     func commit(_ record: TurnRecord) async throws
     /// Everything a turn reads, at once: the session, the resident's tickets, and the tickets `numbers` name.
     func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket])
+    /// Emergencies answered with "call 911" (or 988) since `date`, oldest first: for the KPIs (emergencies
+    /// diverted). No address or text is kept, only the trigger, channel, language and time.
+    func emergencies(since date: Date) async throws -> [EmergencyRecord]
+}
+
+/// One emergency answer, as counted for the KPIs.
+public struct EmergencyRecord: Hashable, Sendable {
+    public var trigger: String
+    public var channel: Channel
+    public var locale: LanguageTag?
+    public var at: Date
+
+    public init(trigger: String, channel: Channel, locale: LanguageTag?, at: Date) {
+        self.trigger = trigger
+        self.channel = channel
+        self.locale = locale
+        self.at = at
+    }
+
+    /// The records `record`'s events hold (one per emergency answered in the turn).
+    public static func of(_ record: TurnRecord) -> [EmergencyRecord] {
+        record.events.compactMap { event in
+            guard case .emergencyTriaged(let trigger) = event else { return nil }
+            let locale = record.replies.first(where: { $0.kind == .emergency })?.locale
+                ?? record.outbox.first(where: { $0.kind == .emergency })?.locale ?? record.session.locale
+            return EmergencyRecord(trigger: trigger, channel: record.inbound.from.channel, locale: locale, at: record.inbound.receivedAt)
+        }
+    }
 }
 
 extension ConversationStore {

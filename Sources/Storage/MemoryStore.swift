@@ -9,6 +9,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var ticketsByNumber: [TrackingNumber: Ticket] = [:]
     private var histories: [TrackingNumber: [TicketEvent]] = [:]
     private var handled: [String: [RenderedMessage]] = [:]
+    private var emergencyRecords: [EmergencyRecord] = []
     private var outbox: [Int64: OutboxEntry] = [:]
     private var tokens: [String: StaffToken] = [:]
     private var jobs: [Int64: Job] = [:]
@@ -36,6 +37,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func ticket(_ number: TrackingNumber) -> Ticket? { ticketsByNumber[number] }
 
+    public func emergencies(since date: Date) -> [EmergencyRecord] { emergencyRecords.filter { $0.at >= date } }
+
     public func replies(toExternalID id: String, channel: Channel) -> [RenderedMessage]? { handled["\(channel.rawValue):\(id)"] }
 
     public func commit(_ record: TurnRecord) throws {
@@ -49,6 +52,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
             ticketsByNumber[ticket.trackingNumber] = ticket
             histories[ticket.trackingNumber] = [TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: "resident")]
         }
+        emergencyRecords += EmergencyRecord.of(record)
         inlineReplies.append(contentsOf: record.replies)
         for message in record.outbox { enqueue(message, at: record.inbound.receivedAt) }
         if let key { handled[key] = record.replies }

@@ -146,6 +146,19 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v5: emergencies answered") { db in
+            try db.execute(sql: """
+                -- Each "call 911" answer, for the KPIs (emergencies diverted): no address and no text.
+                CREATE TABLE emergencies (
+                    id INTEGER PRIMARY KEY,
+                    trigger TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    locale TEXT,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX emergencies_created ON emergencies (created_at);
+                """)
+        }
         return migrator
     }
 }

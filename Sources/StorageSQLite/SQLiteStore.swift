@@ -82,6 +82,16 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         try await committer.submit { db in try TurnWriter.write(record, db) }
     }
 
+    public func emergencies(since date: Date) async throws -> [EmergencyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT trigger, channel, locale, created_at FROM emergencies WHERE created_at >= ? ORDER BY id",
+                             arguments: [date.timeIntervalSince1970]).map { row in
+                EmergencyRecord(trigger: row["trigger"], channel: Channel(rawValue: row["channel"]) ?? .sms,
+                                locale: (row["locale"] as String?).map(LanguageTag.init), at: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
     // MARK: - TicketStore
 
     public func tickets(_ filter: TicketFilter) async throws -> [Ticket] {

@@ -96,6 +96,10 @@ enum TurnWriter {
         }
         try JobRows.applyOutreach(record.events, from: from, at: inbound.receivedAt, db)
         try JobRows.schedule(record.jobs, at: inbound.receivedAt, db)
+        for emergency in EmergencyRecord.of(record) {
+            try db.run("INSERT INTO emergencies (trigger, channel, locale, created_at) VALUES (?, ?, ?, ?)",
+                       [emergency.trigger, emergency.channel.rawValue, emergency.locale?.code, at])
+        }
     }
 
     /// `encoded`: the message's JSON when the caller has it already (it is stored twice: log and outbox).

@@ -1,5 +1,6 @@
 import CityModel
 import Conversation
+import Localization
 import Testing
 
 @Suite struct TriageTests {
@@ -26,5 +27,82 @@ import Testing
     ])
     func ordinaryReports(text: String) {
         #expect(triage.emergency(in: text) == nil)
+    }
+}
+
+/// The concept rules themselves, on a small triage written here (the demo city's is scored by
+/// Evaluation/triage_eval.py and its transcripts).
+@Suite struct TriageRuleTests {
+    static func list(_ en: [String], vi: [String] = []) -> LocalizedList {
+        LocalizedList(vi.isEmpty ? [.english: en] : [.english: en, LanguageTag("vi"): vi])
+    }
+
+    static let triage: Triage = {
+        var city = Fixtures.city
+        city.emergencies = EmergencyTriage(
+            concepts: [
+                "person": list(["a man", "someone", "my dad", "he"]),
+                "collapse": list(["collapsed", "not moving", "fell down"]),
+                "grave": list(["not breathing", "overdos*"]),
+                "not-now": list(["last week", "could fall"]),
+                "ongoing": list(["still not", "right now"]),
+                "fire": list(["on fire", "flames"], vi: ["nhà đang cháy", "=đang cháy"]),
+                "suicide": list(["kill myself"]),
+            ],
+            unless: list(["fire hydrant", "the sidewalk collapsed"]),
+            triggers: [
+                EmergencyTrigger(code: "suicide", answer: .crisis, rules: [[ConceptTerm("suicide")]]),
+                EmergencyTrigger(code: "medical", rules: [
+                    [ConceptTerm("grave"), ConceptTerm("not-now", negated: true)],
+                    [ConceptTerm("grave"), ConceptTerm("ongoing")],
+                    [ConceptTerm("person"), ConceptTerm("collapse"), ConceptTerm("not-now", negated: true)],
+                ], window: 4),
+                EmergencyTrigger(code: "fire", rules: [[ConceptTerm("fire")]]),
+            ]
+        )
+        return Triage(city: city)
+    }()
+
+    @Test(arguments: [
+        ("a man collapsed on the sidewalk", "medical"),
+        ("someone is not moving", "medical"),
+        ("I think he overdosed", "medical"),           // overdos* matches overdosed, overdose, overdosing
+        ("my dad fell down last week and is still not breathing", "medical"), // ongoing overrides the past
+        ("I want to kill myself", "suicide"),
+        ("nhà đang cháy", "fire"),
+        ("Nhà đang CHÁY!", "fire"),
+        ("nha dang chay", "fire"),                      // unmarked: the folded phrase
+        ("xe đang cháy", "fire"),                       // "=đang cháy" typed with its marks
+    ])
+    func fires(_ text: String, _ code: String) {
+        #expect(Self.triage.emergency(in: text) == code, "\(text)")
+    }
+
+    @Test(arguments: [
+        "the sidewalk collapsed",                       // blanked: no person
+        "a man called about the wall. The fence collapsed", // person and state in different sentences
+        "a man from the city said the old shed in the yard collapsed", // too far apart (window 4)
+        "a man fell down here last week",              // the past
+        "someone overdosed here last week",
+        "xe đang chạy",                                 // chạy (driving) is not cháy (burning)
+        "xe dang chay",                                 // "=đang cháy" needs its marks
+        "fire hydrant is leaking",
+    ])
+    func staysQuiet(_ text: String) {
+        #expect(Self.triage.emergency(in: text) == nil, "\(text)")
+    }
+
+    @Test func aCrisisAsksForTheCrisisAnswer() {
+        #expect(Self.triage.assess(FoldedText("I want to kill myself"))?.answer == .crisis)
+        #expect(Self.triage.assess(FoldedText("a man collapsed"))?.answer == .emergency)
+    }
+
+    @Test func theLanguageOfTheWordsIsReported() {
+        #expect(Self.triage.assess(FoldedText("nhà đang cháy"))?.locale == LanguageTag("vi"))
+        #expect(Self.triage.assess(FoldedText("flames"))?.locale == .english)
+    }
+
+    @Test func explainListsTheConceptsOfEachSentence() {
+        #expect(Self.triage.explain(FoldedText("A man. He collapsed right now")) == ["person", "collapse ongoing person"])
     }
 }

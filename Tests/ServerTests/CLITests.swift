@@ -46,6 +46,34 @@ import Testing
         #expect(!output.contains("Thank you"), "\(output)")
     }
 
+    /// Another program drives `chat` through a pipe it keeps open: each reply arrives as soon as it is written, not
+    /// when stdin closes. (Before, nothing appeared until the end: the reply sat in stdout's buffer.)
+    @Test(.timeLimit(.minutes(1))) func chatAnswersEachLineWhileThePipeStaysOpen() async throws {
+        let binary = try #require(CityLineBinary.url, "build the cityline executable first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["chat", "--data-dir", try temporaryDirectory()]
+        process.currentDirectoryURL = Demo.root
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        defer { process.terminate() }
+        stdin.fileHandleForWriting.write(Data("help\n".utf8))
+        var output = ""
+        while !output.contains("Emergency? Call 911.") {
+            let chunk = stdout.fileHandleForReading.availableData // blocks until the reply is written
+            #expect(!chunk.isEmpty, "chat ended before answering")
+            if chunk.isEmpty { break }
+            output += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(output.hasPrefix("Springfield 311: report city problems"), "\(output)")
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func classifyPrintsOneJSONObjectPerLine() throws {
         let (status, output) = try run(["classify"], input: "pothole on Main St\nI smell gas\nSTOP\nhello\n")
         #expect(status == 0)
@@ -95,7 +123,7 @@ import Testing
     /// file and line.
     @Test func cityTemplatesOverrideAndBrokenOnesAreNamed() throws {
         let city = try temporaryDirectory()
-        for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "boundaries"] {
+        for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "emergencies", "boundaries"] {
             try FileManager.default.copyItem(atPath: Demo.root.appendingPathComponent("DemoCity/\(file)").path, toPath: city + "/\(file)")
         }
         try FileManager.default.createDirectory(atPath: city + "/templates/sms", withIntermediateDirectories: true)

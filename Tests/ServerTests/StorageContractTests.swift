@@ -34,6 +34,21 @@ import Testing
         #expect(try await store.history(of: TrackingNumber(serial: 1)).map(\.kind) == [.created])
     }
 
+    /// Each "call 911" answer is kept for the KPIs — trigger, channel, language and time, nothing personal — and a
+    /// redelivered message adds none.
+    @Test(arguments: StoreKind.allCases)
+    func emergenciesAnsweredAreCounted(kind: StoreKind) async throws {
+        let store = try kind.make()
+        var turn = record(sms("+12175550100", "my house is on fire", id: "SM1"))
+        turn.events = [.emergencyTriaged(trigger: "fire")]
+        turn.replies = [RenderedMessage(to: turn.inbound.from, body: "Llame al 911", locale: LanguageTag("es"), kind: .emergency)]
+        try await store.commit(turn)
+        try await store.commit(record(sms("+12175550100", "pothole", id: "SM2")))
+        await #expect(throws: StoreError.duplicateInbound) { try await store.commit(turn) }
+        #expect(try await store.emergencies(since: t0) == [EmergencyRecord(trigger: "fire", channel: .sms, locale: LanguageTag("es"), at: t0)])
+        #expect(try await store.emergencies(since: t0.addingTimeInterval(1)).isEmpty)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func duplicateInboundChangesNothing(kind: StoreKind) async throws {
         let store = try kind.make()

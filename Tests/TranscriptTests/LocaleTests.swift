@@ -46,13 +46,15 @@ import Testing
         #expect(check.problems() == [])
     }
 
-    /// Within a locale a folded word means one command; across locales the same word means the same command.
+    /// Within a locale a word means one command — compared with its marks in a language whose marks tell words
+    /// apart (Vietnamese), folded elsewhere; across locales the same word means the same command.
     @Test func commandWordsCannotBeConfused() throws {
         let lexicon = try DemoCity.shared.lexicon
         var meaning: [String: (CommandWord, LanguageTag)] = [:]
         for locale in lexicon.locales {
             var own: [String: CommandWord] = [:]
-            for (command, words) in lexicon.words[locale] ?? [:] {
+            let table = TextFolding.marksMatter(in: locale) ? lexicon.markedWords[locale] : lexicon.words[locale]
+            for (command, words) in table ?? [:] {
                 for word in words {
                     if let other = own[word], other != command {
                         Issue.record("\(locale.code): '\(word)' is both \(other) and \(command)")
@@ -65,6 +67,25 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Typed without its marks, a Vietnamese word that could be two commands ("dung": dừng STOP, đúng YES) is read
+    /// as neither — in every locale of the demo, so no other language's word can stand in for it either.
+    @Test func unmarkedWordsThatCouldBeTwoCommandsAreNeither() throws {
+        let lexicon = try DemoCity.shared.lexicon
+        let vi = LanguageTag("vi")
+        var commands: [String: Set<CommandWord>] = [:]
+        for (command, words) in lexicon.words[vi] ?? [:] {
+            for word in words { commands[word, default: []].insert(command) }
+        }
+        let ambiguous = commands.filter { $0.value.count > 1 }.keys.sorted()
+        #expect(ambiguous.contains("dung"), "dừng (stop) and đúng (yes) both fold to dung")
+        for word in ambiguous {
+            #expect(lexicon.command(exactly: word, marked: nil, locale: vi) == nil, "'\(word)' typed without marks")
+        }
+        #expect(lexicon.command(exactly: "dung", marked: "dừng", locale: vi) == .stop)
+        #expect(lexicon.command(exactly: "dung", marked: "đúng", locale: vi) == .yes)
+        #expect(lexicon.command(exactly: "dung", marked: "dùng", locale: vi) == nil)
     }
 
     /// Vietnamese loses its tone marks when folded: "dừng" (stop) and "dùng" (use) meet as "dung". Command words
