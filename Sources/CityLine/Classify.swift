@@ -57,7 +57,7 @@ struct Classify: AsyncParsableCommand {
     func run() async throws {
         let loaded = try LoadedCity.load(city)
         let classifier = Classifier(city: loaded.city)
-        let triage = Triage(city: loaded.city)
+        let triage = loaded.engine.triage
         let detector = LanguageDetector(catalogWords: loaded.city.wordsByLanguage, preferred: loaded.city.locales.map(\.language))
         while let text = readLine(strippingNewline: true) {
             let detection = detector.detect(text)

@@ -33,6 +33,9 @@ extension Engine {
     /// city language switches, so "ok" or "Oak St" never does.
     func noticeLanguage(_ turn: inout TurnBuilder, text: String) -> LanguageDecision {
         guard !text.isEmpty else { return .keep }
+        // One plain ASCII word ("1", "skip", "yes", "monday") can never reach `switchScore` (a word weighs at most
+        // 3, times 1.5 for a city language), so a resident whose language is known keeps it without a detection.
+        if turn.session.locale != nil, turn.folded(text).count <= 1, text.utf8.allSatisfy({ $0 < 0x80 }) { return .keep }
         let detection = detector.detect(text)
         guard let language = detection.language else { return .keep }
         let detected = LanguageDetector.locale(for: language, among: city.locales)
@@ -143,7 +146,8 @@ extension Engine {
 }
 
 extension City {
-    /// The catalog's own words per language (service names and keywords, FAQ questions, emergency phrases):
+    /// The catalog's own words per language (service names and keywords, FAQ questions; not the emergency
+    /// phrases, whose long lists hold loanwords and names from other languages):
     /// evidence for the language detector that "bache" is Spanish in this city.
     public var wordsByLanguage: [String: [String]] {
         var words: [String: [String]] = [:]
@@ -155,7 +159,7 @@ extension City {
             for (tag, name) in service.name.values { words[tag.language, default: []].append(name) }
         }
         for entry in information { add(entry.keywords) }
-        for concept in emergencies.concepts.keys.sorted() { add(emergencies.concepts[concept]!) }
+
         return words
     }
 }

@@ -49,7 +49,8 @@ public struct Engine: Sendable {
     public let city: City
     public let lexicon: Lexicon
     let classifier: Classifier
-    let triage: Triage
+    /// The city's emergency triage (also used by `cityline classify`).
+    public let triage: Triage
     let locations = LocationExtractor()
     let answers: AnswerReader
     let detector: LanguageDetector

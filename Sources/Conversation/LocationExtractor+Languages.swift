@@ -1,5 +1,6 @@
 import CityModel
 import Foundation
+import Localization
 
 /// Places written in Spanish, Vietnamese, Chinese and Arabic around the city's (English) street names:
 /// "en la calle Oak 123", "esquina de Oak y 5th", "số 123 đường Oak", "góc Oak và 5th", "Oak街123号",
@@ -43,9 +44,22 @@ extension LocationExtractor {
             + corner.map { (.intersection, try! NSRegularExpression(pattern: $0)) }
     }()
 
+    /// Whether `text` has a word the patterns start from: any non-ASCII text may (đường, 路口, شارع); ASCII text
+    /// needs a Spanish street or corner word ("calle", "esquina", "en Oak y 5th"). Most messages need no regex.
+    static func mayHoldLocalizedPlace(_ text: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return true }
+        return FoldedText(text).words.contains { spanishMarkers.contains($0) }
+    }
+
+    private static let spanishMarkers: Set<String> = [
+        "calle", "avenida", "av", "avda", "camino", "bulevar", "carretera", "esquina", "cruce", "interseccion",
+        "en", "de", "del", "entre", "cerca",
+    ]
+
     /// A place written the way Spanish, Vietnamese, Chinese or Arabic speakers write one, normalized to the
     /// English form the rest of the city uses ("123 Oak", "Oak & 5th").
     static func localizedPlace(in text: String) -> Location? {
+        guard mayHoldLocalizedPlace(text) else { return nil }
         for (kind, regex) in patterns {
             let whole = NSRange(text.startIndex..., in: text)
             guard let match = regex.firstMatch(in: text, range: whole) else { continue }

@@ -131,18 +131,18 @@ public struct Triage: Sendable {
     }
 
     /// Whether one span of each list can be picked so that all lie within `window` words (first word of the
-    /// first to last word of the last).
-    static func near(_ lists: [[Range<Int>]], within window: Int) -> Bool {
-        guard lists.count > 1 else { return true }
+    /// first to last word of the last) and `accept` takes the words they cover.
+    static func near(_ lists: [[Range<Int>]], within window: Int, where accept: (Int, Int) -> Bool = { _, _ in true }) -> Bool {
         func search(_ index: Int, _ low: Int, _ high: Int) -> Bool {
-            guard index < lists.count else { return true }
+            guard index < lists.count else { return accept(low, high) }
             for span in lists[index] {
                 let newLow = min(low, span.lowerBound), newHigh = max(high, span.upperBound)
                 if newHigh - newLow <= window, search(index + 1, newLow, newHigh) { return true }
             }
             return false
         }
-        return lists[0].contains { search(1, $0.lowerBound, $0.upperBound) }
+        guard let first = lists.first else { return accept(0, 0) }
+        return first.contains { search(1, $0.lowerBound, $0.upperBound) }
     }
 
     /// The first trigger whose rule holds in one of the sentences.
@@ -151,8 +151,13 @@ public struct Triage: Sendable {
         for trigger in triggers {
             for spans in present {
                 let holds = trigger.rules.contains { rule in
-                    rule.required.allSatisfy { !spans[$0].isEmpty } && !rule.excluded.contains { !spans[$0].isEmpty }
-                        && (trigger.window.map { Self.near(rule.required.map { spans[$0] }, within: $0) } ?? true)
+                    guard rule.required.allSatisfy({ !spans[$0].isEmpty }) else { return false }
+                    guard let window = trigger.window else { return !rule.excluded.contains { !spans[$0].isEmpty } }
+                    return Self.near(rule.required.map { spans[$0] }, within: window) { low, high in
+                        // An excluded concept counts only near the rule's words ("last year" three sentences'
+                        // worth of words away does not silence "a man collapsed").
+                        !rule.excluded.contains { spans[$0].contains { $0.upperBound > low - window && $0.lowerBound < high + window } }
+                    }
                 }
                 if holds {
                     let best = localeVotes.indices.max { localeVotes[$0] < localeVotes[$1] }

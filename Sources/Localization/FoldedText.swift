@@ -16,6 +16,9 @@ public struct FoldedText: Sendable, Hashable {
     public let sentences: [Int]
     /// Whether any word carried an accent or tone mark (or a letter such as đ or ß that folds to another).
     public let hasMarks: Bool
+    /// Whether punctuation (a comma, a colon, a bracket, a quote) stands between each word and the one before it:
+    /// phrases do not match across it ("着火，车" holds no 火车).
+    public let breaks: [Bool]
 
     public init(_ text: String) {
         if let ascii = Self.ascii(text) {
@@ -31,6 +34,8 @@ public struct FoldedText: Sendable, Hashable {
         var markedWord = String.UnicodeScalarView()
         var wordHasMarks = false
         var sentenceHasWords = false
+        var breaks: [Bool] = []
+        var pendingBreak = false
 
         func endWord() {
             guard !word.isEmpty || !markedWord.isEmpty else { return }
@@ -52,6 +57,8 @@ public struct FoldedText: Sendable, Hashable {
                 marked.append(folded)
             }
             sentences.append(sentence)
+            breaks.append(pendingBreak)
+            pendingBreak = false
             sentenceHasWords = true
             word = String.UnicodeScalarView()
             markedWord = String.UnicodeScalarView()
@@ -88,6 +95,9 @@ public struct FoldedText: Sendable, Hashable {
                 continue
             case .space:
                 endWord()
+            case .punctuation:
+                endWord()
+                pendingBreak = true
             case .sentenceEnd:
                 endSentence()
             }
@@ -97,13 +107,15 @@ public struct FoldedText: Sendable, Hashable {
         self.markedWords = marked
         self.sentences = sentences
         self.hasMarks = hasMarks
+        self.breaks = breaks
     }
 
-    private init(words: [String], sentences: [Int]) {
+    private init(words: [String], sentences: [Int], breaks: [Bool]) {
         self.words = words
         self.markedWords = words
         self.sentences = sentences
         self.hasMarks = false
+        self.breaks = breaks
     }
 
     /// Plain ASCII text (most messages) read byte by byte; nil when the text has any other character.
@@ -114,12 +126,16 @@ public struct FoldedText: Sendable, Hashable {
             var sentences: [Int] = []
             var sentence = 0
             var sentenceHasWords = false
+            var breaks: [Bool] = []
+            var pendingBreak = false
             var word: [UInt8] = []
             word.reserveCapacity(16)
             func endWord() {
                 guard !word.isEmpty else { return }
                 words.append(String(decoding: word, as: UTF8.self))
                 sentences.append(sentence)
+                breaks.append(pendingBreak)
+                pendingBreak = false
                 sentenceHasWords = true
                 word.removeAll(keepingCapacity: true)
             }
@@ -135,11 +151,15 @@ public struct FoldedText: Sendable, Hashable {
                         sentence += 1
                         sentenceHasWords = false
                     }
+                case UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+                     UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""):
+                    endWord()
+                    pendingBreak = true
                 default: endWord()
                 }
             }
             endWord()
-            return FoldedText(words: words, sentences: sentences)
+            return FoldedText(words: words, sentences: sentences, breaks: breaks)
         }
     }
 
@@ -168,6 +188,8 @@ enum ScalarFolding {
         /// Dropped without splitting the word (apostrophes: "don't" → "dont").
         case skip
         case space
+        /// Ends a word, and phrases do not run across it.
+        case punctuation
         case sentenceEnd
     }
 
@@ -181,6 +203,13 @@ enum ScalarFolding {
 
     static let tableEnd: UInt32 = 0x2100
 
+    /// Commas, colons, brackets and quotes, in their Latin, Chinese and Arabic forms: no phrase runs across them.
+    /// (Hyphens and slashes do not break one: "burnt-out" is "burnt out".)
+    static let breakingPunctuation: Set<UInt32> = [
+        0x2C, 0x3A, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x22, 0x201C, 0x201D, 0x3001, 0xFF0C, 0xFF1A, 0xFF08, 0xFF09,
+        0x3010, 0x3011, 0x300C, 0x300D, 0x060C, 0x061B,
+    ]
+
     private static let ascii: [Kind] = (0..<0x80).map { value -> Kind in
         let scalar = Unicode.Scalar(UInt8(value))
         switch scalar {
@@ -188,12 +217,13 @@ enum ScalarFolding {
         case "a"..."z", "0"..."9": return .ascii(scalar)
         case "'": return .skip
         case ".", "!", "?", ";", "\n", "\r": return .sentenceEnd
+        case ",", ":", "(", ")", "[", "]", "{", "}", "\"": return .punctuation
         default: return .space
         }
     }
 
     private static let table: [Kind] = (0x80..<tableEnd).map { compute(Unicode.Scalar($0)!) }
-    private static let fullWidth: [Kind] = (0xFF00..<0xFFF0).map { Unicode.Scalar($0).map(compute) ?? .space }
+    private static let fullWidth: [Kind] = (0xFF00..<0xFFF0).map { Unicode.Scalar($0).map(compute) ?? .punctuation }
 
     /// One scalar through Foundation's folding: used to build the tables, and for scalars past them.
     static func compute(_ scalar: Unicode.Scalar) -> Kind {
@@ -214,7 +244,7 @@ enum ScalarFolding {
             return .mark(isArabic ? nil : scalar)
         default: break
         }
-        guard CharacterSet.alphanumerics.contains(scalar) else { return .space }
+        guard CharacterSet.alphanumerics.contains(scalar) else { return breakingPunctuation.contains(value) ? .punctuation : .space }
         let single = String(Character(scalar))
         var folded = single.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var kept = single.lowercased()

@@ -56,7 +56,10 @@ public struct PhraseIndex: Sendable {
             text.removeFirst()
         }
         var words: [Word] = []
-        for token in text.split(whereSeparator: \.isWhitespace) {
+        // Most phrases have no star: folded in one go. A starred one is folded token by token, to know which word
+        // the star follows.
+        let tokens: [Substring] = text.contains("*") ? text.split(whereSeparator: \.isWhitespace) : [Substring(text)]
+        for token in tokens {
             let isPrefix = token.hasSuffix("*")
             let folded = FoldedText(String(isPrefix ? token.dropLast() : token))
             for index in folded.words.indices {
@@ -152,6 +155,7 @@ public struct PhraseIndex: Sendable {
         }
         for (offset, word) in phrase.words.enumerated() {
             let index = start + offset
+            if offset > 0, text.breaks[index] { return } // no phrase runs across a comma or a bracket
             guard fits(keys[index], word) || (!alternates.isEmpty && alternates[index].map { fits($0, word) } == true) else { return }
             // A word typed with letters only Vietnamese uses ("bất", "vẫn", "sơn") is a Vietnamese word: another
             // language's phrase ("bat", "van", "son") does not match it.

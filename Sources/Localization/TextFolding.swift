@@ -22,7 +22,7 @@ public enum TextFolding {
     }
 
     /// Arabic compared without short vowels and tatweel, and with the letters written interchangeably merged:
-    /// hamza or madda on alef (آ أ إ ٱ → ا), ى → ي, ة → ه.
+    /// hamza or madda on alef (آ أ إ ٱ → ا), ئ → ي, ؤ → و, ى → ي, ة → ه.
     static func normalizeArabic(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { (0x0600...0x06FF).contains($0.value) }) else { return text }
         var out = String.UnicodeScalarView()
@@ -30,6 +30,8 @@ public enum TextFolding {
             switch scalar.value {
             case 0x064B...0x065F, 0x0670, 0x0640: continue // harakat, superscript alef, tatweel
             case 0x0622, 0x0623, 0x0625, 0x0671: out.append("\u{0627}")
+            case 0x0626: out.append("\u{064A}") // ئ as ي: residents often type سايق for سائق
+            case 0x0624: out.append("\u{0648}") // ؤ as و
             case 0x0649: out.append("\u{064A}")
             case 0x0629: out.append("\u{0647}")
             default: out.append(scalar)
