@@ -34,7 +34,17 @@ public struct PhraseIndex: Sendable {
     }
 
     private var phrases: [Phrase] = []
+    /// Phrases with a starred word, by their first word; all others are in the trie below.
     private var byFirstWord: [String: [Int]] = [:]
+    /// A trie over the folded words of the phrases without stars: a text is walked word by word from each
+    /// position, so only phrases that match that far are ever checked (the big tables share first words: 我, de).
+    private var trie: [TrieNode] = [TrieNode()]
+
+    struct TrieNode: Sendable {
+        var next: [String: Int32] = [:]
+        /// Phrases whose words end here (checked for marks and breaks before they count).
+        var ends: [Int] = []
+    }
     /// Phrases whose first word is a prefix ("overdos*"), by the prefix's first three bytes.
     private var prefixFirst: [UInt32: [Int]] = [:]
     /// Arabic words are compared without their article and attached prefixes (see `Stemmer.arabicKey`).
@@ -79,8 +89,20 @@ public struct PhraseIndex: Sendable {
         phrases.append(Phrase(words: words, marksRequired: marksRequired, marksMatter: marksMatter || marksRequired, value: value))
         if words[0].isPrefix, let key = Self.prefixKey(words[0].folded) {
             prefixFirst[key, default: []].append(position)
-        } else {
+        } else if words.contains(where: \.isPrefix) {
             byFirstWord[words[0].folded, default: []].append(position)
+        } else {
+            var node = 0
+            for word in words {
+                if let child = trie[node].next[word.folded] {
+                    node = Int(child)
+                } else {
+                    trie.append(TrieNode())
+                    trie[node].next[word.folded] = Int32(trie.count - 1)
+                    node = trie.count - 1
+                }
+            }
+            trie[node].ends.append(position)
         }
         return true
     }
@@ -108,7 +130,28 @@ public struct PhraseIndex: Sendable {
         let keys = self.keys(for: text)
         let alternates = self.alternates(for: text)
         var found: [Match] = []
+        var frontier: [Int] = []
+        var next: [Int] = []
         for start in keys.indices {
+            // The trie: follow the words (and an Arabic word's second key) as far as any phrase goes.
+            frontier.removeAll(keepingCapacity: true)
+            frontier.append(0)
+            var index = start
+            while index < keys.count, !frontier.isEmpty {
+                if index > start, text.breaks[index] { break }
+                next.removeAll(keepingCapacity: true)
+                for node in frontier {
+                    if let child = trie[node].next[keys[index]] { next.append(Int(child)) }
+                    if !alternates.isEmpty, let alternate = alternates[index], let child = trie[node].next[alternate] {
+                        next.append(Int(child))
+                    }
+                }
+                swap(&frontier, &next)
+                for node in frontier {
+                    for position in trie[node].ends { check(position, at: start, text, keys, alternates, &found) }
+                }
+                index += 1
+            }
             if let candidates = byFirstWord[keys[start]] {
                 for position in candidates { check(position, at: start, text, keys, alternates, &found) }
             }
