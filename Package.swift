@@ -14,6 +14,11 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The text core and the engine are optimized in debug builds too: the emergency tables (tens of thousands of
+/// phrases in five languages) are compiled at every start, which unoptimized code does ten times slower — every
+/// `cityline` command and test server would pay for it.
+let optimizedInDebug: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "CityLine",
     platforms: [.macOS(.v14)],
@@ -42,8 +47,8 @@ let package = Package(
             name: "CPluralRules",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
-        .target(name: "Localization", dependencies: ["CityModel"], swiftSettings: strict),
-        .target(name: "Conversation", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
+        .target(name: "Localization", dependencies: ["CityModel"], swiftSettings: optimizedInDebug),
+        .target(name: "Conversation", dependencies: ["CityModel", "Localization"], swiftSettings: optimizedInDebug),
         // What is due when: status updates, surveys, quiet hours (pure policy, like Conversation).
         .target(name: "Outreach", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["CityModel", "Localization", "Conversation", "Outreach"], swiftSettings: strict),
