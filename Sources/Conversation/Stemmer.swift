@@ -2,10 +2,10 @@ import Localization
 
 /// A light English suffix stripper: enough to match "lights", "leaking", "dumped", "flickering" to the
 /// catalog's "light", "leak", "dump", "flicker". Arabic words lose their article and attached prefixes (see
-/// `arabic(_:)`). Words of other languages pass through (their keywords are matched folded and fuzzily).
+/// `ArabicStemming`). Words of other languages pass through (their keywords are matched folded and fuzzily).
 public enum Stemmer {
     public static func stem(_ word: String) -> String {
-        if isArabic(word) { return arabic(word) }
+        if ArabicStemming.isArabic(word) { return ArabicStemming.key(word) }
         guard word.count > 3, word.allSatisfy({ $0.isASCII && $0.isLetter }) else { return word }
         var w = word
         if w.hasSuffix("'s") { w.removeLast(2) }
@@ -29,12 +29,6 @@ public enum Stemmer {
         if w.hasSuffix("e"), w.count > 4 { w.removeLast() }
         return w
     }
-
-    /// Whether a folded word is written in Arabic letters.
-    static func isArabic(_ word: String) -> Bool { ArabicStemming.isArabic(word) }
-
-    /// The Arabic stem of a folded word (see `ArabicStemming`).
-    static func arabic(_ word: String) -> String { ArabicStemming.key(word) }
 
     /// "park" + "ed" stays; "bik" + "e" ("biked" → "bike") — consonant-vowel-consonant endings of short stems.
     private static func needsE(_ stem: String) -> Bool {

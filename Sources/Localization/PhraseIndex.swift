@@ -54,8 +54,6 @@ public struct PhraseIndex: Sendable {
         self.stemsArabic = stemsArabic
     }
 
-    public var isEmpty: Bool { phrases.isEmpty }
-
     /// Adds `phrase`; returns false when it has no words.
     @discardableResult
     public mutating func add(_ phrase: String, value: Int, marksMatter: Bool = false) -> Bool {
@@ -181,11 +179,6 @@ public struct PhraseIndex: Sendable {
         var utf8 = word.utf8.makeIterator()
         guard let a = utf8.next(), let b = utf8.next(), let c = utf8.next() else { return nil }
         return UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
-    }
-
-    /// Whether the whole text is exactly one of the phrases; its value if so.
-    public func whole(_ text: FoldedText) -> Int? {
-        matches(in: text).first { $0.start == 0 && $0.end == text.count }?.value
     }
 
     private func check(_ position: Int, at start: Int, _ text: FoldedText, _ keys: [String], _ alternates: [String?],
