@@ -46,9 +46,11 @@ struct OutreachBench: AsyncParsableCommand {
                 jurisdiction: "springfield", description: "pothole", location: Location(kind: .address, text: "\(serial) Oak St"),
                 attributes: [], media: [], locale: .english, channel: .sms, requestedAt: start, expectedAt: start.addingTimeInterval(86_400)
             )
-            try await store.commit(TurnRecord(inbound: InboundMessage(from: reporter, text: "pothole", receivedAt: start),
-                                              session: Session(locale: [LanguageTag("en"), LanguageTag("es"), LanguageTag("vi")][serial % 3]),
-                                              events: [], tickets: [Ticket(draft: draft, reporter: reporter, updatedAt: start)], replies: []))
+            let locale = [LanguageTag("en"), LanguageTag("es"), LanguageTag("vi")][serial % 3]
+            try await store.commit(TurnRecord(inbound: InboundMessage(from: reporter, text: "pothole", receivedAt: start), plan: WritePlan(
+                session: SessionWrite(reporter, Session(locale: locale), .version(0)), contact: ContactWrite(reporter, locale: locale),
+                tickets: [Ticket(draft: draft, reporter: reporter, updatedAt: start)], at: start
+            )))
         }
 
         // 1. Enqueue: one transaction per 20,000 jobs.

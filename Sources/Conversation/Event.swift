@@ -31,3 +31,26 @@ public enum Event: Hashable, Sendable, Codable {
     /// The resident says a closed ticket is not fixed: the host reopens it and tells the department.
     case reopenRequested(TrackingNumber)
 }
+
+extension Event {
+    /// The case's name, as stored and counted (`ticket_requested`).
+    public var name: String {
+        switch self {
+        case .messageCreated: "message_created"
+        case .ticketRequested: "ticket_requested"
+        case .languageChanged: "language_changed"
+        case .optedOut: "opted_out"
+        case .optedIn: "opted_in"
+        case .handedOff: "handed_off"
+        case .forwardedToAgent: "forwarded_to_agent"
+        case .emergencyTriaged: "emergency_triaged"
+        case .informationAnswered: "information_answered"
+        case .sessionEnded: "session_ended"
+        case .followRequested: "follow_requested"
+        case .surveyStarted: "survey_started"
+        case .surveyAnswered: "survey_answered"
+        case .surveyEnded: "survey_ended"
+        case .reopenRequested: "reopen_requested"
+        }
+    }
+}

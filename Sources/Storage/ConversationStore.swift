@@ -46,50 +46,56 @@ public struct RenderedMessage: Hashable, Sendable, Codable {
     }
 }
 
-/// Everything one turn changes, committed at once.
+/// Everything one turn changes, committed at once: the inbound message, the replies given inline, and the plan
+/// the switchboard made of the turn's events.
 public struct TurnRecord: Sendable {
     public var inbound: InboundMessage
-    public var session: Session
-    public var events: [Event]
-    public var tickets: [Ticket]
     /// Replies delivered in the channel's own response (TwiML, the chat socket, the terminal): logged, not queued.
     public var replies: [RenderedMessage]
-    /// Messages for the durable outbox (replies on channels without an inline answer, notices).
-    public var outbox: [RenderedMessage]
-    /// Jobs the turn schedules (the department hears of a new ticket).
-    public var jobs: [NewJob]
+    public var plan: WritePlan
 
-    public init(inbound: InboundMessage, session: Session, events: [Event], tickets: [Ticket], replies: [RenderedMessage],
-                outbox: [RenderedMessage] = [], jobs: [NewJob] = []) {
+    public init(inbound: InboundMessage, replies: [RenderedMessage] = [], plan: WritePlan) {
         self.inbound = inbound
-        self.session = session
-        self.events = events
-        self.tickets = tickets
         self.replies = replies
-        self.outbox = outbox
-        self.jobs = jobs
+        self.plan = plan
     }
 }
 
 /// Why a store refused a commit.
 public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
-    enum Code: Equatable, Sendable { case trackingNumberTaken, duplicateInbound }
+    enum Code: Equatable, Sendable { case trackingNumberTaken, duplicateInbound, sessionChanged }
     let code: Code
     public static let trackingNumberTaken = StoreError(code: .trackingNumberTaken)
     public static let duplicateInbound = StoreError(code: .duplicateInbound)
+    /// The session changed since it was read (another turn of the same resident committed first): nothing was
+    /// written; read again and redo the turn.
+    public static let sessionChanged = StoreError(code: .sessionChanged)
     public var description: String {
         switch code {
         case .trackingNumberTaken: "tracking number already in use"
         case .duplicateInbound: "inbound message already stored"
+        case .sessionChanged: "the session changed since it was read"
         }
+    }
+}
+
+/// A session as read, with the version a write must name to replace it (0: there is none).
+public struct StoredSession: Sendable {
+    public var session: Session?
+    public var version: Int
+
+    public init(_ session: Session?, version: Int) {
+        self.session = session
+        self.version = version
     }
 }
 
 /// The conversation side of storage: sessions, the resident's tickets, and the atomic commit of a turn.
 ///
-/// `commit` stores the inbound message, the new session, every ticket and every reply in one transaction:
-/// all or nothing. A second commit of the same inbound `externalID` on the same channel throws
-/// `StoreError.duplicateInbound`; a tracking number already used throws `.trackingNumberTaken`.
+/// `commit` stores the inbound message, the replies and the turn's plan in one transaction: all or nothing. A
+/// second commit of the same inbound `externalID` on the same channel throws `StoreError.duplicateInbound`; a
+/// tracking number already used throws `.trackingNumberTaken`; a session written since it was read throws
+/// `.sessionChanged`.
 public protocol ConversationStore: Sendable {
     func session(for address: ChannelAddress) async throws -> Session?
     /// Tickets this address reported, newest first.
@@ -100,11 +106,31 @@ public protocol ConversationStore: Sendable {
     /// The inline replies stored for an earlier inbound message with this id, if it was handled (possibly none).
     func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]?
     func commit(_ record: TurnRecord) async throws
-    /// Everything a turn reads, at once: the session, the resident's tickets, and the tickets `numbers` name.
-    func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket])
+    /// Persists a plan made outside a turn (a carrier's opt-out, an unsubscribe link), in one transaction.
+    func apply(_ plan: WritePlan) async throws
+    /// Everything a turn reads, at once: the session with its version, the resident's tickets, and the tickets
+    /// `numbers` name.
+    func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (StoredSession, [Ticket])
+    /// The survey records of these tickets (a survey being answered or expired).
+    func surveys(of tickets: [TrackingNumber]) async throws -> [TrackingNumber: SurveyRecord]
     /// Emergencies answered with "call 911" (or 988) since `date`, oldest first: for the KPIs (emergencies
     /// diverted). No address or text is kept, only the trigger, channel, language and time.
     func emergencies(since date: Date) async throws -> [EmergencyRecord]
+    /// The engine events stored since `date`, oldest first (for the KPIs and operators).
+    func events(since date: Date) async throws -> [EventRecord]
+}
+
+/// An engine event as stored with the turn or job that caused it.
+public struct EventRecord: Hashable, Sendable {
+    public var event: Event
+    public var channel: Channel?
+    public var at: Date
+
+    public init(event: Event, channel: Channel?, at: Date) {
+        self.event = event
+        self.channel = channel
+        self.at = at
+    }
 }
 
 /// One emergency answer, as counted for the KPIs.
@@ -119,27 +145,6 @@ public struct EmergencyRecord: Hashable, Sendable {
         self.channel = channel
         self.locale = locale
         self.at = at
-    }
-
-    /// The records `record`'s events hold (one per emergency answered in the turn).
-    public static func of(_ record: TurnRecord) -> [EmergencyRecord] {
-        record.events.compactMap { event in
-            guard case .emergencyTriaged(let trigger) = event else { return nil }
-            let locale = record.replies.first(where: { $0.kind == .emergency })?.locale
-                ?? record.outbox.first(where: { $0.kind == .emergency })?.locale ?? record.session.locale
-            return EmergencyRecord(trigger: trigger, channel: record.inbound.from.channel, locale: locale, at: record.inbound.receivedAt)
-        }
-    }
-}
-
-extension ConversationStore {
-    public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket]) {
-        let session = try await session(for: address)
-        var tickets = try await tickets(reportedBy: address)
-        for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
-            if let ticket = try await ticket(number) { tickets.append(ticket) }
-        }
-        return (session, tickets)
     }
 }
 

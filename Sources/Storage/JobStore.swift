@@ -43,23 +43,22 @@ public enum JobOutcome: Hashable, Sendable {
 public struct JobCompletion: Sendable {
     public var job: Int64
     public var outcome: JobOutcome
-    /// Messages for the durable outbox.
-    public var outbox: [RenderedMessage]
-    /// Jobs this one schedules (a reminder after a survey question, the fan-out of an update).
-    public var followUps: [NewJob]
-    /// A recipient's session changed by the job (a survey started), with the engine events that did it.
-    public var session: (address: ChannelAddress, session: Session, events: [Event])?
-    public var at: Date
+    /// What the job writes: messages for the outbox, follow-up jobs (a reminder after a survey question, the
+    /// fan-out of an update), a recipient's session changed by the engine (a survey started).
+    public var plan: WritePlan
 
-    public init(job: Int64, outcome: JobOutcome, outbox: [RenderedMessage] = [], followUps: [NewJob] = [],
-                session: (address: ChannelAddress, session: Session, events: [Event])? = nil, at: Date) {
+    public init(job: Int64, outcome: JobOutcome, plan: WritePlan) {
         self.job = job
         self.outcome = outcome
-        self.outbox = outbox
-        self.followUps = followUps
-        self.session = session
-        self.at = at
+        self.plan = plan
     }
+
+    /// A completion that queues `outbox` and schedules `followUps`, and writes nothing else.
+    public init(job: Int64, outcome: JobOutcome, outbox: [RenderedMessage] = [], followUps: [NewJob] = [], at: Date) {
+        self.init(job: job, outcome: outcome, plan: WritePlan(outbox: outbox, jobs: followUps, at: at))
+    }
+
+    public var at: Date { plan.at }
 }
 
 /// What outreach needs to know about a recipient before writing to them.
@@ -70,13 +69,17 @@ public struct Recipient: Hashable, Sendable {
     /// The contact's own time zone (IANA), when it differs from the city's.
     public var timeZone: String?
     public var session: Session?
+    /// The session's version, for a job that writes it (0: none yet).
+    public var sessionVersion: Int
 
-    public init(address: ChannelAddress, locale: LanguageTag?, optedOut: Bool, timeZone: String?, session: Session?) {
+    public init(address: ChannelAddress, locale: LanguageTag?, optedOut: Bool, timeZone: String?, session: Session?,
+                sessionVersion: Int = 0) {
         self.address = address
         self.locale = locale
         self.optedOut = optedOut
         self.timeZone = timeZone
         self.session = session
+        self.sessionVersion = sessionVersion
     }
 }
 

@@ -6,6 +6,8 @@ import Foundation
 /// The in-memory twin of every storage port: the same contract as SQLite, nothing durable. For tests.
 public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore {
     private var sessions: [ChannelAddress: Session] = [:]
+    private var versions: [ChannelAddress: Int] = [:]
+    private var eventRecords: [EventRecord] = []
     private var ticketsByNumber: [TrackingNumber: Ticket] = [:]
     private var histories: [TrackingNumber: [TicketEvent]] = [:]
     private var handled: [String: [RenderedMessage]] = [:]
@@ -29,7 +31,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     public func session(for address: ChannelAddress) -> Session? { sessions[address] }
 
     /// Starts an address with a given session (e.g. a chosen language).
-    public func setSession(_ session: Session, for address: ChannelAddress) { sessions[address] = session }
+    public func setSession(_ session: Session, for address: ChannelAddress) {
+        sessions[address] = session
+        versions[address, default: 0] += 1
+    }
 
     public func tickets(reportedBy address: ChannelAddress) -> [Ticket] {
         ticketsByNumber.values.filter { $0.reporter == address }.sorted { $0.draft.requestedAt > $1.draft.requestedAt }
@@ -41,49 +46,81 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func replies(toExternalID id: String, channel: Channel) -> [RenderedMessage]? { handled["\(channel.rawValue):\(id)"] }
 
+    public func events(since date: Date) -> [EventRecord] { eventRecords.filter { $0.at >= date } }
+
+    public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) -> (StoredSession, [Ticket]) {
+        var tickets = tickets(reportedBy: address)
+        for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
+            if let ticket = ticketsByNumber[number] { tickets.append(ticket) }
+        }
+        return (StoredSession(sessions[address], version: versions[address] ?? 0), tickets)
+    }
+
+    public func surveys(of tickets: [TrackingNumber]) -> [TrackingNumber: SurveyRecord] {
+        tickets.reduce(into: [:]) { found, ticket in found[ticket] = surveys[ticket] }
+    }
+
     public func commit(_ record: TurnRecord) throws {
         let key = record.inbound.externalID.map { "\(record.inbound.from.channel.rawValue):\($0)" }
         if let key, handled[key] != nil { throw StoreError.duplicateInbound }
-        if record.tickets.contains(where: { ticketsByNumber[$0.trackingNumber] != nil }) { throw StoreError.trackingNumberTaken }
+        try check(record.plan)
         inbound.append(record.inbound)
-        noteOptOut(record.inbound.from, record.session, at: record.inbound.receivedAt)
-        sessions[record.inbound.from] = record.session
-        for ticket in record.tickets {
-            ticketsByNumber[ticket.trackingNumber] = ticket
-            histories[ticket.trackingNumber] = [TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: "resident")]
-        }
-        emergencyRecords += EmergencyRecord.of(record)
         inlineReplies.append(contentsOf: record.replies)
-        for message in record.outbox { enqueue(message, at: record.inbound.receivedAt) }
         if let key { handled[key] = record.replies }
-        applyOutreach(record.events, from: record.inbound.from, at: record.inbound.receivedAt)
-        schedule(record.jobs, at: record.inbound.receivedAt)
+        write(record.plan, channel: record.inbound.from.channel)
     }
 
-    private func applyOutreach(_ events: [Event], from address: ChannelAddress, at date: Date) {
-        let effects = OutreachEffects(events)
-        for ticket in effects.follows where ticketsByNumber[ticket] != nil && !(followersByTicket[ticket] ?? []).contains(address) {
-            followersByTicket[ticket, default: []].append(address)
+    public func apply(_ plan: WritePlan) throws {
+        try check(plan)
+        write(plan, channel: plan.session?.address.channel ?? plan.contact?.address.channel)
+    }
+
+    /// Throws, before anything is written, what the plan's conditions refuse.
+    private func check(_ plan: WritePlan) throws {
+        if plan.tickets.contains(where: { ticketsByNumber[$0.trackingNumber] != nil }) { throw StoreError.trackingNumberTaken }
+        if let write = plan.session, case .version(let version) = write.condition, (versions[write.address] ?? 0) != version {
+            throw StoreError.sessionChanged
         }
-        for ticket in effects.surveyStarts where surveys[ticket] == nil {
-            surveys[ticket] = SurveyRecord(ticket: ticket, state: .asked, startedAt: date, updatedAt: date)
+    }
+
+    /// Persists a checked plan: plain writes, no rule of its own.
+    private func write(_ plan: WritePlan, channel: Channel?) {
+        let date = plan.at
+        for ticket in plan.tickets { insert(ticket, actor: "resident") }
+        for update in plan.ticketUpdates {
+            guard let stored = ticketsByNumber[update.ticket],
+                  let (changed, history) = WritePlan.applying(update, to: stored, at: date) else { continue }
+            ticketsByNumber[update.ticket] = changed
+            histories[update.ticket, default: []].append(contentsOf: history)
+            schedule(update.jobs, at: date)
         }
-        for (ticket, response) in effects.surveyResponses {
-            let record = surveys[ticket] ?? SurveyRecord(ticket: ticket, state: .asked, startedAt: date, updatedAt: date)
-            surveys[ticket] = OutreachEffects.applying(response, to: record, at: date)
+        for follow in plan.follows where ticketsByNumber[follow.ticket] != nil
+            && !(followersByTicket[follow.ticket] ?? []).contains(follow.follower) {
+            followersByTicket[follow.ticket, default: []].append(follow.follower)
         }
-        for ticket in effects.surveyExpiries where surveys[ticket]?.state == .asked {
-            surveys[ticket]?.state = .expired
-            surveys[ticket]?.updatedAt = date
+        for survey in plan.surveys where ticketsByNumber[survey.ticket] != nil { surveys[survey.ticket] = survey }
+        if let write = plan.session {
+            switch write.condition {
+            case .version:
+                sessions[write.address] = write.session
+                versions[write.address, default: 0] += 1
+            case .absent where sessions[write.address] == nil:
+                sessions[write.address] = write.session
+                versions[write.address] = 1
+            case .absent:
+                break
+            }
         }
-        for ticket in effects.reopens {
-            guard var stored = ticketsByNumber[ticket], stored.status == .closed else { continue }
-            var history = OutreachEffects.reopenChange.apply(to: &stored, at: date, actor: "resident")
-            history.append(TicketEvent(kind: .note, at: date, note: OutreachEffects.reopenNote, isPublic: false, actor: "resident"))
-            ticketsByNumber[ticket] = stored
-            histories[ticket, default: []].append(contentsOf: history)
-            schedule([OutreachPolicy.departmentJob(ticket, event: "reopened", at: date)], at: date)
-        }
+        if let contact = plan.contact, let optedOut = contact.optedOut { optOutTimes[contact.address] = optedOut ? date : nil }
+        for message in plan.outbox { enqueue(message, at: date) }
+        schedule(plan.jobs, at: date)
+        emergencyRecords += plan.emergencies
+        eventRecords += plan.events.map { EventRecord(event: $0, channel: channel, at: date) }
+    }
+
+    private func insert(_ ticket: Ticket, actor: String) {
+        ticketsByNumber[ticket.trackingNumber] = ticket
+        histories[ticket.trackingNumber] = [TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: actor)]
     }
 
     // MARK: TicketStore
@@ -104,15 +141,13 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         return ticket
     }
 
-    public func create(_ ticket: Ticket, locale: LanguageTag?, idempotencyKey: String?, actor: String, jobs: [NewJob],
-                       at date: Date) throws -> (ticket: Ticket, created: Bool) {
+    public func create(_ ticket: Ticket, idempotencyKey: String?, actor: String, plan: WritePlan) throws -> (ticket: Ticket, created: Bool) {
         if let key = idempotencyKey, let number = ticketRequests[key], let earlier = ticketsByNumber[number] { return (earlier, false) }
         if ticketsByNumber[ticket.trackingNumber] != nil { throw StoreError.trackingNumberTaken }
-        ticketsByNumber[ticket.trackingNumber] = ticket
-        histories[ticket.trackingNumber] = [TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: actor)]
+        try check(plan)
+        insert(ticket, actor: actor)
         if let key = idempotencyKey { ticketRequests[key] = ticket.trackingNumber }
-        if ticket.reporter.channel.reachesResident, sessions[ticket.reporter] == nil { sessions[ticket.reporter] = Session(locale: locale) }
-        schedule(jobs, at: date)
+        write(plan, channel: nil)
         return (ticket, true)
     }
 
@@ -202,18 +237,6 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func outboxEntry(_ id: Int64) -> OutboxEntry? { outbox[id] }
 
-    public func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) {
-        var session = sessions[address] ?? Session()
-        session.optedOut = true
-        noteOptOut(address, session, at: date)
-        sessions[address] = session
-    }
-
-    private func noteOptOut(_ address: ChannelAddress, _ session: Session, at date: Date) {
-        if session.optedOut, optOutTimes[address] == nil { optOutTimes[address] = date }
-        if !session.optedOut { optOutTimes[address] = nil }
-    }
-
     public var outboxEntries: [OutboxEntry] { outbox.values.sorted { $0.id < $1.id } }
 
     // MARK: JobStore
@@ -239,7 +262,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         }
     }
 
-    public func complete(_ completion: JobCompletion) {
+    public func complete(_ completion: JobCompletion) throws {
+        try check(completion.plan)
         guard var job = jobs[completion.job] else { return }
         switch completion.outcome {
         case .done(let note):
@@ -258,13 +282,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
             job.note = error
         }
         jobs[job.id] = job
-        for message in completion.outbox { enqueue(message, at: completion.at) }
-        schedule(completion.followUps, at: completion.at)
-        if let (address, session, events) = completion.session {
-            noteOptOut(address, session, at: completion.at)
-            sessions[address] = session
-            applyOutreach(events, from: address, at: completion.at)
-        }
+        write(completion.plan, channel: completion.plan.session?.address.channel)
     }
 
     public func job(dedupeKey: String) -> Job? { jobKeys[dedupeKey].flatMap { jobs[$0] } }
@@ -286,7 +304,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     public func recipient(_ address: ChannelAddress) -> Recipient {
         let session = sessions[address]
         return Recipient(address: address, locale: session?.locale, optedOut: session?.optedOut ?? false,
-                         timeZone: timeZones[address], session: session)
+                         timeZone: timeZones[address], session: session, sessionVersion: versions[address] ?? 0)
     }
 
     public func followers(of ticket: TrackingNumber) -> [ChannelAddress] { followersByTicket[ticket] ?? [] }

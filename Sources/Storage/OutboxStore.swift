@@ -63,9 +63,6 @@ public protocol OutboxStore: Sendable {
     /// Sends a dead-lettered entry again (the provider is fixed, the address corrected): pending, due at `date`,
     /// attempts from zero; opt-out and quiet hours still apply when it goes. False when it is not dead.
     func requeue(_ id: Int64, at date: Date) async throws -> Bool
-    /// The carrier says `address` opted out (Twilio 21610: the resident texted STOP to the carrier): remember it
-    /// as if they had sent STOP to us, so nothing more is tried until they send START.
-    func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) async throws
 }
 
 extension OutboxEntry {

@@ -75,13 +75,11 @@ public protocol TicketStore: Sendable {
     /// there is no such ticket.
     func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date,
                 plan: @Sendable (Ticket, [TicketEvent]) -> [NewJob]) async throws -> Ticket?
-    /// Stores a ticket created outside a dialog (staff API, back-end systems) and its jobs in one transaction. A
-    /// resident reporter with no conversation yet gets one in `locale`, so the acknowledgement, the updates and
-    /// the bot's first reply speak their language (a conversation that exists keeps its own). With an
-    /// `idempotencyKey` seen before, nothing is stored and the earlier ticket comes back (`created` false). Throws
-    /// `StoreError.trackingNumberTaken` when the number is in use.
-    func create(_ ticket: Ticket, locale: LanguageTag?, idempotencyKey: String?, actor: String, jobs: [NewJob],
-                at date: Date) async throws -> (ticket: Ticket, created: Bool)
+    /// Stores a ticket created outside a dialog (staff API, back-end systems) with the rest of its plan (the
+    /// reporter's new conversation, its jobs) in one transaction. With an `idempotencyKey` seen before, nothing is
+    /// stored and the earlier ticket comes back (`created` false). Throws `StoreError.trackingNumberTaken` when
+    /// the number is in use.
+    func create(_ ticket: Ticket, idempotencyKey: String?, actor: String, plan: WritePlan) async throws -> (ticket: Ticket, created: Bool)
     /// Adds a note; nil when there is no such ticket.
     func addNote(to number: TrackingNumber, text: String, isPublic: Bool, actor: String, at date: Date) async throws -> TicketEvent?
 }

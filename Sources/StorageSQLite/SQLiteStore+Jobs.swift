@@ -27,47 +27,6 @@ enum JobRows {
         try Int64.fetchOne(db, sql: "SELECT id FROM tickets WHERE tracking_number = ?", arguments: [number.digits])
     }
 
-    /// Applies the outreach events of a turn or job, in the caller's transaction.
-    static func applyOutreach(_ events: [Event], from address: ChannelAddress, at date: Date, _ db: Database) throws {
-        let effects = OutreachEffects(events)
-        guard !effects.isEmpty else { return }
-        let at = date.timeIntervalSince1970
-        for ticket in effects.follows {
-            guard let id = try ticketID(ticket, db) else { continue }
-            try db.run("INSERT INTO ticket_followers (ticket_id, channel, address, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                       [id, address.channel.rawValue, address.address, at])
-        }
-        for ticket in effects.surveyStarts {
-            guard let id = try ticketID(ticket, db) else { continue }
-            try db.run("INSERT INTO surveys (ticket_id, state, started_at, updated_at) VALUES (?, 'asked', ?, ?) ON CONFLICT DO NOTHING",
-                       [id, at, at])
-        }
-        for (ticket, response) in effects.surveyResponses {
-            guard let id = try ticketID(ticket, db) else { continue }
-            let current = try survey(ticket, db) ?? SurveyRecord(ticket: ticket, state: .asked, startedAt: date, updatedAt: date)
-            let record = OutreachEffects.applying(response, to: current, at: date)
-            try db.run("""
-                INSERT INTO surveys (ticket_id, state, fixed, rating, comment, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, fixed = excluded.fixed, rating = excluded.rating,
-                    comment = excluded.comment, updated_at = excluded.updated_at
-                """, [id, record.state.rawValue, record.fixed?.rawValue, record.rating, record.comment,
-                      record.startedAt.timeIntervalSince1970, at])
-        }
-        for ticket in effects.surveyExpiries {
-            guard let id = try ticketID(ticket, db) else { continue }
-            try db.run("UPDATE surveys SET state = 'expired', updated_at = ? WHERE ticket_id = ? AND state = 'asked'", [at, id])
-        }
-        for ticket in effects.reopens {
-            guard var stored = try TicketRows.fetch(db, where: "tracking_number = ?", [ticket.digits], limit: 1).first,
-                  stored.status == .closed else { continue }
-            var history = OutreachEffects.reopenChange.apply(to: &stored, at: date, actor: "resident")
-            history.append(TicketEvent(kind: .note, at: date, note: OutreachEffects.reopenNote, isPublic: false, actor: "resident"))
-            try TicketRows.save(stored, db)
-            for event in history { try TicketRows.append(event, to: ticket, db) }
-            try schedule([OutreachPolicy.departmentJob(ticket, event: "reopened", at: date)], at: date, db)
-        }
-    }
-
     static func survey(_ ticket: TrackingNumber, _ db: Database) throws -> SurveyRecord? {
         try Row.fetchOne(db, sql: """
             SELECT s.* FROM surveys s JOIN tickets t ON t.id = s.ticket_id WHERE t.tracking_number = ?
@@ -166,31 +125,23 @@ extension JobRows {
         case .dead(let error):
             try db.run("UPDATE jobs SET state = 'dead', note = ?, updated_at = ? WHERE id = ?", [error, at, completion.job])
         }
-        for message in completion.outbox {
-            let encoded = try Coding.encode(message)
-            try TurnWriter.logOutbound(message, replyTo: nil, inline: false, at: at, encoded: encoded, db)
-            try OutboxRows.enqueue(message, at: completion.at, encoded: encoded, db)
-        }
-        try schedule(completion.followUps, at: completion.at, db)
-        if let (address, session, events) = completion.session {
-            try SessionRows.save(session, for: address, at: at, db)
-            try TurnWriter.saveContact(address, session: session, at: at, db)
-            try applyOutreach(events, from: address, at: completion.at, db)
-        }
+        try PlanWriter.write(completion.plan, messageID: nil, channel: completion.plan.session?.address.channel, db)
     }
 
     /// The contact row carries the session's language and opt-out (every session save updates it), so a batch of
     /// updates can skip decoding sessions.
     static func recipient(_ address: ChannelAddress, withSession: Bool = true, _ db: Database) throws -> Recipient {
         do {
-            let session = withSession ? try SessionRows.fetch(address, db) : nil
+            let stored = withSession ? try SessionRows.stored(address, db) : StoredSession(nil, version: 0)
+            let session = stored.session
             let contact = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT c.locale, c.time_zone, a.opted_out FROM contact_addresses a JOIN contacts c ON c.id = a.contact_id
                 WHERE a.channel = ? AND a.address = ?
                 """), arguments: [address.channel.rawValue, address.address])
             let locale = session?.locale ?? (contact?["locale"] as String?).map(LanguageTag.init)
             let optedOut = (session?.optedOut ?? false) || (contact?["opted_out"] as Bool? ?? false)
-            return Recipient(address: address, locale: locale, optedOut: optedOut, timeZone: contact?["time_zone"], session: session)
+            return Recipient(address: address, locale: locale, optedOut: optedOut, timeZone: contact?["time_zone"], session: session,
+                             sessionVersion: stored.version)
         }
     }
 }
@@ -214,7 +165,7 @@ extension SQLiteStore {
 
     public func setTimeZone(_ timeZone: String?, for address: ChannelAddress) async throws {
         try await pool.write { db in
-            try TurnWriter.saveContact(address, session: try SessionRows.fetch(address, db) ?? Session(), at: Date().timeIntervalSince1970, db)
+            try ContactRows.save(ContactWrite(address, locale: nil), at: Date().timeIntervalSince1970, db)
             try db.run("""
                 UPDATE contacts SET time_zone = ? WHERE id = (SELECT contact_id FROM contact_addresses WHERE channel = ? AND address = ?)
                 """, [timeZone, address.channel.rawValue, address.address])

@@ -118,15 +118,6 @@ extension SQLiteStore {
         }
     }
 
-    public func recordCarrierOptOut(_ address: ChannelAddress, at date: Date) async throws {
-        try await pool.write { db in
-            var session = try SessionRows.fetch(address, db) ?? Session()
-            session.optedOut = true
-            try SessionRows.save(session, for: address, at: date.timeIntervalSince1970, db)
-            try TurnWriter.saveContact(address, session: session, at: date.timeIntervalSince1970, db)
-        }
-    }
-
     public func outboxEntry(_ id: Int64) async throws -> OutboxEntry? {
         try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(OutboxRows.entry) }
     }

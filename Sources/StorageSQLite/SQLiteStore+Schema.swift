@@ -159,6 +159,22 @@ extension SQLiteStore {
                 CREATE INDEX emergencies_created ON emergencies (created_at);
                 """)
         }
+        migrator.registerMigration("v6: session versions, events") { db in
+            try db.execute(sql: """
+                -- Each write of a session names the version it read: one resident's turns stay in order across processes.
+                ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+                -- The engine events of each turn and job, for the KPIs and operators.
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY,
+                    message_id INTEGER REFERENCES messages(id),
+                    channel TEXT,
+                    kind TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX events_created ON events (created_at);
+                """)
+        }
         return migrator
     }
 }

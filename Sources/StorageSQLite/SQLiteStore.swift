@@ -67,9 +67,9 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
-    public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (Session?, [Ticket]) {
+    public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (StoredSession, [Ticket]) {
         try await pool.read { db in
-            let session = try SessionRows.fetch(address, db)
+            let session = try SessionRows.stored(address, db)
             var tickets = try TicketRows.reportedBy(address, db)
             for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
                 tickets += try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1)
@@ -78,8 +78,20 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
+    public func surveys(of tickets: [TrackingNumber]) async throws -> [TrackingNumber: SurveyRecord] {
+        try await pool.read { db in
+            try tickets.reduce(into: [:]) { found, ticket in found[ticket] = try JobRows.survey(ticket, db) }
+        }
+    }
+
     public func commit(_ record: TurnRecord) async throws {
         try await committer.submit { db in try TurnWriter.write(record, db) }
+    }
+
+    public func apply(_ plan: WritePlan) async throws {
+        try await committer.submit { db in
+            try PlanWriter.write(plan, messageID: nil, channel: plan.session?.address.channel ?? plan.contact?.address.channel, db)
+        }
     }
 
     public func emergencies(since date: Date) async throws -> [EmergencyRecord] {
@@ -88,6 +100,16 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
                              arguments: [date.timeIntervalSince1970]).map { row in
                 EmergencyRecord(trigger: row["trigger"], channel: Channel(rawValue: row["channel"]) ?? .sms,
                                 locale: (row["locale"] as String?).map(LanguageTag.init), at: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    public func events(since date: Date) async throws -> [EventRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT channel, data, created_at FROM events WHERE created_at >= ? ORDER BY id",
+                             arguments: [date.timeIntervalSince1970]).map { row in
+                EventRecord(event: try Coding.decode(Event.self, row["data"]), channel: (row["channel"] as String?).flatMap(Channel.init),
+                            at: Date(timeIntervalSince1970: row["created_at"]))
             }
         }
     }
@@ -141,8 +163,8 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
-    public func create(_ ticket: Ticket, locale: LanguageTag?, idempotencyKey: String?, actor: String, jobs: [NewJob],
-                       at date: Date) async throws -> (ticket: Ticket, created: Bool) {
+    public func create(_ ticket: Ticket, idempotencyKey: String?, actor: String, plan: WritePlan) async throws
+        -> (ticket: Ticket, created: Bool) {
         try await pool.write { db in
             if let key = idempotencyKey, let earlier = try TicketRows.fetch(db, where: """
                 id = (SELECT ticket_id FROM ticket_requests WHERE idempotency_key = ?)
@@ -156,14 +178,9 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
             }
             if let key = idempotencyKey, let id = try JobRows.ticketID(ticket.trackingNumber, db) {
                 try db.run("INSERT INTO ticket_requests (idempotency_key, ticket_id, created_at) VALUES (?, ?, ?)",
-                           [key, id, date.timeIntervalSince1970])
+                           [key, id, plan.at.timeIntervalSince1970])
             }
-            if ticket.reporter.channel.reachesResident, try SessionRows.fetch(ticket.reporter, db) == nil {
-                let session = Session(locale: locale)
-                try SessionRows.save(session, for: ticket.reporter, at: date.timeIntervalSince1970, db)
-                try TurnWriter.saveContact(ticket.reporter, session: session, at: date.timeIntervalSince1970, db)
-            }
-            try JobRows.schedule(jobs, at: date, db)
+            try PlanWriter.write(plan, messageID: nil, channel: nil, db)
             return (ticket, true)
         }
     }
@@ -211,7 +228,7 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
 
     /// Counts of stored rows, for tests and benchmarks.
     public func count(_ table: String) async throws -> Int {
-        precondition(["messages", "tickets", "sessions", "outbox", "ticket_events", "contacts", "jobs", "ticket_followers", "surveys"]
+        precondition(["messages", "tickets", "sessions", "outbox", "ticket_events", "contacts", "jobs", "ticket_followers", "surveys", "events"]
             .contains(table))
         return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }

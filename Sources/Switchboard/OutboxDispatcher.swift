@@ -27,7 +27,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
         public init() {}
     }
 
-    let store: any OutboxStore
+    let store: any OutboxStore & ConversationStore
     let transports: TransportRegistry
     let settings: Settings
     let logger: Logger
@@ -35,7 +35,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     /// Quiet hours; nil sends at any hour (a city without them, or tests of other rules).
     let policy: OutreachPolicy?
 
-    public init(store: any OutboxStore, transports: TransportRegistry, settings: Settings = Settings(), policy: OutreachPolicy? = nil,
+    public init(store: any OutboxStore & ConversationStore, transports: TransportRegistry, settings: Settings = Settings(), policy: OutreachPolicy? = nil,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.transports = transports
@@ -112,7 +112,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
         } else {
             let reason = error.kind == .retry ? "gave up after \(entry.attempts) attempts: \(error.message)" : error.message
             try? await store.markDead(entry.id, error: reason, at: now)
-            if error.kind == .optedOut { try? await store.recordCarrierOptOut(entry.message.to, at: now) }
+            if error.kind == .optedOut { try? await OptOutRecorder.record(entry.message.to, at: now, in: store) }
             log.error("dead-lettered", metadata: ["error": "\(reason)"])
         }
     }

@@ -229,18 +229,27 @@ extension Switchboard {
     ) async throws {
         let address = ticket.reporter
         try await locks.withLock(address) {
-            let recipient = try await jobs.recipient(address)
-            if let held = hold(.survey, for: recipient, policy: policy, now: now, quiet: quiet) {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: held, at: now))
+            for _ in 0..<Self.sessionRetries {
+                let recipient = try await jobs.recipient(address)
+                if let held = hold(.survey, for: recipient, policy: policy, now: now, quiet: quiet) {
+                    return try await jobs.complete(JobCompletion(job: job.id, outcome: held, at: now))
+                }
+                let before = StoredSession(recipient.session, version: recipient.sessionVersion)
+                guard let (turn, followUps) = body(recipient.session ?? Session(locale: recipient.locale)) else {
+                    return try await jobs.complete(JobCompletion(job: job.id, outcome: busy(), at: now))
+                }
+                let outbox = render(turn.messages, to: address, locale: turn.locale, ticket: ticket.trackingNumber)
+                let surveyTickets = TurnPlanner.surveyTickets(in: turn.events)
+                let planner = TurnPlanner(address: address, before: before, after: turn.session, locale: turn.locale,
+                                          surveys: surveyTickets.isEmpty ? [:] : try await store.surveys(of: surveyTickets), at: now)
+                do {
+                    return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil),
+                                                                 plan: planner.plan(turn.events, outbox: outbox, jobs: followUps)))
+                } catch let error as StoreError where error == .sessionChanged {
+                    continue // the resident's own turn (another process) wrote the session first: read it again
+                }
             }
-            guard let (turn, followUps) = body(recipient.session ?? Session(locale: recipient.locale)) else {
-                return try await jobs.complete(JobCompletion(job: job.id, outcome: busy(), at: now))
-            }
-            let outbox = render(turn.messages, to: address, locale: turn.locale, ticket: ticket.trackingNumber)
-            try await jobs.complete(JobCompletion(
-                job: job.id, outcome: .done(note: nil), outbox: outbox, followUps: followUps,
-                session: (address, turn.session, turn.events), at: now
-            ))
+            throw StoreError.sessionChanged
         }
     }
 

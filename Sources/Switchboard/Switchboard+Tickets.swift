@@ -1,4 +1,5 @@
 import CityModel
+import Conversation
 import Foundation
 import Localization
 import Outreach
@@ -39,16 +40,25 @@ extension Switchboard {
         // Without a resident, the ticket's reporter is who filed it, on no resident channel: nothing goes to it.
         let reporter = request.reporter ?? ChannelAddress(channel: .webhook, address: request.actor)
         return try await locks.withLock(reporter) {
-            for _ in 0..<5 {
+            for _ in 0..<Self.sessionRetries {
                 let number = numbers.candidate()
                 let draft = engine.city.draft(
                     request.service, number: number, description: request.description, location: request.location, attributes: [],
                     media: [], locale: request.locale ?? engine.city.defaultLocale, channel: reporter.channel, at: date
                 )
                 let ticket = Ticket(draft: draft, reporter: reporter, updatedAt: date)
+                var plan = WritePlan(jobs: policy.jobs(created: ticket, at: date), at: date)
+                // A resident with no conversation yet gets one in their language, so the acknowledgement, the updates
+                // and the bot's first reply speak it; a conversation that exists keeps its own.
+                if reporter.channel.reachesResident {
+                    let (stored, _) = try await store.turnContext(for: reporter, referencing: [])
+                    if stored.session == nil {
+                        plan.session = SessionWrite(reporter, Session(locale: request.locale), .version(stored.version))
+                        plan.contact = ContactWrite(reporter, locale: request.locale)
+                    }
+                }
                 do {
-                    let result = try await tickets.create(ticket, locale: request.locale, idempotencyKey: request.idempotencyKey,
-                                                          actor: request.actor, jobs: policy.jobs(created: ticket, at: date), at: date)
+                    let result = try await tickets.create(ticket, idempotencyKey: request.idempotencyKey, actor: request.actor, plan: plan)
                     if result.created {
                         numbers.consumed(number)
                         logger.info("ticket filed", metadata: [
@@ -57,7 +67,7 @@ extension Switchboard {
                         ])
                     }
                     return result
-                } catch let error as StoreError where error == .trackingNumberTaken {
+                } catch let error as StoreError where error == .trackingNumberTaken || error == .sessionChanged {
                     continue
                 }
             }

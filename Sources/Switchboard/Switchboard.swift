@@ -54,42 +54,41 @@ public struct Switchboard: Sendable {
                 logger.info("redelivered message", metadata: ["channel": "\(message.from.channel.rawValue)", "from": "\(message.from.masked)"])
                 return Outcome(replies: earlier, events: [], redelivered: true)
             }
-            for _ in 0..<5 {
+            for _ in 0..<Self.sessionRetries {
                 do {
                     return try await runTurn(message, delivery: delivery)
-                } catch let error as StoreError where error == .trackingNumberTaken {
-                    continue
+                } catch let error as StoreError where error == .trackingNumberTaken || error == .sessionChanged {
+                    continue // another turn took the number, or wrote this resident's session first (another process): redo
                 } catch let error as StoreError where error == .duplicateInbound {
                     let earlier = try await store.replies(toExternalID: message.externalID ?? "", channel: message.from.channel)
                     return Outcome(replies: earlier ?? [], events: [], redelivered: true)
                 }
             }
-            throw StoreError.trackingNumberTaken
+            throw StoreError.sessionChanged
         }
     }
 
     private func runTurn(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
         let (stored, tickets) = try await store.turnContext(for: message.from, referencing: engine.referencedTrackingNumbers(in: message.text))
-        let session = stored ?? Session()
+        let session = stored.session ?? Session()
         let context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: numbers.candidate())
         let inbound = Inbound(text: message.text, media: message.media, channel: message.from.channel)
         let turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
 
-        let locale = turn.locale
-        var created: [Ticket] = []
-        for case .ticketRequested(let draft) in turn.events {
-            created.append(Ticket(draft: draft, reporter: message.from, updatedAt: message.receivedAt))
-        }
         // Replies belong to the ticket they created, or to the survey being answered (an email joins its thread).
-        var about = created.first?.trackingNumber
+        var about: TrackingNumber?
+        for case .ticketRequested(let draft) in turn.events { about = about ?? draft.trackingNumber }
         if about == nil, case .survey(let step) = session.state { about = step.ticket }
-        let rendered = render(turn.messages, to: message.from, locale: locale, ticket: about)
+        let rendered = render(turn.messages, to: message.from, locale: turn.locale, ticket: about)
         let (replies, queued) = delivery == .inline ? (rendered, []) : ([], rendered)
-        let jobs = created.map { OutreachPolicy.departmentJob($0.trackingNumber, event: "created", at: message.receivedAt) }
-        try await store.commit(TurnRecord(
-            inbound: message, session: turn.session, events: turn.events, tickets: created, replies: replies, outbox: queued, jobs: jobs
-        ))
-        for ticket in created {
+        let surveyTickets = TurnPlanner.surveyTickets(in: turn.events)
+        let planner = TurnPlanner(
+            address: message.from, before: stored, after: turn.session, locale: turn.locale,
+            surveys: surveyTickets.isEmpty ? [:] : try await store.surveys(of: surveyTickets), at: message.receivedAt
+        )
+        let plan = planner.plan(turn.events, outbox: queued)
+        try await store.commit(TurnRecord(inbound: message, replies: replies, plan: plan))
+        for ticket in plan.tickets {
             numbers.consumed(ticket.trackingNumber)
             logger.info("ticket created", metadata: [
                 "ticket.id": "\(ticket.trackingNumber)", "service": "\(ticket.draft.serviceCode)", "department": "\(ticket.department)",

@@ -48,7 +48,8 @@ public struct UnsubscribeLinks: Sendable {
         return Data(base64Encoded: base)
     }
 
-    func register(on router: Router<BasicRequestContext>, outbox: any OutboxStore, clock: @escaping @Sendable () -> Date) {
+    func register(on router: Router<BasicRequestContext>, optOut: @escaping @Sendable (ChannelAddress, Date) async throws -> Void,
+                  clock: @escaping @Sendable () -> Date) {
         router.get("/unsubscribe/:token") { _, context -> Response in
             guard self.address(from: context.parameters.get("token") ?? "") != nil else { return Self.page(404, "This link is not valid.") }
             return Self.page(200, """
@@ -60,7 +61,7 @@ public struct UnsubscribeLinks: Sendable {
             guard let address = self.address(from: context.parameters.get("token") ?? "") else {
                 return Self.page(404, "This link is not valid.")
             }
-            try await outbox.recordCarrierOptOut(ChannelAddress(channel: .email, address: address), at: clock())
+            try await optOut(ChannelAddress(channel: .email, address: address), clock())
             return Self.page(200, "You are unsubscribed. You will get no more emails from us.")
         }
     }

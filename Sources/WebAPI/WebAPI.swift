@@ -60,7 +60,8 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     TwilioWebhooks(dependencies).register(on: router)
     EmailWebhook(dependencies).register(on: router)
     StaffAPI(dependencies).register(on: router)
-    dependencies.unsubscribe?.register(on: router, outbox: dependencies.outbox, clock: dependencies.clock)
+    let switchboard = dependencies.switchboard
+    dependencies.unsubscribe?.register(on: router, optOut: { try await switchboard.recordOptOut($0, at: $1) }, clock: dependencies.clock)
     return router
 }
 

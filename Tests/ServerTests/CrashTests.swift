@@ -142,8 +142,7 @@ final class Locked<Value: Sendable>: Sendable {
             let store = try SQLiteStore(path: directory + "/cityline.sqlite")
             for serial in 0..<40 {
                 let reporter = "+1217556\(String(format: "%04d", serial))"
-                try await store.commit(TurnRecord(inbound: sms(reporter, "x", id: "SMjob\(serial)"), session: Session(), events: [],
-                                                  tickets: [ticket(200_000 + serial, reporter: reporter)], replies: []))
+                try await store.commit(seedTurn(sms(reporter, "x", id: "SMjob\(serial)"), tickets: [ticket(200_000 + serial, reporter: reporter)]))
                 _ = try await store.update(TrackingNumber(serial: 200_000 + serial), TicketChange(status: .closed, resolution: "fixed"),
                                            actor: "staff:1", at: Date().addingTimeInterval(-7_200)) { ticket, events in
                     policy.jobs(after: events, ticket: ticket)

@@ -25,9 +25,8 @@ import WebAPI
         do {
             // The report as the reporter's dialog left it, and a staff token.
             let store = try SQLiteStore(path: directory + "/cityline.sqlite")
-            try await store.commit(TurnRecord(inbound: sms(Self.reporter, "pothole at 1423 Oak St", id: "SMseed", at: Date()),
-                                              session: Session(locale: .english), events: [],
-                                              tickets: [ticket(300_000, reporter: Self.reporter, at: Date())], replies: []))
+            try await store.commit(seedTurn(sms(Self.reporter, "pothole at 1423 Oak St", id: "SMseed", at: Date()), session: Session(locale: .english),
+                                            tickets: [ticket(300_000, reporter: Self.reporter, at: Date())]))
             _ = try await store.createToken(hash: StaffTokenHash.hash("admin-secret"), role: .admin, department: nil, label: nil, at: Date())
         }
         let environment = ["CITYLINE_QUIET_HOURS_START": "00:00", "CITYLINE_QUIET_HOURS_END": "00:00", "CITYLINE_SURVEYS_DELAY": "0s"]

@@ -24,8 +24,7 @@ import WebAPI
     func harness() async throws -> Harness {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
         // Two tickets: a pothole for streets, a park bench for parks.
-        try await store.commit(TurnRecord(inbound: sms("+12175550100", "x", id: "SM1"), session: Session(), events: [],
-                                          tickets: [ticket(1), ticket(2, department: "parks")], replies: []))
+        try await store.commit(seedTurn(sms("+12175550100", "x", id: "SM1"), tickets: [ticket(1), ticket(2, department: "parks")]))
         for (secret, role, department) in [("admin-secret", StaffRole.admin, nil), ("streets-secret", .staff, "streets"),
                                            ("parks-secret", .staff, "parks")] as [(String, StaffRole, String?)] {
             _ = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role, department: department, label: nil, at: t0)

@@ -13,11 +13,8 @@ import Testing
         var session = Session()
         session.lastActivity = inbound.receivedAt
         let to = inbound.from
-        return TurnRecord(
-            inbound: inbound, session: session, events: [], tickets: tickets,
-            replies: [RenderedMessage(to: to, body: reply, locale: .english, kind: .reply)],
-            outbox: queued.map { RenderedMessage(to: to, body: $0, locale: .english, kind: .notice) }
-        )
+        return seedTurn(inbound, session: session, tickets: tickets, replies: [RenderedMessage(to: to, body: reply, locale: .english, kind: .reply)],
+                        queued: queued.map { RenderedMessage(to: to, body: $0, locale: .english, kind: .notice) })
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -34,19 +31,90 @@ import Testing
         #expect(try await store.history(of: TrackingNumber(serial: 1)).map(\.kind) == [.created])
     }
 
-    /// Each "call 911" answer is kept for the KPIs — trigger, channel, language and time, nothing personal — and a
-    /// redelivered message adds none.
+    /// Each "call 911" answer is kept for the KPIs — trigger, channel, language and time, nothing personal — with
+    /// the turn's events, and a redelivered message adds none.
     @Test(arguments: StoreKind.allCases)
-    func emergenciesAnsweredAreCounted(kind: StoreKind) async throws {
+    func emergenciesAnsweredAndEventsAreKept(kind: StoreKind) async throws {
         let store = try kind.make()
         var turn = record(sms("+12175550100", "my house is on fire", id: "SM1"))
-        turn.events = [.emergencyTriaged(trigger: "fire")]
+        turn.plan.emergencies = [EmergencyRecord(trigger: "fire", channel: .sms, locale: LanguageTag("es"), at: t0)]
+        turn.plan.events = [.emergencyTriaged(trigger: "fire"), .sessionEnded(.emergency)]
         turn.replies = [RenderedMessage(to: turn.inbound.from, body: "Llame al 911", locale: LanguageTag("es"), kind: .emergency)]
         try await store.commit(turn)
-        try await store.commit(record(sms("+12175550100", "pothole", id: "SM2")))
+        var next = record(sms("+12175550100", "pothole", id: "SM2"))
+        next.plan.session?.condition = .version(1)
+        try await store.commit(next)
         await #expect(throws: StoreError.duplicateInbound) { try await store.commit(turn) }
         #expect(try await store.emergencies(since: t0) == [EmergencyRecord(trigger: "fire", channel: .sms, locale: LanguageTag("es"), at: t0)])
         #expect(try await store.emergencies(since: t0.addingTimeInterval(1)).isEmpty)
+        #expect(try await store.events(since: t0) == [
+            EventRecord(event: .emergencyTriaged(trigger: "fire"), channel: .sms, at: t0),
+            EventRecord(event: .sessionEnded(.emergency), channel: .sms, at: t0),
+        ])
+    }
+
+    /// Two turns of one resident that read the same session: only the first commits; the second writes nothing
+    /// (not even its inbound message or tickets) and is redone by the switchboard. How turns stay in order across
+    /// processes.
+    @Test(arguments: StoreKind.allCases)
+    func aSessionWrittenSinceItWasReadRefusesTheWholeTurn(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let address = ChannelAddress(channel: .sms, address: "+1")
+        try await store.commit(record(sms("+1", "a", id: "SM1")))
+        let (read, _) = try await store.turnContext(for: address, referencing: [])
+        #expect(read.version == 1)
+        var first = record(sms("+1", "b", id: "SM2"))
+        first.plan.session?.condition = .version(read.version)
+        var second = record(sms("+1", "c", id: "SM3"), tickets: [ticket(5, reporter: "+1")], queued: ["x"])
+        second.plan.session?.condition = .version(read.version)
+        try await store.commit(first)
+        await #expect(throws: StoreError.sessionChanged) { try await store.commit(second) }
+        #expect(try await store.replies(toExternalID: "SM3", channel: .sms) == nil)
+        #expect(try await store.ticket(TrackingNumber(serial: 5)) == nil)
+        #expect(try await store.claimDue(now: t0, limit: 10, leaseUntil: t0).isEmpty)
+        // A new resident's first turn names version 0; a second "first" turn is refused too.
+        await #expect(throws: StoreError.sessionChanged) { try await store.commit(record(sms("+1", "d", id: "SM4"))) }
+        #expect(try await store.turnContext(for: address, referencing: []).0.version == 2)
+        // `.absent` writes a session only where there is none, and never fails.
+        try await store.apply(WritePlan(session: SessionWrite(address, Session(locale: LanguageTag("vi")), .absent), at: t0))
+        #expect(try await store.session(for: address)?.locale == nil)
+    }
+
+    /// The parts of a plan a store carries out without deciding anything: a ticket update only where its condition
+    /// holds, followers once, survey records replaced, consent changes.
+    @Test(arguments: StoreKind.allCases)
+    func planPartsArePersistedAsWritten(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let resident = ChannelAddress(channel: .sms, address: "+1")
+        let neighbour = ChannelAddress(channel: .sms, address: "+2")
+        try await store.commit(record(sms("+1", "a", id: "SM1"), tickets: [ticket(1, reporter: "+1"), ticket(2, reporter: "+1")]))
+        _ = try await store.update(TrackingNumber(serial: 1), TicketChange(status: .closed), actor: "staff:1", at: t0)
+        let reopen = { (serial: Int) in
+            TicketUpdate(ticket: TrackingNumber(serial: serial), ifStatus: .closed, change: TicketChange(status: .open), actor: "resident",
+                         notes: [TicketEvent(kind: .note, at: t0, note: "why", isPublic: false, actor: "resident")],
+                         jobs: [NewJob(.departmentEvent(ticket: TrackingNumber(serial: serial), event: "reopened"), key: "r\(serial)", dueAt: t0)])
+        }
+        let later = t0.addingTimeInterval(60)
+        let survey = SurveyRecord(ticket: TrackingNumber(serial: 1), state: .answered, fixed: .no, startedAt: t0, updatedAt: later)
+        try await store.apply(WritePlan(
+            contact: ContactWrite(neighbour, locale: LanguageTag("es"), optedOut: true),
+            ticketUpdates: [reopen(1), reopen(2)],
+            follows: [Follow(TrackingNumber(serial: 1), by: neighbour), Follow(TrackingNumber(serial: 1), by: neighbour),
+                      Follow(TrackingNumber(serial: 9), by: neighbour)],
+            surveys: [survey], at: later
+        ))
+        #expect(try await store.ticket(TrackingNumber(serial: 1))?.status == .open)
+        #expect(try await store.history(of: TrackingNumber(serial: 1)).map(\.kind) == [.created, .status, .status, .note])
+        #expect(try await store.job(dedupeKey: "r1") != nil)
+        // Ticket 2 was never closed: untouched, and its job not scheduled.
+        #expect(try await store.history(of: TrackingNumber(serial: 2)).map(\.kind) == [.created])
+        #expect(try await store.job(dedupeKey: "r2") == nil)
+        #expect(try await store.followers(of: TrackingNumber(serial: 1)) == [neighbour])
+        #expect(try await store.survey(of: TrackingNumber(serial: 1)) == survey)
+        #expect(try await store.surveys(of: [TrackingNumber(serial: 1), TrackingNumber(serial: 2)]) == [TrackingNumber(serial: 1): survey])
+        #expect(try await store.recipient(resident).optedOut == false)
+        try await store.apply(WritePlan(outbox: [RenderedMessage(to: neighbour, body: "update", locale: .english, kind: .statusUpdate)], at: later))
+        #expect(try await store.claimDue(now: later, limit: 10, leaseUntil: later).first?.recipientOptedOutAt == later)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -150,9 +218,9 @@ import Testing
         #expect(token.mayAccess(department: "parks") && !token.mayAccess(department: "streets"))
     }
 
-    /// A ticket filed outside a dialog: stored with its jobs at once; a known idempotency key returns the first
-    /// ticket and stores nothing; a new reporter's conversation starts in the given language, an existing one keeps
-    /// its own; a taken number is refused.
+    /// A ticket filed outside a dialog: stored with its plan at once (the jobs, a new reporter's conversation in
+    /// their language); a known idempotency key returns the first ticket and stores nothing; a taken number is
+    /// refused.
     @Test(arguments: StoreKind.allCases)
     func filedTicketsAreIdempotentAndStartTheConversationInTheirLanguage(kind: StoreKind) async throws {
         let store = try kind.make()
@@ -160,11 +228,14 @@ import Testing
         var filed = ticket(7, reporter: caller.address)
         filed.draft.locale = LanguageTag("vi")
         let job = NewJob(.acknowledge(ticket: filed.trackingNumber), key: "ack:\(filed.trackingNumber.digits)", dueAt: t0)
-        let first = try await store.create(filed, locale: LanguageTag("vi"), idempotencyKey: "k1", actor: "staff:3", jobs: [job], at: t0)
+        let first = try await store.create(filed, idempotencyKey: "k1", actor: "staff:3", plan: WritePlan(
+            session: SessionWrite(caller, Session(locale: LanguageTag("vi")), .version(0)), contact: ContactWrite(caller, locale: LanguageTag("vi")),
+            jobs: [job], at: t0
+        ))
         #expect(first.created && first.ticket == filed)
         var other = ticket(8, reporter: caller.address)
         other.draft.description = "a retry"
-        let retry = try await store.create(other, locale: nil, idempotencyKey: "k1", actor: "staff:3", jobs: [], at: t0)
+        let retry = try await store.create(other, idempotencyKey: "k1", actor: "staff:3", plan: WritePlan(at: t0))
         #expect(!retry.created && retry.ticket.trackingNumber == filed.trackingNumber)
         #expect(try await store.ticket(TrackingNumber(serial: 8)) == nil)
         #expect(try await store.history(of: filed.trackingNumber).map(\.actor) == ["staff:3"])
@@ -172,17 +243,9 @@ import Testing
         #expect(try await store.session(for: caller)?.locale == LanguageTag("vi"))
         #expect(try await store.recipient(caller).locale == LanguageTag("vi"))
 
-        // A resident who already talks to us in English keeps English.
-        try await store.commit(record(sms("+12175550100", "hi", id: "SM1")))
-        let known = ChannelAddress(channel: .sms, address: "+12175550100")
-        var mine = try #require(try await store.session(for: known))
-        mine.locale = .english
-        try await store.commit(TurnRecord(inbound: sms(known.address, "en", id: "SM2"), session: mine, events: [], tickets: [], replies: []))
-        _ = try await store.create(ticket(9), locale: LanguageTag("es"), idempotencyKey: nil, actor: "staff:3", jobs: [], at: t0)
-        #expect(try await store.session(for: known)?.locale == .english)
-
+        _ = try await store.create(ticket(9), idempotencyKey: nil, actor: "staff:3", plan: WritePlan(at: t0))
         await #expect(throws: StoreError.trackingNumberTaken) {
-            _ = try await store.create(ticket(9), locale: nil, idempotencyKey: nil, actor: "staff:3", jobs: [], at: t0)
+            _ = try await store.create(ticket(9), idempotencyKey: nil, actor: "staff:3", plan: WritePlan(at: t0))
         }
     }
 }
@@ -197,7 +260,7 @@ import Testing
                 group.addTask {
                     // Every 50th turn reuses SM0: a duplicate that must fail on its own.
                     let id = index % 50 == 0 && index > 0 ? "SM0" : "SM\(index)"
-                    let turn = TurnRecord(inbound: sms("+1\(index)", "x", id: id), session: Session(), events: [], tickets: [], replies: [])
+                    let turn = seedTurn(sms("+1\(index)", "x", id: id))
                     do {
                         try await store.commit(turn)
                         return true

@@ -104,3 +104,13 @@ func outboxEntries(_ store: any OutboxStore) async throws -> [OutboxEntry] {
     }
     return entries
 }
+
+/// A turn record that stores `session` (at `version`, 0 for a new resident), its contact, `tickets`, inline
+/// `replies` and `queued` outbox messages: for seeding a store.
+func seedTurn(_ inbound: InboundMessage, session: Session = Session(), version: Int = 0, tickets: [Ticket] = [],
+              replies: [RenderedMessage] = [], queued: [RenderedMessage] = []) -> TurnRecord {
+    TurnRecord(inbound: inbound, replies: replies, plan: WritePlan(
+        session: SessionWrite(inbound.from, session, .version(version)), contact: ContactWrite(inbound.from, locale: session.locale),
+        tickets: tickets, outbox: queued, at: inbound.receivedAt
+    ))
+}
