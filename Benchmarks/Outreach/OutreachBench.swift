@@ -37,7 +37,7 @@ struct OutreachBench: AsyncParsableCommand {
         let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
         let composer = MessageComposer(renderer: renderer, templates: try TemplateLoader(directories: [root + "/Templates"]).load(), city: city)
         let switchboard = Switchboard(engine: Engine(city: city, lexicon: lexicon), composer: composer,
-                                      store: store, numbers: RandomTrackingNumbers(), logger: logger)
+                                      store: store, numbers: SequenceTrackingNumbers(store: store), logger: logger)
         let start = Date()
         for serial in 0..<tickets {
             let reporter = ChannelAddress(channel: .sms, address: "+1217600\(String(format: "%04d", serial))")

@@ -47,7 +47,7 @@ struct Chat: AsyncParsableCommand {
         let loaded = try LoadedCity.load(city)
         let store = try storage.openStore()
         let address = ChannelAddress(channel: channel, address: from)
-        let switchboard = Switchboard(engine: loaded.engine, composer: loaded.composer(), store: store, numbers: RandomTrackingNumbers())
+        let switchboard = Switchboard(engine: loaded.engine, composer: loaded.composer(), store: store, numbers: SequenceTrackingNumbers(store: store))
         let interactive = isatty(STDIN_FILENO) != 0
         if interactive {
             write("\(loaded.city.program.resolve(loaded.city.defaultLocale)) — you are \(from) on \(channel.rawValue). Type /quit to leave.")

@@ -55,7 +55,7 @@ struct Serve: AsyncParsableCommand {
         let transports = try Outbound.transports(dataDirectory: storage.dataDirectory, environment: environment,
                                                  unsubscribe: unsubscribe, logger: logger)
         let composer = loaded.composer { address in address.channel == .email ? unsubscribe.link(for: address.address) : nil }
-        let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store, numbers: RandomTrackingNumbers(),
+        let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store, numbers: SequenceTrackingNumbers(store: store),
                                       logger: logger)
         let twilioToken = environment["TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let publicURL = environment["CITYLINE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }

@@ -68,15 +68,36 @@ public struct TrackingNumber: Hashable, Sendable, Codable, CustomStringConvertib
     /// Builds the number for a six-digit `serial` (0…999_999) by appending its check digit.
     public init(serial: Int) {
         let body = String(format: "%06d", serial % 1_000_000)
-        digits = body + String(Self.checkDigit(body))
+        digits = body + String(Self.checkDigit(forBody: body))
+    }
+
+    /// The number of the `index`-th ticket of a sequence (0, 1, 2 …): each index gets its own number, never
+    /// reused, and they cannot run out. The first 900,000 get seven digits (six and a check digit, like
+    /// `TrackingNumber(serial:)`), the next 9,000,000 eight, and so on. Within each length the order is shuffled by a
+    /// fixed permutation, so a number does not tell how many tickets came before it, and two numbers in a row do
+    /// not differ by one (a mistyped neighbour is rarely a real ticket; the check digit catches most mistypes).
+    public init(sequence index: Int) {
+        precondition(index >= 0, "a sequence index is not negative")
+        var offset = index
+        var block = 900_000 // numbers of this length: 100000…999999, then 1000000…9999999, …
+        while offset >= block {
+            offset -= block
+            block *= 10
+        }
+        let first = block / 9
+        // An affine map modulo the block size; the multiplier shares no factor with 2, 3 or 5, so it is a bijection.
+        let shuffled = Int((UInt64(offset) &* 7_654_321 &+ 271_828) % UInt64(block))
+        let body = String(first + shuffled)
+        digits = body + String(Self.checkDigit(forBody: body))
     }
 
     /// Parses what a resident typed: spaces, dashes and a leading `#` are ignored; nil when the
     /// length or check digit is wrong.
     public init?(parsing text: String) {
         let cleaned = text.filter { !" -#.".contains($0) }
-        guard cleaned.count == 7, cleaned.allSatisfy({ $0.isASCII && $0.isNumber }),
-              Self.checkDigit(cleaned) == 0 else { return nil }
+        guard (7...12).contains(cleaned.count), cleaned.first != "0" || cleaned.count == 7,
+              cleaned.allSatisfy({ $0.isASCII && $0.isNumber }),
+              Self.checkDigit(forBody: String(cleaned.dropLast())) == Int(String(cleaned.last!)) else { return nil }
         digits = cleaned
     }
 
@@ -94,6 +115,13 @@ public struct TrackingNumber: Hashable, Sendable, Codable, CustomStringConvertib
     /// The check digit of `digits`; a number with its check digit appended gives 0.
     static func checkDigit(_ digits: String) -> Int {
         digits.reduce(0) { interim, char in damm[interim][Int(String(char)) ?? 0] }
+    }
+
+    /// The check digit that ends a number with this body. Bodies longer than six digits include their length in
+    /// the check: Damm's check holds again after a trailing 0, so without it "10000020" (a 0 typed too many after
+    /// 1000002) would pass as an eight-digit number.
+    static func checkDigit(forBody body: String) -> Int {
+        checkDigit(body.count > 6 ? String(body.count) + body : body)
     }
 
     public init(from decoder: any Decoder) throws {

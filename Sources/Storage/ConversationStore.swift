@@ -148,21 +148,38 @@ public struct EmergencyRecord: Hashable, Sendable {
     }
 }
 
-/// Hands out tracking numbers: random in production, sequential in tests.
+/// Hands out tracking numbers, each to one ticket.
 ///
-/// Every turn takes a `candidate()` (the engine may need it); only a turn that created a ticket calls
-/// `consumed(_:)`. Two concurrent turns may get the same candidate: the store refuses the second with
-/// `StoreError.trackingNumberTaken` and the turn is run again with a new one.
+/// The switchboard asks only when a turn or a filing creates a ticket. A number may still turn out to be taken
+/// (a ticket from before the sequence existed, with a random number): the store refuses it with
+/// `StoreError.trackingNumberTaken` and the switchboard asks again.
 public protocol TrackingNumberSource: Sendable {
-    func candidate() -> TrackingNumber
-    func consumed(_ number: TrackingNumber)
+    func next() async throws -> TrackingNumber
 }
 
-/// Random six-digit serials: hard to guess from one another.
-public struct RandomTrackingNumbers: TrackingNumberSource {
-    public init() {}
-    public func candidate() -> TrackingNumber { TrackingNumber(serial: Int.random(in: 100_000...999_999)) }
-    public func consumed(_ number: TrackingNumber) {}
+/// The store's side of tracking numbers: a durable sequence, shared by every process using the store.
+public protocol TrackingNumberStore: Sendable {
+    /// Reserves `count` consecutive indexes of the tracking-number sequence (`TrackingNumber(sequence:)`), never
+    /// handed out again, even to another process or after a crash.
+    func reserveTrackingNumbers(_ count: Int) async throws -> Range<Int>
+}
+
+/// Tracking numbers from the store's sequence, reserved a block at a time (a block's unused numbers are skipped
+/// when the process stops: gaps are harmless, and the numbers are shuffled anyway).
+public actor SequenceTrackingNumbers: TrackingNumberSource {
+    private let store: any TrackingNumberStore
+    private let block: Int
+    private var reserved: Range<Int> = 0..<0
+
+    public init(store: any TrackingNumberStore, block: Int = 32) {
+        self.store = store
+        self.block = max(1, block)
+    }
+
+    public func next() async throws -> TrackingNumber {
+        if reserved.isEmpty { reserved = try await store.reserveTrackingNumbers(block) }
+        return TrackingNumber(sequence: reserved.popFirst()!)
+    }
 }
 
 extension ConversationStore {

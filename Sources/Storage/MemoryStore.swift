@@ -4,7 +4,7 @@ import Outreach
 import Foundation
 
 /// The in-memory twin of every storage port: the same contract as SQLite, nothing durable. For tests.
-public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore {
+public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore {
     private var sessions: [ChannelAddress: Session] = [:]
     private var versions: [ChannelAddress: Int] = [:]
     private var eventRecords: [EventRecord] = []
@@ -21,6 +21,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var timeZones: [ChannelAddress: String] = [:]
     private var optOutTimes: [ChannelAddress: Date] = [:]
     private var ticketRequests: [String: TrackingNumber] = [:]
+    private var trackingSequence = 0
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
 
@@ -313,6 +314,13 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func setTimeZone(_ timeZone: String?, for address: ChannelAddress) { timeZones[address] = timeZone }
 
+    // MARK: TrackingNumberStore
+
+    public func reserveTrackingNumbers(_ count: Int) -> Range<Int> {
+        defer { trackingSequence += count }
+        return trackingSequence..<(trackingSequence + count)
+    }
+
     // MARK: TokenStore
 
     public func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) -> StaffToken {
@@ -324,20 +332,17 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     public func token(hash: String) -> StaffToken? { tokens[hash] }
 }
 
-/// Sequential tracking numbers from a starting serial, for tests and transcripts.
+/// Sequential tracking numbers from a starting serial (1000002, 1000017 …), for tests and transcripts.
 public final class SequentialTrackingNumbers: TrackingNumberSource, @unchecked Sendable {
     private let lock = NSLock()
     private var serial: Int
 
     public init(startingAt serial: Int = 100_000) { self.serial = serial }
 
-    public func candidate() -> TrackingNumber {
-        lock.withLock { TrackingNumber(serial: serial) }
-    }
-
-    public func consumed(_ number: TrackingNumber) {
+    public func next() -> TrackingNumber {
         lock.withLock {
-            if number == TrackingNumber(serial: serial) { serial += 1 }
+            defer { serial += 1 }
+            return TrackingNumber(serial: serial)
         }
     }
 }

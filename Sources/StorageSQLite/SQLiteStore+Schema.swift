@@ -175,6 +175,16 @@ extension SQLiteStore {
                 CREATE INDEX events_created ON events (created_at);
                 """)
         }
+        migrator.registerMigration("v7: tracking-number sequence") { db in
+            try db.execute(sql: """
+                -- Durable counters; 'tracking' indexes TrackingNumber(sequence:), reserved a block at a time.
+                CREATE TABLE sequences (
+                    name TEXT PRIMARY KEY,
+                    next INTEGER NOT NULL
+                );
+                INSERT INTO sequences (name, next) VALUES ('tracking', 0);
+                """)
+        }
         return migrator
     }
 }

@@ -10,7 +10,7 @@ import Storage
 /// power cut. Implements every storage port; the conversation commit goes through `GroupCommitter`, which
 /// batches concurrent turns into one transaction (each in its own savepoint) so durability does not cap
 /// throughput at the disk's fsync rate.
-public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, TokenStore, Sendable {
+public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, TokenStore, TrackingNumberStore, Sendable {
     let pool: DatabasePool
     let committer: GroupCommitter
     public let path: String
@@ -194,6 +194,16 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
             try TicketRows.save(ticket, db)
             try TicketRows.append(event, to: number, db)
             return event
+        }
+    }
+
+    // MARK: - TrackingNumberStore
+
+    public func reserveTrackingNumbers(_ count: Int) async throws -> Range<Int> {
+        try await pool.write { db in
+            let first = try Int.fetchOne(db, sql: "SELECT next FROM sequences WHERE name = 'tracking'") ?? 0
+            try db.run("UPDATE sequences SET next = ? WHERE name = 'tracking'", [first + count])
+            return first..<(first + count)
         }
     }
 

@@ -41,7 +41,7 @@ extension Switchboard {
         let reporter = request.reporter ?? ChannelAddress(channel: .webhook, address: request.actor)
         return try await locks.withLock(reporter) {
             for _ in 0..<Self.sessionRetries {
-                let number = numbers.candidate()
+                let number = try await numbers.next()
                 let draft = engine.city.draft(
                     request.service, number: number, description: request.description, location: request.location, attributes: [],
                     media: [], locale: request.locale ?? engine.city.defaultLocale, channel: reporter.channel, at: date
@@ -60,7 +60,6 @@ extension Switchboard {
                 do {
                     let result = try await tickets.create(ticket, idempotencyKey: request.idempotencyKey, actor: request.actor, plan: plan)
                     if result.created {
-                        numbers.consumed(number)
                         logger.info("ticket filed", metadata: [
                             "ticket.id": "\(number)", "service": "\(request.service.code)", "department": "\(ticket.department)",
                             "actor": "\(request.actor)",

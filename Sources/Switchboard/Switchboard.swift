@@ -71,9 +71,15 @@ public struct Switchboard: Sendable {
     private func runTurn(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
         let (stored, tickets) = try await store.turnContext(for: message.from, referencing: engine.referencedTrackingNumbers(in: message.text))
         let session = stored.session ?? Session()
-        let context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: numbers.candidate())
         let inbound = Inbound(text: message.text, media: message.media, channel: message.from.channel)
-        let turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
+        var context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: Self.provisionalNumber)
+        var turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
+        if turn.events.contains(where: { if case .ticketRequested = $0 { true } else { false } }) {
+            // The turn creates a ticket: take a number for it and run the (pure) turn again with it. Only these turns
+            // use a number, so the sequence is not spent on every message.
+            context.newTrackingNumber = try await numbers.next()
+            turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
+        }
 
         // Replies belong to the ticket they created, or to the survey being answered (an email joins its thread).
         var about: TrackingNumber?
@@ -89,13 +95,17 @@ public struct Switchboard: Sendable {
         let plan = planner.plan(turn.events, outbox: queued)
         try await store.commit(TurnRecord(inbound: message, replies: replies, plan: plan))
         for ticket in plan.tickets {
-            numbers.consumed(ticket.trackingNumber)
             logger.info("ticket created", metadata: [
                 "ticket.id": "\(ticket.trackingNumber)", "service": "\(ticket.draft.serviceCode)", "department": "\(ticket.department)",
             ])
         }
         return Outcome(replies: replies, events: turn.events, redelivered: false)
     }
+}
+
+extension Switchboard {
+    /// The number a turn is first run with; a turn that creates a ticket is run again with a real one.
+    static let provisionalNumber = TrackingNumber(serial: 0)
 }
 
 /// One lock per channel address: a resident's turns run in order, different residents in parallel.

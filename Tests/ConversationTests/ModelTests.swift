@@ -12,9 +12,30 @@ import Testing
         #expect(TrackingNumber(parsing: "100 0002") == number)
     }
 
-    @Test(arguments: ["1000008", "1000070", "0100007", "100007", "10000020", "abcdefg", ""])
+    /// Tickets numbered from the store's sequence: distinct, seven digits for the first 900,000, then eight; not in
+    /// counting order; and every one parses back.
+    @Test func sequenceNumbersAreDistinctShuffledAndGrowWhenASizeIsUsedUp() {
+        var seen = Set<String>(minimumCapacity: 900_000)
+        var allSeven = true
+        for index in 0..<900_000 {
+            let number = TrackingNumber(sequence: index)
+            allSeven = allSeven && number.digits.utf8.count == 7 && number.digits.first != "0"
+            seen.insert(number.digits)
+        }
+        #expect(allSeven && seen.count == 900_000, "the first 900,000 indexes use every seven-digit number once")
+        let first = (0..<5).map { TrackingNumber(sequence: $0).digits }
+        #expect(zip(first, first.dropFirst()).allSatisfy { abs(Int($0)! - Int($1)!) > 10 }, "\(first)")
+        let longer = (900_000..<900_050).map(TrackingNumber.init(sequence:))
+        #expect(longer.allSatisfy { $0.digits.count == 8 } && Set(longer).count == 50)
+        #expect(TrackingNumber(sequence: 9_900_000).digits.count == 9)
+        for number in first.compactMap(TrackingNumber.init(parsing:)) + longer {
+            #expect(TrackingNumber(parsing: number.digits) == number)
+        }
+    }
+
+    @Test(arguments: ["1000008", "1000070", "0100007", "100007", "10000020", "abcdefg", "", "2175550100", "012345678"])
     func malformedNumbersAreRejected(text: String) {
-        // One wrong digit, two swapped digits, wrong length, letters.
+        // One wrong digit, two swapped digits, wrong length (a zero too many, a phone number), letters.
         #expect(TrackingNumber(parsing: text) == nil)
     }
 

@@ -287,3 +287,29 @@ import Testing
         #expect(try await store.pragma("synchronous") == "2") // FULL
     }
 }
+
+/// The tracking-number sequence: blocks reserved concurrently never overlap, and SQLite's survives a reopen.
+@Suite struct TrackingSequenceTests {
+    @Test(arguments: StoreKind.allCases)
+    func reservedBlocksNeverOverlap(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let blocks = try await withThrowingTaskGroup(of: Range<Int>.self) { group in
+            for _ in 0..<50 { group.addTask { try await store.reserveTrackingNumbers(7) } }
+            return try await group.reduce(into: [Range<Int>]()) { $0.append($1) }
+        }
+        let indexes = blocks.flatMap { Array($0) }
+        #expect(indexes.count == 350 && Set(indexes).count == 350)
+        let source = SequenceTrackingNumbers(store: store, block: 4)
+        var numbers: [TrackingNumber] = []
+        for _ in 0..<10 { numbers.append(try await source.next()) }
+        #expect(Set(numbers).count == 10)
+        #expect(numbers.allSatisfy { !indexes.map(TrackingNumber.init(sequence:)).contains($0) })
+    }
+
+    @Test func sqliteSequenceSurvivesAReopen() async throws {
+        let path = try temporaryDirectory() + "/db.sqlite"
+        let before = try await SQLiteStore(path: path).reserveTrackingNumbers(10)
+        let after = try await SQLiteStore(path: path).reserveTrackingNumbers(10)
+        #expect(before == 0..<10 && after == 10..<20)
+    }
+}

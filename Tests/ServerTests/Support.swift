@@ -42,7 +42,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case memory, sqlite
     var description: String { rawValue }
 
-    typealias AllPorts = ConversationStore & TicketStore & OutboxStore & TokenStore & JobStore
+    typealias AllPorts = ConversationStore & TicketStore & OutboxStore & TokenStore & JobStore & TrackingNumberStore
 
     func make() throws -> any AllPorts {
         switch self {

@@ -72,7 +72,7 @@ final class SMTPTestServer {
         self.lifeline = lifeline
     }
 
-    /// Starts a server and waits (polling, up to 20 s) until it listens.
+    /// Starts a server and waits (polling, up to 90 s) until it listens.
     static func start(_ options: Options = Options()) async throws -> SMTPTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -107,7 +107,7 @@ final class SMTPTestServer {
         try process.run()
 
         let ready = directory.appendingPathComponent("ready.json")
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(90) // eight Python servers start at once on a loaded two-core machine
         while Date() < deadline {
             if let data = try? Data(contentsOf: ready),
                let port = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["port"] as? Int {
@@ -121,7 +121,7 @@ final class SMTPTestServer {
             try await Task.sleep(for: .milliseconds(20))
         }
         Self.end(process, lifeline)
-        throw Failure("the aiosmtpd test server did not start within 20 s")
+        throw Failure("the aiosmtpd test server did not start within 90 s")
     }
 
     /// Every message received so far, oldest first.
