@@ -40,9 +40,12 @@ struct Serve: AsyncParsableCommand {
         let loaded = try LoadedCity.load(city)
         let logger = makeLogger("cityline")
         let store = try storage.openStore()
-        let released = try await store.releaseLeases(at: Date())
-        if released.jobs + released.outbox > 0 {
-            logger.notice("resumed work left by a stopped process", metadata: ["jobs": "\(released.jobs)", "outbox": "\(released.outbox)"])
+        if let released = try await store.releaseLeasesIfAlone(at: Date()) {
+            if released.jobs + released.outbox > 0 {
+                logger.notice("resumed work left by a stopped process", metadata: ["jobs": "\(released.jobs)", "outbox": "\(released.outbox)"])
+            }
+        } else {
+            logger.notice("another process uses this database: work it leased is taken over only when its leases expire")
         }
         let environment = ProcessInfo.processInfo.environment
         if let department = loaded.city.departments.first(where: { $0.webhook != nil }),

@@ -172,15 +172,19 @@ extension SQLiteStore {
         }
     }
 
-    /// Frees every lease at start-up: on SQLite this process is the only worker, so a job or outbox entry still
-    /// marked running/sending was left by a process that died, and must not wait for its lease to run out.
-    /// (Shared databases, PostgreSQL, rely on lease expiry instead.)
-    public func releaseLeases(at date: Date) async throws -> (jobs: Int, outbox: Int) {
-        try await pool.write { db in
-            try db.run("UPDATE jobs SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'running'", [date.timeIntervalSince1970])
-            let jobs = db.changesCount
-            try db.run("UPDATE outbox SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'sending'", [date.timeIntervalSince1970])
-            return (jobs, db.changesCount)
+    /// Frees every lease at start-up when this process is the only one using the database: a job or outbox entry
+    /// still marked running/sending was then left by a process that died, and need not wait for its lease to run
+    /// out. With another process alive (a second `serve`, a `chat`), nothing is freed — that process may be sending
+    /// right now — and the leases simply expire. Returns nil in that case.
+    public func releaseLeasesIfAlone(at date: Date) async throws -> (jobs: Int, outbox: Int)? {
+        guard let instances else { return nil }
+        return try await pool.write { db in
+            try instances.ifAlone {
+                try db.run("UPDATE jobs SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'running'", [date.timeIntervalSince1970])
+                let jobs = db.changesCount
+                try db.run("UPDATE outbox SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'sending'", [date.timeIntervalSince1970])
+                return (jobs, db.changesCount)
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import Storage
 public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, TokenStore, TrackingNumberStore, Sendable {
     let pool: DatabasePool
     let committer: GroupCommitter
+    let instances: InstanceLock?
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and migrates it.
@@ -25,6 +26,7 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         committer = GroupCommitter(pool: pool)
+        instances = InstanceLock(path: path + ".instances")
         self.path = path
     }
 

@@ -281,6 +281,26 @@ import Testing
         #expect(try await reopened.hasInbound(externalID: "SM399", channel: .sms))
     }
 
+    /// Leases expire on their own; a process frees them all at start-up only when no other process has the
+    /// database open (one that is alive may be sending right now).
+    @Test func leasesAreFreedAtStartOnlyByAProcessThatIsAlone() async throws {
+        let path = try temporaryDirectory() + "/db.sqlite"
+        var first: SQLiteStore? = try SQLiteStore(path: path)
+        try await first?.commit(seedTurn(sms("+1", "a", id: "SM1"), queued: [RenderedMessage(to: ChannelAddress(channel: .sms, address: "+1"),
+                                                                                              body: "hello", locale: .english, kind: .reply)]))
+        let leased = try #require(try await first?.claimDue(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60)).first)
+        let second = try SQLiteStore(path: path)
+        #expect(try await second.releaseLeasesIfAlone(at: t0) == nil, "the first process is alive")
+        #expect(try await second.claimDue(now: t0.addingTimeInterval(30), limit: 10, leaseUntil: t0.addingTimeInterval(90)).isEmpty)
+        let expired = try await second.claimDue(now: t0.addingTimeInterval(61), limit: 10, leaseUntil: t0.addingTimeInterval(120))
+        #expect(expired.map(\.id) == [leased.id] && expired.first?.attempts == 2, "an expired lease is taken over")
+
+        first = nil // the first process is gone (the kernel drops its lock however it ends)
+        let freed = try await second.releaseLeasesIfAlone(at: t0.addingTimeInterval(62))
+        #expect(freed?.outbox == 1 && freed?.jobs == 0)
+        #expect(try await second.claimDue(now: t0.addingTimeInterval(62), limit: 10, leaseUntil: t0.addingTimeInterval(200)).map(\.id) == [leased.id])
+    }
+
     @Test func journalIsWALAndSyncIsFull() async throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
         #expect(try await store.pragma("journal_mode") == "wal")
