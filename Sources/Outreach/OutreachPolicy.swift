@@ -50,9 +50,8 @@ public struct OutreachPolicy: Sendable {
         for event in events where event.kind == .status {
             guard let status = event.status else { continue }
             jobs.append(Self.departmentJob(ticket.trackingNumber, event: "status_changed", at: event.at))
-            let stamp = Int(event.at.timeIntervalSince1970 * 1000)
             jobs.append(NewJob(.ticketUpdate(ticket: ticket.trackingNumber, status: status, note: event.isPublic ? event.note : nil),
-                               key: "update:\(ticket.trackingNumber.digits):\(status.rawValue):\(stamp)", dueAt: event.at))
+                               key: Self.updateKey(ticket.trackingNumber, status: status, at: event.at), dueAt: event.at))
             if status == .closed, ticket.reporter.channel.reachesResident, Self.surveyedResolutions.contains(ticket.resolution ?? "fixed") {
                 jobs.append(NewJob(.surveyStart(ticket: ticket.trackingNumber), key: "survey:\(ticket.trackingNumber.digits)",
                                    dueAt: event.at.addingTimeInterval(surveyDelay)))
@@ -69,10 +68,30 @@ public struct OutreachPolicy: Sendable {
                        to recipients: [ChannelAddress], at date: Date) -> [NewJob] {
         var seen = Set<ChannelAddress>()
         return recipients.filter { $0.channel.reachesResident && seen.insert($0).inserted }.map { address in
-            NewJob(.notify(ticket: ticket, status: status, note: note, to: address),
-                   key: "\(parentKey):\(address.channel.rawValue):\(address.address)", dueAt: date)
+            NewJob(.notify(ticket: ticket, status: status, note: note, to: address), key: Self.notifyKey(parentKey, to: address), dueAt: date)
         }
     }
+
+    /// The key of the update job for a status change made at `date`.
+    public static func updateKey(_ ticket: TrackingNumber, status: TicketStatus, at date: Date) -> String {
+        "update:\(ticket.digits):\(status.rawValue):\(Int(date.timeIntervalSince1970 * 1000))"
+    }
+
+    /// The key of one recipient's copy of the update keyed `parentKey`.
+    public static func notifyKey(_ parentKey: String, to address: ChannelAddress) -> String {
+        "\(parentKey):\(address.channel.rawValue):\(address.address)"
+    }
+
+    /// The keys of the jobs that tell the reporter their ticket was closed (the update, then their copy of it): a
+    /// survey waits for them, so "is it fixed?" never arrives before "it is fixed". Nil for a ticket not closed.
+    public static func closingUpdateKeys(of ticket: Ticket) -> (update: String, reporter: String)? {
+        guard ticket.status == .closed, let closedAt = ticket.closedAt else { return nil }
+        let update = updateKey(ticket.trackingNumber, status: .closed, at: closedAt)
+        return (update, notifyKey(update, to: ticket.reporter))
+    }
+
+    /// How soon a survey waiting for the closing update looks again.
+    public static let updateFirstRetry: TimeInterval = 1
 
     /// When a message of `kind` may go to a recipient in `timeZone` (nil: the city's), at or after `date`.
     public func sendTime(_ kind: MessageKind, at date: Date, timeZone: TimeZone? = nil) -> Date {

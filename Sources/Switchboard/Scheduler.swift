@@ -148,6 +148,11 @@ extension Switchboard {
             guard ticket.status == .closed else {
                 return try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: "ticket is not closed"), at: now))
             }
+            // The update saying it was closed goes first (with no survey delay both are due at once).
+            if try await closingUpdateIsWaiting(ticket, jobs: jobs) {
+                let later = now.addingTimeInterval(OutreachPolicy.updateFirstRetry)
+                return try await jobs.complete(JobCompletion(job: job.id, outcome: .postpone(to: later), at: now))
+            }
             try await withSession(ticket, job: job, policy: policy, jobs: jobs, now: now) { session in
                 if let turn = engine.startSurvey(session, ticket: ticket.summary, now: now) {
                     return (turn, [policy.reminderJob(number, after: now)])
@@ -177,6 +182,16 @@ extension Switchboard {
             let message = RenderedMessage(to: to, body: body, locale: engine.city.defaultLocale, kind: .notice, ticket: number)
             try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), outbox: [message], at: now))
         }
+    }
+
+    /// Whether the reporter's "it was closed" update is still to be queued (its fan-out or their copy pending or
+    /// running). Sent, suppressed or dead-lettered, it no longer holds the survey back.
+    func closingUpdateIsWaiting(_ ticket: Ticket, jobs: any JobStore) async throws -> Bool {
+        guard let keys = OutreachPolicy.closingUpdateKeys(of: ticket) else { return false }
+        for key in [keys.update, keys.reporter] {
+            if let job = try await jobs.job(dedupeKey: key), job.state == .pending || job.state == .running { return true }
+        }
+        return false
     }
 
     /// Whether a message of `kind` must wait for `recipient`: nil when it may go now; else the job's outcome —

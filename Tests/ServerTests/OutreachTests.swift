@@ -138,12 +138,17 @@ import Transport
         #expect(try await h.scheduler.runDue() == 0)
     }
 
-    /// A reported, followed ticket closed with no survey delay: the reporter has just been asked "is it fixed?".
+    /// A reported, followed ticket closed with no survey delay: the reporter has just been asked "is it fixed?" —
+    /// after being told it was closed, never before, though both were due at once.
     static func surveyAsked(_ kind: StoreKind) async throws -> Harness {
         let h = try Harness(kind, surveyDelay: 0)
         try await reportAndFollow(h)
         try await h.staff(number, TicketChange(status: .closed, resolution: "fixed"))
         try await h.drain()
+        h.clock.advance(OutreachPolicy.updateFirstRetry)
+        try await h.drain()
+        let told = try await h.outbox(to: reporter).filter { $0.kind == .survey || $0.kind == .statusUpdate }.map(\.kind)
+        #expect(told.suffix(2) == [.statusUpdate, .survey], "\(told)")
         #expect(try await h.outbox(to: reporter).filter { $0.kind == .survey }.count == 1)
         return h
     }
