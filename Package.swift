@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // Counters for what must not fail silently (queue rounds); the Prometheus exporter comes with /metrics.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         // SMTP email: the client is a small NIO channel handler; TLS (STARTTLS and implicit) via NIOSSL.
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
@@ -72,6 +74,7 @@ let package = Package(
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "Transport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

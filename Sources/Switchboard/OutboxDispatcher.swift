@@ -52,10 +52,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let sent = (try? await dispatchDue()) ?? 0
-            if sent == 0 { try? await Task.sleep(for: settings.pollInterval) }
-        }
+        await QueueWorker(queue: "outbox", pollInterval: settings.pollInterval, logger: logger).run { try await dispatchDue() }
     }
 
     /// Sends every due entry once; returns how many were handled.
@@ -107,13 +104,25 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
             let backoff = error.retryAfter ?? Backoff.delay(afterAttempt: entry.attempts, base: settings.backoffBase, cap: settings.backoffCap)
             let retryAt = now.addingTimeInterval(backoff)
             let allowed = allowedTime(entry, at: retryAt)
-            try? await store.markRetry(entry.id, error: error.message, retryAt: allowed, held: allowed > retryAt)
+            await recording("retry", log) { try await store.markRetry(entry.id, error: error.message, retryAt: allowed, held: allowed > retryAt) }
             log.warning("send failed, will retry", metadata: ["attempt": "\(entry.attempts)", "error": "\(error.message)"])
         } else {
             let reason = error.kind == .retry ? "gave up after \(entry.attempts) attempts: \(error.message)" : error.message
-            try? await store.markDead(entry.id, error: reason, at: now)
-            if error.kind == .optedOut { try? await OptOutRecorder.record(entry.message.to, at: now, in: store) }
+            await recording("dead letter", log) { try await store.markDead(entry.id, error: reason, at: now) }
+            if error.kind == .optedOut {
+                await recording("carrier opt-out", log) { try await OptOutRecorder.record(entry.message.to, at: now, in: store) }
+            }
             log.error("dead-lettered", metadata: ["error": "\(reason)"])
+        }
+    }
+
+    /// Runs a store write whose failure must not stop the dispatcher but must not vanish either: logged, and the
+    /// entry's lease expiring brings it back.
+    private func recording(_ what: String, _ log: Logger, _ write: () async throws -> Void) async {
+        do {
+            try await write()
+        } catch {
+            log.error("could not record the outcome", metadata: ["outcome": "\(what)", "error.type": "\(type(of: error))", "error": "\(error)"])
         }
     }
 }

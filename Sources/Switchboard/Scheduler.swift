@@ -43,10 +43,7 @@ public struct Scheduler: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let handled = (try? await runDue()) ?? 0
-            if handled == 0 { try? await Task.sleep(for: settings.pollInterval) }
-        }
+        await QueueWorker(queue: "jobs", pollInterval: settings.pollInterval, logger: logger).run { try await runDue() }
     }
 
     /// Runs every due job once; returns how many ran.
@@ -116,11 +113,16 @@ public struct Scheduler: ServiceLifecycle.Service {
             ? .retry(at: now.addingTimeInterval(Backoff.delay(afterAttempt: job.attempts, base: settings.backoffBase, cap: settings.backoffCap)),
                      error: "\(error)")
             : .dead(error: "gave up after \(job.attempts) attempts: \(error)")
-        try? await jobs.complete(JobCompletion(job: job.id, outcome: outcome, at: now))
         var log = logger
         log[metadataKey: "job.id"] = "\(job.id)"
         log[metadataKey: "job.kind"] = "\(job.work.kind)"
         log.warning("job failed", metadata: ["error": "\(error)"])
+        do {
+            try await jobs.complete(JobCompletion(job: job.id, outcome: outcome, at: now))
+        } catch {
+            // The job stays leased and runs again when the lease expires; say so rather than lose the failure.
+            log.error("could not record the job's failure", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+        }
     }
 }
 
