@@ -182,10 +182,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         let heads = Dictionary(grouping: waiting, by: \.message.to).values.compactMap { $0.min { $0.id < $1.id } }
         let due = heads.filter { $0.dueAt <= now }.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
         return due.map { entry in
-            var leased = entry
-            leased.state = .sending
-            leased.dueAt = leaseUntil
-            leased.attempts += 1
+            var leased = entry.leased(until: leaseUntil)
             outbox[entry.id] = leased
             leased.recipientOptedOutAt = optOutTimes[entry.message.to]
             leased.recipientTimeZone = timeZones[entry.message.to]
@@ -215,10 +212,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func requeue(_ id: Int64, at date: Date) -> Bool {
-        guard outbox[id]?.state == .dead else { return false }
-        outbox[id]?.state = .pending
-        outbox[id]?.attempts = 0
-        outbox[id]?.dueAt = date
+        guard let requeued = outbox[id]?.requeued(at: date) else { return false }
+        outbox[id] = requeued
         return true
     }
 
@@ -251,13 +246,9 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func claimJobs(now: Date, limit: Int, leaseUntil: Date) -> [Job] {
-        let due = jobs.values.filter { ($0.state == .pending || $0.state == .running) && $0.dueAt <= now }
-            .sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
+        let due = jobs.values.filter { $0.isClaimable(at: now) }.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
         return due.map { job in
-            var leased = job
-            leased.state = .running
-            leased.attempts += 1
-            leased.dueAt = leaseUntil
+            let leased = job.leased(until: leaseUntil)
             jobs[job.id] = leased
             return leased
         }
@@ -293,10 +284,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func requeueJob(_ id: Int64, at date: Date) -> Bool {
-        guard jobs[id]?.state == .dead else { return false }
-        jobs[id]?.state = .pending
-        jobs[id]?.attempts = 0
-        jobs[id]?.dueAt = date
+        guard let requeued = jobs[id]?.requeued(at: date) else { return false }
+        jobs[id] = requeued
         return true
     }
 

@@ -51,15 +51,15 @@ extension SQLiteStore: JobStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM jobs WHERE state IN ('pending', 'running') AND due_at <= ? ORDER BY due_at, id LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, limit])
-            return try rows.map { row in
+            let jobs = try rows.map { row in
                 var job = try JobRows.job(row)
                 job.state = .running
                 job.attempts += 1
                 job.dueAt = leaseUntil
-                try db.run("UPDATE jobs SET state = 'running', attempts = ?, due_at = ?, updated_at = ? WHERE id = ?",
-                           [job.attempts, leaseUntil.timeIntervalSince1970, now.timeIntervalSince1970, job.id])
                 return job
             }
+            try LeasedQueueRows.lease(.jobs, ids: jobs.map(\.id), leaseUntil: leaseUntil, now: now, db)
+            return jobs
         }
     }
 
@@ -83,17 +83,12 @@ extension SQLiteStore: JobStore {
 
     public func jobs(state: Job.State, limit: Int) async throws -> [Job] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
-                .map(JobRows.job)
+            try LeasedQueueRows.rows(.jobs, state: state.rawValue, limit: limit, db).map(JobRows.job)
         }
     }
 
     public func requeueJob(_ id: Int64, at date: Date) async throws -> Bool {
-        try await pool.write { db in
-            try db.run("UPDATE jobs SET state = 'pending', attempts = 0, due_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'",
-                       [date.timeIntervalSince1970, date.timeIntervalSince1970, id])
-            return db.changesCount > 0
-        }
+        try await pool.write { db in try LeasedQueueRows.requeueDead(.jobs, id: id, at: date, db) }
     }
 
     public func recipient(_ address: ChannelAddress) async throws -> Recipient {
@@ -180,10 +175,7 @@ extension SQLiteStore {
         guard let instances else { return nil }
         return try await pool.write { db in
             try instances.ifAlone {
-                try db.run("UPDATE jobs SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'running'", [date.timeIntervalSince1970])
-                let jobs = db.changesCount
-                try db.run("UPDATE outbox SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = 'sending'", [date.timeIntervalSince1970])
-                return (jobs, db.changesCount)
+                (try LeasedQueueRows.releaseAll(.jobs, at: date, db), try LeasedQueueRows.releaseAll(.outbox, at: date, db))
             }
         }
     }

@@ -49,17 +49,17 @@ extension SQLiteStore {
                                 AND (p.state IN ('pending', 'sending') OR (p.state = 'held' AND p.due_at <= ?1)))
                 ORDER BY o.due_at, o.id LIMIT ?2
                 """), arguments: [now.timeIntervalSince1970, limit])
-            return try rows.map { row in
+            let entries = try rows.map { row in
                 var entry = try OutboxRows.entry(row)
                 entry.recipientOptedOutAt = (row["recipient_opted_out_at"] as Double?).map(Date.init(timeIntervalSince1970:))
                 entry.recipientTimeZone = row["recipient_time_zone"]
                 entry.state = .sending
                 entry.attempts += 1
                 entry.dueAt = leaseUntil
-                try db.run("UPDATE outbox SET state = 'sending', attempts = ?, due_at = ? WHERE id = ?",
-                               [entry.attempts, leaseUntil.timeIntervalSince1970, entry.id])
                 return entry
             }
+            try LeasedQueueRows.lease(.outbox, ids: entries.map(\.id), leaseUntil: leaseUntil, now: now, db)
+            return entries
         }
     }
 
@@ -86,17 +86,12 @@ extension SQLiteStore {
 
     public func outboxEntries(state: OutboxEntry.State, limit: Int) async throws -> [OutboxEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
-                .map(OutboxRows.entry)
+            try LeasedQueueRows.rows(.outbox, state: state.rawValue, limit: limit, db).map(OutboxRows.entry)
         }
     }
 
     public func requeue(_ id: Int64, at date: Date) async throws -> Bool {
-        try await pool.write { db in
-            try db.run("UPDATE outbox SET state = 'pending', attempts = 0, due_at = ? WHERE id = ? AND state = 'dead'",
-                       [date.timeIntervalSince1970, id])
-            return db.changesCount > 0
-        }
+        try await pool.write { db in try LeasedQueueRows.requeueDead(.outbox, id: id, at: date, db) }
     }
 
     public func markDead(_ id: Int64, error: String, at date: Date) async throws {
