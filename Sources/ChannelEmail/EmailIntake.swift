@@ -36,7 +36,7 @@ public struct EmailIntake: Sendable {
         if email.isAutomatic { return .ignored("automatic mail (auto-reply, bounce or list) is never answered") }
         let id = email.messageID ?? "sha256:" + SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
         let message = InboundMessage(from: ChannelAddress(channel: .email, address: email.from), text: email.text,
-                                     externalID: id, receivedAt: clock())
+                                     externalID: id, receivedAt: clock(), thread: email.thread)
         return try await receive(message) ? .redelivered : .accepted
     }
 }

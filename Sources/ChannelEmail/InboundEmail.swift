@@ -1,3 +1,4 @@
+import CityModel
 import Foundation
 
 /// A resident's email as CityLine reads it: who sent it, its Message-ID (a redelivery has the same), and the new
@@ -21,6 +22,8 @@ public struct InboundEmail: Hashable, Sendable {
     /// The new text of the message, quotes and signature removed.
     public var body: String
     public var isAutomatic: Bool
+    /// The message ids it answers (References, else In-Reply-To), oldest first, without angle brackets.
+    public var references: [String] = []
 
     /// What the conversation engine reads: the body of a reply; for a new message, its subject and body together
     /// ("Broken streetlight" + "at 5th and Oak"), or the subject alone when the body is empty.
@@ -51,11 +54,33 @@ public struct InboundEmail: Hashable, Sendable {
         let subject = try entity.header("subject").map(Words.decode) ?? ""
         var messageID = entity.header("message-id")?.trimmingCharacters(in: .whitespaces)
         if let id = messageID, id.hasPrefix("<"), id.hasSuffix(">") { messageID = String(id.dropFirst().dropLast()) }
+        // The thread before it: References (oldest first), else In-Reply-To (RFC 5322 §3.6.4).
+        var references = Self.messageIDs(in: entity.header("references") ?? "")
+        if references.isEmpty { references = Self.messageIDs(in: entity.header("in-reply-to") ?? "") }
         // A bounce or an auto-reply is never answered, so its body need not be readable.
         let automatic = Self.isAutomatic(entity, from: from)
         let text = automatic ? ((try? entity.text()) ?? nil) ?? "" : try entity.text() ?? ""
         return InboundEmail(from: from.address.lowercased(), messageID: (messageID?.isEmpty ?? true) ? nil : messageID,
-                            subject: subject, body: Self.newText(text), isAutomatic: automatic)
+                            subject: subject, body: Self.newText(text), isAutomatic: automatic, references: references)
+    }
+
+    /// The `<…>` message ids in a References or In-Reply-To header, without their brackets (at most 50).
+    static func messageIDs(in header: String) -> [String] {
+        var ids: [String] = []
+        var rest = Substring(header)
+        while ids.count < 50, let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            let id = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            if !id.isEmpty, id.count <= 250, !id.contains(where: { $0.isWhitespace || $0 == "<" }) { ids.append(id) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return ids
+    }
+
+    /// Where this message sits in its thread, for the replies to answer it; nil without a Message-ID.
+    public var thread: MessageThread? {
+        guard let messageID else { return nil }
+        let topic = Self.withoutReplyPrefix(subject.trimmingCharacters(in: .whitespaces))
+        return MessageThread(id: messageID, references: references, subject: topic.isEmpty ? nil : topic)
     }
 
     // MARK: - What is new in a reply

@@ -10,8 +10,10 @@ import Transport
 /// passes the date), so a retry of the same entry produces the same message:
 /// - `Message-ID` `<outbox-42-1741097109.ticket-1000002@springfield.example>` comes from the outbox id and creation
 ///   time (and the ticket): unique per message, the same on every retry, so a receiver can drop a duplicate.
-/// - Every message about a ticket names the thread root `<ticket-1000002@springfield.example>` in `In-Reply-To`
-///   and `References`, so mail clients show one conversation per ticket.
+/// - A message that answers the resident's own mail (`inReplyTo`) names it in `In-Reply-To` and `References`, so
+///   it shows in the thread they started; a ticket reported by email keeps that thread for its later mail. Other
+///   messages about a ticket (one filed by staff, a follower's update) name the thread root
+///   `<ticket-1000002@springfield.example>`, so mail clients show one conversation per ticket.
 /// - `Subject` and display names that are not plain ASCII are RFC 2047 UTF-8 encoded-words, folded to 76 columns.
 /// - The body is text/plain then text/html, UTF-8, quoted-printable or base64 (whichever is shorter), so the
 ///   message is 7-bit clean; when the entry has no HTML, one is made from the text (escaped, `lang`, `dir`).
@@ -73,7 +75,11 @@ public struct MIMEMessage: Sendable, Hashable {
             Header("Date", MIMEEncoding.date(date)),
             Header("Message-ID", messageID),
         ]
-        if let ticket = message.ticket {
+        if let thread = message.inReplyTo {
+            // An answer to the resident's own message: in the thread they started.
+            headers += [Header("In-Reply-To", "<\(thread.id)>"),
+                        Header("References", thread.replyReferences.map { "<\($0)>" }.joined(separator: " "))]
+        } else if let ticket = message.ticket {
             let root = Self.threadID(ticket: ticket, domain: domain)
             headers += [Header("In-Reply-To", root), Header("References", root)]
         }

@@ -23,10 +23,13 @@ public struct Ticket: Hashable, Sendable, Codable {
     /// How it was closed: `fixed`, `duplicate`, `not_ours` …
     public var resolution: String?
     public var closedAt: Date?
+    /// The resident's message the report was completed in, on a channel that threads (email): every later message
+    /// about the ticket to the reporter answers it, so the report stays one conversation in their mail client.
+    public var thread: MessageThread?
 
     public init(
         draft: TicketDraft, reporter: ChannelAddress, status: TicketStatus = .open, updatedAt: Date,
-        publicNote: String? = nil, resolution: String? = nil, closedAt: Date? = nil
+        publicNote: String? = nil, resolution: String? = nil, closedAt: Date? = nil, thread: MessageThread? = nil
     ) {
         self.draft = draft
         self.reporter = reporter
@@ -35,6 +38,7 @@ public struct Ticket: Hashable, Sendable, Codable {
         self.publicNote = publicNote
         self.resolution = resolution
         self.closedAt = closedAt
+        self.thread = thread
     }
 
     public var trackingNumber: TrackingNumber { draft.trackingNumber }

@@ -39,14 +39,16 @@ public struct MessageComposer: Sendable {
         self.unsubscribeLink = unsubscribeLink
     }
 
-    /// `messages` in `locale` for `address`, about `ticket` when there is one.
+    /// `messages` in `locale` for `address`, about `ticket` when there is one, answering the resident's message
+    /// `thread` when the channel threads (an email's subject is then "Re: <their subject>").
     public func compose(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag,
-                        ticket: TrackingNumber?) -> [Composed] {
+                        ticket: TrackingNumber?, thread: MessageThread? = nil) -> [Composed] {
         guard !messages.isEmpty else { return [] }
         let texts = messages.map { renderer.text($0.key, $0.args, locale: locale, on: address.channel) }
         switch address.channel {
         case .email:
-            return [email(body: texts.joined(separator: "\n\n"), kind: messages[0].kind, to: address, locale: locale, ticket: ticket)]
+            return [email(body: texts.joined(separator: "\n\n"), kind: messages[0].kind, to: address, locale: locale, ticket: ticket,
+                          thread: thread)]
         case .sms, .chat:
             return zip(messages, texts).map { message, text in
                 let context = values(body: text, kind: message.kind, to: address, locale: locale, ticket: ticket)
@@ -61,9 +63,11 @@ public struct MessageComposer: Sendable {
     }
 
     /// One email: subject, text and HTML.
-    func email(body: String, kind: MessageKind, to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> Composed {
+    func email(body: String, kind: MessageKind, to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?,
+               thread: MessageThread? = nil) -> Composed {
         let context = values(body: body, kind: kind, to: address, locale: locale, ticket: ticket)
-        let subject = (templates.render(.email, "subject", kind: kind, context: context) ?? "")
+        // An answer to the resident's own mail keeps their subject, so it stays in the thread they started.
+        let subject = thread?.subject.map { "Re: \($0)" } ?? (templates.render(.email, "subject", kind: kind, context: context) ?? "")
             .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .joined(separator: " ")
         context.subject = subject

@@ -12,13 +12,17 @@ public struct InboundMessage: Hashable, Sendable, Codable {
     /// The channel's own id (Twilio `MessageSid`); a redelivery carries the same id.
     public var externalID: String?
     public var receivedAt: Date
+    /// Where it sits in a threaded conversation (email), so replies answer it; nil on channels without threads.
+    public var thread: MessageThread?
 
-    public init(from: ChannelAddress, text: String, media: [MediaRef] = [], externalID: String? = nil, receivedAt: Date) {
+    public init(from: ChannelAddress, text: String, media: [MediaRef] = [], externalID: String? = nil, receivedAt: Date,
+                thread: MessageThread? = nil) {
         self.from = from
         self.text = text
         self.media = media
         self.externalID = externalID
         self.receivedAt = receivedAt
+        self.thread = thread
     }
 }
 
@@ -33,9 +37,11 @@ public struct RenderedMessage: Hashable, Sendable, Codable {
     public var locale: LanguageTag
     public var kind: MessageKind
     public var ticket: TrackingNumber?
+    /// The resident's message this one answers, on channels that thread (email: In-Reply-To and References).
+    public var inReplyTo: MessageThread?
 
     public init(to: ChannelAddress, subject: String? = nil, body: String, html: String? = nil, locale: LanguageTag,
-                kind: MessageKind, ticket: TrackingNumber? = nil) {
+                kind: MessageKind, ticket: TrackingNumber? = nil, inReplyTo: MessageThread? = nil) {
         self.to = to
         self.subject = subject
         self.body = body
@@ -43,6 +49,7 @@ public struct RenderedMessage: Hashable, Sendable, Codable {
         self.locale = locale
         self.kind = kind
         self.ticket = ticket
+        self.inReplyTo = inReplyTo
     }
 }
 

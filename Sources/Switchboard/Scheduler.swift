@@ -218,7 +218,8 @@ extension Switchboard {
             "expected": .day(ticket.draft.expectedAt),
         ], kind: .acknowledgement)
         return JobCompletion(job: job.id, outcome: .done(note: nil),
-                             outbox: render([message], to: ticket.reporter, locale: locale, ticket: ticket.trackingNumber), at: now)
+                             outbox: render([message], to: ticket.reporter, locale: locale, ticket: ticket.trackingNumber, thread: ticket.thread),
+                             at: now)
     }
 
     /// What one status update to one recipient comes to: suppressed after STOP, postponed out of quiet hours, or
@@ -234,7 +235,8 @@ extension Switchboard {
         if let note { args["note"] = .text(note) }
         let message = OutboundMessage(status == .closed ? "update.closed" : "update.status", args, kind: .statusUpdate)
         return JobCompletion(job: job.id, outcome: .done(note: nil),
-                             outbox: render([message], to: address, locale: locale, ticket: ticket.trackingNumber), at: now)
+                             outbox: render([message], to: address, locale: locale, ticket: ticket.trackingNumber,
+                                            thread: address == ticket.reporter ? ticket.thread : nil), at: now)
     }
 
     /// Runs `body` on the reporter's session under their lock and commits its turn (messages, session, events,
@@ -255,7 +257,7 @@ extension Switchboard {
                 guard let (turn, followUps) = body(recipient.session ?? Session(locale: recipient.locale)) else {
                     return try await jobs.complete(JobCompletion(job: job.id, outcome: busy(), at: now))
                 }
-                let outbox = render(turn.messages, to: address, locale: turn.locale, ticket: ticket.trackingNumber)
+                let outbox = render(turn.messages, to: address, locale: turn.locale, ticket: ticket.trackingNumber, thread: ticket.thread)
                 let surveyTickets = TurnPlanner.surveyTickets(in: turn.events)
                 let planner = TurnPlanner(address: address, before: before, after: turn.session, locale: turn.locale,
                                           surveys: surveyTickets.isEmpty ? [:] : try await store.surveys(of: surveyTickets), at: now)
@@ -270,10 +272,13 @@ extension Switchboard {
         }
     }
 
-    /// The messages as `address`'s channel sends them, in `locale`, about `ticket`.
-    func render(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?) -> [RenderedMessage] {
-        composer.compose(messages, to: address, locale: locale, ticket: ticket).map {
-            RenderedMessage(to: address, subject: $0.subject, body: $0.body, html: $0.html, locale: locale, kind: $0.kind, ticket: ticket)
+    /// The messages as `address`'s channel sends them, in `locale`, about `ticket`, answering `thread` (the
+    /// resident's message, on channels that thread).
+    func render(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag, ticket: TrackingNumber?,
+                thread: MessageThread? = nil) -> [RenderedMessage] {
+        composer.compose(messages, to: address, locale: locale, ticket: ticket, thread: thread).map {
+            RenderedMessage(to: address, subject: $0.subject, body: $0.body, html: $0.html, locale: locale, kind: $0.kind, ticket: ticket,
+                            inReplyTo: thread)
         }
     }
 }

@@ -15,6 +15,8 @@ struct TurnPlanner: Sendable {
     var after: Session
     /// The language the turn's messages were rendered in (emergencies are counted by it).
     var locale: LanguageTag
+    /// The resident's message, on a channel that threads: a ticket it creates keeps it for later mail.
+    var thread: MessageThread? = nil
     /// The survey records of the tickets the events name (see `surveyTickets(in:)`); absent: none yet.
     var surveys: [TrackingNumber: SurveyRecord] = [:]
     var at: Date
@@ -43,7 +45,7 @@ struct TurnPlanner: Sendable {
             case .messageCreated:
                 continue // rendered by the caller: the messages are logged in full, the event would repeat them
             case .ticketRequested(let draft):
-                plan.tickets.append(Ticket(draft: draft, reporter: address, updatedAt: at))
+                plan.tickets.append(Ticket(draft: draft, reporter: address, updatedAt: at, thread: thread))
                 plan.jobs.append(OutreachPolicy.departmentJob(draft.trackingNumber, event: "created", at: at))
             case .languageChanged, .optedOut, .optedIn:
                 break // the session after the turn carries them; the contact follows it (above)

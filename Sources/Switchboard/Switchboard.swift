@@ -85,11 +85,11 @@ public struct Switchboard: Sendable {
         var about: TrackingNumber?
         for case .ticketRequested(let draft) in turn.events { about = about ?? draft.trackingNumber }
         if about == nil, case .survey(let step) = session.state { about = step.ticket }
-        let rendered = render(turn.messages, to: message.from, locale: turn.locale, ticket: about)
+        let rendered = render(turn.messages, to: message.from, locale: turn.locale, ticket: about, thread: message.thread)
         let (replies, queued) = delivery == .inline ? (rendered, []) : ([], rendered)
         let surveyTickets = TurnPlanner.surveyTickets(in: turn.events)
         let planner = TurnPlanner(
-            address: message.from, before: stored, after: turn.session, locale: turn.locale,
+            address: message.from, before: stored, after: turn.session, locale: turn.locale, thread: message.thread,
             surveys: surveyTickets.isEmpty ? [:] : try await store.surveys(of: surveyTickets), at: message.receivedAt
         )
         let plan = planner.plan(turn.events, outbox: queued)

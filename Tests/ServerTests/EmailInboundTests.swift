@@ -40,7 +40,9 @@ import WebAPI
         #expect(entries.count == 1, "one email for the turn, and nothing for the redelivery")
         let reply = try #require(entries.first?.message)
         #expect(reply.to == ChannelAddress(channel: .email, address: "maria@example.org"))
-        #expect(reply.subject == "Springfield 311" && reply.html?.contains("<html lang=\"en\"") == true)
+        // The answer is in the thread Maria started (issue 11: it used to be "Springfield 311", a thread of its own).
+        #expect(reply.subject == "Re: Broken streetlight" && reply.html?.contains("<html lang=\"en\"") == true)
+        #expect(reply.inReplyTo == MessageThread(id: "m1@example.org", subject: "Broken streetlight"))
         #expect(reply.body.contains("Street light"), "the report is understood: \(reply.body)")
         #expect(try await store.count("messages") == 2, "the inbound email and the reply, once")
     }
