@@ -184,12 +184,26 @@ let package = Package(
             path: "Benchmarks/Outreach",
             swiftSettings: strict
         ),
+        // Helpers shared by the test targets (the demo city, temporary directories, a manual clock, a transport
+        // double that fails on calls it was not told to expect). A regular target under Tests/: never shipped.
+        .target(
+            name: "CityLineTestSupport",
+            dependencies: [
+                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "Transport",
+                "StorageSQLite", "CityLineApp",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CityLineTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "ConversationTests", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
         .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig"], swiftSettings: strict),
         .testTarget(
             name: "TranscriptTests",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
+                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "CityLineApp",
+                "CityLineTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Transcripts", "__Snapshots__"],
@@ -208,7 +222,8 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
+                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp",
+                "CityLineTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
