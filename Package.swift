@@ -7,7 +7,8 @@
 //   2 Storage, Rendering     ports + in-memory twins, text rendering
 //   3 Switchboard            one engine turn per inbound message, applies its events
 //   4 CityConfig             adapters (files → model)
-//   5 CityLine               the executable, the one composition root
+//   5 CityLineApp            the one composition root (typed configuration, buildApplication)
+//     CityLine               the executable: argument parsing, then CityLineApp
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -128,16 +129,30 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "CityLine",
+        // The composition root: one typed configuration (`AppConfiguration`, read once from flags and the
+        // environment) and `buildApplication`, which names the concrete adapters. The executable and the tests use it.
+        .target(
+            name: "CityLineApp",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
                 "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `cityline` commands: parse flags, read the environment (here only), call into CityLineApp.
+        .executableTarget(
+            name: "CityLine",
+            dependencies: [
+                "CityLineApp", "CityModel", "Localization", "Conversation", "Storage", "Rendering", "Switchboard", "WebAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -172,12 +187,26 @@ let package = Package(
             path: "Benchmarks/Outreach",
             swiftSettings: strict
         ),
+        // Helpers shared by the test targets (the demo city, temporary directories, a manual clock, a transport
+        // double that fails on calls it was not told to expect). A regular target under Tests/: never shipped.
+        .target(
+            name: "CityLineTestSupport",
+            dependencies: [
+                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "Transport",
+                "StorageSQLite", "CityLineApp",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CityLineTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "ConversationTests", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
         .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig"], swiftSettings: strict),
         .testTarget(
             name: "TranscriptTests",
             dependencies: [
-                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard",
+                "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "CityLineApp",
+                "CityLineTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Transcripts", "__Snapshots__"],
@@ -196,7 +225,8 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
+                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp",
+                "CityLineTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),

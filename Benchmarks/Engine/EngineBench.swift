@@ -33,7 +33,7 @@ func run() throws {
     }
     let root = value("--root") ?? FileManager.default.currentDirectoryPath
     let seconds = Double(value("--seconds") ?? "5") ?? 5
-    let city = try CityLoader(directory: root + "/DemoCity").load()
+    let city = try CityLoader(directory: root + "/DemoCity", environment: ProcessInfo.processInfo.environment).load()
     let (_, lexicon) = try LocaleLoader(directory: root + "/Locales").load()
     let engine = Engine(city: city, lexicon: lexicon)
     let context = TurnContext(tickets: [], newTrackingNumber: TrackingNumber(serial: 123_456))

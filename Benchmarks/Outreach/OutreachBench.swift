@@ -26,7 +26,7 @@ struct OutreachBench: AsyncParsableCommand {
     func run() async throws {
         let dir = directory ?? (FileManager.default.temporaryDirectory.appendingPathComponent("cityline-outreach-\(UUID().uuidString)").path)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        guard let root = ResourceLocator.root() else { throw ValidationError("run from the repository (Locales/ not found)") }
+        guard let root = ResourceLocator.root(home: ProcessInfo.processInfo.environment["CITYLINE_HOME"]) else { throw ValidationError("run from the repository (Locales/ not found)") }
         // No quiet hours, so the run does not depend on the time of day.
         let city = try CityLoader(directory: root + "/DemoCity", environment: ["CITYLINE_QUIET_HOURS_START": "00:00",
                                                                               "CITYLINE_QUIET_HOURS_END": "00:00"]).load()

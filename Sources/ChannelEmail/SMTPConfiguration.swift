@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where and how to send email: the SMTP server, its TLS mode, credentials and the sender, read from the environment.
+/// Where and how to send email: the SMTP server, its TLS mode, credentials and the sender, read from environment variables.
 ///
 /// Environment keys:
 /// - `SMTP_URL` — `smtp://user:password@host:port` (STARTTLS required, default port 587) or
@@ -118,10 +118,10 @@ public struct SMTPConfiguration: Sendable, Hashable, CustomStringConvertible, Cu
                   caFile: caFile.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// Reads `SMTP_URL`, `SMTP_FROM` and `SMTP_CA_FILE`. Returns nil when `SMTP_URL` is unset or empty (email is not
-    /// configured); throws `SMTPConfigurationError` when it is set but unusable or `SMTP_FROM` is missing.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> SMTPConfiguration? {
+    /// Reads `SMTP_URL`, `SMTP_FROM` and `SMTP_CA_FILE` from `environment` (the caller's settings, read once by
+    /// the application's configuration). Returns nil when `SMTP_URL` is unset or empty (email is not configured);
+    /// throws `SMTPConfigurationError` when it is set but unusable or `SMTP_FROM` is missing.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> SMTPConfiguration? {
         guard let url = environment["SMTP_URL"], !url.isEmpty else { return nil }
         guard let from = environment["SMTP_FROM"], !from.isEmpty else {
             throw SMTPConfigurationError("SMTP_URL is set but SMTP_FROM is not: set the sender, "

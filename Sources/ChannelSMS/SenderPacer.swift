@@ -52,11 +52,6 @@ public actor SenderPacer {
         refilledAt = .zero
     }
 
-    /// A pacer at the rate `TWILIO_SEGMENTS_PER_SECOND` sets (see `segmentsPerSecond(from:)`).
-    public init(environment: [String: String], clock: any Clock<Duration> = ContinuousClock()) throws {
-        self.init(rate: try Self.segmentsPerSecond(from: environment), clock: clock)
-    }
-
     private static func bind<C: Clock<Duration>>(_ clock: C) -> (@Sendable () -> Duration, @Sendable (Duration) async throws -> Void) {
         let start = clock.now
         return ({ start.duration(to: clock.now) }, { try await Task.sleep(for: $0, clock: clock) })
@@ -140,24 +135,5 @@ public actor SenderPacer {
             }
         }
         if !Task.isCancelled { pump = nil }
-    }
-
-    /// The pacing rate from `TWILIO_SEGMENTS_PER_SECOND`: a positive number of SMS segments per second
-    /// (fractions allowed, e.g. `0.5`). Unset or empty means 1, a US long code's rate.
-    public static func segmentsPerSecond(from environment: [String: String]) throws -> Double {
-        guard let raw = environment[environmentVariable]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return 1 }
-        guard let rate = Double(raw), rate.isFinite, rate > 0 else { throw ConfigurationError(value: raw) }
-        return rate
-    }
-
-    public static let environmentVariable = "TWILIO_SEGMENTS_PER_SECOND"
-
-    /// `TWILIO_SEGMENTS_PER_SECOND` is set to something other than a positive number.
-    public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
-        public var value: String
-        public var description: String {
-            "\(SenderPacer.environmentVariable) must be a positive number of SMS segments per second "
-                + "(e.g. 1 for a long code, 3 for toll-free, 100 for a short code), not \"\(value)\""
-        }
     }
 }

@@ -4,12 +4,13 @@ import Foundation
 /// Loads a city configuration directory (see `Docs/CityConfiguration.md`) into a `City`.
 ///
 /// Every problem names its file and line. Scalars of `city.yaml` can be overridden by `CITYLINE_*`
-/// environment variables (`surveys.delay` → `CITYLINE_SURVEYS_DELAY`).
+/// environment variables (`surveys.delay` → `CITYLINE_SURVEYS_DELAY`): the caller passes the environment (the
+/// application's configuration passes its `CITYLINE_*` overrides; tests pass what they need, or nothing).
 public struct CityLoader {
     public let directory: String
     let environment: [String: String]
 
-    public init(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(directory: String, environment: [String: String]) {
         self.directory = directory
         self.environment = environment.filter { $0.key.hasPrefix("CITYLINE_") }
     }

@@ -62,12 +62,13 @@ public struct LocaleLoader {
     }
 }
 
-/// Finds the directories CityLine ships with (`Locales/`, `DemoCity/`, `Templates/`): under `CITYLINE_HOME`,
-/// else the current directory or one of its parents, else the source checkout this binary was built from.
+/// Finds the directories CityLine ships with (`Locales/`, `DemoCity/`, `Templates/`): under `home` (the
+/// configuration's `CITYLINE_HOME`), else the current directory or one of its parents, else the source checkout
+/// this binary was built from.
 public enum ResourceLocator {
-    public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func root(home: String?) -> String? {
         var candidates: [String] = []
-        if let home = environment["CITYLINE_HOME"] { candidates.append(home) }
+        if let home, !home.isEmpty { candidates.append(home) }
         var directory = FileManager.default.currentDirectoryPath
         while true {
             candidates.append(directory)

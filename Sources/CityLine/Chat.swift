@@ -1,10 +1,10 @@
 import ArgumentParser
+import CityLineApp
 import CityModel
 import Conversation
 import Foundation
 import Logging
 import Storage
-import StorageSQLite
 import Switchboard
 
 /// `cityline chat`: talk to the bot in the terminal, exactly as a resident would.
@@ -34,7 +34,12 @@ struct Chat: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))") }
+        var flags = AppConfiguration.Flags()
+        city.apply(to: &flags)
+        storage.apply(to: &flags)
+        flags.logLevel = logLevel
+        let configuration = try AppConfiguration.commandLine(flags)
+        let level = configuration.logLevel
         // The conversation is stdout, line by line as it happens (another program may be reading it through a
         // pipe): each line is written straight to the file descriptor, unbuffered. Logs never mix into it: they
         // go to stderr, from warnings up unless asked.
@@ -44,8 +49,8 @@ struct Chat: AsyncParsableCommand {
             return handler
         }
         guard let channel = Channel(rawValue: channel) else { throw ValidationError("--channel must be sms, email or chat") }
-        let loaded = try LoadedCity.load(city)
-        let store = try storage.openStore()
+        let loaded = try LoadedCity.load(configuration.city)
+        let store = try configuration.storage.openSQLiteStore()
         let address = ChannelAddress(channel: channel, address: from)
         let switchboard = Switchboard(engine: loaded.engine, composer: loaded.composer(), store: store, numbers: SequenceTrackingNumbers(store: store))
         let interactive = isatty(STDIN_FILENO) != 0

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CityConfig
+import CityLineApp
 import CityModel
 import Conversation
 import Foundation
@@ -17,8 +17,10 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let loaded: LoadedCity
         do {
-            loaded = try LoadedCity.load(city, allowingTemplateProblems: true)
-        } catch let error as CLIError {
+            var flags = AppConfiguration.Flags()
+            city.apply(to: &flags)
+            loaded = try LoadedCity.load(try AppConfiguration.commandLine(flags).city, allowingTemplateProblems: true)
+        } catch let error as AppError {
             print("✗ \(error.description)")
             throw ExitCode(1)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CityLineApp
 import Conversation
 import Foundation
 import Localization
@@ -55,7 +56,9 @@ struct Classify: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try LoadedCity.load(city)
+        var flags = AppConfiguration.Flags()
+        city.apply(to: &flags)
+        let loaded = try LoadedCity.load(try AppConfiguration.commandLine(flags).city)
         let classifier = Classifier(city: loaded.city)
         let triage = loaded.engine.triage
         let detector = LanguageDetector(catalogWords: loaded.city.wordsByLanguage, preferred: loaded.city.locales.map(\.language))

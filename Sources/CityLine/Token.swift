@@ -1,4 +1,5 @@
 import ArgumentParser
+import CityLineApp
 import Crypto
 import Foundation
 import Storage
@@ -25,16 +26,20 @@ struct Token: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = StaffRole(rawValue: role) else { throw ValidationError("--role must be admin or staff") }
+            var flags = AppConfiguration.Flags()
+            city.apply(to: &flags)
+            storage.apply(to: &flags)
+            let configuration = try AppConfiguration.commandLine(flags)
             if role == .staff {
                 guard let department else { throw ValidationError("a staff token needs --department") }
-                let loaded = try LoadedCity.load(city)
+                let loaded = try LoadedCity.load(configuration.city)
                 guard loaded.city.department(department) != nil else {
                     throw ValidationError("unknown department '\(department)'; known: \(loaded.city.departments.map(\.code).joined(separator: ", "))")
                 }
             }
             let secret = "clt_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            let store = try storage.openStore()
+            let store = try configuration.storage.openSQLiteStore()
             let token = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role,
                                                     department: role == .staff ? department : nil, label: label, at: Date())
             print(secret)

@@ -1,3 +1,4 @@
+import CityLineTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChannelSMS
+import CityLineTestSupport
 import CityModel
 import Conversation
 import Foundation

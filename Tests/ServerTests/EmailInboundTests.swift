@@ -1,23 +1,21 @@
+import CityLineApp
+import CityLineTestSupport
 import CityModel
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import Storage
 import StorageSQLite
 import Testing
-import WebAPI
 
 /// `POST /webhooks/email/inbound`: a resident's email becomes a turn, and the answer goes back by email.
 @Suite struct EmailInboundTests {
-    func app(token: String? = nil) throws -> (SQLiteStore, Application<RouterResponder<BasicRequestContext>>) {
+    /// The real application (`buildApplication`) on an SQLite store the test can look into.
+    func app(token: String? = nil) async throws -> (SQLiteStore, some ApplicationProtocol) {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
-        let router = buildRouter(WebAPIDependencies(
-            city: try Demo.city, switchboard: try Demo.switchboard(store), tickets: store, tokens: store, outbox: store,
-            twilioAuthToken: nil, publicURL: nil, emailInboundToken: token, logger: Logger(label: "test"), clock: { t0 }
-        ))
-        return (store, Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))))
+        let environment = token.map { ["CITYLINE_EMAIL_INBOUND_TOKEN": $0] } ?? [:]
+        return (store, try await buildApplication(try .testing(store: .sqlite(store), environment: environment, clock: { t0 })))
     }
 
     static func email(_ headers: String, _ body: String) -> ByteBuffer {
@@ -28,7 +26,7 @@ import WebAPI
                               "at 5th and Oak, dark for a week")
 
     @Test func anEmailIsAnsweredByEmailOnceEvenWhenRedelivered() async throws {
-        let (store, app) = try app()
+        let (store, app) = try await app()
         try await app.test(.live) { client in
             let first = try await client.execute(uri: "/webhooks/email/inbound", method: .post, body: Self.report)
             #expect(first.status == .ok)
@@ -48,7 +46,7 @@ import WebAPI
     }
 
     @Test func stopByEmailIsConfirmedInEmailWords() async throws {
-        let (store, app) = try app()
+        let (store, app) = try await app()
         try await app.test(.live) { client in
             let stop = Self.email("From: maria@example.org\nSubject: Re: Springfield 311: report #1000002\nMessage-ID: <m2@example.org>",
                                   "STOP\n\nOn Mon, Nov 23, 2026, Springfield 311 wrote:\n> Is it fixed?")
@@ -62,7 +60,7 @@ import WebAPI
     }
 
     @Test func robotsAndUnreadableMessagesChangeNothing() async throws {
-        let (store, app) = try app()
+        let (store, app) = try await app()
         try await app.test(.live) { client in
             let away = Self.email("From: maria@example.org\nAuto-Submitted: auto-replied\nSubject: Out of office", "I am away until Monday.")
             let ignored = try await client.execute(uri: "/webhooks/email/inbound", method: .post, body: away)
@@ -81,7 +79,7 @@ import WebAPI
     }
 
     @Test func aTokenKeepsStrangersOut() async throws {
-        let (store, app) = try app(token: "mta-secret")
+        let (store, app) = try await app(token: "mta-secret")
         try await app.test(.live) { client in
             let response3 = try await client.execute(uri: "/webhooks/email/inbound", method: .post, body: Self.report)
             #expect(response3.status == .unauthorized)

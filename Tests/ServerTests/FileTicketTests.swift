@@ -1,3 +1,4 @@
+import CityLineTestSupport
 import CityModel
 import Conversation
 import Foundation

@@ -1,3 +1,4 @@
+import CityLineTestSupport
 import CityModel
 import Foundation
 import HTTPTypes
@@ -55,12 +56,13 @@ extension StaffAPITests {
             #expect(try await client.execute(uri: "/api/v1/jobs/\(job.id)/retry", method: .post, headers: Self.auth(h.admin)).status == .conflict)
             #expect(try await client.execute(uri: "/api/v1/jobs/\(job.id)/retry", method: .post, headers: Self.auth(h.parks)).status == .forbidden)
         }
-        // The requeued message really goes out, once.
-        let sink = RecordingTransport()
+        // The requeued message really goes out, once: the transport fails the test on any other send.
+        let sink = ExpectingTransport(expecting: [.send(body: "Update on report #1000002")])
         let dispatcher = OutboxDispatcher(store: h.store, transports: TransportRegistry(fallback: sink), logger: Logger(label: "test"),
                                           clock: { t0.addingTimeInterval(3_700) })
         while try await dispatcher.dispatchDue() > 0 {}
         #expect(await sink.sent.map(\.body) == ["Update on report #1000002"])
+        await sink.verify()
         #expect(try await h.store.outboxEntry(outboxID)?.state == .sent)
         #expect(try await h.store.jobs(state: .pending, limit: 10).map(\.id) == [job.id])
     }

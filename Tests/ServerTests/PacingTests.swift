@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChannelSMS
+import CityLineTestSupport
 import CityModel
 import Foundation
 import Hummingbird
@@ -135,21 +136,6 @@ import Transport
         #expect(await pacer.waiting == 0)
     }
 
-    @Test func rateComesFromTheEnvironment() throws {
-        #expect(try SenderPacer.segmentsPerSecond(from: [:]) == 1)
-        #expect(try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": ""]) == 1)
-        #expect(try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": "3"]) == 3)
-        #expect(try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": " 0.5 "]) == 0.5)
-        #expect(try SenderPacer(environment: ["TWILIO_SEGMENTS_PER_SECOND": "100"]).rate == 100)
-        for bad in ["0", "-1", "fast", "nan", "inf", "1/s"] {
-            let error = #expect(throws: SenderPacer.ConfigurationError.self) {
-                try SenderPacer.segmentsPerSecond(from: ["TWILIO_SEGMENTS_PER_SECOND": bad])
-            }
-            #expect(error?.description.contains("TWILIO_SEGMENTS_PER_SECOND") == true)
-            #expect(error?.description.contains(bad) == true)
-        }
-    }
-
     static func entry(_ id: Int64, _ body: String, to: String) -> OutboxEntry {
         OutboxEntry(id: id, message: OutboundTests.message(body, to: to), createdAt: t0, dueAt: t0, attempts: 1)
     }
@@ -199,56 +185,5 @@ import Transport
             #expect(before > 4.99)
             #expect(after < before - 2.99 && after > before - 3.01, "a 3-segment message should take 3 tokens: \(before) → \(after)")
         }
-    }
-}
-
-/// A clock that moves only when told: sleepers wake when `advance(by:)` passes their deadline.
-final class ManualClock: Clock, @unchecked Sendable {
-    struct Instant: InstantProtocol {
-        var offset: Duration
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
-    }
-
-    private let lock = NSLock()
-    private var current = Instant(offset: .zero)
-    private var sleepers: [(id: UUID, deadline: Instant, continuation: CheckedContinuation<Void, any Error>)] = []
-
-    var now: Instant { lock.withLock { current } }
-    var minimumResolution: Duration { .zero }
-    /// How many tasks sleep on this clock now.
-    var sleeperCount: Int { lock.withLock { sleepers.count } }
-
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        let id = UUID()
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow = lock.withLock { () -> Bool in
-                    if deadline <= current || Task.isCancelled { return true }
-                    sleepers.append((id, deadline, continuation))
-                    return false
-                }
-                if resumeNow {
-                    if Task.isCancelled { continuation.resume(throwing: CancellationError()) } else { continuation.resume() }
-                }
-            }
-        } onCancel: {
-            let cancelled = lock.withLock { () -> CheckedContinuation<Void, any Error>? in
-                guard let index = sleepers.firstIndex(where: { $0.id == id }) else { return nil }
-                return sleepers.remove(at: index).continuation
-            }
-            cancelled?.resume(throwing: CancellationError())
-        }
-    }
-
-    func advance(by duration: Duration) {
-        let due = lock.withLock { () -> [CheckedContinuation<Void, any Error>] in
-            current = current.advanced(by: duration)
-            let ready = sleepers.filter { $0.deadline <= current }
-            sleepers.removeAll { $0.deadline <= current }
-            return ready.map(\.continuation)
-        }
-        for continuation in due { continuation.resume() }
     }
 }

@@ -1,4 +1,5 @@
 import ChannelEmail
+import CityLineTestSupport
 import CityModel
 import Foundation
 import Logging

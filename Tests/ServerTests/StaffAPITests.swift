@@ -1,10 +1,11 @@
+import CityLineApp
+import CityLineTestSupport
 import CityModel
 import Conversation
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import Outreach
 import Storage
 import StorageSQLite
@@ -15,7 +16,7 @@ import WebAPI
 @Suite struct StaffAPITests {
     struct Harness {
         let store: SQLiteStore
-        let app: Application<RouterResponder<BasicRequestContext>>
+        let app: any ApplicationProtocol
         let admin: String
         let streets: String
         let parks: String
@@ -29,11 +30,7 @@ import WebAPI
                                            ("parks-secret", .staff, "parks")] as [(String, StaffRole, String?)] {
             _ = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role, department: department, label: nil, at: t0)
         }
-        let router = buildRouter(WebAPIDependencies(
-            city: try Demo.city, switchboard: try Demo.switchboard(store), tickets: store, tokens: store, outbox: store, jobs: store,
-            twilioAuthToken: nil, publicURL: nil, logger: Logger(label: "test"), clock: { t0.addingTimeInterval(3600) }
-        ))
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = try await buildApplication(try .testing(store: .sqlite(store), clock: { t0.addingTimeInterval(3600) }))
         return Harness(store: store, app: app, admin: "admin-secret", streets: "streets-secret", parks: "parks-secret")
     }
 

@@ -1,10 +1,11 @@
 import ChannelSMS
+import CityLineApp
+import CityLineTestSupport
 import CityModel
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import Storage
 import StorageSQLite
 import Testing
@@ -52,16 +53,15 @@ import WebAPI
 
     struct Harness {
         let store: SQLiteStore
-        let app: Application<RouterResponder<BasicRequestContext>>
+        let app: any ApplicationProtocol
     }
 
-    func harness(signatures: Bool = true) throws -> Harness {
+    /// The real application with `TWILIO_AUTH_TOKEN` (unless `signatures` is false) and `CITYLINE_PUBLIC_URL` set.
+    func harness(signatures: Bool = true) async throws -> Harness {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
-        let router = buildRouter(WebAPIDependencies(
-            city: try Demo.city, switchboard: try Demo.switchboard(store), tickets: store, tokens: store, outbox: store,
-            twilioAuthToken: signatures ? Self.token : nil, publicURL: Self.publicURL, logger: Logger(label: "test")
-        ))
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        var environment = ["CITYLINE_PUBLIC_URL": Self.publicURL]
+        if signatures { environment["TWILIO_AUTH_TOKEN"] = Self.token }
+        let app = try await buildApplication(try .testing(store: .sqlite(store), environment: environment))
         return Harness(store: store, app: app)
     }
 
@@ -79,7 +79,7 @@ import WebAPI
     }
 
     @Test func signedMessageIsStoredAndAnsweredWithTwiML() async throws {
-        let h = try harness()
+        let h = try await harness()
         try await h.app.test(.live) { client in
             let form = Self.form(sid: "SM100", body: "There's a pothole & a sinkhole at 1423 Oak St", media: ["https://api.twilio.example/ME1"])
             try await client.execute(uri: "/webhooks/twilio/sms", method: .post, headers: Self.headers(form),
@@ -95,7 +95,7 @@ import WebAPI
     }
 
     @Test func redeliveryGetsTheSameReplyAndNoNewEffect() async throws {
-        let h = try harness()
+        let h = try await harness()
         try await h.app.test(.live) { client in
             var bodies: [String] = []
             for (sid, text) in [("SM1", "pothole at 1423 Oak St"), ("SM2", "skip"), ("SM3", "skip"), ("SM4", "skip"), ("SM5", "yes"), ("SM5", "yes")] {
@@ -114,7 +114,7 @@ import WebAPI
     }
 
     @Test func badSignatureIs403AndStoresNothing() async throws {
-        let h = try harness()
+        let h = try await harness()
         try await h.app.test(.live) { client in
             let form = Self.form(sid: "SM9", body: "pothole at 1423 Oak St")
             var tampered = form
@@ -134,7 +134,7 @@ import WebAPI
     }
 
     @Test func malformedOversizedAndInvalidUTF8AreRejected() async throws {
-        let h = try harness(signatures: false)
+        let h = try await harness(signatures: false)
         try await h.app.test(.live) { client in
             let big = ByteBuffer(string: "MessageSid=SM1&From=%2B1&Body=" + String(repeating: "a", count: 70_000))
             try await client.execute(uri: "/webhooks/twilio/sms", method: .post, body: big) { #expect($0.status == .contentTooLarge) }
@@ -154,7 +154,7 @@ import WebAPI
     }
 
     @Test func deliveryReceiptsOnlyMoveForward() async throws {
-        let h = try harness()
+        let h = try await harness()
         let id = try await h.store.enqueue(RenderedMessage(to: ChannelAddress(channel: .sms, address: "+1"), body: "x", locale: .english,
                                                            kind: .statusUpdate), at: t0)
         try await h.store.markSent(id, providerID: "SMout", at: t0)
@@ -174,7 +174,7 @@ import WebAPI
     }
 
     @Test func healthAnswers() async throws {
-        let h = try harness()
+        let h = try await harness()
         try await h.app.test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)

@@ -1,10 +1,11 @@
+import CityLineApp
+import CityLineTestSupport
 import CityModel
 import Conversation
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import NIOCore
 import Storage
 import StorageSQLite
@@ -30,11 +31,10 @@ import WebAPI
     @Test func oneClickPostOptsOutAndGetDoesNot() async throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
         let address = ChannelAddress(channel: .email, address: "ana@example.org")
-        let router = buildRouter(WebAPIDependencies(
-            city: try Demo.city, switchboard: try Demo.switchboard(store), tickets: store, tokens: store, outbox: store,
-            unsubscribe: links, twilioAuthToken: nil, publicURL: nil, logger: Logger(label: "test"), clock: { t0 }
-        ))
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        // The application signs links with CITYLINE_SECRET under CITYLINE_PUBLIC_URL: the same links as `links`.
+        let app = try await buildApplication(try .testing(store: .sqlite(store), environment: [
+            "CITYLINE_SECRET": "test-secret-0123456789-0123456789", "CITYLINE_PUBLIC_URL": "https://311.springfield.example/",
+        ], clock: { t0 }))
         let path = "/unsubscribe/\(links.token(for: address.address))"
         try await app.test(.live) { client in
             let page = try await client.execute(uri: path, method: .get)

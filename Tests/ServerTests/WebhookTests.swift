@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChannelWebhook
+import CityLineTestSupport
 import CityModel
 import Crypto
 import Foundation

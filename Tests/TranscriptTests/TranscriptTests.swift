@@ -1,4 +1,5 @@
-import CityConfig
+import CityLineApp
+import CityLineTestSupport
 import CityModel
 import Conversation
 import Foundation
@@ -75,7 +76,8 @@ import Yams
     }
 }
 
-/// The demo city and the locales, loaded once for all tests.
+/// The demo city and the locales, loaded once for all tests (`Demo` of CityLineTestSupport), with a composer
+/// whose emails carry a recognizable unsubscribe link.
 struct DemoCity: Sendable {
     let city: City
     let engine: Engine
@@ -83,22 +85,18 @@ struct DemoCity: Sendable {
     let composer: MessageComposer
     let lexicon: Lexicon
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var root: URL { Demo.root }
 
     static var shared: DemoCity {
         get throws { try loaded.get() }
     }
 
     private static let loaded = Result<DemoCity, any Error> {
-        let city = try CityLoader(directory: root.appendingPathComponent("DemoCity").path, environment: [:]).load()
-        let (catalog, lexicon) = try LocaleLoader(directory: root.appendingPathComponent("Locales").path).load()
-        let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
-        let templates = try TemplateLoader(directories: [root.appendingPathComponent("Templates").path]).load()
+        let demo = try Demo.loadedCity
         return DemoCity(
-            city: city, engine: Engine(city: city, lexicon: lexicon), renderer: renderer,
-            composer: MessageComposer(renderer: renderer, templates: templates, city: city,
-                                      unsubscribeLink: { "https://springfield.example/unsubscribe/" + $0.address.replacingOccurrences(of: "@", with: "-at-") }),
-            lexicon: lexicon
+            city: demo.city, engine: demo.engine, renderer: demo.renderer,
+            composer: demo.composer(unsubscribeLink: { "https://springfield.example/unsubscribe/" + $0.address.replacingOccurrences(of: "@", with: "-at-") }),
+            lexicon: demo.lexicon
         )
     }
 }

@@ -1,0 +1,202 @@
+import ChannelEmail
+import Foundation
+import Logging
+import Storage
+import StorageSQLite
+
+/// Everything CityLine is configured with, read once — from the command line's flags and the environment — by
+/// `AppConfiguration(flags:environment:)`, and nothing read anywhere else.
+///
+/// Each key is documented where it is declared, with the flag or environment variable it comes from. Empty
+/// environment variables count as unset. Secrets (`TWILIO_AUTH_TOKEN`, `SMTP_URL`'s password, `CITYLINE_SECRET`,
+/// `CITYLINE_WEBHOOK_SECRET`, `CITYLINE_EMAIL_INBOUND_TOKEN`) only ever come from the environment.
+///
+/// Tests build the real application from a configuration too (`buildApplication(_:)`), with what they want to
+/// see or control handed in: a store (`storage.store`), a city already loaded (`city.preloaded`), a clock,
+/// sequential tracking numbers, no SMTP listener, port 0, no background work.
+public struct AppConfiguration: Sendable {
+    /// The HTTP server.
+    public var http: HTTPSettings
+    /// The SMTP listener for mail relayed by the city's MTA.
+    public var smtpListener: SMTPListenerSettings
+    /// Where conversations, tickets, the outbox and jobs are kept.
+    public var storage: StorageSettings
+    /// Which city to serve: its configuration, the locales and the templates.
+    public var city: CitySettings
+    /// Twilio: webhook signatures, and outbound SMS when the account, token and sender are all set.
+    public var twilio: TwilioSettings
+    /// Outbound email: `SMTP_URL` (`smtp://user:pass@host:port`, STARTTLS, or `smtps://…`), `SMTP_FROM` (the
+    /// sender, required with `SMTP_URL`) and `SMTP_CA_FILE` (extra trusted CA certificates, PEM). Nil when
+    /// `SMTP_URL` is unset: email then goes to the outbox file. See `SMTPConfiguration`.
+    public var email: SMTPConfiguration?
+    /// `CITYLINE_PUBLIC_URL`: the public base URL (`https://311.springfield.example`) — Twilio signatures are
+    /// checked against it, Twilio posts delivery receipts to it, unsubscribe links point at it. Normalized once:
+    /// no trailing slash. Nil when unset (signatures then cannot be checked; links use the local address).
+    public var publicURL: String?
+    /// `CITYLINE_WEBHOOK_SECRET`: signs the events sent to departments' webhooks (`CityLine-Signature`);
+    /// required when a department has a webhook.
+    public var webhookSecret: String?
+    /// `CITYLINE_EMAIL_INBOUND_TOKEN`: when set, `POST /webhooks/email/inbound` needs
+    /// `Authorization: Bearer <token>`.
+    public var emailInboundToken: String?
+    /// `CITYLINE_SECRET`: the server's secret (signs unsubscribe links). Unset: a random key kept in
+    /// `<data-dir>/secret.key`, made on first start.
+    public var serverSecret: String?
+    /// `LOG_LEVEL` (`trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`; default `info`), or a
+    /// command's `--log-level`.
+    public var logLevel: Logger.Level
+    /// What the application reads the time from (the HTTP edge, the scheduler, the dispatcher). Default: the
+    /// system clock; tests pass a fixed or manual one.
+    public var clock: @Sendable () -> Date
+    /// Where tracking numbers come from. Nil: the store's durable sequence (`SequenceTrackingNumbers`); tests pass
+    /// sequential ones.
+    public var trackingNumbers: (any TrackingNumberSource)?
+    /// Whether the scheduler (updates, surveys, department events) and the outbox dispatcher run. Always on in
+    /// `cityline serve`; tests of the HTTP edge turn it off and drive both themselves.
+    public var runsBackgroundWork: Bool
+    /// Called once the HTTP server listens, with the port it bound (the one to use with port 0) and the start-up
+    /// summary. Default: writes the summary to standard output.
+    public var onServerRunning: @Sendable (_ port: Int, _ summary: [String]) async -> Void
+
+    /// The HTTP server's address.
+    public struct HTTPSettings: Sendable {
+        /// `--host`: the address to listen on.
+        public var host: String
+        /// `--port`: the port to listen on; 0 is any free port.
+        public var port: Int
+
+        public static let defaultHost = "127.0.0.1"
+        public static let defaultPort = 8311
+
+        public init(host: String = defaultHost, port: Int = defaultPort) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// The SMTP listener (mail relayed by the city's MTA); it listens on `http.host`.
+    public struct SMTPListenerSettings: Sendable {
+        /// `--smtp-port`: the port; 0 is any free port.
+        public var port: Int
+        /// False with `--no-smtp`: mail then arrives through `POST /webhooks/email/inbound` only.
+        public var isEnabled: Bool
+
+        public static let defaultPort = 2525
+
+        public init(port: Int = defaultPort, isEnabled: Bool = true) {
+            self.port = port
+            self.isEnabled = isEnabled
+        }
+    }
+
+    /// Where data lives.
+    public struct StorageSettings: Sendable {
+        /// `--data-dir`: created if missing; holds `cityline.sqlite`, `outbox.jsonl` and `secret.key`.
+        public var dataDirectory: String
+        /// `--database-url`, else `CITYLINE_DATABASE_URL`: `postgres://…` selects PostgreSQL (not in this build yet).
+        public var databaseURL: String?
+        /// The store to use: the SQLite file in the data directory, or one handed in (tests keep a reference to
+        /// look inside it).
+        public var store: StoreChoice
+
+        public static let defaultDataDirectory = "./.cityline"
+
+        public init(dataDirectory: String = defaultDataDirectory, databaseURL: String? = nil, store: StoreChoice = .dataDirectory) {
+            self.dataDirectory = dataDirectory
+            self.databaseURL = databaseURL
+            self.store = store
+        }
+    }
+
+    /// Which store the application uses.
+    public enum StoreChoice: Sendable {
+        /// `cityline.sqlite` in the data directory (or PostgreSQL with a database URL, when available).
+        case dataDirectory
+        /// A store made by the caller.
+        case sqlite(SQLiteStore)
+        /// The in-memory twin (nothing survives the process).
+        case memory(MemoryStore)
+    }
+
+    /// The city configuration, the locales and the templates.
+    public struct CitySettings: Sendable {
+        /// `--config`: the city configuration directory; nil is the demo city (`DemoCity/` under the resource root).
+        public var configDirectory: String?
+        /// `--locales`: the locale files; nil is `Locales/` under the resource root.
+        public var localesDirectory: String?
+        /// `--templates`: the channel templates; nil is `Templates/` under the resource root. The city's own
+        /// `templates/` folder overrides single files.
+        public var templatesDirectory: String?
+        /// `CITYLINE_HOME`: where the shipped `DemoCity/`, `Locales/` and `Templates/` are. Unset: the current
+        /// directory or one of its parents, else the source checkout the binary was built from.
+        public var home: String?
+        /// Every other `CITYLINE_*` variable: overrides of `city.yaml` keys (`CITYLINE_SURVEYS_DELAY=0s` for
+        /// `surveys.delay`), passed to `CityLoader`. The variables named in this file are not among them.
+        public var overrides: [String: String]
+        /// A city already loaded (tests load the demo city once); when set, the directories above are not read.
+        public var preloaded: LoadedCity?
+
+        public init(configDirectory: String? = nil, localesDirectory: String? = nil, templatesDirectory: String? = nil,
+                    home: String? = nil, overrides: [String: String] = [:], preloaded: LoadedCity? = nil) {
+            self.configDirectory = configDirectory
+            self.localesDirectory = localesDirectory
+            self.templatesDirectory = templatesDirectory
+            self.home = home
+            self.overrides = overrides
+            self.preloaded = preloaded
+        }
+    }
+
+    /// Twilio's credentials and endpoint.
+    public struct TwilioSettings: Sendable {
+        /// `TWILIO_ACCOUNT_SID`.
+        public var accountSID: String?
+        /// `TWILIO_AUTH_TOKEN`: when set, `X-Twilio-Signature` is checked on every Twilio webhook (and
+        /// `CITYLINE_PUBLIC_URL` is required).
+        public var authToken: String?
+        /// `TWILIO_FROM`: the sender, a phone number (`+1…`) or a messaging service SID (`MG…`).
+        public var from: String?
+        /// `TWILIO_API_BASE`: any Twilio-compatible API; default `https://api.twilio.com`.
+        public var apiBase: String
+        /// `TWILIO_SEGMENTS_PER_SECOND`: the sender's pace in SMS segments per second (fractions allowed); default 1,
+        /// a US long code (3 toll-free, 100 a short code).
+        public var segmentsPerSecond: Double
+
+        public static let defaultAPIBase = "https://api.twilio.com"
+
+        public init(accountSID: String? = nil, authToken: String? = nil, from: String? = nil, apiBase: String = defaultAPIBase,
+                    segmentsPerSecond: Double = 1) {
+            self.accountSID = accountSID
+            self.authToken = authToken
+            self.from = from
+            self.apiBase = apiBase
+            self.segmentsPerSecond = segmentsPerSecond
+        }
+
+        /// Whether SMS go out through Twilio: the account, the token and the sender are all set.
+        public var sendsSMS: Bool { accountSID != nil && authToken != nil && from != nil }
+    }
+
+    /// A configuration with every default: the demo city, `127.0.0.1:8311`, `./.cityline`, no credentials.
+    public init(http: HTTPSettings = HTTPSettings(), smtpListener: SMTPListenerSettings = SMTPListenerSettings(),
+                storage: StorageSettings = StorageSettings(), city: CitySettings = CitySettings(),
+                twilio: TwilioSettings = TwilioSettings(), email: SMTPConfiguration? = nil, publicURL: String? = nil,
+                webhookSecret: String? = nil, emailInboundToken: String? = nil, serverSecret: String? = nil,
+                logLevel: Logger.Level = .info) {
+        self.http = http
+        self.smtpListener = smtpListener
+        self.storage = storage
+        self.city = city
+        self.twilio = twilio
+        self.email = email
+        self.publicURL = publicURL
+        self.webhookSecret = webhookSecret
+        self.emailInboundToken = emailInboundToken
+        self.serverSecret = serverSecret
+        self.logLevel = logLevel
+        clock = { Date() }
+        trackingNumbers = nil
+        runsBackgroundWork = true
+        onServerRunning = { _, summary in StartupSummary.write(summary) }
+    }
+}

@@ -1,0 +1,93 @@
+import ChannelEmail
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+import Outreach
+import ServiceLifecycle
+import Storage
+import Switchboard
+import WebAPI
+
+/// Builds CityLine — the one composition root: the city, the store, the transports, the switchboard, the HTTP
+/// routes, and the services that run beside the server (the scheduler, the outbox dispatcher, the SMTP listener)
+/// — from one configuration. `cityline serve` runs what it returns; tests build the same application with a
+/// store, a clock and a city of their own (see `AppConfiguration`).
+///
+/// Opens the store (freeing leases a stopped process left, when no other process uses it), and binds the SMTP listener, before returning, so
+/// a port in use or a missing secret stops start-up with an `AppError` saying what to change.
+public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
+    let loaded = try LoadedCity.load(configuration.city)
+    var logger = Logger(label: "cityline")
+    logger.logLevel = configuration.logLevel
+    let store = try configuration.storage.open()
+    if let sqlite = store.sqlite {
+        if let released = try await sqlite.releaseLeasesIfAlone(at: configuration.clock()) {
+            if released.jobs + released.outbox > 0 {
+                logger.notice("resumed work left by a stopped process", metadata: ["jobs": "\(released.jobs)", "outbox": "\(released.outbox)"])
+            }
+        } else {
+            logger.notice("another process uses this database: work it leased is taken over only when its leases expire")
+        }
+    }
+    if let department = loaded.city.departments.first(where: { $0.webhook != nil }), configuration.webhookSecret == nil {
+        throw AppError("department '\(department.code)' has a webhook but CITYLINE_WEBHOOK_SECRET is not set: events could not be signed")
+    }
+    let (host, port) = (configuration.http.host, configuration.http.port)
+    let publicBase = configuration.publicURL ?? "http://\(host):\(port)"
+    let unsubscribe = UnsubscribeLinks(secret: try ServerSecret.key(configuration), publicURL: publicBase)
+    let transports = try Outbound.transports(configuration, unsubscribe: unsubscribe, logger: logger)
+    let composer = loaded.composer { address in address.channel == .email ? unsubscribe.link(for: address.address) : nil }
+    let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store.ports,
+                                  numbers: configuration.trackingNumbers ?? SequenceTrackingNumbers(store: store.ports), logger: logger)
+    if configuration.twilio.authToken != nil, configuration.publicURL == nil {
+        throw AppError("TWILIO_AUTH_TOKEN is set but CITYLINE_PUBLIC_URL is not: webhook signatures cannot be checked")
+    }
+    let outreach = OutreachPolicy(city: loaded.city)
+    let router = buildRouter(WebAPIDependencies(
+        city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
+        jobs: store.ports, outreach: outreach, unsubscribe: unsubscribe,
+        twilioAuthToken: configuration.twilio.authToken, publicURL: configuration.publicURL,
+        emailInboundToken: configuration.emailInboundToken, logger: logger, clock: configuration.clock
+    ))
+    var services: [any ServiceLifecycle.Service] = []
+    if configuration.runsBackgroundWork {
+        services.append(Scheduler(switchboard: switchboard, jobs: store.ports, policy: outreach, logger: logger, clock: configuration.clock))
+        services.append(OutboxDispatcher(store: store.ports, transports: transports, policy: outreach, logger: logger,
+                                         clock: configuration.clock))
+    }
+    // Mail relayed by the city's MTA: each message becomes the sender's turn, acknowledged once it is stored.
+    var smtpPort: Int?
+    if configuration.smtpListener.isEnabled {
+        let intake = EmailIntake(receive: { message in try await switchboard.receive(message, delivery: .outbox).redelivered },
+                                 clock: configuration.clock)
+        let requested = configuration.smtpListener.port
+        let listener = SMTPListener(host: host, port: requested, group: MultiThreadedEventLoopGroup.singleton, logger: logger,
+                                    deliver: { try await intake.take($0) })
+        let server: SMTPListener.Server
+        do {
+            server = try await listener.bind()
+        } catch {
+            throw AppError("cannot listen for SMTP on \(host):\(requested): \(error) (choose another --smtp-port, or --no-smtp)")
+        }
+        smtpPort = server.channel.localAddress?.port ?? requested
+        services.append(SMTPService(listener: listener, server: server))
+    }
+    let summary = StartupSummary(
+        program: loaded.city.program.resolve(loaded.city.defaultLocale), host: host,
+        checksSignatures: configuration.twilio.authToken != nil, publicURL: configuration.publicURL, unsubscribeBase: publicBase,
+        emailTokenRequired: configuration.emailInboundToken != nil, smtpPort: smtpPort, data: store.location,
+        transports: transports.summary
+    )
+    let onServerRunning = configuration.onServerRunning
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "CityLine"),
+        services: services,
+        onServerRunning: { channel in
+            let bound = channel.localAddress?.port ?? port
+            await onServerRunning(bound, summary.lines(port: bound))
+        },
+        logger: logger
+    )
+}

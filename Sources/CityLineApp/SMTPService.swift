@@ -1,0 +1,16 @@
+import ChannelEmail
+import ServiceLifecycle
+
+/// The SMTP listener as a service of the application: it stops with the server.
+struct SMTPService: ServiceLifecycle.Service {
+    let listener: SMTPListener
+    let server: SMTPListener.Server
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await listener.serve(server) }
+        } catch where Task.isCancelled || Task.isShuttingDownGracefully {
+            return // stopping: the listener closing is not a failure
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import CityLineApp
+import Foundation
+import Storage
+
+extension AppConfiguration {
+    /// The application as tests of the HTTP edge build it: the demo city (loaded once), `store` handed in so the
+    /// test can look inside it, a fresh data directory (outbox file, secret key), sequential tracking numbers,
+    /// port 0, no SMTP listener, no scheduler or dispatcher (the test drives them), nothing printed.
+    /// `environment` is read exactly as `cityline serve` reads the process's (`TWILIO_AUTH_TOKEN`,
+    /// `CITYLINE_PUBLIC_URL`, `CITYLINE_SECRET` …).
+    public static func testing(store: StoreChoice, environment: [String: String] = [:],
+                               clock: @escaping @Sendable () -> Date = { Date() }) throws -> AppConfiguration {
+        var flags = Flags()
+        flags.port = 0
+        flags.smtp = false
+        flags.dataDirectory = try temporaryDirectory()
+        var configuration = try AppConfiguration(flags: flags, environment: environment)
+        configuration.storage.store = store
+        configuration.city.preloaded = try Demo.loadedCity
+        configuration.clock = clock
+        configuration.trackingNumbers = SequentialTrackingNumbers()
+        configuration.runsBackgroundWork = false
+        configuration.onServerRunning = { _, _ in }
+        return configuration
+    }
+}

@@ -1,0 +1,67 @@
+import CityLineApp
+import CityModel
+import Conversation
+import Foundation
+import Storage
+import StorageSQLite
+
+/// A fresh temporary directory.
+public func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Every kind of store the storage contract must hold for.
+public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case memory, sqlite
+    public var description: String { rawValue }
+
+    public typealias AllPorts = AppStorePorts
+
+    public func make() throws -> any AllPorts {
+        switch self {
+        case .memory: return MemoryStore()
+        case .sqlite: return try SQLiteStore(path: temporaryDirectory() + "/cityline.sqlite")
+        }
+    }
+}
+
+/// Monday 23 November 2026, 10:00 in Springfield (16:00 UTC): the tests' "now".
+public let t0 = ISO8601DateFormatter().date(from: "2026-11-23T16:00:00Z")!
+
+/// An inbound SMS from `from`.
+public func sms(_ from: String, _ text: String, id: String? = nil, at: Date = t0) -> InboundMessage {
+    InboundMessage(from: ChannelAddress(channel: .sms, address: from), text: text, externalID: id, receivedAt: at)
+}
+
+/// A pothole ticket with tracking number `serial`, reported by SMS.
+public func ticket(_ serial: Int, department: String = "streets", reporter: String = "+12175550100", at: Date = t0) -> Ticket {
+    let draft = TicketDraft(
+        trackingNumber: TrackingNumber(serial: serial), serviceCode: "pothole", department: department, jurisdiction: "springfield",
+        description: "pothole", location: Location(kind: .address, text: "1 Oak St"), attributes: [], media: [],
+        locale: .english, channel: .sms, requestedAt: at, expectedAt: at.addingTimeInterval(86_400)
+    )
+    return Ticket(draft: draft, reporter: ChannelAddress(channel: .sms, address: reporter), updatedAt: at)
+}
+
+/// Every outbox entry, oldest first.
+public func outboxEntries(_ store: any OutboxStore) async throws -> [OutboxEntry] {
+    var entries: [OutboxEntry] = []
+    var id: Int64 = 1
+    while let entry = try await store.outboxEntry(id) {
+        entries.append(entry)
+        id += 1
+    }
+    return entries
+}
+
+/// A turn record that stores `session` (at `version`, 0 for a new resident), its contact, `tickets`, inline
+/// `replies` and `queued` outbox messages: for seeding a store.
+public func seedTurn(_ inbound: InboundMessage, session: Session = Session(), version: Int = 0, tickets: [Ticket] = [],
+                     replies: [RenderedMessage] = [], queued: [RenderedMessage] = []) -> TurnRecord {
+    TurnRecord(inbound: inbound, replies: replies, plan: WritePlan(
+        session: SessionWrite(inbound.from, session, .version(version)), contact: ContactWrite(inbound.from, locale: session.locale),
+        tickets: tickets, outbox: queued, at: inbound.receivedAt
+    ))
+}

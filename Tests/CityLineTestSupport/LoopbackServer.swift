@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// The built `cityline` executable next to the test bundle (`.build/debug/`).
+public enum CityLineBinary {
+    public static var url: URL? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("cityline")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+}
+
+/// Runs `body` with a Hummingbird server for `router` on a free loopback port; `body` gets its base URL
+/// (`http://127.0.0.1:PORT`). The server stops when `body` returns. For stand-ins of other systems (a
+/// Twilio-compatible API, a department's webhook receiver).
+public func withLoopbackServer(_ router: Router<BasicRequestContext>, _ body: (String) async throws -> Void) async throws {
+    let port = Mutex(0)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                          onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.run() }
+        while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        try await body("http://127.0.0.1:\(port.withLock { $0 })")
+        group.cancelAll()
+    }
+}
