@@ -51,13 +51,15 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
         .target(name: "Localization", dependencies: ["CityModel"], swiftSettings: optimizedInDebug),
+        // The channel-neutral messaging model: inbound message, outbound envelope, channel capability profiles.
+        .target(name: "Messaging", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
         .target(name: "Conversation", dependencies: ["CityModel", "Localization"], swiftSettings: optimizedInDebug),
         // What is due when: status updates, surveys, quiet hours (pure policy, like Conversation).
         .target(name: "Outreach", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
-        .target(name: "Storage", dependencies: ["CityModel", "Localization", "Conversation", "Outreach"], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["Messaging", "CityModel", "Localization", "Conversation", "Outreach"], swiftSettings: strict),
         .target(
             name: "Rendering",
-            dependencies: ["CityModel", "Localization", "CPluralRules", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["Messaging", "CityModel", "Localization", "CPluralRules", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
         ),
         .target(
@@ -67,12 +69,12 @@ let package = Package(
         ),
         .target(
             name: "Transport",
-            dependencies: ["CityModel", "Localization", "Storage", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Messaging", "CityModel", "Localization", "Storage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
             name: "Switchboard",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "Transport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "StorageSQLite",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -90,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "ChannelSMS",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Storage", "Transport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -100,7 +102,7 @@ let package = Package(
         ),
         .target(
             name: "ChannelEmail",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Storage", "Transport", "Rendering",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "ChannelWebhook",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Storage", "Transport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -121,7 +123,7 @@ let package = Package(
         ),
         .target(
             name: "WebAPI",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS", "ChannelEmail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -133,7 +135,7 @@ let package = Package(
         // environment) and `buildApplication`, which names the concrete adapters. The executable and the tests use it.
         .target(
             name: "CityLineApp",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
                 "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -148,7 +150,7 @@ let package = Package(
         // The `cityline` commands: parse flags, read the environment (here only), call into CityLineApp.
         .executableTarget(
             name: "CityLine",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityLineApp", "CityModel", "Localization", "Conversation", "Storage", "Rendering", "Switchboard", "WebAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -178,7 +180,7 @@ let package = Package(
         // Enqueue and drain a million notifications (Benchmarks/outreach.sh).
         .executableTarget(
             name: "cityline-outreach-bench",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Conversation", "Outreach", "Storage", "StorageSQLite", "Switchboard", "Transport", "CityConfig",
                 "Rendering", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -191,7 +193,7 @@ let package = Package(
         // double that fails on calls it was not told to expect). A regular target under Tests/: never shipped.
         .target(
             name: "CityLineTestSupport",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "Transport",
                 "StorageSQLite", "CityLineApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -204,7 +206,7 @@ let package = Package(
         .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig"], swiftSettings: strict),
         .testTarget(
             name: "TranscriptTests",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "CityLineApp",
                 "CityLineTestSupport",
                 .product(name: "Yams", package: "Yams"),
@@ -214,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmailTests",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Storage", "Transport", "ChannelEmail",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -223,7 +225,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: [
+            dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
                 "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp",
                 "CityLineTestSupport",

@@ -1,6 +1,7 @@
 import CityModel
 import Crypto
 import Foundation
+import Messaging
 import Storage
 
 /// From raw email to a resident's turn, for every way mail arrives (the inbound webhook, the SMTP listener).

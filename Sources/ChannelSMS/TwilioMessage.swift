@@ -1,5 +1,6 @@
 import CityModel
 import Foundation
+import Messaging
 import Storage
 
 /// A Twilio Messaging webhook (an inbound SMS or MMS), read from its form parameters.

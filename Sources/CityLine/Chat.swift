@@ -4,6 +4,7 @@ import CityModel
 import Conversation
 import Foundation
 import Logging
+import Messaging
 import Storage
 import Switchboard
 

@@ -1,11 +1,48 @@
 import Foundation
 
-/// A channel residents use to reach the city.
-public enum Channel: String, Sendable, Codable, CaseIterable {
-    case sms, email, chat, webhook
+/// A way messages travel: a channel residents use (`sms`, `email`, `chat`, …) or a department's system
+/// (`webhook`). An open set — a new channel is one adapter and one `ChannelProfile`, not a change here; what a
+/// channel can do is its profile's business.
+///
+/// Names are short lower-case words (`[a-z0-9_]`, 1–32), as stored and shown.
+public struct Channel: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let rawValue: String
+
+    /// Nil for a name that is not a lower-case word.
+    public init?(rawValue: String) {
+        guard (1...32).contains(rawValue.utf8.count),
+              rawValue.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(known: String) { rawValue = known }
+
+    public static let sms = Channel(known: "sms")
+    public static let email = Channel(known: "email")
+    public static let chat = Channel(known: "chat")
+    public static let whatsapp = Channel(known: "whatsapp")
+    public static let telegram = Channel(known: "telegram")
+    /// Not a resident channel: a department's own system, reached through the outbox like a channel.
+    public static let webhook = Channel(known: "webhook")
 
     /// Whether a resident is at the other end (not a department's system or the staff API).
     public var reachesResident: Bool { self != .webhook }
+
+    public var description: String { rawValue }
+    public static func < (a: Channel, b: Channel) -> Bool { a.rawValue < b.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let channel = Channel(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a channel name: \(raw)"))
+        }
+        self = channel
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// A photo or other file attached to an inbound message (an MMS media URL, an email attachment).

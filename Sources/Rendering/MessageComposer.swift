@@ -1,6 +1,7 @@
 import CityModel
 import Foundation
 import Localization
+import Messaging
 import Mustache
 
 /// Turns what the engine wants said into what a channel sends: each message's text from `Locales/`
@@ -27,16 +28,21 @@ public struct MessageComposer: Sendable {
 
     public let renderer: MessageRenderer
     public let templates: TemplateSet
+    /// What each channel can carry: how a turn's messages are grouped, templated and fitted.
+    public let profiles: ChannelProfiles
     let city: City
     let unsubscribeLink: @Sendable (ChannelAddress) -> String?
 
-    /// - Parameter unsubscribeLink: the one-click unsubscribe URL for an email address, or nil.
+    /// - Parameters:
+    ///   - unsubscribeLink: the one-click unsubscribe URL for an email address, or nil.
+    ///   - profiles: the channels' profiles; nil: the shipped ones, SMS limited to the city's `sms.max_segments`.
     public init(renderer: MessageRenderer, templates: TemplateSet, city: City,
-                unsubscribeLink: @escaping @Sendable (ChannelAddress) -> String? = { _ in nil }) {
+                unsubscribeLink: @escaping @Sendable (ChannelAddress) -> String? = { _ in nil }, profiles: ChannelProfiles? = nil) {
         self.renderer = renderer
         self.templates = templates
         self.city = city
         self.unsubscribeLink = unsubscribeLink
+        self.profiles = profiles ?? ChannelProfiles(smsSegments: city.smsSegmentLimit)
     }
 
     /// `messages` in `locale` for `address`, about `ticket` when there is one, answering the resident's message
@@ -45,20 +51,19 @@ public struct MessageComposer: Sendable {
                         ticket: TrackingNumber?, thread: MessageThread? = nil) -> [Composed] {
         guard !messages.isEmpty else { return [] }
         let texts = messages.map { renderer.text($0.key, $0.args, locale: locale, on: address.channel) }
-        switch address.channel {
-        case .email:
+        let profile = profiles[address.channel]
+        if profile.grouping == .combined {
             return [email(body: texts.joined(separator: "\n\n"), kind: messages[0].kind, to: address, locale: locale, ticket: ticket,
-                          thread: thread)]
-        case .sms, .chat:
-            return zip(messages, texts).map { message, text in
-                let context = values(body: text, kind: message.kind, to: address, locale: locale, ticket: ticket)
-                let framed = trimmed(templates.render(address.channel, "message", kind: message.kind, context: context) ?? text)
-                guard address.channel == .sms else { return Composed(body: framed, kind: message.kind) }
-                return Composed(body: SMSText.fit(SMSText.normalize(framed), segments: city.smsSegmentLimit, locale: locale),
-                                kind: message.kind)
-            }
-        case .webhook:
-            return zip(messages, texts).map { Composed(body: $1, kind: $0.kind) }
+                          thread: profile.threading ? thread : nil)]
+        }
+        return zip(messages, texts).map { message, text in
+            guard profile.templateParts.contains("message") else { return Composed(body: text, kind: message.kind) }
+            let context = values(body: text, kind: message.kind, to: address, locale: locale, ticket: ticket)
+            var body = trimmed(templates.render(address.channel, "message", kind: message.kind, context: context) ?? text)
+            if profile.plainPunctuation { body = SMSText.normalize(body) }
+            if let segments = profile.maxSegments { body = SMSText.fit(body, segments: segments, locale: locale) }
+            if let limit = profile.maxLength, body.count > limit { body = String(body.prefix(limit - 1)) + "…" }
+            return Composed(body: body, kind: message.kind)
         }
     }
 

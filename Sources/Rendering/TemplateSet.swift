@@ -1,6 +1,7 @@
 import CityModel
 import Foundation
 import Localization
+import Messaging
 import Mustache
 
 /// The channel templates of `Templates/`: how a message's text is framed on each channel.
@@ -31,10 +32,10 @@ public struct TemplateSet: Sendable {
     /// A template that cannot be used, with the file and line to fix (line 0: the whole file).
     public typealias Problem = ConfigError
 
-    /// The parts each channel must have.
-    public static let requiredParts: [Channel: [String]] = [
-        .sms: ["message"], .chat: ["message"], .email: ["subject", "text", "html"],
-    ]
+    /// The parts each channel the product ships templates for must have (from the channels' profiles).
+    public static let requiredParts: [Channel: [String]] = Dictionary(uniqueKeysWithValues: [
+        ChannelProfile.sms(maxSegments: 1), .chat, .email,
+    ].map { ($0.channel, $0.templateParts) })
 
     let library: MustacheLibrary
     let files: [String: String]

@@ -1,6 +1,7 @@
 import CityModel
 import Conversation
 import Foundation
+import Messaging
 import Outreach
 
 /// A scheduled job as stored.

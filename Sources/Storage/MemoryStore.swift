@@ -1,5 +1,6 @@
 import CityModel
 import Conversation
+import Messaging
 import Outreach
 import Foundation
 

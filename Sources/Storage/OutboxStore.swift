@@ -1,6 +1,7 @@
 import CityModel
 import Foundation
 import Localization
+import Messaging
 
 /// A message waiting in (or gone through) the durable outbox.
 public struct OutboxEntry: Hashable, Sendable, Codable {

@@ -2,6 +2,7 @@ import CityModel
 import Conversation
 import Foundation
 import Localization
+import Messaging
 import Outreach
 
 /// Everything a turn, a job or a staff action changes, decided by the switchboard — the one place that

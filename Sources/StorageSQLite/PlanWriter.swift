@@ -2,6 +2,7 @@ import CityModel
 import Conversation
 import Foundation
 import GRDB
+import Messaging
 import Storage
 
 /// Sessions as rows: one per channel address, the session as JSON, and the version each write names.

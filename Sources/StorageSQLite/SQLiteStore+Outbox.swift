@@ -2,6 +2,7 @@ import CityModel
 import Conversation
 import Foundation
 import GRDB
+import Messaging
 import Storage
 
 /// Outbox rows: the message as JSON plus the dispatch state.

@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import GRDB
 import Localization
+import Messaging
 import Outreach
 import Storage
 

@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import Localization
 import Logging
+import Messaging
 import Outreach
 import Rendering
 import ServiceLifecycle

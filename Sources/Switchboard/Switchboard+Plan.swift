@@ -2,6 +2,7 @@ import CityModel
 import Conversation
 import Foundation
 import Localization
+import Messaging
 import Outreach
 import Storage
 

@@ -1,4 +1,5 @@
 import CityModel
+import Messaging
 import Storage
 import Testing
 import Transport

@@ -2,6 +2,7 @@ import CityLineApp
 import CityModel
 import Conversation
 import Foundation
+import Messaging
 import Storage
 import StorageSQLite
 

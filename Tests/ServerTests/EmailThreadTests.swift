@@ -3,6 +3,7 @@ import CityLineTestSupport
 import CityModel
 import Foundation
 import Logging
+import Messaging
 import Outreach
 import Storage
 import Switchboard

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Messaging
 import Outreach
 import Storage
 import StorageSQLite

@@ -5,6 +5,7 @@ import CityModel
 import Foundation
 import Hummingbird
 import Logging
+import Messaging
 import Storage
 import StorageSQLite
 import Switchboard

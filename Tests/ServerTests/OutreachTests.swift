@@ -3,6 +3,7 @@ import CityModel
 import Conversation
 import Foundation
 import Logging
+import Messaging
 import Outreach
 import Storage
 import StorageSQLite

@@ -2,6 +2,7 @@ import CityLineTestSupport
 import CityModel
 import Conversation
 import Foundation
+import Messaging
 import Storage
 import Testing
 

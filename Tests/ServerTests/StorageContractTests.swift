@@ -3,6 +3,7 @@ import CityModel
 import Conversation
 import Foundation
 import Localization
+import Messaging
 import Outreach
 import Storage
 import StorageSQLite

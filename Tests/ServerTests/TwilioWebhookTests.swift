@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Messaging
 import Storage
 import StorageSQLite
 import Testing

@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Messaging
 import NIOCore
 import Storage
 import StorageSQLite

@@ -4,6 +4,7 @@ import CityModel
 import Conversation
 import Foundation
 import Localization
+import Messaging
 import Rendering
 import Storage
 import Switchboard

@@ -2,6 +2,7 @@ import ChannelEmail
 import CityModel
 import Foundation
 import Localization
+import Messaging
 import Storage
 
 /// Outbox entries and a sender for the email tests.
