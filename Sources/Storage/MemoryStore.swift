@@ -32,11 +32,6 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func session(for address: ChannelAddress) -> Session? { sessions[address] }
 
-    /// Starts an address with a given session (e.g. a chosen language).
-    public func setSession(_ session: Session, for address: ChannelAddress) {
-        sessions[address] = session
-        versions[address, default: 0] += 1
-    }
 
     public func tickets(reportedBy address: ChannelAddress) -> [Ticket] {
         ticketsByNumber.values.filter { $0.reporter == address }.sorted { $0.draft.requestedAt > $1.draft.requestedAt }
@@ -160,11 +155,6 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         ticketsByNumber[number]?.updatedAt = date
         if isPublic { ticketsByNumber[number]?.publicNote = text }
         return event
-    }
-
-    /// Changes a ticket's status (a shortcut for tests).
-    public func update(_ number: TrackingNumber, status: TicketStatus, note: String?, at date: Date) {
-        _ = update(number, TicketChange(status: status, statusNote: note), actor: "test", at: date, plan: { _, _ in [] })
     }
 
     // MARK: OutboxStore

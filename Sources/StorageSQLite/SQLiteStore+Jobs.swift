@@ -180,12 +180,27 @@ extension SQLiteStore {
         }
     }
 
-    /// Outbox entries not yet sent or dead-lettered, for tests and benchmarks.
+    /// Work due at `date` and not finished: jobs pending or running, outbox entries not yet sent or dead-lettered.
+    /// Zero means the queues are drained — nothing more will come out until something new is scheduled or a
+    /// later job comes due (operators' metrics; tests assert "nothing more" on it).
+    public func backlog(at date: Date) async throws -> (jobs: Int, outbox: Int) {
+        try await pool.read { db in
+            // Leased items count whenever their lease ends: someone is working on them.
+            let jobs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'running' OR (state = 'pending' AND due_at <= ?)",
+                                        arguments: [date.timeIntervalSince1970]) ?? 0
+            let outbox = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM outbox WHERE state = 'sending' OR (state IN ('pending', 'held') AND due_at <= ?)
+                """, arguments: [date.timeIntervalSince1970]) ?? 0
+            return (jobs, outbox)
+        }
+    }
+
+    /// Outbox entries not yet sent or dead-lettered (queue depth, for operators and the benchmarks).
     public func outboxUnfinished() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'held')") ?? 0 }
     }
 
-    /// Counts of jobs by state, for tests and benchmarks.
+    /// Counts of jobs by state (queue depth, for operators and the benchmarks).
     public func jobCounts() async throws -> [Job.State: Int] {
         try await pool.read { db in
             var counts: [Job.State: Int] = [:]

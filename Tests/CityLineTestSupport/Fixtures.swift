@@ -66,3 +66,13 @@ public func seedTurn(_ inbound: InboundMessage, session: Session = Session(), ve
         tickets: tickets, outbox: queued, at: inbound.receivedAt
     ))
 }
+
+extension ConversationStore {
+    /// Gives `address` this session, whatever it had (a test starting a resident in a language, or mid-survey),
+    /// through the store's own write path.
+    public func seedSession(_ session: Session, for address: ChannelAddress, at date: Date = t0) async throws {
+        let (stored, _) = try await turnContext(for: address, referencing: [])
+        try await apply(WritePlan(session: SessionWrite(address, session, .version(stored.version)),
+                                  contact: ContactWrite(address, locale: session.locale), at: date))
+    }
+}

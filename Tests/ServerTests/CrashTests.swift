@@ -169,7 +169,8 @@ final class Locked<Value: Sendable>: Sendable {
             if lines.count >= 80 { break } // 40 updates and 40 survey questions
             try await Task.sleep(for: .milliseconds(100))
         }
-        try await Task.sleep(for: .milliseconds(500)) // anything extra would show up now
+        // Nothing more is queued, so nothing more can arrive: the file is final.
+        try await waitUntilDrained(databasePath: directory + "/cityline.sqlite")
         lines = ((try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? "").split(separator: "\n")
             .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let ids = lines.compactMap { $0["id"] as? String }

@@ -69,7 +69,8 @@ import WebAPI
         #expect(try await text(base, from: Self.follower, "ALTO", sid: "SM5").contains("Ya no le enviaremos mensajes"))
         #expect(try await patch(base, number, #"{"status": "in_progress", "status_note": "A crew is on the way."}"#) == 200)
         let after = try await outbox.wait { lines in lines.filter { $0.kind == "status_update" }.count >= 3 }
-        try await Task.sleep(for: .milliseconds(700)) // anything that should not come would show up now
+        // Nothing more is queued (the reporter's survey reminder is due later), so nothing more can arrive.
+        try await waitUntilDrained(databasePath: directory + "/cityline.sqlite")
         let final = try outbox.lines()
         #expect(final.filter { $0.to == Self.follower && $0.kind == "status_update" }.count == 1, "nothing after STOP")
         #expect(final.filter { $0.to == Self.reporter && $0.kind == "status_update" }.count == 2)

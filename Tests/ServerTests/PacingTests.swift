@@ -128,9 +128,11 @@ import Transport
         long.cancel()
         await #expect(throws: CancellationError.self) { try await long.value }
         try await Self.waitUntil(pacer, has: 1)
+        // The pump sleeps for the short one's token now (0.25 s on the manual clock).
+        for _ in 0..<5_000 where clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(2)) }
         clock.advance(by: .milliseconds(200))
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(await pacer.waiting == 1, "not yet: 0.2 s gives less than one token")
+        let stillWaiting = await pacer.waiting
+        #expect(clock.sleeperCount == 1 && stillWaiting == 1, "not yet: 0.2 s gives less than one token")
         clock.advance(by: .milliseconds(60))
         try await short.value // goes at 0.25 s, not after the cancelled message's 1 s
         #expect(await pacer.waiting == 0)

@@ -32,7 +32,7 @@ import Yams
         let switchboard = Switchboard(engine: city.engine, composer: city.composer, store: store, numbers: SequentialTrackingNumbers())
         let channel = Channel(rawValue: transcript.channel ?? "sms") ?? .sms
         let address = ChannelAddress(channel: channel, address: transcript.from ?? "+12175550100")
-        if let locale = transcript.locale { await store.setSession(Session(locale: LanguageTag(locale)), for: address) }
+        if let locale = transcript.locale { try await store.seedSession(Session(locale: LanguageTag(locale)), for: address) }
         var clock = try #require(ISO8601DateFormatter().date(from: transcript.start ?? "2026-11-23T10:00:00-06:00"))
         let record = ProcessInfo.processInfo.environment["CITYLINE_RECORD"] == "1"
 
@@ -42,7 +42,7 @@ import Yams
             if let staff = turn.staff {
                 let number = try #require(TrackingNumber(parsing: staff.ticket), "bad ticket number in \(name)")
                 let status = try #require(TicketStatus(rawValue: staff.status), "bad status in \(name)")
-                await store.update(number, status: status, note: staff.note, at: clock)
+                _ = try await store.update(number, TicketChange(status: status, statusNote: staff.note), actor: "staff:1", at: clock)
             }
             var surveyReplies: [String] = []
             if let survey = turn.survey {
@@ -50,7 +50,7 @@ import Yams
                 let ticket = try #require(await store.ticket(number), "no ticket \(survey) in \(name)")
                 let session = await store.session(for: address) ?? Session()
                 let started = try #require(city.engine.startSurvey(session, ticket: ticket.summary, now: clock), "\(name): no survey started")
-                await store.setSession(started.session, for: address)
+                try await store.seedSession(started.session, for: address, at: clock)
                 surveyReplies = city.composer.compose(started.messages, to: address, locale: started.locale, ticket: number).map(\.body)
             }
             guard let text = turn.send else { continue }
