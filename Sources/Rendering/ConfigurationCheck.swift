@@ -1,6 +1,7 @@
 import CityModel
 import Foundation
 import Localization
+import Messaging
 
 /// What `cityline check` verifies beyond loading: every configured locale has every message key and every
 /// catalog text, every message renders, and every template renders in every locale.
@@ -107,12 +108,18 @@ public struct ConfigurationCheck: Sendable {
             for kind in MessageKind.allCases {
                 var message = body
                 message.kind = kind
-                for channel in [Channel.sms, .chat, .email] {
-                    let address = ChannelAddress(channel: channel, address: channel == .email ? "resident@example.org" : "+12175550100")
+                // Every channel the product ships templates for, each part its profile names.
+                for channel in TemplateSet.requiredParts.keys.sorted() {
+                    let profile = composer.profiles[channel]
+                    let address = ChannelAddress(channel: channel, address: profile.html ? "resident@example.org" : "+12175550100")
                     guard let composed = composer.compose([message], to: address, locale: locale, ticket: ticket).first else { continue }
-                    let parts: [(String, String?)] = channel == .email
-                        ? [("subject", composed.subject), ("text", composed.body), ("html", composed.html)]
-                        : [("message", composed.body)]
+                    let parts: [(String, String?)] = profile.templateParts.map { part in
+                        switch part {
+                        case "subject": (part, composed.subject)
+                        case "html": (part, composed.html)
+                        default: (part, composed.body)
+                        }
+                    }
                     for (part, output) in parts {
                         let file = composer.templates.template(channel, part, kind: kind).map { composer.templates.file(of: $0.name) }
                             ?? "\(channel.rawValue)/\(part).mustache"
