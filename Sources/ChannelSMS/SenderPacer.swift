@@ -6,8 +6,8 @@ import Foundation
 /// Carriers and Twilio queue or reject a sender's traffic above its rate (a US long code about 1 segment/s,
 /// toll-free about 3, a short code about 100), so every message waits here for as many tokens as it has segments.
 /// Share one pacer per sender (one `TWILIO_FROM`): the outbox dispatcher sends up to a batch of messages in
-/// parallel, and they all go through the same bucket. The pacer is per process; two processes sending from one
-/// number would each get the full rate.
+/// parallel, and they all go through the same bucket. This pacer is the process's own; `SharedSenderPacer` puts it
+/// in front of the sender's bucket in the store, so several processes sending from one number share its rate.
 ///
 /// - Waiters are served first come, first served: a caller that arrives while others wait queues behind them,
 ///   even if there would be enough tokens for it, so a long message is never starved by short ones.

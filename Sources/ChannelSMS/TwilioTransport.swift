@@ -43,9 +43,9 @@ public struct TwilioTransport: Transport {
     let credentials: Credentials
     let client: HTTPClient
     /// Paces this sender's messages in segments per second; nil sends as fast as the dispatcher asks.
-    public let pacer: SenderPacer?
+    public let pacer: (any SegmentPacer)?
 
-    public init(credentials: Credentials, client: HTTPClient, pacer: SenderPacer? = nil) {
+    public init(credentials: Credentials, client: HTTPClient, pacer: (any SegmentPacer)? = nil) {
         self.credentials = credentials
         self.client = client
         self.pacer = pacer

@@ -36,7 +36,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let (host, port) = (configuration.http.host, configuration.http.port)
     let publicBase = configuration.publicURL ?? "http://\(host):\(port)"
     let unsubscribe = UnsubscribeLinks(secret: try ServerSecret.key(configuration), publicURL: publicBase)
-    let transports = try Outbound.transports(configuration, unsubscribe: unsubscribe, logger: logger)
+    let transports = try Outbound.transports(configuration, unsubscribe: unsubscribe, pacing: store.ports, logger: logger)
     let composer = loaded.composer { address in address.channel == .email ? unsubscribe.link(for: address.address) : nil }
     let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store.ports,
                                   numbers: configuration.trackingNumbers ?? SequenceTrackingNumbers(store: store.ports), logger: logger)

@@ -5,6 +5,7 @@ import ChannelWebhook
 import Foundation
 import Logging
 import NIOPosix
+import Storage
 import Transport
 import WebAPI
 
@@ -12,7 +13,9 @@ import WebAPI
 /// `SMTP_URL` is, signed department webhooks when `CITYLINE_WEBHOOK_SECRET` is; the outbox file
 /// (`<data-dir>/outbox.jsonl`) for every channel without one.
 enum Outbound {
-    static func transports(_ configuration: AppConfiguration, unsubscribe: UnsubscribeLinks? = nil,
+    /// - Parameter pacing: where the senders' token buckets are shared between processes (the store); nil keeps
+    ///   pacing in this process.
+    static func transports(_ configuration: AppConfiguration, unsubscribe: UnsubscribeLinks? = nil, pacing: (any PacingStore)? = nil,
                            logger: Logger = Logger(label: "cityline")) throws -> TransportRegistry {
         let dataDirectory = configuration.storage.dataDirectory
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
@@ -23,7 +26,8 @@ enum Outbound {
             registry.transports[.sms] = TwilioTransport(
                 credentials: .init(accountSID: sid, authToken: token, from: from, apiBase: twilio.apiBase,
                                    statusCallback: configuration.publicURL.map { $0 + "/webhooks/twilio/status" }),
-                client: HTTPClient.shared, pacer: SenderPacer(rate: twilio.segmentsPerSecond)
+                client: HTTPClient.shared, pacer: pacing.map { SharedSenderPacer(local: SenderPacer(rate: twilio.segmentsPerSecond), store: $0, sender: from) }
+                    ?? SenderPacer(rate: twilio.segmentsPerSecond)
             )
         }
         if let secret = configuration.webhookSecret {

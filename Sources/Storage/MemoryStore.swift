@@ -5,7 +5,7 @@ import Outreach
 import Foundation
 
 /// The in-memory twin of every storage port: the same contract as SQLite, nothing durable. For tests.
-public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore {
+public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore, PacingStore {
     private var sessions: [ChannelAddress: Session] = [:]
     private var versions: [ChannelAddress: Int] = [:]
     private var eventRecords: [EventRecord] = []
@@ -23,6 +23,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var optOutTimes: [ChannelAddress: Date] = [:]
     private var ticketRequests: [String: TrackingNumber] = [:]
     private var trackingSequence = 0
+    private var buckets: [String: TokenBucket] = [:]
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
 
@@ -299,6 +300,14 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     public func reserveTrackingNumbers(_ count: Int) -> Range<Int> {
         defer { trackingSequence += count }
         return trackingSequence..<(trackingSequence + count)
+    }
+
+    // MARK: PacingStore
+
+    public func takeTokens(sender: String, segments: Double, rate: Double, burst: Double, now: Date) -> TimeInterval {
+        let (bucket, wait) = TokenBucket.take(segments, from: buckets[sender], rate: rate, burst: burst, now: now)
+        buckets[sender] = bucket
+        return wait
     }
 
     // MARK: TokenStore

@@ -185,6 +185,16 @@ extension SQLiteStore {
                 INSERT INTO sequences (name, next) VALUES ('tracking', 0);
                 """)
         }
+        migrator.registerMigration("v8: shared pacing") { db in
+            try db.execute(sql: """
+                -- Each sender's token bucket (SMS segments), shared by every process sending from it.
+                CREATE TABLE pacing (
+                    sender TEXT PRIMARY KEY,
+                    tokens REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -6,12 +6,13 @@ import Localization
 import Messaging
 import Outreach
 import Storage
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a committed turn survives a
 /// power cut. Implements every storage port; the conversation commit goes through `GroupCommitter`, which
 /// batches concurrent turns into one transaction (each in its own savepoint) so durability does not cap
 /// throughput at the disk's fsync rate.
-public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, TokenStore, TrackingNumberStore, Sendable {
+public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, TokenStore, TrackingNumberStore, PacingStore, Sendable {
     let pool: DatabasePool
     let committer: GroupCommitter
     let instances: InstanceLock?
@@ -208,6 +209,24 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
             try db.run("UPDATE sequences SET next = ? WHERE name = 'tracking'", [first + count])
             return first..<(first + count)
         }
+    }
+
+    // MARK: - PacingStore
+
+    public func takeTokens(sender: String, segments: Double, rate: Double, burst: Double, now: Date) async throws -> TimeInterval {
+        // Through the group committer: messages sent in parallel share a transaction (and an fsync).
+        let wait = Mutex<TimeInterval>(0)
+        try await committer.submit { db in
+            let stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT tokens, updated_at FROM pacing WHERE sender = ?"), arguments: [sender])
+                .map { TokenBucket(tokens: $0["tokens"], updatedAt: Date(timeIntervalSince1970: $0["updated_at"])) }
+            let (bucket, result) = TokenBucket.take(segments, from: stored, rate: rate, burst: burst, now: now)
+            try db.run("""
+                INSERT INTO pacing (sender, tokens, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (sender) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at
+                """, [sender, bucket.tokens, bucket.updatedAt.timeIntervalSince1970])
+            wait.withLock { $0 = result }
+        }
+        return wait.withLock { $0 }
     }
 
     // MARK: - TokenStore

@@ -5,6 +5,7 @@ public final class ManualClock: Clock, @unchecked Sendable {
     /// A point on the manual clock: the time advanced since it was made.
     public struct Instant: InstantProtocol {
         public var offset: Duration
+        public init(offset: Duration) { self.offset = offset }
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
         public func duration(to other: Instant) -> Duration { other.offset - offset }
         public static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }

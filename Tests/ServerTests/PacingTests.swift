@@ -151,7 +151,7 @@ import Transport
                 accountSID: "AC123", authToken: "token", from: "+12175550311", apiBase: base,
                 statusCallback: "https://311.springfield.example/webhooks/twilio/status"
             ), client: HTTPClient.shared, pacer: pacer)
-            #expect(transport.pacer === pacer)
+            #expect((transport.pacer as? SenderPacer) === pacer)
 
             // Like the dispatcher: all at once, one per recipient. The first two go in the burst, then one per 0.1 s.
             let start = ContinuousClock.now
@@ -186,6 +186,71 @@ import Transport
             let after = await slow.available
             #expect(before > 4.99)
             #expect(after < before - 2.99 && after > before - 3.01, "a 3-segment message should take 3 tokens: \(before) → \(after)")
+        }
+    }
+}
+
+/// Pacing shared through the store: two processes sending from one number keep to its rate together.
+@Suite struct SharedPacingTests {
+    @Test func theBucketRuleRefillsTakesAndSaysHowLongToWait() {
+        let t = t0
+        // A missing bucket is full.
+        let first = TokenBucket.take(2, from: nil, rate: 1, burst: 3, now: t)
+        #expect(first.wait == 0 && first.bucket.tokens == 1)
+        // Not enough: nothing taken, and the wait until there is.
+        let second = TokenBucket.take(3, from: first.bucket, rate: 1, burst: 3, now: t)
+        #expect(second.bucket.tokens == 1 && abs(second.wait - 2) < 1e-9)
+        // Two seconds later the bucket is full again and the message goes.
+        let later = TokenBucket.take(3, from: second.bucket, rate: 1, burst: 3, now: t.addingTimeInterval(2))
+        #expect(later.wait == 0 && abs(later.bucket.tokens) < 1e-9)
+        // Longer than the burst: goes once full, leaving the bucket negative.
+        let long = TokenBucket.take(5, from: nil, rate: 1, burst: 3, now: t)
+        #expect(long.wait == 0 && long.bucket.tokens == -2)
+    }
+
+    /// Two processes with pacers of their own (2 segments/s, burst 2) but one store: from one number together
+    /// they wait as one sender would; from two numbers each keeps its own rate. Every wait — the process's own
+    /// pacer's or the one the store asks for — moves the test's clock on at once and is added up.
+    @Test(arguments: StoreKind.allCases)
+    func twoProcessesShareOneNumbersRate(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let clock = JumpingClock()
+        let start = t0
+        let now: @Sendable () -> Date = { start.addingTimeInterval(PacingTests.seconds(clock.now.offset)) }
+        let sleep: @Sendable (Duration) async throws -> Void = { try await clock.sleep(for: $0) }
+        func send(from senders: [String]) async throws -> Duration {
+            let before = clock.waited
+            let processes = senders.map {
+                SharedSenderPacer(local: SenderPacer(rate: 2, burst: 2, clock: clock), store: store, sender: $0, now: now, sleep: sleep)
+            }
+            for _ in 0..<3 {
+                for process in processes { try await process.acquire(1) }
+            }
+            return clock.waited - before
+        }
+        // Six segments from one number at 2/s after a burst of 2: two seconds of waiting, as for one process.
+        #expect(try await send(from: ["+12175550311", "+12175550311"]) == .seconds(2))
+        // Three from each of two numbers: only the first number's third segment waits, for its own pacer.
+        try await clock.sleep(for: .seconds(10))
+        #expect(try await send(from: ["+12175550312", "+12175550313"]) == .milliseconds(500))
+    }
+}
+
+/// A clock on which every sleep returns at once, having moved the time to its deadline and added the wait up.
+final class JumpingClock: Clock, Sendable {
+    typealias Instant = ManualClock.Instant
+    private let state = Mutex((now: Instant(offset: .zero), waited: Duration.zero))
+
+    var now: Instant { state.withLock { $0.now } }
+    var waited: Duration { state.withLock { $0.waited } }
+    var minimumResolution: Duration { .zero }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        state.withLock { state in
+            guard state.now < deadline else { return }
+            state.waited += state.now.duration(to: deadline)
+            state.now = deadline
         }
     }
 }
