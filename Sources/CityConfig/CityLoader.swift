@@ -19,7 +19,7 @@ public struct CityLoader {
         let root = try file("city.yaml", overridable: true)
         try root.only([
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
-            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms",
+            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -74,6 +74,11 @@ public struct CityLoader {
             information: try information(),
             emergencies: try emergencies()
         )
+        if let operators = root["operators"] {
+            let code = try operators.nonEmptyString()
+            guard departments.contains(where: { $0.code == code }) else { throw operators.fail("unknown department '\(code)'") }
+            city.operatorDepartment = code
+        }
         if let sms = root["sms"] {
             try sms.only(["max_segments"])
             if let limit = sms["max_segments"] {

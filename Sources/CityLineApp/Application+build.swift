@@ -46,7 +46,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let outreach = OutreachPolicy(city: loaded.city)
     let router = buildRouter(WebAPIDependencies(
         city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
-        jobs: store.ports, outreach: outreach, unsubscribe: unsubscribe,
+        jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, clock: configuration.clock),
+        outreach: outreach, unsubscribe: unsubscribe,
         twilioAuthToken: configuration.twilio.authToken, publicURL: configuration.publicURL,
         emailInboundToken: configuration.emailInboundToken, logger: logger, clock: configuration.clock
     ))

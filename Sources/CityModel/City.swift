@@ -25,6 +25,9 @@ public struct City: Sendable, Equatable {
     public var services: [Service]
     public var information: [InformationEntry]
     public var emergencies: EmergencyTriage
+    /// The department whose staff answer residents who ask for a person (`operators:`): its staff tokens see the
+    /// operators' queue. Nil: only admin tokens do.
+    public var operatorDepartment: String?
     /// The most SMS segments one message may take (`sms.max_segments`, default 2): `cityline check` fails past it.
     public var smsSegmentLimit = 2
 

@@ -122,14 +122,16 @@ public struct Engine: Sendable {
     // MARK: - Session lifetime
 
     private func expireIfIdleTooLong(_ turn: inout TurnBuilder) {
+        // A resident waiting for (or talking with) a person stays in the operators' queue however long it takes:
+        // only an operator, RESTART or STOP takes them out.
         guard let last = turn.session.lastActivity,
               turn.now.timeIntervalSince(last) >= Double(city.timings.sessionExpiry),
+              turn.session.state != .withAgent,
               turn.session.state != .idle || turn.session.draft != nil else { return }
-        let wasWithAgent = turn.session.state == .withAgent
         turn.session.state = .idle
         turn.session.draft = nil
         turn.events.append(.sessionEnded(.expired))
-        if !wasWithAgent { turn.say("session.expired") }
+        turn.say("session.expired")
     }
 
     /// START and HELP while opted out; returns false for anything else (which gets no answer, unless an emergency).

@@ -25,6 +25,8 @@ public indirect enum MessageArgument: Hashable, Sendable, Codable {
 public enum MessageKind: String, Sendable, Codable, CaseIterable {
     case reply, acknowledgement, statusUpdate = "status_update", survey, reminder, notice
     case optOutConfirmation = "opt_out_confirmation", emergency
+    /// A 311 operator's own words to a resident who asked for a person.
+    case operatorReply = "operator_reply"
 }
 
 /// A message the engine wants sent: a key into `Locales/` and its arguments — never finished text.

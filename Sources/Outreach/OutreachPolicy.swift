@@ -96,7 +96,8 @@ public struct OutreachPolicy: Sendable {
     /// When a message of `kind` may go to a recipient in `timeZone` (nil: the city's), at or after `date`.
     public func sendTime(_ kind: MessageKind, at date: Date, timeZone: TimeZone? = nil) -> Date {
         switch kind {
-        case .reply, .emergency, .optOutConfirmation: return date
+        // An operator's reply answers a conversation the resident is in: quiet hours do not apply.
+        case .reply, .emergency, .optOutConfirmation, .operatorReply: return date
         case .acknowledgement, .statusUpdate, .survey, .reminder, .notice:
             return quietHours.nextAllowed(after: date, in: timeZone ?? self.timeZone)
         }

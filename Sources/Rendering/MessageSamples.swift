@@ -8,6 +8,15 @@ public enum MessageSamples {
     /// Monday 23 November 2026, 2 p.m. in Springfield: a fixed moment, so renderings never change by day.
     public static let moment = Date(timeIntervalSince1970: 1_795_464_000)
 
+    /// An operator's reply, as one would write it in each launch language.
+    static let operatorWords = [
+        "en": "A crew will be there this afternoon. Is anyone hurt?",
+        "es": "Una cuadrilla irá esta tarde. ¿Hay alguien herido?",
+        "zh": "维修人员今天下午会到。有人受伤吗？",
+        "vi": "Đội sửa chữa sẽ đến chiều nay. Có ai bị thương không?",
+        "ar": "سيصل فريق الصيانة بعد ظهر اليوم. هل أصيب أحد؟",
+    ]
+
     public static func arguments(for locale: LanguageTag, city: City) -> [String: [String: MessageArgument]] {
         func text(_ value: LocalizedText) -> MessageArgument { .text(value.resolve(locale, fallbacks: city.fallbackLocales)) }
         let services = city.services
@@ -41,6 +50,8 @@ public enum MessageSamples {
             "agent.open": [:],
             "agent.closed": ["opening": .date(moment), "phone": .text(city.phone)],
             "agent.unstaffed": ["phone": .text(city.phone)],
+            "agent.reply": ["program": program, "text": .text(operatorWords[locale.language] ?? operatorWords["en"]!)],
+            "agent.ended": ["program": program],
             "language.changed": [:],
             "language.choose": ["choices": languages],
             "session.expired": [:],

@@ -22,18 +22,21 @@ public struct TurnRecord: Sendable {
 
 /// Why a store refused a commit.
 public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
-    enum Code: Equatable, Sendable { case trackingNumberTaken, duplicateInbound, sessionChanged }
+    enum Code: Equatable, Sendable { case trackingNumberTaken, duplicateInbound, sessionChanged, handoffClosed }
     let code: Code
     public static let trackingNumberTaken = StoreError(code: .trackingNumberTaken)
     public static let duplicateInbound = StoreError(code: .duplicateInbound)
     /// The session changed since it was read (another turn of the same resident committed first): nothing was
     /// written; read again and redo the turn.
     public static let sessionChanged = StoreError(code: .sessionChanged)
+    /// The handoff a write named is closed (or does not exist): nothing was written.
+    public static let handoffClosed = StoreError(code: .handoffClosed)
     public var description: String {
         switch code {
         case .trackingNumberTaken: "tracking number already in use"
         case .duplicateInbound: "inbound message already stored"
         case .sessionChanged: "the session changed since it was read"
+        case .handoffClosed: "the conversation is closed"
         }
     }
 }

@@ -5,7 +5,7 @@ import Outreach
 import Foundation
 
 /// The in-memory twin of every storage port: the same contract as SQLite, nothing durable. For tests.
-public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore, PacingStore {
+public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore, PacingStore, HandoffStore {
     private var sessions: [ChannelAddress: Session] = [:]
     private var versions: [ChannelAddress: Int] = [:]
     private var eventRecords: [EventRecord] = []
@@ -24,6 +24,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var ticketRequests: [String: TrackingNumber] = [:]
     private var trackingSequence = 0
     private var buckets: [String: TokenBucket] = [:]
+    private var handoffRows: [Int64: Handoff] = [:]
+    private var messageLog: [(address: ChannelAddress, line: TranscriptLine)] = []
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
 
@@ -64,6 +66,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         try check(record.plan)
         inbound.append(record.inbound)
         inlineReplies.append(contentsOf: record.replies)
+        messageLog.append((record.inbound.from, TranscriptLine(from: .resident, text: record.inbound.text, at: record.inbound.receivedAt)))
+        for reply in record.replies { log(reply, at: record.inbound.receivedAt) }
         if let key { handled[key] = record.replies }
         write(record.plan, channel: record.inbound.from.channel)
     }
@@ -78,6 +82,9 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         if plan.tickets.contains(where: { ticketsByNumber[$0.trackingNumber] != nil }) { throw StoreError.trackingNumberTaken }
         if let write = plan.session, case .version(let version) = write.condition, (versions[write.address] ?? 0) != version {
             throw StoreError.sessionChanged
+        }
+        for write in plan.handoffs {
+            if let id = write.id, handoffRows[id]?.isOpen != true { throw StoreError.handoffClosed }
         }
     }
 
@@ -110,10 +117,49 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
             }
         }
         if let contact = plan.contact, let optedOut = contact.optedOut { optOutTimes[contact.address] = optedOut ? date : nil }
-        for message in plan.outbox { enqueue(message, at: date) }
+        for message in plan.outbox {
+            enqueue(message, at: date)
+            log(message, at: date)
+        }
         schedule(plan.jobs, at: date)
+        for write in plan.handoffs { apply(write) }
         emergencyRecords += plan.emergencies
         eventRecords += plan.events.map { EventRecord(event: $0, channel: channel, at: date) }
+    }
+
+    private func log(_ message: RenderedMessage, at date: Date) {
+        messageLog.append((message.to, TranscriptLine(from: message.kind == .operatorReply ? .operator : .bot, text: message.body, at: date)))
+    }
+
+    private func apply(_ write: HandoffWrite) {
+        if let id = write.id {
+            handoffRows[id] = handoffRows[id]?.applying(write)
+        } else if let address = write.address, let open = openHandoff(for: address) {
+            handoffRows[open.id] = open.applying(write)
+        } else if case .open(let address, let locale, let department, let at) = write {
+            let id = Int64(handoffRows.count + 1)
+            handoffRows[id] = Handoff(id: id, address: address, locale: locale, state: .waiting, department: department,
+                                      openedAt: at, lastMessageAt: at)
+        }
+    }
+
+    // MARK: HandoffStore
+
+    public func handoffs(states: Set<Handoff.State>?, departments: Set<String?>?, limit: Int) -> [Handoff] {
+        Array(handoffRows.values
+            .filter { (states?.contains($0.state) ?? true) && (departments?.contains($0.department) ?? true) }
+            .sorted { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }
+            .prefix(limit))
+    }
+
+    public func handoff(_ id: Int64) -> Handoff? { handoffRows[id] }
+
+    public func openHandoff(for address: ChannelAddress) -> Handoff? {
+        handoffRows.values.first { $0.address == address && $0.isOpen }
+    }
+
+    public func transcript(of address: ChannelAddress, since date: Date, limit: Int) -> [TranscriptLine] {
+        Array(messageLog.filter { $0.address == address && $0.line.at >= date }.map(\.line).suffix(limit))
     }
 
     private func insert(_ ticket: Ticket, actor: String) {

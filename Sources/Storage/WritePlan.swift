@@ -32,11 +32,13 @@ public struct WritePlan: Sendable {
     public var emergencies: [EmergencyRecord]
     /// The engine events behind the change, kept for the KPIs and for operators.
     public var events: [Event]
+    /// Changes to the operators' queue, in order.
+    public var handoffs: [HandoffWrite]
     public var at: Date
 
     public init(session: SessionWrite? = nil, contact: ContactWrite? = nil, tickets: [Ticket] = [], ticketUpdates: [TicketUpdate] = [],
                 follows: [Follow] = [], surveys: [SurveyRecord] = [], outbox: [RenderedMessage] = [], jobs: [NewJob] = [],
-                emergencies: [EmergencyRecord] = [], events: [Event] = [], at: Date) {
+                emergencies: [EmergencyRecord] = [], events: [Event] = [], handoffs: [HandoffWrite] = [], at: Date) {
         self.session = session
         self.contact = contact
         self.tickets = tickets
@@ -47,6 +49,7 @@ public struct WritePlan: Sendable {
         self.jobs = jobs
         self.emergencies = emergencies
         self.events = events
+        self.handoffs = handoffs
         self.at = at
     }
 }

@@ -195,6 +195,29 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v9: operators' queue") { db in
+            try db.execute(sql: """
+                -- Residents who asked for a person: at most one open (waiting or active) per address.
+                CREATE TABLE handoffs (
+                    id INTEGER PRIMARY KEY,
+                    channel TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    locale TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('waiting', 'active', 'closed')),
+                    department TEXT,
+                    opened_at REAL NOT NULL,
+                    last_message_at REAL NOT NULL,
+                    assigned_to TEXT,
+                    first_reply_at REAL,
+                    closed_at REAL,
+                    closed_by TEXT
+                );
+                CREATE UNIQUE INDEX handoffs_open ON handoffs(channel, address) WHERE state != 'closed';
+                CREATE INDEX handoffs_state ON handoffs(state, opened_at);
+                -- A resident's messages in order, for the operators' transcript.
+                CREATE INDEX messages_address ON messages(channel, address, id);
+                """)
+        }
         return migrator
     }
 }

@@ -20,6 +20,8 @@ struct TurnPlanner: Sendable {
     var thread: MessageThread? = nil
     /// The survey records of the tickets the events name (see `surveyTickets(in:)`); absent: none yet.
     var surveys: [TrackingNumber: SurveyRecord] = [:]
+    /// The department whose operators take residents who ask for a person (`City.operatorDepartment`).
+    var operators: String? = nil
     var at: Date
 
     /// The tickets whose survey records the events change: read them before planning.
@@ -50,8 +52,12 @@ struct TurnPlanner: Sendable {
                 plan.jobs.append(OutreachPolicy.departmentJob(draft.trackingNumber, event: "created", at: at))
             case .languageChanged, .optedOut, .optedIn:
                 break // the session after the turn carries them; the contact follows it (above)
-            case .handedOff, .forwardedToAgent, .informationAnswered, .sessionEnded:
-                break // kept as events: the operators' queue and the KPIs read them
+            case .handedOff:
+                plan.handoffs.append(.open(address, locale: after.locale ?? locale, department: operators, at: at))
+            case .forwardedToAgent:
+                plan.handoffs.append(.residentWrote(address, at: at))
+            case .informationAnswered, .sessionEnded:
+                break // kept as events: the KPIs read them
             case .emergencyTriaged(let trigger):
                 plan.emergencies.append(EmergencyRecord(trigger: trigger, channel: address.channel, locale: locale, at: at))
             case .followRequested(let ticket):
@@ -81,6 +87,11 @@ struct TurnPlanner: Sendable {
                 ))
             }
             plan.events.append(event)
+        }
+        // A resident who was with a person and is not any more (RESTART, STOP) leaves the operators' queue.
+        if before.session?.state == .withAgent, after.state != .withAgent || after.optedOut,
+           !events.contains(where: { if case .handedOff = $0 { true } else { false } }) {
+            plan.handoffs.append(.residentLeft(address, at: at))
         }
         plan.surveys = Self.surveyTickets(in: events).reduce(into: [TrackingNumber]()) { if !$0.contains($1) { $0.append($1) } }
             .compactMap { surveys[$0] }

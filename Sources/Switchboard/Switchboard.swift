@@ -91,7 +91,8 @@ public struct Switchboard: Sendable {
         let surveyTickets = TurnPlanner.surveyTickets(in: turn.events)
         let planner = TurnPlanner(
             address: message.from, before: stored, after: turn.session, locale: turn.locale, thread: message.thread,
-            surveys: surveyTickets.isEmpty ? [:] : try await store.surveys(of: surveyTickets), at: message.receivedAt
+            surveys: surveyTickets.isEmpty ? [:] : try await store.surveys(of: surveyTickets),
+            operators: engine.city.operatorDepartment, at: message.receivedAt
         )
         let plan = planner.plan(turn.events, outbox: queued)
         try await store.commit(TurnRecord(inbound: message, replies: replies, plan: plan))

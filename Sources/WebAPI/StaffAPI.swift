@@ -31,6 +31,7 @@ struct StaffAPI: Sendable {
             try await self.guarded(request) { token in try await self.addNote(request, context.parameters.get("id") ?? "", token) }
         }
         OperationsAPI(dependencies).register(on: router, guarded: guarded)
+        if let desk = dependencies.desk { ConversationsAPI(desk: desk, guarded: guarded).register(on: router) }
     }
 
 

@@ -16,6 +16,8 @@ public struct WebAPIDependencies: Sendable {
     public var outbox: any OutboxStore
     /// The job queue, for the operators' dead-letter view (`/api/v1/jobs`); nil leaves those routes out.
     public var jobs: (any JobStore)?
+    /// The operators' side of human handoff (`/api/v1/conversations`); nil leaves those routes out.
+    public var desk: OperatorDesk?
     /// One-click email unsubscribe links, when email is configured.
     public var unsubscribe: UnsubscribeLinks?
     /// Decides what a staff change sends residents (updates, surveys), scheduled in the change's transaction.
@@ -32,7 +34,7 @@ public struct WebAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                jobs: (any JobStore)? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
+                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
         self.outreach = outreach ?? OutreachPolicy(city: city)
@@ -42,6 +44,7 @@ public struct WebAPIDependencies: Sendable {
         self.tokens = tokens
         self.outbox = outbox
         self.jobs = jobs
+        self.desk = desk
         self.twilioAuthToken = twilioAuthToken
         self.publicURL = publicURL
         self.emailInboundToken = emailInboundToken

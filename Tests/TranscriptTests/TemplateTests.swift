@@ -15,6 +15,7 @@ import Testing
     static let emails: [(String, MessageKind)] = [
         ("report.created", .reply), ("ack.created", .acknowledgement), ("update.status", .statusUpdate), ("update.closed", .statusUpdate),
         ("survey.ask_fixed", .survey), ("survey.reminder", .reminder), ("help", .reply), ("optout.confirmed", .optOutConfirmation),
+        ("agent.reply", .operatorReply),
     ]
 
     @Test(arguments: MessageSnapshotTests.locales)
@@ -105,7 +106,7 @@ import Testing
         #expect(templates.problems.map(\.description) == [
             "Templates/email/layout.html.mustache: 'layout.html': template and folder names are letters, digits, _ and -",
             "Templates/email/reminders/text.mustache: 'reminders' is not a kind of message (one of acknowledgement, emergency, "
-                + "notice, opt_out_confirmation, reminder, reply, status_update, survey)",
+                + "notice, operator_reply, opt_out_confirmation, reminder, reply, status_update, survey)",
             "Templates/sms/message.mustache:4: a section is not closed: ",
             "Templates/chat/message.mustache: missing: every chat message needs it",
             "Templates/email/text.mustache: missing: every email message needs it",

@@ -1,0 +1,141 @@
+import CityModel
+import Foundation
+import Hummingbird
+import Storage
+import Switchboard
+
+/// Human handoff under `/api/v1/conversations`: the operators' queue, one conversation with what was said, an
+/// operator's reply, handing the resident back to the bot, and passing the conversation to another department.
+///
+/// A `staff` token sees the conversations of its department (the city's `operators:` department takes new
+/// ones); an `admin` token sees all. Addresses are masked.
+struct ConversationsAPI: Sendable {
+    let desk: OperatorDesk
+    let guarded: @Sendable (Request, (StaffToken) async throws -> Response) async throws -> Response
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/api/v1/conversations") { request, _ in try await guarded(request) { token in try await list(request, token) } }
+        router.get("/api/v1/conversations/:id") { request, context in
+            try await guarded(request) { token in try await show(context.parameters.get("id") ?? "", token) }
+        }
+        router.post("/api/v1/conversations/:id/messages") { request, context in
+            try await guarded(request) { token in try await reply(request, context.parameters.get("id") ?? "", token) }
+        }
+        router.post("/api/v1/conversations/:id/close") { request, context in
+            try await guarded(request) { token in try await close(request, context.parameters.get("id") ?? "", token) }
+        }
+        router.post("/api/v1/conversations/:id/transfer") { request, context in
+            try await guarded(request) { token in try await transfer(request, context.parameters.get("id") ?? "", token) }
+        }
+    }
+
+    // MARK: - Endpoints
+
+    private func list(_ request: Request, _ token: StaffToken) async throws -> Response {
+        let query = request.uri.queryParameters
+        var states: Set<Handoff.State>? = [.waiting, .active]
+        if let raw = query["state"].map(String.init) {
+            states = try Set(raw.split(separator: ",").map { value in
+                guard let state = Handoff.State(rawValue: String(value)) else {
+                    throw APIProblem(.badRequest, "invalid_state", "unknown state '\(value)'; use waiting, active or closed")
+                }
+                return state
+            })
+        }
+        let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 100, 1), 1000)
+        let departments: Set<String?>? = token.role == .admin ? nil : [token.department]
+        var rows: [[String: Any]] = []
+        for handoff in try await desk.queue(states: states, departments: departments, limit: limit) {
+            let (_, _, tickets) = try await desk.conversation(handoff.id)
+            rows.append(Self.json(handoff, tickets: tickets))
+        }
+        return JSONResponse.make(["conversations": rows])
+    }
+
+    private func show(_ id: String, _ token: StaffToken) async throws -> Response {
+        let (handoff, lines, tickets) = try await accessible(id, token)
+        var object = Self.json(handoff, tickets: tickets)
+        object["messages"] = lines.map { ["from": $0.from.rawValue, "text": $0.text, "at": TicketJSON.iso($0.at)] }
+        return JSONResponse.make(object)
+    }
+
+    private func reply(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
+        let (handoff, _, _) = try await accessible(id, token)
+        let object = try await Self.jsonObject(request)
+        guard let text = object["text"] as? String else { throw APIProblem(.badRequest, "invalid_text", "'text' must be a string") }
+        let changed = try await perform { try await desk.reply(handoff.id, text: text, by: Self.actor(token)) }
+        return JSONResponse.make(Self.json(changed, tickets: nil), status: .created)
+    }
+
+    private func close(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
+        let (handoff, _, _) = try await accessible(id, token)
+        let object = try await Self.jsonObject(request, emptyAllowed: true)
+        guard object["text"] == nil || object["text"] is String || object["text"] is NSNull else {
+            throw APIProblem(.badRequest, "invalid_text", "'text' must be a string")
+        }
+        let changed = try await perform { try await desk.close(handoff.id, by: Self.actor(token), text: object["text"] as? String) }
+        return JSONResponse.make(Self.json(changed, tickets: nil))
+    }
+
+    private func transfer(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
+        let (handoff, _, _) = try await accessible(id, token)
+        let object = try await Self.jsonObject(request)
+        guard let department = object["department"] as? String else {
+            throw APIProblem(.badRequest, "invalid_department", "'department' must be a department code")
+        }
+        let changed = try await perform { try await desk.transfer(handoff.id, to: department) }
+        return JSONResponse.make(Self.json(changed, tickets: nil))
+    }
+
+    // MARK: - Helpers
+
+    /// The conversation `id` names, if this token may see it: 404 for unknown ids, 403 for other departments.
+    private func accessible(_ id: String, _ token: StaffToken) async throws -> (Handoff, [TranscriptLine], [Ticket]) {
+        guard let number = Int64(id), number > 0 else { throw APIProblem(.notFound, "not_found", "no conversation '\(id)'") }
+        let found = try await perform { try await desk.conversation(number) }
+        guard token.role == .admin || (found.0.department != nil && found.0.department == token.department) else {
+            throw APIProblem(.forbidden, "forbidden", "conversation \(id) is in another department's queue")
+        }
+        return found
+    }
+
+    private func perform<T>(_ action: () async throws -> T) async throws -> T {
+        do {
+            return try await action()
+        } catch let problem as OperatorDesk.Problem {
+            switch problem {
+            case .notFound: throw APIProblem(.notFound, "not_found", "no such conversation")
+            case .closed: throw APIProblem(.conflict, "closed", "the conversation is closed; nothing was sent")
+            case .emptyText: throw APIProblem(.badRequest, "invalid_text", "'text' is empty")
+            case .tooLong(let max): throw APIProblem(.badRequest, "invalid_text", "'text' is longer than \(max) characters")
+            case .unknownDepartment: throw APIProblem(.badRequest, "invalid_department", "unknown department")
+            }
+        }
+    }
+
+    static func actor(_ token: StaffToken) -> String { token.label.map { "\($0)" } ?? "staff:\(token.id)" }
+
+    static func json(_ handoff: Handoff, tickets: [Ticket]?) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": String(handoff.id), "channel": handoff.address.channel.rawValue, "address": handoff.address.masked,
+            "locale": handoff.locale?.code ?? NSNull(), "state": handoff.state.rawValue,
+            "department": handoff.department ?? NSNull(), "waiting_since": TicketJSON.iso(handoff.openedAt),
+            "last_message_at": TicketJSON.iso(handoff.lastMessageAt), "assigned_to": handoff.assignedTo ?? NSNull(),
+            "first_reply_at": TicketJSON.date(handoff.firstReplyAt), "closed_at": TicketJSON.date(handoff.closedAt),
+            "closed_by": handoff.closedBy ?? NSNull(),
+        ]
+        if let tickets { object["ticket_ids"] = tickets.map { $0.trackingNumber.digits } }
+        return object
+    }
+
+    static func jsonObject(_ request: Request, emptyAllowed: Bool = false) async throws -> [String: Any] {
+        guard let bytes = try await request.body(upTo: 64 * 1024) else {
+            throw APIProblem(.contentTooLarge, "too_large", "the body is larger than 64 KiB")
+        }
+        if emptyAllowed, bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+            throw APIProblem(.badRequest, "invalid_json", "the body must be a JSON object")
+        }
+        return object
+    }
+}
