@@ -36,6 +36,7 @@ struct StartupSummary: Sendable {
             lines.append("  SMTP in       off (--no-smtp)")
         }
         lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
+        lines.append("  console       GET  \(base)/console  (operators: cityline token create --role staff --department <code>)")
         lines.append("  dead letters  GET  \(base)/api/v1/outbox?state=dead, \(base)/api/v1/jobs?state=dead  (admin)")
         lines.append("  unsubscribe   POST \(base)/unsubscribe/{token}  (one-click, RFC 8058; emails link to "
             + (publicURL.map { "\($0)/unsubscribe/…)" } ?? "\(unsubscribeBase)/unsubscribe/… — set CITYLINE_PUBLIC_URL so residents can reach it)"))

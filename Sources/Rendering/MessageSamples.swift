@@ -52,6 +52,7 @@ public enum MessageSamples {
             "agent.unstaffed": ["phone": .text(city.phone)],
             "agent.reply": ["program": program, "text": .text(operatorWords[locale.language] ?? operatorWords["en"]!)],
             "agent.ended": ["program": program],
+            "canned.looking": [:], "canned.address": [:], "canned.photo": [:], "canned.filed": [:],
             "language.changed": [:],
             "language.choose": ["choices": languages],
             "session.expired": [:],

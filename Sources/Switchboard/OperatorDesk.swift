@@ -52,6 +52,15 @@ public struct OperatorDesk: Sendable {
         return (handoff, lines.filter { line in handoff.closedAt.map { line.at <= $0 } ?? true }, tickets)
     }
 
+    /// The city's canned responses (`canned.*` in `Locales/`) in the resident's language, for the operator to
+    /// pick and edit before sending.
+    public func cannedResponses(for handoff: Handoff) -> (locale: LanguageTag, responses: [(key: String, text: String)]) {
+        let locale = handoff.locale ?? city.defaultLocale
+        let renderer = switchboard.composer.renderer
+        let keys = (renderer.catalog.strings[city.defaultLocale] ?? [:]).keys.filter { $0.hasPrefix("canned.") }.sorted()
+        return (locale, keys.map { ($0, renderer.render($0, locale: locale)) })
+    }
+
     /// Sends an operator's reply to the resident; the conversation becomes active and theirs.
     @discardableResult
     public func reply(_ id: Int64, text: String, by operatorName: String) async throws -> Handoff {

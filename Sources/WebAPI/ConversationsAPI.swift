@@ -18,6 +18,9 @@ struct ConversationsAPI: Sendable {
         router.get("/api/v1/conversations/:id") { request, context in
             try await guarded(request) { token in try await show(context.parameters.get("id") ?? "", token) }
         }
+        router.get("/api/v1/conversations/:id/canned") { request, context in
+            try await guarded(request) { token in try await canned(context.parameters.get("id") ?? "", token) }
+        }
         router.post("/api/v1/conversations/:id/messages") { request, context in
             try await guarded(request) { token in try await reply(request, context.parameters.get("id") ?? "", token) }
         }
@@ -57,6 +60,15 @@ struct ConversationsAPI: Sendable {
         var object = Self.json(handoff, tickets: tickets)
         object["messages"] = lines.map { ["from": $0.from.rawValue, "text": $0.text, "at": TicketJSON.iso($0.at)] }
         return JSONResponse.make(object)
+    }
+
+    private func canned(_ id: String, _ token: StaffToken) async throws -> Response {
+        let (handoff, _, _) = try await accessible(id, token)
+        let (locale, responses) = desk.cannedResponses(for: handoff)
+        return JSONResponse.make([
+            "locale": locale.code, "dir": locale.isRightToLeft ? "rtl" : "ltr",
+            "responses": responses.map { ["key": $0.key, "text": $0.text] },
+        ])
     }
 
     private func reply(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
@@ -118,7 +130,8 @@ struct ConversationsAPI: Sendable {
     static func json(_ handoff: Handoff, tickets: [Ticket]?) -> [String: Any] {
         var object: [String: Any] = [
             "id": String(handoff.id), "channel": handoff.address.channel.rawValue, "address": handoff.address.masked,
-            "locale": handoff.locale?.code ?? NSNull(), "state": handoff.state.rawValue,
+            "locale": handoff.locale?.code ?? NSNull(), "dir": handoff.locale?.isRightToLeft == true ? "rtl" : "ltr",
+            "state": handoff.state.rawValue,
             "department": handoff.department ?? NSNull(), "waiting_since": TicketJSON.iso(handoff.openedAt),
             "last_message_at": TicketJSON.iso(handoff.lastMessageAt), "assigned_to": handoff.assignedTo ?? NSNull(),
             "first_reply_at": TicketJSON.date(handoff.firstReplyAt), "closed_at": TicketJSON.date(handoff.closedAt),

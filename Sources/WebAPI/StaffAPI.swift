@@ -37,12 +37,26 @@ struct StaffAPI: Sendable {
 
     @Sendable
     func guarded(_ request: Request, _ body: (StaffToken) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        let token: StaffToken
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            guard let found = try await dependencies.tokens.token(hash: StaffTokenHash.hash(secret)) else {
+                return JSONResponse.error(.unauthorized, "unauthorized", "unknown token")
+            }
+            token = found
+        } else if let sessions = dependencies.console, let cookie = ConsoleSessions.cookie(in: request) {
+            // The operators' console: its signed cookie, and for every change the CSRF token that goes with it.
+            guard let hash = sessions.tokenHash(from: cookie, now: dependencies.clock()),
+                  let found = try await dependencies.tokens.token(hash: hash) else {
+                return JSONResponse.error(.unauthorized, "unauthorized", "the console session ended; sign in again")
+            }
+            if request.method != .get, request.method != .head,
+               !sessions.isValidCSRF(request.headers[ConsoleSessions.csrfHeader], for: cookie) {
+                return JSONResponse.error(.forbidden, "csrf", "missing or wrong X-CSRF-Token")
+            }
+            token = found
+        } else {
             return JSONResponse.error(.unauthorized, "unauthorized", "send Authorization: Bearer <token>")
-        }
-        let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let token = try await dependencies.tokens.token(hash: StaffTokenHash.hash(secret)) else {
-            return JSONResponse.error(.unauthorized, "unauthorized", "unknown token")
         }
         do {
             return try await body(token)

@@ -18,6 +18,8 @@ public struct WebAPIDependencies: Sendable {
     public var jobs: (any JobStore)?
     /// The operators' side of human handoff (`/api/v1/conversations`); nil leaves those routes out.
     public var desk: OperatorDesk?
+    /// Operators' console sign-in (`/console`); nil leaves the console out.
+    public var console: ConsoleSessions?
     /// One-click email unsubscribe links, when email is configured.
     public var unsubscribe: UnsubscribeLinks?
     /// Decides what a staff change sends residents (updates, surveys), scheduled in the change's transaction.
@@ -34,7 +36,7 @@ public struct WebAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
+                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, console: ConsoleSessions? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
         self.outreach = outreach ?? OutreachPolicy(city: city)
@@ -45,6 +47,7 @@ public struct WebAPIDependencies: Sendable {
         self.outbox = outbox
         self.jobs = jobs
         self.desk = desk
+        self.console = console
         self.twilioAuthToken = twilioAuthToken
         self.publicURL = publicURL
         self.emailInboundToken = emailInboundToken
@@ -62,7 +65,12 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     }
     TwilioWebhooks(dependencies).register(on: router)
     EmailWebhook(dependencies).register(on: router)
-    StaffAPI(dependencies).register(on: router)
+    let staff = StaffAPI(dependencies)
+    staff.register(on: router)
+    if let console = dependencies.console, let desk = dependencies.desk {
+        Console(sessions: console, desk: desk, tokens: dependencies.tokens, city: dependencies.city, clock: dependencies.clock,
+                guarded: staff.guarded).register(on: router)
+    }
     let switchboard = dependencies.switchboard
     dependencies.unsubscribe?.register(on: router, optOut: { try await switchboard.recordOptOut($0, at: $1) }, clock: dependencies.clock)
     return router

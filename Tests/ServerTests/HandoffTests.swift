@@ -250,3 +250,70 @@ import WebAPI
         }
     }
 }
+
+/// The console's sign-in as HTTP sees it: a signed cookie, CSRF on every change, other sites refused.
+@Suite struct ConsoleSessionTests {
+    @Test func cookieSessionsNeedTheirCSRFTokenAndCannotBeForged() async throws {
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
+        _ = try await store.createToken(hash: StaffTokenHash.hash("ops"), role: .staff, department: "customer-service", label: "Ana", at: t0)
+        let app = try await buildApplication(try .testing(store: .sqlite(store)))
+        let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/webhooks/twilio/sms", method: .post, headers: form,
+                                     body: ByteBuffer(string: ConversationsAPITests.form("SM1", "AGENT"))) { #expect($0.status == .ok) }
+            // Signing in from another site, or with a wrong token, sets no cookie.
+            var evil = form
+            evil[.origin] = "https://evil.example"
+            try await client.execute(uri: "/console/sign-in", method: .post, headers: evil, body: ByteBuffer(string: "token=ops")) { response in
+                #expect(response.status == .forbidden && response.headers[.setCookie] == nil)
+            }
+            try await client.execute(uri: "/console/sign-in", method: .post, headers: form, body: ByteBuffer(string: "token=nope")) { response in
+                #expect(response.status == .unauthorized && response.headers[.setCookie] == nil)
+            }
+            var cookie = ""
+            try await client.execute(uri: "/console/sign-in", method: .post, headers: form, body: ByteBuffer(string: "token=ops")) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/console")
+                let set = response.headers[.setCookie] ?? ""
+                #expect(set.contains("HttpOnly") && set.contains("SameSite=Strict"))
+                cookie = String(set.prefix { $0 != ";" })
+            }
+            var csrf = ""
+            try await client.execute(uri: "/console", method: .get, headers: [.cookie: cookie]) { response in
+                let html = String(buffer: response.body)
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                csrf = html.components(separatedBy: #"<meta name="csrf-token" content=""#).dropFirst().first?.components(separatedBy: "\"").first ?? ""
+                #expect(!csrf.isEmpty && html.contains("Signed in as <strong id=\"who\">Ana</strong>"))
+            }
+            // Reading needs only the cookie; a change without its CSRF token is refused and sends nothing.
+            var id = ""
+            try await client.execute(uri: "/api/v1/conversations", method: .get, headers: [.cookie: cookie]) { response in
+                id = ((StaffAPITests.json(response)["conversations"] as? [[String: Any]])?.first?["id"] as? String) ?? ""
+                #expect(response.status == .ok && !id.isEmpty)
+            }
+            let reply = ByteBuffer(string: #"{"text": "Hello, this is Ana."}"#)
+            for headers: HTTPFields in [[.cookie: cookie, .contentType: "application/json"],
+                                        [.cookie: cookie, .contentType: "application/json", ConsoleSessions.csrfHeader: "wrong"]] {
+                try await client.execute(uri: "/api/v1/conversations/\(id)/messages", method: .post, headers: headers, body: reply) { response in
+                    #expect(response.status == .forbidden && StaffAPITests.errorCode(response) == "csrf")
+                }
+            }
+            #expect(try await outboxEntries(store).isEmpty)
+            try await client.execute(uri: "/api/v1/conversations/\(id)/messages", method: .post,
+                                     headers: [.cookie: cookie, .contentType: "application/json", ConsoleSessions.csrfHeader: csrf], body: reply) {
+                #expect($0.status == .created)
+            }
+            #expect(try await outboxEntries(store).count == 1)
+            // A cookie altered by hand is no session.
+            let forged = cookie.replacingOccurrences(of: "cityline_console=", with: "cityline_console=x")
+            try await client.execute(uri: "/api/v1/conversations", method: .get, headers: [.cookie: forged]) { #expect($0.status == .unauthorized) }
+            // Signing out needs the CSRF token too, then clears the cookie.
+            try await client.execute(uri: "/console/sign-out", method: .post, headers: [.cookie: cookie] + form, body: ByteBuffer(string: "csrf=x")) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/console/sign-out", method: .post, headers: [.cookie: cookie] + form,
+                                     body: ByteBuffer(string: "csrf=\(csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")) { response in
+                #expect(response.status == .seeOther && response.headers[.setCookie]?.contains("Max-Age=0") == true)
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The operators' console in a real headless Chromium (run by ServerTests/ConsoleBrowserTests).
+
+    console_test.py BASE_URL STAFF_TOKEN
+
+A Spanish-speaking resident texts that she wants a person, then what is wrong. An operator signs in with the
+keyboard alone, sees her waiting, opens the conversation, picks a canned response in Spanish, sends it, closes
+the conversation with a last word, and signs out; the resident's next text gets the bot again. axe-core scans
+the sign-in page and the console (before and with a conversation open): no serious or critical violations.
+Prints one line per step; exits non-zero on the first failure.
+"""
+import sys
+import urllib.parse
+import urllib.request
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE, TOKEN = sys.argv[1], sys.argv[2]
+RESIDENT = "+12175550188"
+
+
+def sms(sid, body):
+    form = urllib.parse.urlencode({"MessageSid": sid, "From": RESIDENT, "To": "+12175550311", "Body": body, "NumMedia": "0"})
+    request = urllib.request.Request(BASE + "/webhooks/twilio/sms", data=form.encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read().decode()
+
+
+def step(text):
+    print("ok:", text, flush=True)
+
+
+def accessible(driver, where):
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    for violation in bad:
+        print("axe:", where, violation["id"], violation["impact"], violation["help"],
+              [node["target"] for node in violation["nodes"]], flush=True)
+    assert not bad, f"{len(bad)} serious or critical accessibility violations on {where}"
+    step(f"axe: no serious or critical violations on {where} ({len(results['violations'])} minor)")
+
+
+def main():
+    twiml = sms("SMBROWSER1", "necesito hablar con una persona")
+    assert "operador" in twiml, twiml
+    assert sms("SMBROWSER2", "hay un árbol caído sobre la calle Oak") == '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+    step("the resident asked for a person; her next message went to the queue, not the bot")
+
+    options = Options()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    wait = WebDriverWait(driver, 20)
+    try:
+        driver.get(BASE + "/console")
+        accessible(driver, "the sign-in page")
+        # A wrong token is refused with a message, and nothing else happens.
+        driver.find_element(By.ID, "token").send_keys("not-a-token" + Keys.ENTER)
+        wait.until(lambda d: d.find_elements(By.ID, "sign-in-error"))
+        step("a wrong token is refused: " + driver.find_element(By.ID, "sign-in-error").text)
+        driver.find_element(By.ID, "token").send_keys(TOKEN + Keys.ENTER)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#queue-list button"))
+        cookie = driver.get_cookie("cityline_console")
+        assert cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Strict", cookie
+        step("signed in with the keyboard; the session cookie is HttpOnly and SameSite=Strict")
+
+        entry = driver.find_element(By.CSS_SELECTOR, "#queue-list button")
+        assert "Waiting" in entry.text and "SMS" in entry.text and " es " in entry.text + " ", entry.text
+        assert RESIDENT not in driver.page_source, "the resident's number is shown unmasked"
+        step("the queue shows her waiting, by SMS, in Spanish, number masked: " + entry.text)
+        accessible(driver, "the console")
+
+        entry.send_keys(Keys.ENTER)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#transcript li")) == 3)
+        transcript = driver.find_element(By.ID, "transcript")
+        assert transcript.get_attribute("lang") == "es", transcript.get_attribute("lang")
+        lines = transcript.find_elements(By.CSS_SELECTOR, "li")
+        assert [line.get_attribute("class") for line in lines] == ["resident", "bot", "resident"]
+        assert "árbol caído" in lines[-1].text
+        step("the conversation so far: resident, bot, resident — in Spanish")
+        accessible(driver, "the console with a conversation open")
+
+        canned = Select(driver.find_element(By.ID, "canned"))
+        choice = next(option for option in canned.options if option.text.startswith("¿Cuál es la dirección"))
+        canned.select_by_visible_text(choice.text)
+        reply = driver.find_element(By.ID, "reply")
+        assert reply.get_attribute("value") == choice.text
+        driver.find_element(By.CSS_SELECTOR, "#reply-form button").send_keys(Keys.ENTER)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.operator"))
+        sent = driver.find_element(By.CSS_SELECTOR, "#transcript li.operator").text
+        assert "Operador de Springfield 311: ¿Cuál es la dirección" in sent, sent
+        step("a canned Spanish reply went to her: " + sent.splitlines()[-1])
+
+        driver.find_element(By.ID, "closing").send_keys("Gracias, lo reportamos." + Keys.ENTER)
+        wait.until(lambda d: "(closed)" in d.find_element(By.ID, "conversation-title").text)
+        assert not driver.find_element(By.ID, "actions").is_displayed()
+        step("closed: " + driver.find_element(By.ID, "conversation-title").text)
+
+        driver.find_element(By.CSS_SELECTOR, "header form button").send_keys(Keys.ENTER)
+        wait.until(lambda d: d.find_elements(By.ID, "token"))
+        assert driver.get_cookie("cityline_console") is None
+        step("signed out")
+    finally:
+        driver.quit()
+
+    again = sms("SMBROWSER3", "hay un bache enorme en 1423 Oak St")
+    assert "<Message>" in again, again
+    step("back with the bot: " + again[:120])
+
+
+if __name__ == "__main__":
+    main()
