@@ -37,8 +37,21 @@ struct TranscriptTurn: Codable {
     /// The scheduler starts the satisfaction survey of this (closed) ticket before this turn; its question is
     /// the turn's first reply.
     var survey: String?
+    /// An operator acts on the resident's conversation (they asked for a person) before this turn: `{reply: …}`
+    /// sends the operator's words, `{close: …}` hands the resident back to the bot (with a last message, or "").
+    /// What the resident receives is the turn's first replies.
+    var operatorAction: OperatorAction?
     var replies: [String]?
     var events: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case send, media, wait, staff, survey, operatorAction = "operator", replies, events
+    }
+}
+
+struct OperatorAction: Codable {
+    var reply: String?
+    var close: String?
 }
 
 struct StaffAction: Codable {

@@ -53,15 +53,29 @@ import Yams
                 try await store.seedSession(started.session, for: address, at: clock)
                 surveyReplies = city.composer.compose(started.messages, to: address, locale: started.locale, ticket: number).map(\.body)
             }
-            guard let text = turn.send else { continue }
-            let media = (turn.media ?? []).map { MediaRef(url: $0, contentType: "image/jpeg") }
-            let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: clock))
-            let replies = surveyReplies + outcome.replies.map(\.body)
+            if let action = turn.operatorAction {
+                let now = clock
+                let desk = OperatorDesk(switchboard: switchboard, store: store, clock: { now })
+                let handoff = try #require(await store.openHandoff(for: address), "\(name) turn \(index + 1): nobody is waiting for a person")
+                let sent = try await outboxEntries(store).count
+                if let text = action.reply { try await desk.reply(handoff.id, text: text, by: "operator") }
+                if let text = action.close { try await desk.close(handoff.id, by: "operator", text: text) }
+                surveyReplies += try await outboxEntries(store).dropFirst(sent).map(\.message.body)
+            }
+            var replies = surveyReplies
+            var events: [String] = []
+            if let text = turn.send {
+                let media = (turn.media ?? []).map { MediaRef(url: $0, contentType: "image/jpeg") }
+                let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: clock))
+                replies += outcome.replies.map(\.body)
+                events = outcome.events.compactMap(\.transcriptLine)
+            }
             for reply in replies { #expect(!reply.hasPrefix("["), "\(name): a message key has no text: \(reply)") }
-            let events = outcome.events.compactMap(\.transcriptLine)
+            let text = turn.send ?? "(operator)"
             if record {
+                guard turn.send != nil || !replies.isEmpty else { continue }
                 transcript.turns[index].replies = replies
-                transcript.turns[index].events = events
+                transcript.turns[index].events = turn.send == nil ? nil : events
             } else {
                 #expect(replies == (turn.replies ?? []), "\(name) turn \(index + 1): \"\(text)\"")
                 #expect(events == (turn.events ?? []), "\(name) turn \(index + 1): \"\(text)\"")
