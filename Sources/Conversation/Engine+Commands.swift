@@ -131,7 +131,7 @@ extension Engine {
         }
         var args = statusRow(ticket, turn)
         args["updated"] = .date(ticket.updatedAt)
-        if let note = ticket.publicNote { args["note"] = .text(note) }
+        if let note = ticket.publicNote { args.merge(MessageArgument.statusNote(note)) { $1 } }
         if let expected = ticket.expectedAt, ticket.status.isOpen { args["expected"] = .day(expected) }
         if let location = ticket.locationText { args["location"] = .text(location) }
         turn.say("status.one", args)

@@ -45,3 +45,14 @@ public struct OutboundMessage: Hashable, Sendable, Codable {
         self.kind = kind
     }
 }
+
+extension MessageArgument {
+    /// A ticket's public note as message arguments: a canned note as `note`, rendered in the recipient's language;
+    /// staff's own words as `staff_note`, which the messages frame as the crew's note.
+    public static func statusNote(_ stored: String) -> [String: MessageArgument] {
+        switch StatusNote(stored) {
+        case .canned(let key): ["note": .key(key)]
+        case .words(let text): ["staff_note": .text(text)]
+        }
+    }
+}

@@ -52,6 +52,7 @@ public enum MessageSamples {
             "agent.unstaffed": ["phone": .text(city.phone)],
             "agent.reply": ["program": program, "text": .text(operatorWords[locale.language] ?? operatorWords["en"]!)],
             "agent.ended": ["program": program],
+            "notes.repaired": [:], "notes.scheduled": [:], "notes.investigating": [:], "notes.duplicate": [:], "notes.not_ours": [:],
             "canned.looking": [:], "canned.address": [:], "canned.photo": [:], "canned.filed": [:],
             "language.changed": [:],
             "language.choose": ["choices": languages],
@@ -65,7 +66,7 @@ public enum MessageSamples {
             ])],
             "status.one": [
                 "number": .text("1000002"), "service": serviceName, "status": .key("status.name.in_progress"),
-                "location": .text("1423 Oak St"), "updated": .date(moment), "note": .text("A crew is scheduled."),
+                "location": .text("1423 Oak St"), "updated": .date(moment), "note": .key("notes.scheduled"),
                 "expected": .day(week),
             ],
             "status.unknown": ["number": .text("1000015")],
@@ -105,9 +106,10 @@ public enum MessageSamples {
             ],
             "update.status": [
                 "number": .text("1000002"), "service": serviceName, "status": .key("status.name.in_progress"),
-                "note": .text("A crew is scheduled for Wednesday."),
+                "note": .key("notes.scheduled"),
             ],
-            "update.closed": ["number": .text("1000002"), "service": serviceName, "note": .text("Patched today.")],
+            // Staff's own words, framed as the crew's note (they are not translated).
+            "update.closed": ["number": .text("1000002"), "service": serviceName, "staff_note": .text("Patched today.")],
             "survey.ask_fixed": ["number": .text("1000002"), "service": serviceName, "program": program],
             "survey.reminder": ["number": .text("1000002"), "service": serviceName, "program": program],
             "survey.reask_fixed": [:], "survey.reopened": ["number": .text("1000002")], "survey.ask_rating": [:],

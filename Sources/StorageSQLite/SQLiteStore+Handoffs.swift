@@ -74,7 +74,7 @@ extension SQLiteStore: HandoffStore {
         arguments.append(limit)
         let (condition, values) = (conditions.joined(separator: " AND "), StatementArguments(arguments))
         return try await pool.read { db in
-            try HandoffRows.fetch(db, where: condition, values ?? StatementArguments(), suffix: "ORDER BY opened_at, id LIMIT ?")
+            try HandoffRows.fetch(db, where: condition, values, suffix: "ORDER BY opened_at, id LIMIT ?")
         }
     }
 

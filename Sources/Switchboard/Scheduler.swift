@@ -233,7 +233,7 @@ extension Switchboard {
             "number": .text(ticket.trackingNumber.digits), "status": .key("status.name.\(status.rawValue)"),
             "service": .text(engine.city.serviceName(ticket.draft.serviceCode, in: locale)),
         ]
-        if let note { args["note"] = .text(note) }
+        if let note { args.merge(MessageArgument.statusNote(note)) { $1 } }
         let message = OutboundMessage(status == .closed ? "update.closed" : "update.status", args, kind: .statusUpdate)
         return JobCompletion(job: job.id, outcome: .done(note: nil),
                              outbox: render([message], to: address, locale: locale, ticket: ticket.trackingNumber,

@@ -21,6 +21,7 @@ struct StaffAPI: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/tickets") { request, _ in try await self.guarded(request) { token in try await self.list(request, token) } }
         router.post("/api/v1/tickets") { request, _ in try await self.guarded(request) { token in try await self.create(request, token) } }
+        router.get("/api/v1/status-notes") { request, _ in try await self.guarded(request) { _ in self.statusNotes() } }
         router.get("/api/v1/tickets/:id") { request, context in
             try await self.guarded(request) { token in try await self.show(context.parameters.get("id") ?? "", token) }
         }
@@ -106,7 +107,7 @@ struct StaffAPI: Sendable {
     private func update(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
         let ticket = try await accessible(id, token)
         let object = try await jsonObject(request)
-        let allowed: Set<String> = ["status", "status_note", "resolution", "department"]
+        let allowed: Set<String> = ["status", "status_note", "status_note_key", "resolution", "department"]
         if let unknown = object.keys.first(where: { !allowed.contains($0) }) {
             throw APIProblem(.badRequest, "unknown_field", "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))")
         }
@@ -118,6 +119,18 @@ struct StaffAPI: Sendable {
             change.status = status
         }
         change.statusNote = try optionalString(object, "status_note")
+        if let code = try optionalString(object, "status_note_key") {
+            // One of the city's canned notes: each resident reads it in their own language.
+            guard change.statusNote == nil else {
+                throw APIProblem(.badRequest, "invalid_status_note", "send status_note (the crew's own words) or status_note_key, not both")
+            }
+            let key = StatusNote.key(code)
+            guard case .canned = StatusNote(key), dependencies.switchboard.composer.renderer.has(key, locale: dependencies.city.defaultLocale) else {
+                throw APIProblem(.badRequest, "invalid_status_note_key",
+                                 "unknown status note '\(code)'; the city's are: \(statusNoteCodes.joined(separator: ", "))")
+            }
+            change.statusNote = key
+        }
         change.resolution = try optionalString(object, "resolution")
         if let department = try optionalString(object, "department") {
             guard dependencies.city.department(department) != nil else {
@@ -263,6 +276,21 @@ struct StaffAPI: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The codes of the city's canned status notes (`notes.*` in `Locales/`).
+    var statusNoteCodes: [String] {
+        (dependencies.switchboard.composer.renderer.catalog.strings[dependencies.city.defaultLocale] ?? [:]).keys
+            .filter { $0.hasPrefix(StatusNote.keyPrefix) }.map { String($0.dropFirst(StatusNote.keyPrefix.count)) }.sorted()
+    }
+
+    private func statusNotes() -> Response {
+        let renderer = dependencies.switchboard.composer.renderer
+        return JSONResponse.make(["status_notes": statusNoteCodes.map { code in
+            ["code": code, "text": Dictionary(uniqueKeysWithValues: dependencies.city.locales.map {
+                ($0.code, renderer.render(StatusNote.key(code), locale: $0))
+            })]
+        }])
+    }
 
     /// The ticket `id` names, if this token may see it: 404 for unknown numbers, 403 for other departments.
     private func accessible(_ id: String, _ token: StaffToken) async throws -> Ticket {

@@ -6,9 +6,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Localization
+import Logging
 import Outreach
 import Storage
 import StorageSQLite
+import Switchboard
 import Testing
 import WebAPI
 
@@ -100,6 +103,37 @@ import WebAPI
         // one survey, ever.
         #expect(counts[.pending] == 3, "one update, one department event and one survey: \(counts)")
         #expect(try await h.store.job(dedupeKey: "department:\(id):status_changed:\(Int((t0.timeIntervalSince1970 + 3600) * 1000))") != nil)
+    }
+
+    /// Staff words reach a Spanish-speaking resident in Spanish: a canned note (`status_note_key`) is translated;
+    /// the crew's own words are framed as theirs instead of pasted into a Spanish sentence.
+    @Test func statusNotesReachTheResidentInTheirLanguage() async throws {
+        let h = try await harness()
+        let reporter = ChannelAddress(channel: .sms, address: "+12175550100")
+        try await h.store.seedSession(Session(locale: LanguageTag("es")), for: reporter)
+        let (first, second) = (TrackingNumber(serial: 1).digits, TrackingNumber(serial: 2).digits)
+        try await h.app.test(.live) { client in
+            for (body, status) in [(#"{"status_note_key": "nonsense"}"#, HTTPResponse.Status.badRequest),
+                                   (#"{"status_note_key": "repaired", "status_note": "Fixed."}"#, .badRequest),
+                                   (#"{"status": "closed", "status_note_key": "repaired"}"#, .ok)] {
+                try await client.execute(uri: "/api/v1/tickets/\(first)", method: .patch, headers: Self.auth(h.admin),
+                                         body: ByteBuffer(string: body)) { #expect($0.status == status, "\(body)") }
+            }
+            try await client.execute(uri: "/api/v1/tickets/\(second)", method: .patch, headers: Self.auth(h.admin),
+                                     body: ByteBuffer(string: #"{"status": "closed", "status_note": "Repaired"}"#)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/status-notes", method: .get, headers: Self.auth(h.streets)) { response in
+                let notes = Self.json(response)["status_notes"] as? [[String: Any]] ?? []
+                #expect(notes.compactMap { $0["code"] as? String }.contains("repaired"))
+                #expect(((notes.first { $0["code"] as? String == "repaired" })?["text"] as? [String: String])?["es"] == "Ya se reparó.")
+            }
+        }
+        let switchboard = try Demo.switchboard(h.store)
+        let scheduler = Scheduler(switchboard: switchboard, jobs: h.store, policy: OutreachPolicy(city: try Demo.city),
+                                  logger: Logger(label: "test"), clock: { t0.addingTimeInterval(2 * 3600) })
+        while try await scheduler.runDue() > 0 {}
+        let updates = try await outboxEntries(h.store).filter { $0.message.kind == .statusUpdate }.map(\.message.body)
+        #expect(updates.contains { $0.contains("Ya se reparó.") && $0.hasPrefix("Cerramos el reporte #\(first)") }, "\(updates)")
+        #expect(updates.contains { $0.contains("Nota del equipo: \"Repaired\"") && $0.hasPrefix("Cerramos el reporte #\(second)") }, "\(updates)")
     }
 
     @Test func staffUpdateStatusAddNotesAndReassign() async throws {
