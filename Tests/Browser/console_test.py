@@ -5,7 +5,8 @@
 
 A Spanish-speaking resident texts that she wants a person, then what is wrong. An operator signs in with the
 keyboard alone, sees her waiting, opens the conversation, picks a canned response in Spanish, sends it, closes
-the conversation with a last word, and signs out; the resident's next text gets the bot again. axe-core scans
+the conversation with a last word, sees an Arabic resident arrive live and her conversation right to left, and
+signs out; the resident's next text gets the bot again. axe-core scans
 the sign-in page and the console (before and with a conversation open): no serious or critical violations.
 Prints one line per step; exits non-zero on the first failure.
 """
@@ -25,8 +26,8 @@ BASE, TOKEN = sys.argv[1], sys.argv[2]
 RESIDENT = "+12175550188"
 
 
-def sms(sid, body):
-    form = urllib.parse.urlencode({"MessageSid": sid, "From": RESIDENT, "To": "+12175550311", "Body": body, "NumMedia": "0"})
+def sms(sid, body, sender=RESIDENT):
+    form = urllib.parse.urlencode({"MessageSid": sid, "From": sender, "To": "+12175550311", "Body": body, "NumMedia": "0"})
     request = urllib.request.Request(BASE + "/webhooks/twilio/sms", data=form.encode(),
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -105,6 +106,17 @@ def main():
         wait.until(lambda d: "(closed)" in d.find_element(By.ID, "conversation-title").text)
         assert not driver.find_element(By.ID, "actions").is_displayed()
         step("closed: " + driver.find_element(By.ID, "conversation-title").text)
+
+        # A resident writing in Arabic asks for a person: she appears without a reload (the live queue), and her
+        # conversation reads right to left.
+        sms("SMBROWSER4", "أريد التحدث مع موظف", sender="+12175550199")
+        wait.until(lambda d: any(" ar " in b.text + " " for b in d.find_elements(By.CSS_SELECTOR, "#queue-list button")))
+        arabic = next(b for b in driver.find_elements(By.CSS_SELECTOR, "#queue-list button") if " ar " in b.text + " ")
+        arabic.send_keys(Keys.ENTER)
+        wait.until(lambda d: d.find_element(By.ID, "transcript").get_attribute("lang") == "ar")
+        assert driver.find_element(By.ID, "transcript").get_attribute("dir") == "rtl"
+        assert driver.find_element(By.ID, "reply").get_attribute("dir") == "rtl"
+        step("a new Arabic conversation appeared live and reads right to left")
 
         driver.find_element(By.CSS_SELECTOR, "header form button").send_keys(Keys.ENTER)
         wait.until(lambda d: d.find_elements(By.ID, "token"))

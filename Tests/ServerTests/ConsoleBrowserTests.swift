@@ -72,6 +72,6 @@ import WebAPI
             "Operador de Springfield 311: Gracias, lo reportamos.",
             "Terminó su conversación con un operador de Springfield 311. Para reportar un problema, díganos qué pasa y dónde.",
         ])
-        #expect(try await store.handoffs(states: nil, departments: nil, limit: 10).map(\.state) == [.closed])
+        #expect(try await store.handoffs(states: nil, departments: nil, limit: 10).map(\.state) == [.closed, .waiting])
     }
 }
