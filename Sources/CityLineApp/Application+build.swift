@@ -46,7 +46,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let outreach = OutreachPolicy(city: loaded.city)
     let router = buildRouter(WebAPIDependencies(
         city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
-        jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, clock: configuration.clock),
+        jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, policy: outreach, clock: configuration.clock),
         console: ConsoleSessions(secret: try ServerSecret.key(configuration), secure: publicBase.hasPrefix("https://")),
         outreach: outreach, unsubscribe: unsubscribe,
         twilioAuthToken: configuration.twilio.authToken, publicURL: configuration.publicURL,

@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import Localization
 import Messaging
+import Outreach
 import Storage
 
 /// What 311 operators do with residents who asked for a person: read the queue, answer, hand them back to the
@@ -27,16 +28,19 @@ public struct OperatorDesk: Sendable {
     public static let transcriptLead: TimeInterval = 24 * 3600
 
     let switchboard: Switchboard
-    let store: any ConversationStore & HandoffStore
+    let store: any ConversationStore & HandoffStore & TicketStore
+    let policy: OutreachPolicy
     let clock: @Sendable () -> Date
 
-    public init(switchboard: Switchboard, store: any ConversationStore & HandoffStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(switchboard: Switchboard, store: any ConversationStore & HandoffStore & TicketStore, policy: OutreachPolicy? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.switchboard = switchboard
         self.store = store
+        self.policy = policy ?? OutreachPolicy(city: switchboard.engine.city)
         self.clock = clock
     }
 
-    var city: City { switchboard.engine.city }
+    public var city: City { switchboard.engine.city }
 
     /// Conversations in `states` that `departments` may see (nil: all), oldest first.
     public func queue(states: Set<Handoff.State>?, departments: Set<String?>?, limit: Int = 100) async throws -> [Handoff] {
@@ -88,6 +92,19 @@ public struct OperatorDesk: Sendable {
                              outbox: render(messages, to: handoff.address, locale: locale, tickets: tickets),
                              handoffs: [.closed(id: id, by: operatorName, at: now)], at: now)
         }
+    }
+
+    /// Files a report for the resident of conversation `id`, routed like their own (to whichever department the
+    /// service and place go to); they get the acknowledgement with the tracking number on their channel, in their
+    /// language, then every update. Returns the ticket and whether it was created now (false: `idempotencyKey`
+    /// was seen before).
+    public func file(_ id: Int64, service: Service, description: String, location: Location?, by actor: String,
+                     idempotencyKey: String?) async throws -> (ticket: Ticket, created: Bool) {
+        guard let handoff = try await store.handoff(id) else { throw Problem.notFound }
+        guard handoff.isOpen else { throw Problem.closed }
+        let request = Switchboard.TicketRequest(service: service, description: description, location: location, reporter: handoff.address,
+                                                locale: handoff.locale, idempotencyKey: idempotencyKey, actor: actor)
+        return try await switchboard.file(request, in: store, policy: policy, at: clock())
     }
 
     /// Puts the conversation in `department`'s queue (waiting, unassigned).

@@ -49,6 +49,9 @@ enum ConsoleAssets {
         let departments = city.departments.map { department in
             "<option value=\"\(escape(department.code))\">\(escape(department.name.resolve(.english, fallbacks: city.fallbackLocales)))</option>"
         }.joined(separator: "\n")
+        let services = city.services.map { service in
+            "<option value=\"\(escape(service.code))\">\(escape(service.name.resolve(.english, fallbacks: city.fallbackLocales)))</option>"
+        }.joined(separator: "\n")
         let scope = department.map { escape(city.departmentName($0, in: .english)) } ?? "all departments"
         return head("\(program) operators' console") + """
         <meta name="csrf-token" content="\(escape(csrf))">
@@ -90,6 +93,21 @@ enum ConsoleAssets {
         </select>
         <button type="submit">Transfer</button>
         </form>
+        <form id="file-form">
+        <fieldset>
+        <legend>File a report for this resident</legend>
+        <label for="service">Service</label>
+        <select id="service" required>
+        \(services)
+        </select>
+        <label for="description">What is wrong</label>
+        <textarea id="description" rows="2" maxlength="4000" required></textarea>
+        <label for="address">Where: an address or cross streets</label>
+        <input id="address" maxlength="200" required>
+        <button type="submit">File the report</button>
+        </fieldset>
+        </form>
+        <p id="filed" role="status"></p>
         <form id="close-form">
         <label for="closing">Last message (optional)</label>
         <input id="closing" maxlength="1600">
@@ -132,6 +150,8 @@ enum ConsoleAssets {
     button { font: inherit; margin-top: .5rem; padding: .5rem 1rem; border: 1px solid var(--accent); border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
     :focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
     .error, #feedback { color: var(--error); }
+    fieldset { border: 1px solid var(--line); border-radius: 4px; margin-top: 1rem; }
+    legend { font-weight: 600; }
     .hint { color: var(--muted); font-size: .9rem; }
     .skip { position: absolute; left: -999px; }
     .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 1; }
@@ -146,6 +166,7 @@ enum ConsoleAssets {
       let queue = [];
       let selected = null;
       let seen = null;
+      let prefilled = null;
 
       async function api(path, options = {}) {
         const headers = { "Accept": "application/json" };
@@ -223,6 +244,14 @@ enum ConsoleAssets {
         }));
         transcript.scrollTop = transcript.scrollHeight;
         $("tickets").textContent = c.ticket_ids && c.ticket_ids.length ? "Reports: " + c.ticket_ids.join(", ") : "No reports yet.";
+        if (prefilled !== c.id) {
+          // What the resident wrote, as a start for the report's description.
+          $("description").value = c.messages.filter((m) => m.from === "resident").map((m) => m.text).join(" / ").slice(0, 4000);
+          $("description").lang = c.locale || "";
+          $("address").value = "";
+          $("filed").textContent = "";
+          prefilled = c.id;
+        }
         const open = c.state !== "closed";
         $("actions").hidden = !open;
         if (open) {
@@ -263,6 +292,17 @@ enum ConsoleAssets {
       $("close-form").addEventListener("submit", (event) => {
         event.preventDefault();
         act("/close", { text: $("closing").value }, () => { $("closing").value = ""; });
+      });
+      $("file-form").addEventListener("submit", (event) => {
+        event.preventDefault();
+        const body = { service_code: $("service").value, description: $("description").value, address: $("address").value };
+        $("feedback").textContent = "";
+        api("/api/v1/conversations/" + encodeURIComponent(selected) + "/tickets", { method: "POST", body })
+          .then((ticket) => {
+            $("filed").textContent = "Report #" + ticket.id + " filed (" + ticket.service_name + ", " + ticket.department + "). The resident gets the tracking number.";
+            return load();
+          })
+          .catch((error) => { $("feedback").textContent = error.message; });
       });
       $("transfer-form").addEventListener("submit", (event) => {
         event.preventDefault();

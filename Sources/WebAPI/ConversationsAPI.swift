@@ -1,5 +1,6 @@
 import CityModel
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Storage
 import Switchboard
@@ -26,6 +27,9 @@ struct ConversationsAPI: Sendable {
         }
         router.post("/api/v1/conversations/:id/close") { request, context in
             try await guarded(request) { token in try await close(request, context.parameters.get("id") ?? "", token) }
+        }
+        router.post("/api/v1/conversations/:id/tickets") { request, context in
+            try await guarded(request) { token in try await file(request, context.parameters.get("id") ?? "", token) }
         }
         router.post("/api/v1/conversations/:id/transfer") { request, context in
             try await guarded(request) { token in try await transfer(request, context.parameters.get("id") ?? "", token) }
@@ -87,6 +91,34 @@ struct ConversationsAPI: Sendable {
         }
         let changed = try await perform { try await desk.close(handoff.id, by: Self.actor(token), text: object["text"] as? String) }
         return JSONResponse.make(Self.json(changed, tickets: nil))
+    }
+
+    /// Files a report for the resident, as an operator does once they know what and where:
+    /// `{"service_code", "description", "address" and/or "lat"+"long"}`. The operator's token need not be the
+    /// department's the report goes to: taking reports for every department is what operators do.
+    private func file(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
+        let (handoff, _, _) = try await accessible(id, token)
+        let object = try await Self.jsonObject(request)
+        let allowed: Set<String> = ["service_code", "description", "address", "lat", "long"]
+        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw APIProblem(.badRequest, "unknown_field", "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+        guard let code = object["service_code"] as? String, let service = desk.city.service(code) else {
+            throw APIProblem(.badRequest, "invalid_service_code", "service_code must be one of the catalog's codes")
+        }
+        let description = ((object["description"] as? String) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !description.isEmpty, description.count <= 4000 else {
+            throw APIProblem(.badRequest, "invalid_description", "description must be 1 to 4000 characters")
+        }
+        let location = try StaffAPI.location(object)
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!].map { "staff:\(token.id):\($0)" }
+        let (ticket, created) = try await perform {
+            try await desk.file(handoff.id, service: service, description: description, location: location, by: "staff:\(token.id)",
+                                idempotencyKey: key)
+        }
+        var response = JSONResponse.make(TicketJSON.summary(ticket, city: desk.city), status: created ? .created : .ok)
+        response.headers[.location] = "/api/v1/tickets/\(ticket.trackingNumber.digits)"
+        return response
     }
 
     private func transfer(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {

@@ -102,6 +102,16 @@ def main():
         assert "Operador de Springfield 311: ¿Cuál es la dirección" in sent, sent
         step("a canned Spanish reply went to her: " + sent.splitlines()[-1])
 
+        # File her report: the description starts from what she wrote; routed by service and place.
+        assert "árbol caído" in driver.find_element(By.ID, "description").get_attribute("value")
+        Select(driver.find_element(By.ID, "service")).select_by_value("pothole")
+        driver.find_element(By.ID, "address").send_keys("1423 Oak St" + Keys.ENTER)
+        wait.until(lambda d: "filed" in d.find_element(By.ID, "filed").text)
+        filed = driver.find_element(By.ID, "filed").text
+        assert "streets" in filed, filed
+        wait.until(lambda d: "Reports: " in d.find_element(By.ID, "tickets").text)
+        step("filed a report for her: " + filed)
+
         driver.find_element(By.ID, "closing").send_keys("Gracias, lo reportamos." + Keys.ENTER)
         wait.until(lambda d: "(closed)" in d.find_element(By.ID, "conversation-title").text)
         assert not driver.find_element(By.ID, "actions").is_displayed()

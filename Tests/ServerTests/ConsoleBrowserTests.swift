@@ -73,5 +73,8 @@ import WebAPI
             "Terminó su conversación con un operador de Springfield 311. Para reportar un problema, díganos qué pasa y dónde.",
         ])
         #expect(try await store.handoffs(states: nil, departments: nil, limit: 10).map(\.state) == [.closed, .waiting])
+        // The report the operator filed is hers, in Spanish, for Streets.
+        let filed = try await store.tickets(reportedBy: ChannelAddress(channel: .sms, address: "+12175550188"))
+        #expect(filed.map { [$0.draft.serviceCode, $0.department, $0.draft.locale.code] } == [["pothole", "streets", "es"]])
     }
 }

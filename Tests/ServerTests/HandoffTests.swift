@@ -154,6 +154,26 @@ import WebAPI
     }
 
     @Test(arguments: StoreKind.allCases)
+    func anOperatorFilesAReportForTheResident(kind: StoreKind) async throws {
+        let h = try harness(kind)
+        _ = try await h.say("necesito hablar con alguien")
+        let handoff = try #require(try await h.open())
+        let pothole = try #require(try Demo.city.service("pothole"))
+        let (ticket, created) = try await h.desk.file(handoff.id, service: pothole, description: "bache profundo",
+                                                      location: Location(kind: .address, text: "1423 Oak St"), by: "staff:2", idempotencyKey: "k1")
+        #expect(created && ticket.reporter == Self.maria && ticket.draft.locale == LanguageTag("es") && ticket.department == "streets")
+        // A retry with the same key files nothing more; the resident's acknowledgement is scheduled once.
+        let (again, createdAgain) = try await h.desk.file(handoff.id, service: pothole, description: "bache profundo",
+                                                          location: Location(kind: .address, text: "1423 Oak St"), by: "staff:2", idempotencyKey: "k1")
+        #expect(!createdAgain && again.trackingNumber == ticket.trackingNumber)
+        #expect(try await h.store.tickets(reportedBy: Self.maria).count == 1)
+        _ = try await h.desk.close(handoff.id, by: "Ana")
+        await #expect(throws: OperatorDesk.Problem.closed) {
+            try await h.desk.file(handoff.id, service: pothole, description: "otro", location: nil, by: "staff:2", idempotencyKey: nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func transferPutsTheConversationInAnotherDepartmentsQueue(kind: StoreKind) async throws {
         let h = try harness(kind)
         _ = try await h.say("AGENT")
@@ -233,6 +253,19 @@ import WebAPI
             let replies = try await outboxEntries(store).filter { $0.message.kind == .operatorReply }
             #expect(replies.map(\.message.body) == ["Operador de Springfield 311: Enviamos una cuadrilla. ¿Hay alguien herido?"])
             #expect(replies.first?.message.to.address == "+12175550142")
+
+            // Filing her report: an operator may file for any department; bad input is 400 and files nothing.
+            for (body, status) in [(#"{"service_code": "nope", "description": "x", "address": "1 Oak St"}"#, HTTPResponse.Status.badRequest),
+                                   (#"{"service_code": "pothole", "description": "", "address": "1 Oak St"}"#, .badRequest),
+                                   (#"{"service_code": "pothole", "description": "árbol", "phone": "+1"}"#, .badRequest),
+                                   (#"{"service_code": "pothole", "description": "bache", "address": "1423 Oak St"}"#, .created)] {
+                try await client.execute(uri: "/api/v1/conversations/\(id)/tickets", method: .post, headers: auth("ops"),
+                                         body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == status, "\(body)")
+                    if status == .created { #expect(json(response)["department"] as? String == "streets") }
+                }
+            }
+            #expect(try await store.tickets(reportedBy: ChannelAddress(channel: .sms, address: "+12175550142")).count == 1)
 
             // Closing hands the resident back; a reply after that is 409 and sends nothing.
             try await client.execute(uri: "/api/v1/conversations/\(id)/close", method: .post, headers: auth("ops")) { response in
