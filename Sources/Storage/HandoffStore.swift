@@ -76,6 +76,8 @@ public struct Handoff: Hashable, Sendable, Identifiable {
             changed.department = department
             changed.state = .waiting
             changed.assignedTo = nil
+        case .noted:
+            break // kept beside the handoff (`HandoffStore.notes(of:)`)
         }
         return changed
     }
@@ -98,11 +100,13 @@ public enum HandoffWrite: Hashable, Sendable {
     case closed(id: Int64, by: String, at: Date)
     /// An operator handed the conversation to another department's queue.
     case transferred(id: Int64, department: String, at: Date)
+    /// An operator's internal note on the conversation (the resident never sees it).
+    case noted(id: Int64, note: HandoffNote)
 
     /// The handoff id the write names; nil for writes that name the resident's address.
     public var id: Int64? {
         switch self {
-        case .operatorReplied(let id, _, _), .closed(let id, _, _), .transferred(let id, _, _): id
+        case .operatorReplied(let id, _, _), .closed(let id, _, _), .transferred(let id, _, _), .noted(let id, _): id
         case .open, .residentWrote, .residentLeft: nil
         }
     }
@@ -110,8 +114,21 @@ public enum HandoffWrite: Hashable, Sendable {
     public var address: ChannelAddress? {
         switch self {
         case .open(let address, _, _, _), .residentWrote(let address, _), .residentLeft(let address, _): address
-        case .operatorReplied, .closed, .transferred: nil
+        case .operatorReplied, .closed, .transferred, .noted: nil
         }
+    }
+}
+
+/// An operator's internal note on a conversation.
+public struct HandoffNote: Hashable, Sendable {
+    public var author: String
+    public var text: String
+    public var at: Date
+
+    public init(author: String, text: String, at: Date) {
+        self.author = author
+        self.text = text
+        self.at = at
     }
 }
 
@@ -137,6 +154,8 @@ public protocol HandoffStore: Sendable {
     func handoff(_ id: Int64) async throws -> Handoff?
     /// The resident's open handoff, if any.
     func openHandoff(for address: ChannelAddress) async throws -> Handoff?
+    /// The internal notes on handoff `id`, oldest first.
+    func notes(of id: Int64) async throws -> [HandoffNote]
     /// The messages to and from `address` since `date`, oldest first, at most `limit` (the latest).
     func transcript(of address: ChannelAddress, since date: Date, limit: Int) async throws -> [TranscriptLine]
 }

@@ -25,6 +25,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var trackingSequence = 0
     private var buckets: [String: TokenBucket] = [:]
     private var handoffRows: [Int64: Handoff] = [:]
+    private var handoffNotes: [Int64: [HandoffNote]] = [:]
     private var messageLog: [(address: ChannelAddress, line: TranscriptLine)] = []
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
@@ -132,6 +133,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     private func apply(_ write: HandoffWrite) {
+        if case .noted(let id, let note) = write { handoffNotes[id, default: []].append(note) }
         if let id = write.id {
             handoffRows[id] = handoffRows[id]?.applying(write)
         } else if let address = write.address, let open = openHandoff(for: address) {
@@ -153,6 +155,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func handoff(_ id: Int64) -> Handoff? { handoffRows[id] }
+
+    public func notes(of id: Int64) -> [HandoffNote] { handoffNotes[id] ?? [] }
 
     public func openHandoff(for address: ChannelAddress) -> Handoff? {
         handoffRows.values.first { $0.address == address && $0.isOpen }

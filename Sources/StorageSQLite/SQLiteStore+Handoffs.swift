@@ -17,6 +17,10 @@ enum HandoffRows {
         } else {
             stored = nil
         }
+        if case .noted(let id, let note) = write {
+            try db.run("INSERT INTO handoff_notes (handoff_id, author, text, created_at) VALUES (?, ?, ?, ?)",
+                       [id, note.author, note.text, note.at.timeIntervalSince1970])
+        }
         if let stored {
             try update(stored.applying(write), db)
         } else if case .open(let address, let locale, let department, let at) = write {
@@ -80,6 +84,14 @@ extension SQLiteStore: HandoffStore {
 
     public func handoff(_ id: Int64) async throws -> Handoff? {
         try await pool.read { db in try HandoffRows.fetch(db, where: "id = ?", [id]).first }
+    }
+
+    public func notes(of id: Int64) async throws -> [HandoffNote] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT author, text, created_at FROM handoff_notes WHERE handoff_id = ? ORDER BY id", arguments: [id]).map {
+                HandoffNote(author: $0["author"], text: $0["text"], at: Date(timeIntervalSince1970: $0["created_at"]))
+            }
+        }
     }
 
     public func openHandoff(for address: ChannelAddress) async throws -> Handoff? {

@@ -216,6 +216,15 @@ extension SQLiteStore {
                 CREATE INDEX handoffs_state ON handoffs(state, opened_at);
                 -- A resident's messages in order, for the operators' transcript.
                 CREATE INDEX messages_address ON messages(channel, address, id);
+                -- Operators' internal notes on a conversation (the resident never sees them).
+                CREATE TABLE handoff_notes (
+                    id INTEGER PRIMARY KEY,
+                    handoff_id INTEGER NOT NULL REFERENCES handoffs(id),
+                    author TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX handoff_notes_handoff ON handoff_notes(handoff_id, id);
                 """)
         }
         return migrator

@@ -49,6 +49,8 @@ public struct OperatorDesk: Sendable {
 
     /// One conversation: the handoff, what was said both ways (from a day before the resident asked for a person),
     /// and the resident's tickets.
+    public func notes(_ id: Int64) async throws -> [HandoffNote] { try await store.notes(of: id) }
+
     public func conversation(_ id: Int64) async throws -> (Handoff, [TranscriptLine], [Ticket]) {
         guard let handoff = try await store.handoff(id) else { throw Problem.notFound }
         let lines = try await store.transcript(of: handoff.address, since: handoff.openedAt.addingTimeInterval(-Self.transcriptLead), limit: 500)
@@ -105,6 +107,15 @@ public struct OperatorDesk: Sendable {
         let request = Switchboard.TicketRequest(service: service, description: description, location: location, reporter: handoff.address,
                                                 locale: handoff.locale, idempotencyKey: idempotencyKey, actor: actor)
         return try await switchboard.file(request, in: store, policy: policy, at: clock())
+    }
+
+    /// Adds an operator's internal note to the conversation; nothing reaches the resident.
+    @discardableResult
+    public func addNote(_ id: Int64, text: String, by operatorName: String) async throws -> Handoff {
+        let text = try Self.checked(text)
+        return try await act(on: id) { _, _, _, now in
+            WritePlan(handoffs: [.noted(id: id, note: HandoffNote(author: operatorName, text: text, at: now))], at: now)
+        }
     }
 
     /// Puts the conversation in `department`'s queue (waiting, unassigned).

@@ -78,6 +78,8 @@ enum ConsoleAssets {
         <p id="conversation-meta"></p>
         <ol id="transcript" aria-label="Messages" aria-live="polite"></ol>
         <p id="tickets"></p>
+        <h3>Internal notes</h3>
+        <ul id="notes"></ul>
         <div id="actions" hidden>
         <form id="reply-form">
         <label for="canned">Canned response</label>
@@ -85,6 +87,11 @@ enum ConsoleAssets {
         <label for="reply">Reply to the resident</label>
         <textarea id="reply" rows="3" maxlength="1600" required></textarea>
         <button type="submit">Send reply</button>
+        </form>
+        <form id="note-form">
+        <label for="note">Internal note (the resident does not see it)</label>
+        <input id="note" maxlength="1600" required>
+        <button type="submit">Add note</button>
         </form>
         <form id="transfer-form">
         <label for="department">Hand to another department</label>
@@ -133,6 +140,8 @@ enum ConsoleAssets {
     main { display: grid; grid-template-columns: minmax(16rem, 1fr) 2fr; gap: 1.5rem; padding: 1.5rem; }
     main.sign-in { display: block; max-width: 28rem; margin: 4rem auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
     h2 { font-size: 1.1rem; margin-top: 0; }
+    h3 { font-size: 1rem; margin-bottom: .25rem; }
+    #notes { margin-top: 0; }
     section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; }
     #queue-list { list-style: none; margin: 0; padding: 0; }
     #queue-list li { margin: 0 0 .5rem; }
@@ -243,6 +252,11 @@ enum ConsoleAssets {
           return item;
         }));
         transcript.scrollTop = transcript.scrollHeight;
+        $("notes").replaceChildren(...(c.notes || []).map((n) => {
+          const item = document.createElement("li");
+          item.textContent = n.author + " · " + new Date(n.at).toLocaleTimeString() + ": " + n.text;
+          return item;
+        }));
         $("tickets").textContent = c.ticket_ids && c.ticket_ids.length ? "Reports: " + c.ticket_ids.join(", ") : "No reports yet.";
         if (prefilled !== c.id) {
           // What the resident wrote, as a start for the report's description.
@@ -292,6 +306,10 @@ enum ConsoleAssets {
       $("close-form").addEventListener("submit", (event) => {
         event.preventDefault();
         act("/close", { text: $("closing").value }, () => { $("closing").value = ""; });
+      });
+      $("note-form").addEventListener("submit", (event) => {
+        event.preventDefault();
+        act("/notes", { text: $("note").value }, () => { $("note").value = ""; });
       });
       $("file-form").addEventListener("submit", (event) => {
         event.preventDefault();

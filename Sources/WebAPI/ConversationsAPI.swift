@@ -28,6 +28,9 @@ struct ConversationsAPI: Sendable {
         router.post("/api/v1/conversations/:id/close") { request, context in
             try await guarded(request) { token in try await close(request, context.parameters.get("id") ?? "", token) }
         }
+        router.post("/api/v1/conversations/:id/notes") { request, context in
+            try await guarded(request) { token in try await note(request, context.parameters.get("id") ?? "", token) }
+        }
         router.post("/api/v1/conversations/:id/tickets") { request, context in
             try await guarded(request) { token in try await file(request, context.parameters.get("id") ?? "", token) }
         }
@@ -63,6 +66,7 @@ struct ConversationsAPI: Sendable {
         let (handoff, lines, tickets) = try await accessible(id, token)
         var object = Self.json(handoff, tickets: tickets)
         object["messages"] = lines.map { ["from": $0.from.rawValue, "text": $0.text, "at": TicketJSON.iso($0.at)] }
+        object["notes"] = try await desk.notes(handoff.id).map { ["author": $0.author, "text": $0.text, "at": TicketJSON.iso($0.at)] }
         return JSONResponse.make(object)
     }
 
@@ -80,6 +84,14 @@ struct ConversationsAPI: Sendable {
         let object = try await Self.jsonObject(request)
         guard let text = object["text"] as? String else { throw APIProblem(.badRequest, "invalid_text", "'text' must be a string") }
         let changed = try await perform { try await desk.reply(handoff.id, text: text, by: Self.actor(token)) }
+        return JSONResponse.make(Self.json(changed, tickets: nil), status: .created)
+    }
+
+    private func note(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
+        let (handoff, _, _) = try await accessible(id, token)
+        let object = try await Self.jsonObject(request)
+        guard let text = object["text"] as? String else { throw APIProblem(.badRequest, "invalid_text", "'text' must be a string") }
+        let changed = try await perform { try await desk.addNote(handoff.id, text: text, by: Self.actor(token)) }
         return JSONResponse.make(Self.json(changed, tickets: nil), status: .created)
     }
 

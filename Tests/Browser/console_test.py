@@ -102,6 +102,10 @@ def main():
         assert "Operador de Springfield 311: ¿Cuál es la dirección" in sent, sent
         step("a canned Spanish reply went to her: " + sent.splitlines()[-1])
 
+        driver.find_element(By.ID, "note").send_keys("Árbol grande, quizá bloquea la calle." + Keys.ENTER)
+        wait.until(lambda d: "quizá bloquea" in d.find_element(By.ID, "notes").text)
+        step("an internal note is kept with the conversation")
+
         # File her report: the description starts from what she wrote; routed by service and place.
         assert "árbol caído" in driver.find_element(By.ID, "description").get_attribute("value")
         Select(driver.find_element(By.ID, "service")).select_by_value("pothole")

@@ -179,6 +179,8 @@ import WebAPI
         _ = try await h.say("AGENT")
         let handoff = try #require(try await h.open())
         _ = try await h.desk.reply(handoff.id, text: "Let me pass you to Streets.", by: "Ana")
+        try await h.desk.addNote(handoff.id, text: "Probably a water main, not a pothole.", by: "Ana")
+        #expect(try await h.desk.notes(handoff.id).map(\.text) == ["Probably a water main, not a pothole."])
         let moved = try await h.desk.transfer(handoff.id, to: "streets")
         #expect(moved.department == "streets" && moved.state == .waiting && moved.assignedTo == nil)
         await #expect(throws: OperatorDesk.Problem.unknownDepartment) { try await h.desk.transfer(handoff.id, to: "nowhere") }
