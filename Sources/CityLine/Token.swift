@@ -1,5 +1,6 @@
 import ArgumentParser
 import CityLineApp
+import CityModel
 import Crypto
 import Foundation
 import Storage
@@ -21,6 +22,9 @@ struct Token: AsyncParsableCommand {
         @Option(help: "A note to recognise the token by (who or what uses it).")
         var label: String?
 
+        @Option(help: "The languages an operator answers in, comma-separated (es,en): those conversations come first in their queue.")
+        var languages: String?
+
         @OptionGroup var city: CityOptions
         @OptionGroup var storage: StorageOptions
 
@@ -30,18 +34,25 @@ struct Token: AsyncParsableCommand {
             city.apply(to: &flags)
             storage.apply(to: &flags)
             let configuration = try AppConfiguration.commandLine(flags)
+            let loaded = try LoadedCity.load(configuration.city)
             if role == .staff {
                 guard let department else { throw ValidationError("a staff token needs --department") }
-                let loaded = try LoadedCity.load(configuration.city)
                 guard loaded.city.department(department) != nil else {
                     throw ValidationError("unknown department '\(department)'; known: \(loaded.city.departments.map(\.code).joined(separator: ", "))")
                 }
+            }
+            let spoken = try (languages ?? "").split(separator: ",").map { raw in
+                let tag = LanguageTag(raw.trimmingCharacters(in: .whitespaces))
+                guard let known = loaded.city.locales.first(where: { $0 == tag || $0.language == tag.language }) else {
+                    throw ValidationError("unknown language '\(raw)'; the city's: \(loaded.city.locales.map(\.code).joined(separator: ", "))")
+                }
+                return known
             }
             let secret = "clt_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
             let store = try configuration.storage.openSQLiteStore()
             let token = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role,
-                                                    department: role == .staff ? department : nil, label: label, at: Date())
+                                                    department: role == .staff ? department : nil, label: label, languages: spoken, at: Date())
             print(secret)
             FileHandle.standardError.write(Data("token \(token.id) (\(role.rawValue)\(department.map { ", \($0)" } ?? "")) created; it is shown only once\n".utf8))
         }

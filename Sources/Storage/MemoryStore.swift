@@ -362,8 +362,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     // MARK: TokenStore
 
-    public func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) -> StaffToken {
-        let token = StaffToken(id: Int64(tokens.count + 1), role: role, department: department, label: label, createdAt: date)
+    public func createToken(hash: String, role: StaffRole, department: String?, label: String?, languages: [LanguageTag], at date: Date)
+        -> StaffToken {
+        let token = StaffToken(id: Int64(tokens.count + 1), role: role, department: department, label: label, languages: languages,
+                               createdAt: date)
         tokens[hash] = token
         return token
     }

@@ -105,14 +105,24 @@ public struct StaffToken: Hashable, Sendable, Codable {
     public var role: StaffRole
     public var department: String?
     public var label: String?
+    /// The languages this operator answers in (`--languages es,en`): conversations in them come first in their
+    /// queue. Empty: no preference.
+    public var languages: [LanguageTag]
     public var createdAt: Date
 
-    public init(id: Int64, role: StaffRole, department: String?, label: String?, createdAt: Date) {
+    public init(id: Int64, role: StaffRole, department: String?, label: String?, languages: [LanguageTag] = [], createdAt: Date) {
         self.id = id
         self.role = role
         self.department = department
         self.label = label
+        self.languages = languages
         self.createdAt = createdAt
+    }
+
+    /// Whether this operator answers in `locale` (any operator does when they named no languages).
+    public func speaks(_ locale: LanguageTag?) -> Bool {
+        guard let locale else { return languages.isEmpty }
+        return languages.isEmpty || languages.contains { $0 == locale || $0.language == locale.language }
     }
 
     /// Whether this token may see and change tickets of `department`.
@@ -121,6 +131,14 @@ public struct StaffToken: Hashable, Sendable, Codable {
 
 public protocol TokenStore: Sendable {
     /// Stores a new token's hash; returns the stored token.
-    func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) async throws -> StaffToken
+    func createToken(hash: String, role: StaffRole, department: String?, label: String?, languages: [LanguageTag], at date: Date) async throws
+        -> StaffToken
     func token(hash: String) async throws -> StaffToken?
+}
+
+extension TokenStore {
+    /// A token with no language preference.
+    public func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) async throws -> StaffToken {
+        try await createToken(hash: hash, role: role, department: department, label: label, languages: [], at: date)
+    }
 }

@@ -225,6 +225,8 @@ extension SQLiteStore {
                     created_at REAL NOT NULL
                 );
                 CREATE INDEX handoff_notes_handoff ON handoff_notes(handoff_id, id);
+                -- The languages an operator answers in (comma-separated codes; empty: any).
+                ALTER TABLE staff_tokens ADD COLUMN languages TEXT NOT NULL DEFAULT '';
                 """)
         }
         return migrator

@@ -231,11 +231,12 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
 
     // MARK: - TokenStore
 
-    public func createToken(hash: String, role: StaffRole, department: String?, label: String?, at date: Date) async throws -> StaffToken {
+    public func createToken(hash: String, role: StaffRole, department: String?, label: String?, languages: [LanguageTag], at date: Date)
+        async throws -> StaffToken {
         try await pool.write { db in
-            try db.run("INSERT INTO staff_tokens (token_hash, role, department, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                           [hash, role.rawValue, department, label, date.timeIntervalSince1970])
-            return StaffToken(id: db.lastInsertedRowID, role: role, department: department, label: label, createdAt: date)
+            try db.run("INSERT INTO staff_tokens (token_hash, role, department, label, languages, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       [hash, role.rawValue, department, label, languages.map(\.code).joined(separator: ","), date.timeIntervalSince1970])
+            return StaffToken(id: db.lastInsertedRowID, role: role, department: department, label: label, languages: languages, createdAt: date)
         }
     }
 
@@ -243,7 +244,9 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM staff_tokens WHERE token_hash = ?", arguments: [hash]).map { row in
                 StaffToken(id: row["id"], role: StaffRole(rawValue: row["role"]) ?? .staff, department: row["department"],
-                           label: row["label"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                           label: row["label"],
+                           languages: ((row["languages"] as String?) ?? "").split(separator: ",").map { LanguageTag(String($0)) },
+                           createdAt: Date(timeIntervalSince1970: row["created_at"]))
             }
         }
     }

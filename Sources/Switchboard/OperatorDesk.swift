@@ -47,6 +47,15 @@ public struct OperatorDesk: Sendable {
         try await store.handoffs(states: states, departments: departments, limit: limit)
     }
 
+    /// The queue as `token` sees it: its department's conversations (all for admin), those in the languages the
+    /// operator answers in first, each part oldest first. Every conversation stays visible to every operator of
+    /// the department until someone takes it.
+    public func queue(for token: StaffToken, states: Set<Handoff.State>?, limit: Int = 100) async throws -> [Handoff] {
+        let departments: Set<String?>? = token.role == .admin ? nil : [token.department]
+        let all = try await queue(states: states, departments: departments, limit: limit)
+        return all.filter { token.speaks($0.locale) } + all.filter { !token.speaks($0.locale) }
+    }
+
     /// One conversation: the handoff, what was said both ways (from a day before the resident asked for a person),
     /// and the resident's tickets.
     public func notes(_ id: Int64) async throws -> [HandoffNote] { try await store.notes(of: id) }

@@ -75,7 +75,6 @@ struct Console: Sendable {
 
     /// Server-sent events: `queue` with the open conversations this token may see whenever they change.
     private func events(_ token: StaffToken) -> Response {
-        let departments: Set<String?>? = token.role == .admin ? nil : [token.department]
         let desk = self.desk
         let body = ResponseBody { writer in
             var last = ""
@@ -83,7 +82,7 @@ struct Console: Sendable {
             let end = ContinuousClock.now + Self.streamLifetime
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             while ContinuousClock.now < end, !Task.isCancelled {
-                let open = try await desk.queue(states: [.waiting, .active], departments: departments)
+                let open = try await desk.queue(for: token, states: [.waiting, .active])
                 let json = Self.json(["conversations": open.map { ConversationsAPI.json($0, tickets: nil) }])
                 if json != last {
                     try await writer.write(ByteBuffer(string: "event: queue\ndata: \(json)\n\n"))

@@ -53,9 +53,8 @@ struct ConversationsAPI: Sendable {
             })
         }
         let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 100, 1), 1000)
-        let departments: Set<String?>? = token.role == .admin ? nil : [token.department]
         var rows: [[String: Any]] = []
-        for handoff in try await desk.queue(states: states, departments: departments, limit: limit) {
+        for handoff in try await desk.queue(for: token, states: states, limit: limit) {
             let (_, _, tickets) = try await desk.conversation(handoff.id)
             rows.append(Self.json(handoff, tickets: tickets))
         }

@@ -174,6 +174,22 @@ import WebAPI
     }
 
     @Test(arguments: StoreKind.allCases)
+    func operatorsSeeConversationsInTheirLanguagesFirstAndEveryoneSeesAll(kind: StoreKind) async throws {
+        let h = try harness(kind)
+        _ = try await h.say("quiero hablar con una persona")
+        _ = try await h.switchboard.receive(InboundMessage(from: ChannelAddress(channel: .sms, address: "+12175550199"),
+                                                           text: "أريد التحدث مع موظف", receivedAt: h.clock.advance(60)))
+        let arabic = try await h.store.createToken(hash: "a", role: .staff, department: "customer-service", label: "Huda",
+                                                   languages: [LanguageTag("ar")], at: t0)
+        let anyone = try await h.store.createToken(hash: "b", role: .staff, department: "customer-service", label: "Sam", at: t0)
+        let streets = try await h.store.createToken(hash: "c", role: .staff, department: "streets", label: "Lee", at: t0)
+        #expect(try await h.desk.queue(for: arabic, states: [.waiting]).map { $0.locale?.code } == ["ar", "es"])
+        #expect(try await h.desk.queue(for: anyone, states: [.waiting]).map { $0.locale?.code } == ["es", "ar"])
+        #expect(try await h.desk.queue(for: streets, states: [.waiting]).isEmpty)
+        #expect(try await h.store.token(hash: "a")?.languages == [LanguageTag("ar")])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func transferPutsTheConversationInAnotherDepartmentsQueue(kind: StoreKind) async throws {
         let h = try harness(kind)
         _ = try await h.say("AGENT")
