@@ -95,6 +95,9 @@ extension Engine {
     func handOff(_ turn: inout TurnBuilder) {
         let open = city.businessHours.isOpen(at: turn.now, in: city.timeZone)
         turn.events.append(.handedOff(duringBusinessHours: open))
+        if let draft = turn.session.draft, draft.serviceCode != nil || draft.location != nil || !draft.description.isEmpty {
+            turn.events.append(.reportHandedOver(draft))
+        }
         if hasDialog(turn.session) { turn.events.append(.sessionEnded(.handedOff)) }
         turn.session.draft = nil
         turn.session.state = .withAgent

@@ -17,6 +17,8 @@ public enum Event: Hashable, Sendable, Codable {
     case optedIn
     /// The resident asked for a person; `duringBusinessHours` tells whether someone answers now.
     case handedOff(duringBusinessHours: Bool)
+    /// The report the resident was making when they went to a person, for the operator to file.
+    case reportHandedOver(ReportDraft)
     /// A message sent while a person has the conversation: for the operator, not answered by the bot.
     case forwardedToAgent(String)
     case emergencyTriaged(trigger: String)
@@ -42,6 +44,7 @@ extension Event {
         case .optedOut: "opted_out"
         case .optedIn: "opted_in"
         case .handedOff: "handed_off"
+        case .reportHandedOver: "report_handed_over"
         case .forwardedToAgent: "forwarded_to_agent"
         case .emergencyTriaged: "emergency_triaged"
         case .informationAnswered: "information_answered"

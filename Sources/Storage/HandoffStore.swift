@@ -1,4 +1,5 @@
 import CityModel
+import Conversation
 import Foundation
 import Localization
 
@@ -31,9 +32,13 @@ public struct Handoff: Hashable, Sendable, Identifiable {
     public var closedAt: Date?
     /// Who closed it: an operator, or `resident` (RESTART, STOP).
     public var closedBy: String?
+    /// The report the resident was making when they asked for a person (what, where, their words), for the
+    /// operator to file.
+    public var report: ReportDraft?
 
     public init(id: Int64, address: ChannelAddress, locale: LanguageTag?, state: State, department: String?, openedAt: Date,
-                lastMessageAt: Date, assignedTo: String? = nil, firstReplyAt: Date? = nil, closedAt: Date? = nil, closedBy: String? = nil) {
+                lastMessageAt: Date, assignedTo: String? = nil, firstReplyAt: Date? = nil, closedAt: Date? = nil, closedBy: String? = nil,
+                report: ReportDraft? = nil) {
         self.id = id
         self.address = address
         self.locale = locale
@@ -45,6 +50,7 @@ public struct Handoff: Hashable, Sendable, Identifiable {
         self.firstReplyAt = firstReplyAt
         self.closedAt = closedAt
         self.closedBy = closedBy
+        self.report = report
     }
 
     public var isOpen: Bool { state != .closed }
@@ -53,9 +59,10 @@ public struct Handoff: Hashable, Sendable, Identifiable {
     public func applying(_ write: HandoffWrite) -> Handoff {
         var changed = self
         switch write {
-        case .open(_, let locale, _, let at):
+        case .open(_, let locale, _, let report, let at):
             changed.lastMessageAt = at
             if let locale { changed.locale = locale }
+            if let report { changed.report = report }
         case .residentWrote(_, let at):
             changed.lastMessageAt = at
         case .residentLeft(_, let at):
@@ -89,7 +96,7 @@ public struct Handoff: Hashable, Sendable, Identifiable {
 public enum HandoffWrite: Hashable, Sendable {
     /// The resident asked for a person: a new waiting handoff for `department`, unless one is open (then it is
     /// touched).
-    case open(ChannelAddress, locale: LanguageTag?, department: String?, at: Date)
+    case open(ChannelAddress, locale: LanguageTag?, department: String?, report: ReportDraft?, at: Date)
     /// The resident wrote while with a person.
     case residentWrote(ChannelAddress, at: Date)
     /// The resident went back to the bot or opted out: their open handoff closes.
@@ -113,7 +120,7 @@ public enum HandoffWrite: Hashable, Sendable {
 
     public var address: ChannelAddress? {
         switch self {
-        case .open(let address, _, _, _), .residentWrote(let address, _), .residentLeft(let address, _): address
+        case .open(let address, _, _, _, _), .residentWrote(let address, _), .residentLeft(let address, _): address
         case .operatorReplied, .closed, .transferred, .noted: nil
         }
     }

@@ -138,10 +138,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
             handoffRows[id] = handoffRows[id]?.applying(write)
         } else if let address = write.address, let open = openHandoff(for: address) {
             handoffRows[open.id] = open.applying(write)
-        } else if case .open(let address, let locale, let department, let at) = write {
+        } else if case .open(let address, let locale, let department, let report, let at) = write {
             let id = Int64(handoffRows.count + 1)
             handoffRows[id] = Handoff(id: id, address: address, locale: locale, state: .waiting, department: department,
-                                      openedAt: at, lastMessageAt: at)
+                                      openedAt: at, lastMessageAt: at, report: report)
         }
     }
 

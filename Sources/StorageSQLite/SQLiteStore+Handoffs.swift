@@ -1,4 +1,5 @@
 import CityModel
+import Conversation
 import Foundation
 import GRDB
 import Localization
@@ -23,11 +24,12 @@ enum HandoffRows {
         }
         if let stored {
             try update(stored.applying(write), db)
-        } else if case .open(let address, let locale, let department, let at) = write {
+        } else if case .open(let address, let locale, let department, let report, let at) = write {
             try db.run("""
-                INSERT INTO handoffs (channel, address, locale, state, department, opened_at, last_message_at)
-                VALUES (?, ?, ?, 'waiting', ?, ?, ?)
-                """, [address.channel.rawValue, address.address, locale?.code, department, at.timeIntervalSince1970, at.timeIntervalSince1970])
+                INSERT INTO handoffs (channel, address, locale, state, department, opened_at, last_message_at, report)
+                VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?)
+                """, [address.channel.rawValue, address.address, locale?.code, department, at.timeIntervalSince1970, at.timeIntervalSince1970,
+                      try report.map(Coding.encode)])
         }
     }
 
@@ -38,10 +40,10 @@ enum HandoffRows {
     static func update(_ handoff: Handoff, _ db: Database) throws {
         try db.run("""
             UPDATE handoffs SET locale = ?, state = ?, department = ?, last_message_at = ?, assigned_to = ?, first_reply_at = ?,
-                closed_at = ?, closed_by = ? WHERE id = ?
+                closed_at = ?, closed_by = ?, report = ? WHERE id = ?
             """, [handoff.locale?.code, handoff.state.rawValue, handoff.department, handoff.lastMessageAt.timeIntervalSince1970,
                   handoff.assignedTo, handoff.firstReplyAt?.timeIntervalSince1970, handoff.closedAt?.timeIntervalSince1970,
-                  handoff.closedBy, handoff.id])
+                  handoff.closedBy, try handoff.report.map(Coding.encode), handoff.id])
     }
 
     static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, suffix: String = "") throws -> [Handoff] {
@@ -52,7 +54,7 @@ enum HandoffRows {
                            locale: (row["locale"] as String?).map(LanguageTag.init), state: state, department: row["department"],
                            openedAt: date("opened_at") ?? .distantPast, lastMessageAt: date("last_message_at") ?? .distantPast,
                            assignedTo: row["assigned_to"], firstReplyAt: date("first_reply_at"), closedAt: date("closed_at"),
-                           closedBy: row["closed_by"])
+                           closedBy: row["closed_by"], report: try (row["report"] as String?).map { try Coding.decode(ReportDraft.self, $0) })
         }
     }
 }

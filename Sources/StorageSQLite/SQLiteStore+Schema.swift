@@ -210,7 +210,8 @@ extension SQLiteStore {
                     assigned_to TEXT,
                     first_reply_at REAL,
                     closed_at REAL,
-                    closed_by TEXT
+                    closed_by TEXT,
+                    report TEXT
                 );
                 CREATE UNIQUE INDEX handoffs_open ON handoffs(channel, address) WHERE state != 'closed';
                 CREATE INDEX handoffs_state ON handoffs(state, opened_at);

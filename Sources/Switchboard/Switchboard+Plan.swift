@@ -53,7 +53,10 @@ struct TurnPlanner: Sendable {
             case .languageChanged, .optedOut, .optedIn:
                 break // the session after the turn carries them; the contact follows it (above)
             case .handedOff:
-                plan.handoffs.append(.open(address, locale: after.locale ?? locale, department: operators, at: at))
+                let report = events.lazy.compactMap { if case .reportHandedOver(let draft) = $0 { draft } else { nil } }.first
+                plan.handoffs.append(.open(address, locale: after.locale ?? locale, department: operators, report: report, at: at))
+            case .reportHandedOver:
+                break // kept with the handoff it belongs to (above)
             case .forwardedToAgent:
                 plan.handoffs.append(.residentWrote(address, at: at))
             case .informationAnswered, .sessionEnded:

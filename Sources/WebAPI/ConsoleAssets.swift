@@ -259,10 +259,12 @@ enum ConsoleAssets {
         }));
         $("tickets").textContent = c.ticket_ids && c.ticket_ids.length ? "Reports: " + c.ticket_ids.join(", ") : "No reports yet.";
         if (prefilled !== c.id) {
-          // What the resident wrote, as a start for the report's description.
+          // What the resident wrote, and the report they had started with the bot, as a start for the form.
+          const report = c.report || {};
+          if (report.service_code && [...$("service").options].some((o) => o.value === report.service_code)) { $("service").value = report.service_code; }
           $("description").value = c.messages.filter((m) => m.from === "resident").map((m) => m.text).join(" / ").slice(0, 4000);
           $("description").lang = c.locale || "";
-          $("address").value = "";
+          $("address").value = report.address || "";
           $("filed").textContent = "";
           prefilled = c.id;
         }

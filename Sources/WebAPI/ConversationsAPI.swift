@@ -181,6 +181,15 @@ struct ConversationsAPI: Sendable {
             "closed_by": handoff.closedBy ?? NSNull(),
         ]
         if let tickets { object["ticket_ids"] = tickets.map { $0.trackingNumber.digits } }
+        // The report the resident was making when they asked for a person, for the operator to file.
+        object["report"] = handoff.report.map { report -> [String: Any] in
+            [
+                "service_code": report.serviceCode ?? NSNull(), "description": report.description.joined(separator: " "),
+                "address": report.location?.text ?? NSNull(),
+                "lat": report.location?.coordinate.map { $0.latitude as Any } ?? NSNull(),
+                "long": report.location?.coordinate.map { $0.longitude as Any } ?? NSNull(),
+            ]
+        } ?? NSNull()
         return object
     }
 

@@ -190,6 +190,17 @@ import WebAPI
     }
 
     @Test(arguments: StoreKind.allCases)
+    func theReportInProgressGoesToTheOperator(kind: StoreKind) async throws {
+        let h = try harness(kind)
+        _ = try await h.say("there's a big pothole at 1423 Oak St")
+        let asked = try await h.say("AGENT")
+        #expect(asked.events.contains { if case .reportHandedOver = $0 { true } else { false } })
+        let report = try #require(try await h.open()?.report)
+        #expect(report.serviceCode == "pothole" && report.location?.text == "1423 Oak St")
+        #expect(report.description == ["there's a big pothole at 1423 Oak St"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func transferPutsTheConversationInAnotherDepartmentsQueue(kind: StoreKind) async throws {
         let h = try harness(kind)
         _ = try await h.say("AGENT")

@@ -75,6 +75,7 @@ extension Event {
         case .optedOut: return "opted out"
         case .optedIn: return "opted in"
         case .handedOff(let open): return "handed off (\(open ? "open" : "closed"))"
+        case .reportHandedOver(let draft): return "report handed over (\(draft.serviceCode ?? "no service yet"))"
         case .forwardedToAgent: return "forwarded to agent"
         case .emergencyTriaged(let trigger): return "emergency \(trigger)"
         case .informationAnswered(let code): return "information \(code)"
