@@ -31,42 +31,56 @@ import WebAPI
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Browser/console_test.py")
 
+    /// Runs `console_test.py` against `base`; its exit status and everything it printed.
+    static func runScript(base: String, token: String) async throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, base, token]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The outbox file's `operator_reply` lines.
+    static func operatorLines(_ path: String) -> [[String: Any]] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }.filter { $0["kind"] as? String == "operator_reply" }
+    }
+
     @Test(.enabled(if: isAvailable, "needs Debian's chromium and chromium-driver, and selenium and axe-selenium-python from PyPI"))
     func anOperatorAnswersASpanishResidentInChromium() async throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/cityline.sqlite")
         let secret = "clt_console-browser-test"
         _ = try await store.createToken(hash: StaffTokenHash.hash(secret), role: .staff, department: "customer-service", label: "Ana", at: Date())
         var configuration = try AppConfiguration.testing(store: .sqlite(store))
+        // The dispatcher runs, as in `cityline serve`: what the operator sends becomes lines of the outbox file.
+        configuration.runsBackgroundWork = true
+        let outboxFile = configuration.storage.dataDirectory + "/outbox.jsonl"
         let port = Mutex(0)
         configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
         let app = try await buildApplication(configuration)
 
-        let (status, output) = try await withThrowingTaskGroup(of: (Int32, String)?.self) { group in
-            group.addTask { try await app.runService(); return nil }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            let base = "http://127.0.0.1:\(port.withLock { $0 })"
-            group.addTask {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", Self.script.path, base, secret]
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                try process.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-            }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            return (-1, "the server stopped first")
-        }
+        let server = Task { try await app.runService() }
+        for _ in 0..<1_500 where port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let bound = port.withLock { $0 }
+        try #require(bound != 0, "the server did not start")
+        let (status, output) = try await Self.runScript(base: "http://127.0.0.1:\(bound)", token: secret)
+        // Wait (bounded) until the dispatcher has written the operator's three messages to the outbox file.
+        for _ in 0..<300 where Self.operatorLines(outboxFile).count < 3 { try await Task.sleep(for: .milliseconds(100)) }
+        server.cancel()
+        _ = await server.result
         #expect(status == 0, "console_test.py:\n\(output)")
 
-        // What the operator did is in the store: her two replies and the closing line, in Spanish, as operator replies.
+        // What the operator sent left through the outbox: her two replies and the closing line, in Spanish.
+        #expect(Self.operatorLines(outboxFile).map { $0["to"] as? String } == Array(repeating: "+12175550188", count: 3))
         let replies = try await outboxEntries(store).filter { $0.message.kind == .operatorReply }
+        #expect(Self.operatorLines(outboxFile).map { $0["body"] as? String } == replies.map(\.message.body))
         #expect(replies.map(\.message.body) == [
             "Operador de Springfield 311: ¿Cuál es la dirección exacta o el cruce de calles más cercano?",
             "Operador de Springfield 311: Gracias, lo reportamos.",
