@@ -18,6 +18,8 @@ public struct WebAPIDependencies: Sendable {
     public var jobs: (any JobStore)?
     /// The operators' side of human handoff (`/api/v1/conversations`); nil leaves those routes out.
     public var desk: OperatorDesk?
+    /// How residents reach the city, for the front page (`GET /`).
+    public var frontDoor: FrontDoor
     /// Operators' console sign-in (`/console`); nil leaves the console out.
     public var console: ConsoleSessions?
     /// One-click email unsubscribe links, when email is configured.
@@ -36,7 +38,7 @@ public struct WebAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, console: ConsoleSessions? = nil, outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
+                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, console: ConsoleSessions? = nil, frontDoor: FrontDoor = FrontDoor(), outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
         self.outreach = outreach ?? OutreachPolicy(city: city)
@@ -48,6 +50,7 @@ public struct WebAPIDependencies: Sendable {
         self.jobs = jobs
         self.desk = desk
         self.console = console
+        self.frontDoor = frontDoor
         self.twilioAuthToken = twilioAuthToken
         self.publicURL = publicURL
         self.emailInboundToken = emailInboundToken
@@ -63,6 +66,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     router.get("/health") { _, _ in
         JSONResponse.make(["status": "ok"])
     }
+    FrontPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, door: dependencies.frontDoor).register(on: router)
     TwilioWebhooks(dependencies).register(on: router)
     EmailWebhook(dependencies).register(on: router)
     let staff = StaffAPI(dependencies)

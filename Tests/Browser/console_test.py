@@ -7,7 +7,7 @@ A Spanish-speaking resident texts that she wants a person, then what is wrong. A
 keyboard alone, sees her waiting, opens the conversation, picks a canned response in Spanish, sends it, closes
 the conversation with a last word, sees an Arabic resident arrive live and her conversation right to left, and
 signs out; the resident's next text gets the bot again. axe-core scans
-the sign-in page and the console (before and with a conversation open): no serious or critical violations.
+the front page (Spanish, Arabic), the sign-in page and the console (before and with a conversation open): no serious or critical violations.
 Prints one line per step; exits non-zero on the first failure.
 """
 import sys
@@ -63,6 +63,13 @@ def main():
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     wait = WebDriverWait(driver, 20)
     try:
+        # The public front page, in Spanish and in Arabic (right to left).
+        for lang, direction in (("es", "ltr"), ("ar", "rtl")):
+            driver.get(BASE + "/?lang=" + lang)
+            html = driver.find_element(By.TAG_NAME, "html")
+            assert html.get_attribute("lang") == lang and html.get_attribute("dir") == direction
+            accessible(driver, f"the front page in {lang}")
+
         driver.get(BASE + "/console")
         accessible(driver, "the sign-in page")
         # A wrong token is refused with a message, and nothing else happens.
