@@ -1,6 +1,7 @@
 import ChannelEmail
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOPosix
 import Outreach
@@ -36,7 +37,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let (host, port) = (configuration.http.host, configuration.http.port)
     let publicBase = configuration.publicURL ?? "http://\(host):\(port)"
     let unsubscribe = UnsubscribeLinks(secret: try ServerSecret.key(configuration), publicURL: publicBase)
-    let transports = try Outbound.transports(configuration, unsubscribe: unsubscribe, pacing: store.ports, logger: logger)
+    var transports = try Outbound.transports(configuration, unsubscribe: unsubscribe, pacing: store.ports, logger: logger)
+    // Web chat: what arrives later is pushed to the resident's open tabs (and kept for their history).
+    let chatHub = ChatHub()
+    transports.transports[.chat] = ChatTransport(hub: chatHub)
     let composer = loaded.composer { address in address.channel == .email ? unsubscribe.link(for: address.address) : nil }
     let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store.ports,
                                   numbers: configuration.trackingNumbers ?? SequenceTrackingNumbers(store: store.ports), logger: logger)
@@ -83,8 +87,16 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         transports: transports.summary
     )
     let onServerRunning = configuration.onServerRunning
+    let chat = ChatSocket(switchboard: switchboard, store: store.ports, hub: chatHub, logger: logger, clock: configuration.clock)
     return Application(
         router: router,
+        server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: ChatSocket.maxFrame))) { request, _, _ in
+            // `/chat/ws`, from a page of this server (or a client that sends no Origin, like the test clients).
+            guard request.path?.split(separator: "?").first == "/chat/ws", ChatSocket.allows(origin: request.headerFields[.origin],
+                                                                                         authority: request.authority, publicURL: publicBase)
+            else { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, _ in try await chat.handle(inbound, outbound) }
+        },
         configuration: .init(address: .hostname(host, port: port), serverName: "CityLine"),
         services: services,
         onServerRunning: { channel in

@@ -1,0 +1,173 @@
+import CityModel
+import Conversation
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import Messaging
+import Storage
+import Switchboard
+
+/// `/chat/ws`: the web chat protocol (JSON text frames).
+///
+/// - `{"type": "start", "session": null | "<token>", "locale": "es"?}` → `{"type": "started", "session", "history"}`:
+///   a new resident gets a new token (their conversation starts in `locale` when given); a known token resumes the
+///   same resident with everything said both ways, including what arrived while they were away.
+/// - `{"type": "message", "id": "<client id>", "text"}` → `{"type": "ack", "id"}` once the turn is durably stored,
+///   then the bot's replies as `message` frames. A repeated id is acknowledged again and changes nothing. The
+///   resident's other open tabs get the message and the replies too.
+/// - Anything else — not JSON, an unknown type, a message before `start`, an unknown session, an empty or too long
+///   text — gets `{"type": "error", "code", "message"}` and stores nothing.
+public struct ChatSocket: Sendable {
+    /// The largest frame read; larger ones end the connection.
+    public static let maxFrame = 16 * 1024
+    /// The longest message a resident may send.
+    public static let maxText = 2_000
+
+    let switchboard: Switchboard
+    let store: any ConversationStore & HandoffStore
+    let hub: ChatHub
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    public init(switchboard: Switchboard, store: any ConversationStore & HandoffStore, hub: ChatHub, logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.switchboard = switchboard
+        self.store = store
+        self.hub = hub
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Whether a WebSocket upgrade may come from `origin`: none (not a browser), a page of this host, or of the
+    /// public URL's host. (The session token travels in the frames, not in a cookie, so another site's page gains
+    /// nothing by connecting; the check keeps other sites from using the city's chat as theirs.)
+    public static func allows(origin: String?, authority: String?, publicURL: String) -> Bool {
+        guard let origin else { return true }
+        guard let host = URL(string: origin)?.host?.lowercased() else { return false }
+        let own = authority.map { String($0.split(separator: ":").first ?? "").lowercased() }
+        return host == own || host == URL(string: publicURL)?.host?.lowercased()
+    }
+
+    /// Serves one connection until it closes.
+    public func handle(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
+        let (frames, continuation) = AsyncStream<String>.makeStream()
+        let connection = UUID()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // One writer: this connection's replies and what the hub pushes go out in order.
+            group.addTask {
+                for await frame in frames { try await outbound.write(.text(frame)) }
+            }
+            group.addTask {
+                var address: ChannelAddress?
+                do {
+                    for try await message in inbound.messages(maxSize: Self.maxFrame) {
+                        guard case .text(let text) = message else {
+                            continuation.yield(ChatFrames.error("bad_frame", "frames are JSON text"))
+                            continue
+                        }
+                        await self.frame(text, address: &address, connection: connection, reply: continuation)
+                    }
+                } catch {
+                    continuation.yield(ChatFrames.error("bad_frame", "the frame is larger than \(Self.maxFrame) bytes"))
+                }
+                if let address { await self.hub.remove(address, connection) }
+                continuation.finish()
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func frame(_ text: String, address: inout ChannelAddress?, connection: UUID, reply: AsyncStream<String>.Continuation) async {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], let type = object["type"] as? String else {
+            reply.yield(ChatFrames.error("bad_frame", "a frame is a JSON object with a \"type\""))
+            return
+        }
+        do {
+            switch type {
+            case "start":
+                if let old = address { await hub.remove(old, connection) }
+                let (token, resident, history) = try await start(object)
+                address = resident
+                await hub.add(resident, connection, reply)
+                reply.yield(ChatFrames.encode(["type": "started", "session": token, "history": history]))
+            case "message":
+                guard let resident = address else {
+                    reply.yield(ChatFrames.error("not_started", "send start first"))
+                    return
+                }
+                try await message(object, from: resident, connection: connection, reply: reply)
+            default:
+                reply.yield(ChatFrames.error("bad_frame", "unknown type '\(type.prefix(40))'; use start or message"))
+            }
+        } catch let problem as ChatProblem {
+            reply.yield(ChatFrames.error(problem.code, problem.message, id: problem.id))
+        } catch {
+            logger.error("chat turn failed", metadata: ["error": "\(Swift.type(of: error))"])
+            reply.yield(ChatFrames.error("unavailable", "the message could not be stored; send it again"))
+        }
+    }
+
+    private func start(_ object: [String: Any]) async throws -> (String, ChannelAddress, [[String: Any]]) {
+        var locale: LanguageTag?
+        if let raw = object["locale"] as? String {
+            let tag = LanguageTag(raw)
+            let locales = switchboard.engine.city.locales
+            locale = locales.first { $0 == tag } ?? locales.first { $0.language == tag.language }
+        }
+        if let token = object["session"] as? String {
+            guard let address = ChatSession.address(for: token), try await store.session(for: address) != nil else {
+                throw ChatProblem("unknown_session", "this chat session is not known; start a new one with \"session\": null")
+            }
+            return (token, address, try await history(of: address))
+        }
+        guard object["session"] == nil || object["session"] is NSNull else {
+            throw ChatProblem("bad_frame", "\"session\" is a token from an earlier \"started\", or null")
+        }
+        let token = ChatSession.newToken()
+        guard let address = ChatSession.address(for: token) else { throw ChatProblem("unavailable", "no session could be made") }
+        // The conversation exists from now on, in the language the page was in.
+        let now = clock()
+        try await store.apply(WritePlan(session: SessionWrite(address, Session(locale: locale), .absent),
+                                        contact: ContactWrite(address, locale: locale), at: now))
+        return (token, address, [])
+    }
+
+    private func history(of address: ChannelAddress) async throws -> [[String: Any]] {
+        let locale = try await store.session(for: address)?.locale
+        return try await store.transcript(of: address, since: .distantPast, limit: 500).enumerated().map { index, line in
+            ChatFrames.messageObject(id: "h\(index + 1)", from: line.from.rawValue, text: line.text, locale: locale, at: line.at)
+        }
+    }
+
+    private func message(_ object: [String: Any], from address: ChannelAddress, connection: UUID,
+                         reply: AsyncStream<String>.Continuation) async throws {
+        guard let id = object["id"] as? String, (1...64).contains(id.count) else {
+            throw ChatProblem("bad_frame", "a message needs an \"id\" of 1 to 64 characters")
+        }
+        guard let raw = object["text"] as? String else { throw ChatProblem("bad_frame", "a message needs a \"text\"", id: id) }
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ChatProblem("empty", "the message is empty", id: id) }
+        guard text.count <= Self.maxText else { throw ChatProblem("too_long", "messages are at most \(Self.maxText) characters", id: id) }
+        let now = clock()
+        let outcome = try await switchboard.receive(
+            InboundMessage(from: address, text: text, externalID: address.address + ":" + id, receivedAt: now), delivery: .inline)
+        reply.yield(ChatFrames.encode(["type": "ack", "id": id]))
+        guard !outcome.redelivered else { return }
+        await hub.push(ChatFrames.message(id: "r" + id, from: "resident", text: text, locale: nil, at: now), to: address, except: connection)
+        for (index, message) in outcome.replies.enumerated() {
+            let frame = ChatFrames.message(id: "b\(id)-\(index + 1)", from: "bot", text: message.body, locale: message.locale, at: now)
+            await hub.push(frame, to: address)
+        }
+    }
+}
+
+struct ChatProblem: Error {
+    let code: String
+    let message: String
+    let id: String?
+    init(_ code: String, _ message: String, id: String? = nil) {
+        self.code = code
+        self.message = message
+        self.id = id
+    }
+}
