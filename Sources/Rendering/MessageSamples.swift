@@ -56,6 +56,8 @@ public enum MessageSamples {
             "landing.how": [:], "landing.language": [:], "landing.emergency": [:],
             "landing.intro": ["city": text(city.name)], "landing.text": ["number": .text("+1 217 555 0311")],
             "landing.email": ["address": .text("311@springfield.example")], "landing.call": ["phone": .text(city.phone)],
+            "chat.title": ["program": program], "chat.log": [:], "chat.label": [:], "chat.send": [:], "chat.connecting": [:],
+            "chat.offline": [:], "chat.hint": [:],
             "canned.looking": [:], "canned.address": [:], "canned.photo": [:], "canned.filed": [:],
             "language.changed": [:],
             "language.choose": ["choices": languages],

@@ -43,7 +43,7 @@ struct FrontPage: Sendable {
             return "<li><a href=\"/?lang=\(escape(tag.code))\" lang=\"\(escape(tag.code))\" hreflang=\"\(escape(tag.code))\""
                 + " dir=\"\(tag.isRightToLeft ? "rtl" : "ltr")\"\(current)>\(name)</a></li>"
         }.joined(separator: "\n")
-        var ways: [String] = []
+        var ways = ["<li><a href=\"/chat?lang=\(escape(locale.code))\">\(text("chat.title", ["program": .text(city.program.resolve(locale, fallbacks: city.fallbackLocales))]))</a></li>"]
         if let number = door.smsNumber {
             ways.append("<li><a href=\"sms:\(escape(number))\">\(text("landing.text", ["number": .text(number)]))</a></li>")
         }

@@ -67,6 +67,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
         JSONResponse.make(["status": "ok"])
     }
     FrontPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, door: dependencies.frontDoor).register(on: router)
+    ChatPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer).register(on: router)
     TwilioWebhooks(dependencies).register(on: router)
     EmailWebhook(dependencies).register(on: router)
     let staff = StaffAPI(dependencies)

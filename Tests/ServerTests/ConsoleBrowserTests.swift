@@ -9,10 +9,11 @@ import Synchronization
 import Testing
 import WebAPI
 
-/// The operators' console end to end in a real headless Chromium: the application built as `cityline serve`
-/// builds it, on a free port, driven by `Tests/Browser/console_test.py` (Selenium, axe-core). Skipped, saying
-/// why, where Chromium or the Python packages are missing (`.ci/run` installs them).
-@Suite struct ConsoleBrowserTests {
+/// The operators' console and the web chat end to end in a real headless Chromium, one at a time (each is a
+/// browser): the application built as `cityline serve` builds it, on a free port, driven by the scripts in
+/// `Tests/Browser/` (Selenium, axe-core). Skipped, saying why, where Chromium or the Python packages are missing
+/// (`.ci/run` installs them).
+@Suite(.serialized) struct ConsoleBrowserTests {
     static func runs(_ arguments: [String]) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -28,14 +29,14 @@ import WebAPI
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
         && runs(["python3", "-c", "import selenium, axe_selenium_python"])
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Browser/console_test.py")
+    static let browser = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Browser")
 
     /// Runs `console_test.py` against `base`; its exit status and everything it printed.
-    static func runScript(base: String, token: String) async throws -> (Int32, String) {
+    static func runScript(_ name: String = "console_test.py", base: String, token: String? = nil) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, base, token]
+        process.arguments = ["python3", browser.appendingPathComponent(name).path, base] + (token.map { [$0] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -90,5 +91,24 @@ import WebAPI
         // The report the operator filed is hers, in Spanish, for Streets.
         let filed = try await store.tickets(reportedBy: ChannelAddress(channel: .sms, address: "+12175550188"))
         #expect(filed.map { [$0.draft.serviceCode, $0.department, $0.draft.locale.code] } == [["pothole", "streets", "es"]])
+    }
+
+    @Test(.enabled(if: isAvailable, "needs Debian's chromium and chromium-driver, and selenium and axe-selenium-python from PyPI"))
+    func aResidentReportsByWebChatAcrossAReload() async throws {
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/cityline.sqlite")
+        var configuration = try AppConfiguration.testing(store: .sqlite(store))
+        let port = Mutex(0)
+        configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
+        let app = try await buildApplication(configuration)
+        let server = Task { try await app.runService() }
+        defer { server.cancel() }
+        for _ in 0..<1_500 where port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let bound = port.withLock { $0 }
+        try #require(bound != 0, "the server did not start")
+        let (status, output) = try await Self.runScript("chat_test.py", base: "http://127.0.0.1:\(bound)")
+        #expect(status == 0, "chat_test.py:\n\(output)")
+        // The report is stored, from a chat resident, in Spanish.
+        let tickets = try await store.tickets(TicketFilter())
+        #expect(tickets.map { [$0.draft.serviceCode, $0.reporter.channel.rawValue, $0.draft.locale.code] } == [["pothole", "chat", "es"]])
     }
 }

@@ -1,0 +1,175 @@
+import CityModel
+import Foundation
+import Hummingbird
+import Localization
+import Rendering
+
+/// `GET /chat`: the web chat page, in the resident's language (`?lang=` or `Accept-Language`), talking to
+/// `/chat/ws`. The session token lives in the browser (`localStorage`), so a reload, a network change or a server
+/// restart resumes the same conversation; messages typed while offline wait in the browser and are sent once
+/// (their ids make a resend harmless). Served by the binary: one page, one script, one style sheet.
+struct ChatPage: Sendable {
+    let city: City
+    let renderer: MessageRenderer
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/chat") { request, _ in page(request) }
+        router.get("/chat/chat.js") { _, _ in Console.asset(Self.script, type: "text/javascript; charset=utf-8") }
+        router.get("/chat/chat.css") { _, _ in Console.asset(Self.style, type: "text/css; charset=utf-8") }
+    }
+
+    func page(_ request: Request) -> Response {
+        let locale = FrontPage.locale(query: request.uri.queryParameters["lang"].map(String.init),
+                                      acceptLanguage: request.headers[.acceptLanguage], among: city.locales)
+        let escape = ConsoleAssets.escape
+        let program = city.program.resolve(locale, fallbacks: city.fallbackLocales)
+        func text(_ key: String, _ args: [String: MessageArgument] = [:]) -> String { escape(renderer.render(key, args, locale: locale)) }
+        let title = text("chat.title", ["program": .text(program)])
+        let html = """
+        <!doctype html>
+        <html lang="\(escape(locale.code))" dir="\(locale.isRightToLeft ? "rtl" : "ltr")">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        <link rel="stylesheet" href="/chat/chat.css">
+        <script src="/chat/chat.js" defer></script>
+        </head>
+        <body data-connecting="\(text("chat.connecting"))" data-offline="\(text("chat.offline"))">
+        <header>
+        <h1>\(title)</h1>
+        <p class="emergency">\(text("landing.emergency"))</p>
+        </header>
+        <main>
+        <p class="hint">\(text("chat.hint"))</p>
+        <div id="log" role="log" aria-live="polite" aria-label="\(text("chat.log"))" tabindex="0"></div>
+        <p id="status" role="status">\(text("chat.connecting"))</p>
+        <form id="send">
+        <label for="text">\(text("chat.label"))</label>
+        <textarea id="text" rows="2" maxlength="2000" required></textarea>
+        <button type="submit">\(text("chat.send"))</button>
+        </form>
+        </main>
+        </body>
+        </html>
+        """
+        return Console.html(.ok, html)
+    }
+
+    static let style = """
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 18px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1a1a1a; background: #f6f7f9; }
+    header { background: #1f4e8c; color: #fff; padding: .5rem 1rem; }
+    header h1 { font-size: 1.25rem; margin: 0; }
+    header .emergency { margin: 0; }
+    main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
+    #log { background: #fff; border: 1px solid #c9ced6; border-radius: 8px; padding: .75rem; min-height: 12rem; max-height: 60vh; overflow-y: auto; }
+    .message { margin: .5rem 0; padding: .5rem .75rem; border-radius: 8px; max-width: 85%; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .resident { background: #e2ecf8; margin-inline-start: auto; }
+    .bot { background: #eef0f3; }
+    .operator { background: #f3f0e6; }
+    .pending { opacity: .75; }
+    label { display: block; font-weight: 600; margin-top: .75rem; }
+    textarea { font: inherit; width: 100%; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; }
+    button { font: inherit; margin-top: .5rem; padding: .5rem 1.25rem; border: 0; border-radius: 4px; background: #1f4e8c; color: #fff; cursor: pointer; }
+    :focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+    #status { color: #4b5563; min-height: 1.5em; }
+    """
+
+    static let script = #"""
+    "use strict";
+    (() => {
+      const SESSION = "cityline-chat-session", PENDING = "cityline-chat-pending";
+      const log = document.getElementById("log"), status = document.getElementById("status");
+      const form = document.getElementById("send"), input = document.getElementById("text");
+      const page = document.documentElement.lang;
+      const rtl = (code) => /^(ar|fa|he|ur)\b/.test(code || "");
+      let socket = null, started = false, delay = 1000;
+      const shown = new Set();
+
+      function pending() { try { return JSON.parse(localStorage.getItem(PENDING) || "[]"); } catch { return []; } }
+      function savePending(list) { localStorage.setItem(PENDING, JSON.stringify(list)); }
+
+      function show(m, isPending) {
+        if (shown.has(m.id)) {
+          const existing = log.querySelector('[data-id="' + CSS.escape(m.id) + '"]');
+          if (existing && !isPending) { existing.classList.remove("pending"); }
+          return;
+        }
+        shown.add(m.id);
+        const item = document.createElement("div");
+        item.className = "message " + m.from + (isPending ? " pending" : "");
+        item.dataset.id = m.id;
+        const lang = m.locale || (m.from === "resident" ? "" : page);
+        if (lang) { item.lang = lang; }
+        item.dir = m.dir || (m.from === "resident" ? "auto" : (rtl(lang) ? "rtl" : "ltr"));
+        item.textContent = m.text;
+        log.append(item);
+        log.scrollTop = log.scrollHeight;
+      }
+
+      function send(m) {
+        if (socket && started && socket.readyState === WebSocket.OPEN) {
+          socket.send(JSON.stringify({ type: "message", id: m.id, text: m.text }));
+        }
+      }
+
+      function connect() {
+        status.textContent = document.body.dataset.connecting;
+        socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/chat/ws");
+        socket.addEventListener("open", () => {
+          socket.send(JSON.stringify({ type: "start", session: localStorage.getItem(SESSION), locale: page }));
+        });
+        socket.addEventListener("message", (event) => {
+          const frame = JSON.parse(event.data);
+          if (frame.type === "started") {
+            localStorage.setItem(SESSION, frame.session);
+            started = true;
+            delay = 1000;
+            status.textContent = "";
+            log.replaceChildren();
+            shown.clear();
+            frame.history.forEach((m) => show(m, false));
+            pending().forEach((m) => { show({ id: m.id, from: "resident", text: m.text }, true); send(m); });
+          } else if (frame.type === "ack") {
+            savePending(pending().filter((m) => m.id !== frame.id));
+            const item = log.querySelector('[data-id="' + CSS.escape(frame.id) + '"]');
+            if (item) { item.classList.remove("pending"); }
+          } else if (frame.type === "message") {
+            show(frame, false);
+          } else if (frame.type === "error") {
+            if (frame.code === "unknown_session") {
+              localStorage.removeItem(SESSION);
+              socket.send(JSON.stringify({ type: "start", session: null, locale: page }));
+            } else {
+              if (frame.id) { savePending(pending().filter((m) => m.id !== frame.id)); }
+              status.textContent = frame.message;
+            }
+          }
+        });
+        socket.addEventListener("close", () => {
+          started = false;
+          status.textContent = document.body.dataset.offline;
+          setTimeout(connect, delay);
+          delay = Math.min(delay * 2, 15000);
+        });
+      }
+
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const text = input.value.trim();
+        if (!text) { return; }
+        const m = { id: "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8), text };
+        savePending(pending().concat([m]));
+        show({ id: m.id, from: "resident", text }, true);
+        send(m);
+        input.value = "";
+        input.focus();
+      });
+      input.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+      });
+      connect();
+    })();
+    """#
+}

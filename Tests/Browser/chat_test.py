@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The web chat in a real headless Chromium (run by ServerTests/ConsoleBrowserTests).
+
+    chat_test.py BASE_URL
+
+A resident opens the front page in Spanish, follows the chat link, reports a pothole, reloads the page in the
+middle of the report (the conversation comes back and goes on), and finishes with a tracking number. A second
+resident writes in Arabic: the bot's answer reads right to left. axe-core scans /chat in both languages: no
+serious or critical violations. Prints one line per step; exits non-zero on the first failure.
+"""
+import sys
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = sys.argv[1]
+
+
+def step(text):
+    print("ok:", text, flush=True)
+
+
+def accessible(driver, where):
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    for violation in bad:
+        print("axe:", where, violation["id"], violation["impact"], violation["help"],
+              [node["target"] for node in violation["nodes"]], flush=True)
+    assert not bad, f"{len(bad)} serious or critical accessibility violations on {where}"
+    step(f"axe: no serious or critical violations on {where}")
+
+
+def bubbles(driver, kind):
+    return driver.find_elements(By.CSS_SELECTOR, "#log .message." + kind)
+
+
+def say(driver, wait, text):
+    """Sends `text` with the keyboard and waits for the bot's next answer; returns it."""
+    before = len(bubbles(driver, "bot"))
+    box = driver.find_element(By.ID, "text")
+    box.send_keys(text + Keys.ENTER)
+    wait.until(lambda d: len(bubbles(d, "bot")) > before and not d.find_elements(By.CSS_SELECTOR, "#log .pending"))
+    return bubbles(driver, "bot")[-1]
+
+
+def main():
+    options = Options()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1024,900"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    wait = WebDriverWait(driver, 20)
+    try:
+        driver.get(BASE + "/?lang=es")
+        driver.find_element(By.CSS_SELECTOR, 'a[href="/chat?lang=es"]').send_keys(Keys.ENTER)
+        wait.until(lambda d: d.find_element(By.ID, "status").text == "")
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
+        step("the front page's chat link opens the chat in Spanish, connected")
+        accessible(driver, "/chat in Spanish")
+
+        answer = say(driver, wait, "Hay un bache enorme en la calle Oak")
+        assert answer.text.startswith("Bache: anotado."), answer.text
+        assert answer.get_attribute("lang") == "es" and answer.get_attribute("dir") == "ltr"
+        answer = say(driver, wait, "Calle Oak 1423, frente a la biblioteca")
+        step("mid-report: " + answer.text.splitlines()[0])
+
+        # Reload in the middle of the report: the same conversation comes back.
+        before = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#log .message")]
+        driver.refresh()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#log .message")) == len(before))
+        assert [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#log .message")] == before
+        step(f"after a reload the {len(before)} messages are back")
+
+        for text in ("3", "1", "omitir"):
+            say(driver, wait, text)
+        done = say(driver, wait, "sí")
+        assert "Reporte #" in done.text, done.text
+        step("finished after the reload: " + done.text)
+
+        # Another resident, in Arabic: the answer reads right to left.
+        driver.execute_script("localStorage.clear()")
+        driver.get(BASE + "/chat?lang=ar")
+        wait.until(lambda d: d.find_element(By.ID, "status").text == "")
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+        answer = say(driver, wait, "يوجد حفرة كبيرة في الشارع")
+        assert answer.get_attribute("dir") == "rtl" and answer.get_attribute("lang") == "ar", answer.get_attribute("outerHTML")
+        step("an Arabic answer reads right to left: " + answer.text)
+        accessible(driver, "/chat in Arabic")
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
