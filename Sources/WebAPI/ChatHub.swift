@@ -36,6 +36,27 @@ public actor ChatHub {
     public var openConnections: Int { connections.values.reduce(0) { $0 + $1.count } }
 }
 
+/// How fast one chat resident may send, across all their tabs: a burst of `burst` messages, then `rate` a second
+/// (a person typing never meets it; a script flooding the engine does, and gets a clear error frame).
+public actor ChatLimiter {
+    let rate: Double
+    let burst: Double
+    private var buckets: [ChannelAddress: TokenBucket] = [:]
+
+    public init(rate: Double = 1, burst: Double = 10) {
+        self.rate = rate
+        self.burst = burst
+    }
+
+    /// Takes one message for `address` at `now`; the seconds to wait when it is too fast, else 0.
+    public func take(_ address: ChannelAddress, now: Date) -> TimeInterval {
+        let (bucket, wait) = TokenBucket.take(1, from: buckets[address], rate: rate, burst: burst, now: now)
+        buckets[address] = bucket
+        if buckets.count > 100_000 { buckets = buckets.filter { now.timeIntervalSince($0.value.updatedAt) < burst / rate } }
+        return wait
+    }
+}
+
 /// Web chat sessions: a random token kept by the browser names the resident; their address is derived from it
 /// (`web:` and part of its SHA-256), so nothing about the token is stored and it survives restarts.
 enum ChatSession {

@@ -16,7 +16,7 @@ import Switchboard
 ///   then the bot's replies as `message` frames. A repeated id is acknowledged again and changes nothing. The
 ///   resident's other open tabs get the message and the replies too.
 /// - Anything else — not JSON, an unknown type, a message before `start`, an unknown session, an empty or too long
-///   text — gets `{"type": "error", "code", "message"}` and stores nothing.
+///   text, messages faster than `ChatLimiter` allows — gets `{"type": "error", "code", "message"}` and stores nothing.
 public struct ChatSocket: Sendable {
     /// The largest frame read; larger ones end the connection.
     public static let maxFrame = 16 * 1024
@@ -26,14 +26,16 @@ public struct ChatSocket: Sendable {
     let switchboard: Switchboard
     let store: any ConversationStore & HandoffStore
     let hub: ChatHub
+    let limiter: ChatLimiter
     let logger: Logger
     let clock: @Sendable () -> Date
 
-    public init(switchboard: Switchboard, store: any ConversationStore & HandoffStore, hub: ChatHub, logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(switchboard: Switchboard, store: any ConversationStore & HandoffStore, hub: ChatHub, limiter: ChatLimiter = ChatLimiter(),
+                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.switchboard = switchboard
         self.store = store
         self.hub = hub
+        self.limiter = limiter
         self.logger = logger
         self.clock = clock
     }
@@ -149,6 +151,10 @@ public struct ChatSocket: Sendable {
         guard !text.isEmpty else { throw ChatProblem("empty", "the message is empty", id: id) }
         guard text.count <= Self.maxText else { throw ChatProblem("too_long", "messages are at most \(Self.maxText) characters", id: id) }
         let now = clock()
+        let wait = await limiter.take(address, now: now)
+        guard wait <= 0 else {
+            throw ChatProblem("too_fast", "too many messages at once; send this one again in \(Int(wait.rounded(.up))) s", id: id)
+        }
         let outcome = try await switchboard.receive(
             InboundMessage(from: address, text: text, externalID: address.address + ":" + id, receivedAt: now), delivery: .inline)
         reply.yield(ChatFrames.encode(["type": "ack", "id": id]))

@@ -56,7 +56,7 @@ def main():
         options.add_argument(argument)
     options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 20)
+    wait = WebDriverWait(driver, 60)
     try:
         driver.get(BASE + "/?lang=es")
         driver.find_element(By.CSS_SELECTOR, 'a[href="/chat?lang=es"]').send_keys(Keys.ENTER)

@@ -30,7 +30,7 @@ def sms(sid, body, sender=RESIDENT):
     form = urllib.parse.urlencode({"MessageSid": sid, "From": sender, "To": "+12175550311", "Body": body, "NumMedia": "0"})
     request = urllib.request.Request(BASE + "/webhooks/twilio/sms", data=form.encode(),
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return response.read().decode()
 
 
@@ -61,7 +61,7 @@ def main():
         options.add_argument(argument)
     options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 20)
+    wait = WebDriverWait(driver, 60)
     try:
         # The public front page, in Spanish and in Arabic (right to left).
         for lang, direction in (("es", "ltr"), ("ar", "rtl")):

@@ -129,3 +129,15 @@ import WSClient
         #expect(!ChatSocket.allows(origin: "null", authority: "127.0.0.1:8311", publicURL: public311))
     }
 }
+
+@Suite struct ChatLimiterTests {
+    @Test func aBurstThenOneASecondPerResidentAcrossTabs() async {
+        let limiter = ChatLimiter(rate: 1, burst: 3)
+        let (maria, li) = (ChannelAddress(channel: .chat, address: "web:a"), ChannelAddress(channel: .chat, address: "web:b"))
+        for _ in 0..<3 { #expect(await limiter.take(maria, now: t0) == 0) }
+        // The fourth at once waits a second; another resident is not held up by her.
+        #expect(await limiter.take(maria, now: t0) == 1)
+        #expect(await limiter.take(li, now: t0) == 0)
+        #expect(await limiter.take(maria, now: t0.addingTimeInterval(1)) == 0)
+    }
+}
