@@ -141,3 +141,53 @@ import WSClient
         #expect(await limiter.take(maria, now: t0.addingTimeInterval(1)) == 0)
     }
 }
+
+@Suite struct ChatRestartTests {
+    /// Runs the application on `store` on a free port until `body` returns.
+    static func serving(_ store: SQLiteStore, _ body: (Int) async throws -> Void) async throws {
+        var configuration = try AppConfiguration.testing(store: .sqlite(store))
+        let port = Mutex(0)
+        configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
+        let app = try await buildApplication(configuration)
+        let server = Task { try await app.runService() }
+        for _ in 0..<1_500 where port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let bound = port.withLock { $0 }
+        defer { server.cancel() }
+        try #require(bound != 0, "the server did not start")
+        try await body(bound)
+        server.cancel()
+        _ = await server.result
+    }
+
+    @Test func aSessionResumesAfterTheServerRestarts() async throws {
+        let path = try temporaryDirectory() + "/cityline.sqlite"
+        let token = Mutex("")
+        try await Self.serving(try SQLiteStore(path: path)) { port in
+            try await ChatProtocolTests.connect(port) { c in
+                try await c.send(["type": "start", "session": nil, "locale": "en"])
+                let started = try await c.next()
+                token.withLock { $0 = started["session"] as? String ?? "" }
+                try await c.send(["type": "message", "id": "a1", "text": "the street light is out at Elm and 5th"])
+                #expect(try await c.next()["type"] as? String == "ack")
+                #expect(try await c.next()["from"] as? String == "bot")
+                try await c.outbound.close(.normalClosure, reason: nil)
+            }
+        }
+        // A new process on the same database: the token still names the resident, with everything said so far,
+        // and the dialog goes on where it was.
+        let session = token.withLock { $0 }
+        try await Self.serving(try SQLiteStore(path: path)) { port in
+            try await ChatProtocolTests.connect(port) { c in
+                try await c.send(["type": "start", "session": session])
+                let started = try await c.next()
+                #expect(started["type"] as? String == "started" && started["session"] as? String == session)
+                let history = started["history"] as? [[String: Any]] ?? []
+                #expect(history.map { $0["from"] as? String } == ["resident", "bot"])
+                // The same client id as before the restart changes nothing.
+                try await c.send(["type": "message", "id": "a1", "text": "the street light is out at Elm and 5th"])
+                #expect(try await c.next() as NSDictionary == ["type": "ack", "id": "a1"] as NSDictionary)
+                try await c.outbound.close(.normalClosure, reason: nil)
+            }
+        }
+    }
+}
