@@ -19,6 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -32,6 +33,17 @@ def sms(sid, body, sender=RESIDENT):
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.read().decode()
+
+
+def again(action, tries=10):
+    """Runs `action`, again when the live page re-rendered the element it held (the queue and the transcript are
+    redrawn whenever the server pushes a change)."""
+    for attempt in range(tries):
+        try:
+            return action()
+        except StaleElementReferenceException:
+            if attempt == tries - 1:
+                raise
 
 
 def step(text):
@@ -61,7 +73,7 @@ def main():
         options.add_argument(argument)
     options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 60)
+    wait = WebDriverWait(driver, 60, ignored_exceptions=(StaleElementReferenceException,))
     try:
         # The public front page, in Spanish and in Arabic (right to left).
         for lang, direction in (("es", "ltr"), ("ar", "rtl")):
@@ -82,30 +94,32 @@ def main():
         assert cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Strict", cookie
         step("signed in with the keyboard; the session cookie is HttpOnly and SameSite=Strict")
 
-        entry = driver.find_element(By.CSS_SELECTOR, "#queue-list button")
-        assert "Waiting" in entry.text and "SMS" in entry.text and " es " in entry.text + " ", entry.text
+        entry = again(lambda: driver.find_element(By.CSS_SELECTOR, "#queue-list button").text)
+        assert "Waiting" in entry and "SMS" in entry and " es " in entry + " ", entry
         assert RESIDENT not in driver.page_source, "the resident's number is shown unmasked"
-        step("the queue shows her waiting, by SMS, in Spanish, number masked: " + entry.text)
+        step("the queue shows her waiting, by SMS, in Spanish, number masked: " + entry)
         accessible(driver, "the console")
 
-        entry.send_keys(Keys.ENTER)
+        again(lambda: driver.find_element(By.CSS_SELECTOR, "#queue-list button").send_keys(Keys.ENTER))
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#transcript li")) == 3)
-        transcript = driver.find_element(By.ID, "transcript")
-        assert transcript.get_attribute("lang") == "es", transcript.get_attribute("lang")
-        lines = transcript.find_elements(By.CSS_SELECTOR, "li")
-        assert [line.get_attribute("class") for line in lines] == ["resident", "bot", "resident"]
-        assert "árbol caído" in lines[-1].text
+        assert driver.find_element(By.ID, "transcript").get_attribute("lang") == "es"
+        classes, last = again(lambda: ([line.get_attribute("class") for line in driver.find_elements(By.CSS_SELECTOR, "#transcript li")],
+                                       driver.find_elements(By.CSS_SELECTOR, "#transcript li")[-1].text))
+        assert classes == ["resident", "bot", "resident"], classes
+        assert "árbol caído" in last
         step("the conversation so far: resident, bot, resident — in Spanish")
         accessible(driver, "the console with a conversation open")
 
-        canned = Select(driver.find_element(By.ID, "canned"))
-        choice = next(option for option in canned.options if option.text.startswith("¿Cuál es la dirección"))
-        canned.select_by_visible_text(choice.text)
-        reply = driver.find_element(By.ID, "reply")
-        assert reply.get_attribute("value") == choice.text
+        def pick():
+            canned = Select(driver.find_element(By.ID, "canned"))
+            choice = next(option.text for option in canned.options if option.text.startswith("¿Cuál es la dirección"))
+            canned.select_by_visible_text(choice)
+            return choice
+        choice = again(pick)
+        assert driver.find_element(By.ID, "reply").get_attribute("value") == choice
         driver.find_element(By.CSS_SELECTOR, "#reply-form button").send_keys(Keys.ENTER)
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript li.operator"))
-        sent = driver.find_element(By.CSS_SELECTOR, "#transcript li.operator").text
+        sent = again(lambda: driver.find_element(By.CSS_SELECTOR, "#transcript li.operator").text)
         assert "Operador de Springfield 311: ¿Cuál es la dirección" in sent, sent
         step("a canned Spanish reply went to her: " + sent.splitlines()[-1])
 
@@ -118,7 +132,7 @@ def main():
         Select(driver.find_element(By.ID, "service")).select_by_value("pothole")
         driver.find_element(By.ID, "address").send_keys("1423 Oak St" + Keys.ENTER)
         wait.until(lambda d: "filed" in d.find_element(By.ID, "filed").text)
-        filed = driver.find_element(By.ID, "filed").text
+        filed = again(lambda: driver.find_element(By.ID, "filed").text)
         assert "streets" in filed, filed
         wait.until(lambda d: "Reports: " in d.find_element(By.ID, "tickets").text)
         step("filed a report for her: " + filed)
@@ -132,8 +146,8 @@ def main():
         # conversation reads right to left.
         sms("SMBROWSER4", "أريد التحدث مع موظف", sender="+12175550199")
         wait.until(lambda d: any(" ar " in b.text + " " for b in d.find_elements(By.CSS_SELECTOR, "#queue-list button")))
-        arabic = next(b for b in driver.find_elements(By.CSS_SELECTOR, "#queue-list button") if " ar " in b.text + " ")
-        arabic.send_keys(Keys.ENTER)
+        again(lambda: next(b for b in driver.find_elements(By.CSS_SELECTOR, "#queue-list button") if " ar " in b.text + " ")
+              .send_keys(Keys.ENTER))
         wait.until(lambda d: d.find_element(By.ID, "transcript").get_attribute("lang") == "ar")
         assert driver.find_element(By.ID, "transcript").get_attribute("dir") == "rtl"
         assert driver.find_element(By.ID, "reply").get_attribute("dir") == "rtl"
@@ -146,9 +160,9 @@ def main():
     finally:
         driver.quit()
 
-    again = sms("SMBROWSER3", "hay un bache enorme en 1423 Oak St")
-    assert "<Message>" in again, again
-    step("back with the bot: " + again[:120])
+    back = sms("SMBROWSER3", "hay un bache enorme en 1423 Oak St")
+    assert "<Message>" in back, back
+    step("back with the bot: " + back[:120])
 
 
 if __name__ == "__main__":
