@@ -25,6 +25,8 @@ struct StartupSummary: Sendable {
         let base = "http://\(host):\(port)"
         var lines = ["CityLine — \(program) — serving \(base)"]
         lines.append("  health        GET  \(base)/health")
+        lines.append("  front page    GET  \(base)/  (residents: how to chat, text, email or call, in their language)")
+        lines.append("  web chat      GET  \(base)/chat  (WebSocket \(base.replacingOccurrences(of: "http", with: "ws"))/chat/ws)")
         lines.append("  Twilio SMS    POST \(base)/webhooks/twilio/sms  (signatures: "
             + (checksSignatures ? "checked against \(publicURL ?? ""))" : "not checked, TWILIO_AUTH_TOKEN unset)"))
         lines.append("  delivery      POST \(base)/webhooks/twilio/status")
