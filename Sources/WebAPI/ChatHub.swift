@@ -97,10 +97,27 @@ enum ChatFrames {
     static func encode(_ object: [String: Any]) -> String { Console.json(object) }
 
     static func messageObject(id: String, from: String, text: String, locale: LanguageTag?, at: Date) -> [String: Any] {
-        [
+        var object: [String: Any] = [
             "type": "message", "id": id, "from": from, "text": text, "locale": locale?.code ?? NSNull(),
             "dir": locale?.isRightToLeft == true ? "rtl" : "ltr", "at": TicketJSON.iso(at),
         ]
+        if from == "bot" {
+            let options = choices(in: text)
+            if !options.isEmpty { object["choices"] = options.map { ["key": $0.key, "label": $0.label] } }
+        }
+        return object
+    }
+
+    /// The numbered choices a bot message offers ("1. Smaller than a dinner plate" lines, as every locale writes
+    /// them), for the page to show as buttons; the resident may still type the number.
+    static func choices(in text: String) -> [(key: String, label: String)] {
+        text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2, (1...2).contains(parts[0].count), parts[0].allSatisfy(\.isASCII), Int(parts[0]) != nil,
+                  parts[1].hasPrefix(" ") else { return nil }
+            let label = parts[1].trimmingCharacters(in: .whitespaces)
+            return label.isEmpty ? nil : (String(parts[0]), label)
+        }
     }
 
     static func message(id: String, from: String, text: String, locale: LanguageTag?, at: Date) -> String {

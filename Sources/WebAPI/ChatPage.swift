@@ -69,6 +69,9 @@ struct ChatPage: Sendable {
     .bot { background: #eef0f3; }
     .operator { background: #f3f0e6; }
     .pending { opacity: .75; }
+    .choices { display: flex; flex-wrap: wrap; gap: .5rem; margin: .25rem 0 .75rem; }
+    .choices button { margin: 0; background: #fff; color: #1f4e8c; border: 1px solid #1f4e8c; text-align: start; }
+    .choices button:disabled { color: #4b5563; border-color: #9ca3af; cursor: default; }
     label { display: block; font-weight: 600; margin-top: .75rem; }
     textarea { font: inherit; width: 100%; padding: .5rem; border: 1px solid #6b7280; border-radius: 4px; }
     button { font: inherit; margin-top: .5rem; padding: .5rem 1.25rem; border: 0; border-radius: 4px; background: #1f4e8c; color: #fff; cursor: pointer; }
@@ -105,6 +108,22 @@ struct ChatPage: Sendable {
         item.dir = m.dir || (m.from === "resident" ? "auto" : (rtl(lang) ? "rtl" : "ltr"));
         item.textContent = m.text;
         log.append(item);
+        if (m.choices && m.choices.length) {
+          // The choices as buttons (typing the number works as well); only the latest message's stay active.
+          log.querySelectorAll(".choices button").forEach((b) => { b.disabled = true; });
+          const group = document.createElement("div");
+          group.className = "choices";
+          if (lang) { group.lang = lang; }
+          group.dir = item.dir;
+          m.choices.forEach((c) => {
+            const button = document.createElement("button");
+            button.type = "button";
+            button.textContent = c.key + ". " + c.label;
+            button.addEventListener("click", () => submit(c.key));
+            group.append(button);
+          });
+          log.append(group);
+        }
         log.scrollTop = log.scrollHeight;
       }
 
@@ -155,9 +174,8 @@ struct ChatPage: Sendable {
         });
       }
 
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const text = input.value.trim();
+      function submit(raw) {
+        const text = raw.trim();
         if (!text) { return; }
         const m = { id: "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8), text };
         savePending(pending().concat([m]));
@@ -165,6 +183,10 @@ struct ChatPage: Sendable {
         send(m);
         input.value = "";
         input.focus();
+      }
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        submit(input.value);
       });
       input.addEventListener("keydown", (event) => {
         if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }

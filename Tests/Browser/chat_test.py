@@ -78,7 +78,13 @@ def main():
         assert [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#log .message")] == before
         step(f"after a reload the {len(before)} messages are back")
 
-        for text in ("3", "1", "omitir"):
+        # A choice by its button (the keyboard's Enter on it), the next by typing its number.
+        before = len(bubbles(driver, "bot"))
+        choice = next(b for b in driver.find_elements(By.CSS_SELECTOR, "#log .choices button") if b.text.startswith("3. "))
+        choice.send_keys(Keys.ENTER)
+        wait.until(lambda d: len(bubbles(d, "bot")) > before)
+        step("answered with a choice button: " + choice.text)
+        for text in ("1", "omitir"):
             say(driver, wait, text)
         done = say(driver, wait, "sí")
         assert "Reporte #" in done.text, done.text

@@ -72,6 +72,9 @@ import WSClient
             let reply = try await c.next()
             #expect(reply["type"] as? String == "message" && reply["from"] as? String == "bot" && reply["locale"] as? String == "es")
             #expect((reply["text"] as? String)?.hasPrefix("Bache: anotado.") == true)
+            // Its numbered choices come as buttons too.
+            let choices = reply["choices"] as? [[String: String]] ?? []
+            #expect(choices.map { $0["key"] } == ["1", "2", "3", "4"] && choices.first?["label"] == "Más chico que un plato")
             // The same client id again: acknowledged, nothing new.
             try await c.send(["type": "message", "id": "m1", "text": "hay un bache enorme en 1423 Oak St"])
             #expect(try await c.next() as NSDictionary == ["type": "ack", "id": "m1"] as NSDictionary)
