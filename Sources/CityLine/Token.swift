@@ -43,7 +43,7 @@ struct Token: AsyncParsableCommand {
             }
             let spoken = try (languages ?? "").split(separator: ",").map { raw in
                 let tag = LanguageTag(raw.trimmingCharacters(in: .whitespaces))
-                guard let known = loaded.city.locales.first(where: { $0 == tag || $0.language == tag.language }) else {
+                guard let known = tag.match(among: loaded.city.locales) else {
                     throw ValidationError("unknown language '\(raw)'; the city's: \(loaded.city.locales.map(\.code).joined(separator: ", "))")
                 }
                 return known

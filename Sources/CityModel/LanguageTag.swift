@@ -34,6 +34,12 @@ public struct LanguageTag: Hashable, Sendable, Codable, CustomStringConvertible,
         return String(code[..<dash])
     }
 
+    /// The locale of `locales` that serves this tag: the same tag, else the first with the same language
+    /// (`es-MX` → `es`, `zh-CN` → `zh-Hans`); nil when the city has none.
+    public func match(among locales: [LanguageTag]) -> LanguageTag? {
+        locales.first { $0 == self } ?? locales.first { $0.language == language }
+    }
+
     /// This tag and its shorter parents, most specific first: `zh-Hans-CN` → [`zh-Hans-CN`, `zh-Hans`, `zh`].
     public var parents: [LanguageTag] {
         guard code.utf8.contains(UInt8(ascii: "-")) else { return [self] }

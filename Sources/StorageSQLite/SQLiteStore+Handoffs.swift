@@ -23,7 +23,8 @@ enum HandoffRows {
                        [id, note.author, note.text, note.at.timeIntervalSince1970])
         }
         if let stored {
-            try update(stored.applying(write), db)
+            let changed = stored.applying(write)
+            if changed != stored { try update(changed, db) } // a note changes only its own table
         } else if case .open(let address, let locale, let department, let report, let at) = write {
             try db.run("""
                 INSERT INTO handoffs (channel, address, locale, state, department, opened_at, last_message_at, report)

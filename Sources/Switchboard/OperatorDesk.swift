@@ -61,9 +61,9 @@ public struct OperatorDesk: Sendable {
     public func notes(_ id: Int64) async throws -> [HandoffNote] { try await store.notes(of: id) }
 
     public func conversation(_ id: Int64) async throws -> (Handoff, [TranscriptLine], [Ticket]) {
-        guard let handoff = try await store.handoff(id) else { throw Problem.notFound }
+        let handoff = try await handoff(id)
         let lines = try await store.transcript(of: handoff.address, since: handoff.openedAt.addingTimeInterval(-Self.transcriptLead), limit: 500)
-        let tickets = try await store.tickets(reportedBy: handoff.address)
+        let tickets = try await self.tickets(of: handoff)
         return (handoff, lines.filter { line in handoff.closedAt.map { line.at <= $0 } ?? true }, tickets)
     }
 
@@ -75,6 +75,15 @@ public struct OperatorDesk: Sendable {
         let keys = (renderer.catalog.strings[city.defaultLocale] ?? [:]).keys.filter { $0.hasPrefix("canned.") }.sorted()
         return (locale, keys.map { ($0, renderer.render($0, locale: locale)) })
     }
+
+    /// One conversation's handoff.
+    public func handoff(_ id: Int64) async throws -> Handoff {
+        guard let handoff = try await store.handoff(id) else { throw Problem.notFound }
+        return handoff
+    }
+
+    /// The reports of the conversation's resident.
+    public func tickets(of handoff: Handoff) async throws -> [Ticket] { try await store.tickets(reportedBy: handoff.address) }
 
     /// Sends an operator's reply to the resident; the conversation becomes active and theirs.
     @discardableResult

@@ -31,9 +31,6 @@ public actor ChatHub {
         }
         return count
     }
-
-    /// How many connections are open (for tests and the start-up summary).
-    public var openConnections: Int { connections.values.reduce(0) { $0 + $1.count } }
 }
 
 /// How fast one chat resident may send, across all their tabs: a burst of `burst` messages, then `rate` a second

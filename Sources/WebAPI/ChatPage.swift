@@ -21,20 +21,12 @@ struct ChatPage: Sendable {
     func page(_ request: Request) -> Response {
         let locale = FrontPage.locale(query: request.uri.queryParameters["lang"].map(String.init),
                                       acceptLanguage: request.headers[.acceptLanguage], among: city.locales)
-        let escape = ConsoleAssets.escape
+        let escape = HTMLText.escape
         let program = city.program.resolve(locale, fallbacks: city.fallbackLocales)
         func text(_ key: String, _ args: [String: MessageArgument] = [:]) -> String { escape(renderer.render(key, args, locale: locale)) }
         let title = text("chat.title", ["program": .text(program)])
-        let html = """
-        <!doctype html>
-        <html lang="\(escape(locale.code))" dir="\(locale.isRightToLeft ? "rtl" : "ltr")">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(title)</title>
-        <link rel="stylesheet" href="/chat/chat.css">
-        <script src="/chat/chat.js" defer></script>
-        </head>
+        let html = ConsoleAssets.head(title, locale: locale, stylesheet: "/chat/chat.css", script: "/chat/chat.js") + """
+
         <body data-connecting="\(text("chat.connecting"))" data-offline="\(text("chat.offline"))">
         <header>
         <h1>\(title)</h1>

@@ -112,9 +112,7 @@ public struct ChatSocket: Sendable {
     private func start(_ object: [String: Any]) async throws -> (String, ChannelAddress, [[String: Any]]) {
         var locale: LanguageTag?
         if let raw = object["locale"] as? String {
-            let tag = LanguageTag(raw)
-            let locales = switchboard.engine.city.locales
-            locale = locales.first { $0 == tag } ?? locales.first { $0.language == tag.language }
+            locale = LanguageTag(raw).match(among: switchboard.engine.city.locales)
         }
         if let token = object["session"] as? String {
             guard let address = ChatSession.address(for: token), try await store.session(for: address) != nil else {

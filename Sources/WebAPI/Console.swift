@@ -34,8 +34,8 @@ struct Console: Sendable {
     // MARK: - Pages
 
     private func signedIn(_ request: Request) async throws -> (StaffToken, String)? {
-        guard let cookie = ConsoleSessions.cookie(in: request), let hash = sessions.tokenHash(from: cookie, now: clock()),
-              let token = try await tokens.token(hash: hash) else { return nil }
+        guard let cookie = ConsoleSessions.cookie(in: request),
+              let token = try await sessions.token(for: cookie, in: tokens, now: clock()) else { return nil }
         return (token, cookie)
     }
 
@@ -102,10 +102,7 @@ struct Console: Sendable {
 
     // MARK: - Helpers
 
-    static func json(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func json(_ object: Any) -> String { String(decoding: JSONResponse.data(object), as: UTF8.self) }
 
     /// A form POST that names another site as its origin is refused (the cookie is SameSite=Strict as well).
     static func sameOrigin(_ request: Request) -> Bool {

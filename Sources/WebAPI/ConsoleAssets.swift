@@ -1,38 +1,38 @@
 import CityModel
 import Foundation
+import Rendering
 
 /// The console's page, script and style sheet: plain HTML, CSS and JavaScript kept in the binary, so a city
 /// deploys one file and nothing is fetched from elsewhere.
 enum ConsoleAssets {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&#39;")
-    }
 
-    static func program(_ city: City) -> String { escape(city.program.resolve(.english, fallbacks: city.fallbackLocales)) }
+    static func program(_ city: City) -> String { HTMLText.escape(city.program.resolve(.english, fallbacks: city.fallbackLocales)) }
 
-    static func head(_ title: String) -> String {
+    /// The opening of every page the server serves, up to the end of `<head>`: language and direction, the
+    /// title, the page's style sheet and, when it has one, its script.
+    static func head(_ title: String, locale: LanguageTag = .english, stylesheet: String, script: String? = nil,
+                     meta: String = "") -> String {
         """
         <!doctype html>
-        <html lang="en" dir="ltr">
+        <html lang="\(HTMLText.escape(locale.code))" dir="\(locale.isRightToLeft ? "rtl" : "ltr")">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title)</title>
-        <link rel="stylesheet" href="/console/console.css">
+        <link rel="stylesheet" href="\(stylesheet)">
+        \(meta)\(script.map { "<script src=\"\($0)\" defer></script>\n" } ?? "")</head>
         """
     }
 
     static func signIn(city: City, error: String?) -> String {
         let program = program(city)
-        return head("Sign in — \(program) operators' console") + """
-        </head>
+        return head("Sign in — \(program) operators' console", stylesheet: "/console/console.css") + """
+
         <body>
         <main id="main" class="sign-in">
         <h1>\(program) operators' console</h1>
         <form method="post" action="/console/sign-in">
-        \(error.map { "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">\(escape($0))</p>" } ?? "")
+        \(error.map { "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">\(HTMLText.escape($0))</p>" } ?? "")
         <label for="token">Staff token</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required\(error == nil ? "" : " aria-describedby=\"sign-in-error\" aria-invalid=\"true\"")>
         <p class="hint">Ask an administrator for one: <code>cityline token create --role staff --department …</code></p>
@@ -47,23 +47,22 @@ enum ConsoleAssets {
     static func app(city: City, who: String, department: String?, csrf: String) -> String {
         let program = program(city)
         let departments = city.departments.map { department in
-            "<option value=\"\(escape(department.code))\">\(escape(department.name.resolve(.english, fallbacks: city.fallbackLocales)))</option>"
+            "<option value=\"\(HTMLText.escape(department.code))\">\(HTMLText.escape(department.name.resolve(.english, fallbacks: city.fallbackLocales)))</option>"
         }.joined(separator: "\n")
         let services = city.services.map { service in
-            "<option value=\"\(escape(service.code))\">\(escape(service.name.resolve(.english, fallbacks: city.fallbackLocales)))</option>"
+            "<option value=\"\(HTMLText.escape(service.code))\">\(HTMLText.escape(service.name.resolve(.english, fallbacks: city.fallbackLocales)))</option>"
         }.joined(separator: "\n")
-        let scope = department.map { escape(city.departmentName($0, in: .english)) } ?? "all departments"
-        return head("\(program) operators' console") + """
-        <meta name="csrf-token" content="\(escape(csrf))">
-        <script src="/console/console.js" defer></script>
-        </head>
+        let scope = department.map { HTMLText.escape(city.departmentName($0, in: .english)) } ?? "all departments"
+        return head("\(program) operators' console", stylesheet: "/console/console.css", script: "/console/console.js",
+                    meta: "<meta name=\"csrf-token\" content=\"\(HTMLText.escape(csrf))\">\n") + """
+
         <body>
         <a class="skip" href="#conversation">Skip to the conversation</a>
         <header>
         <h1>\(program) operators' console</h1>
-        <p>Signed in as <strong id="who">\(escape(who))</strong> · \(scope)</p>
+        <p>Signed in as <strong id="who">\(HTMLText.escape(who))</strong> · \(scope)</p>
         <form method="post" action="/console/sign-out">
-        <input type="hidden" name="csrf" value="\(escape(csrf))">
+        <input type="hidden" name="csrf" value="\(HTMLText.escape(csrf))">
         <button type="submit">Sign out</button>
         </form>
         </header>

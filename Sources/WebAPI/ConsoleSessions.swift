@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HTTPTypes
+import Storage
 
 /// Operators' console sign-in: a cookie naming the staff token (by its stored hash) until an expiry, signed with
 /// the server's secret — no session table, valid on every instance, and the token is looked up on every request,
@@ -39,6 +40,12 @@ public struct ConsoleSessions: Sendable {
         let fields = payload.split(separator: "|")
         guard fields.count == 2, let expiry = TimeInterval(fields[1]), now.timeIntervalSince1970 < expiry else { return nil }
         return String(fields[0])
+    }
+
+    /// The staff token a cookie value signs in, if it is valid, unexpired and the token still exists.
+    func token(for value: String, in tokens: any TokenStore, now: Date) async throws -> StaffToken? {
+        guard let hash = tokenHash(from: value, now: now) else { return nil }
+        return try await tokens.token(hash: hash)
     }
 
     /// The CSRF token that goes with a cookie value.

@@ -55,14 +55,14 @@ struct ConversationsAPI: Sendable {
         let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 100, 1), 1000)
         var rows: [[String: Any]] = []
         for handoff in try await desk.queue(for: token, states: states, limit: limit) {
-            let (_, _, tickets) = try await desk.conversation(handoff.id)
-            rows.append(Self.json(handoff, tickets: tickets))
+            rows.append(Self.json(handoff, tickets: try await desk.tickets(of: handoff)))
         }
         return JSONResponse.make(["conversations": rows])
     }
 
     private func show(_ id: String, _ token: StaffToken) async throws -> Response {
-        let (handoff, lines, tickets) = try await accessible(id, token)
+        let allowed = try await accessible(id, token)
+        let (handoff, lines, tickets) = try await perform { try await desk.conversation(allowed.id) }
         var object = Self.json(handoff, tickets: tickets)
         object["messages"] = lines.map { ["from": $0.from.rawValue, "text": $0.text, "at": TicketJSON.iso($0.at)] }
         object["notes"] = try await desk.notes(handoff.id).map { ["author": $0.author, "text": $0.text, "at": TicketJSON.iso($0.at)] }
@@ -70,7 +70,7 @@ struct ConversationsAPI: Sendable {
     }
 
     private func canned(_ id: String, _ token: StaffToken) async throws -> Response {
-        let (handoff, _, _) = try await accessible(id, token)
+        let handoff = try await accessible(id, token)
         let (locale, responses) = desk.cannedResponses(for: handoff)
         return JSONResponse.make([
             "locale": locale.code, "dir": locale.isRightToLeft ? "rtl" : "ltr",
@@ -79,24 +79,24 @@ struct ConversationsAPI: Sendable {
     }
 
     private func reply(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
-        let (handoff, _, _) = try await accessible(id, token)
-        let object = try await Self.jsonObject(request)
+        let handoff = try await accessible(id, token)
+        let object = try await StaffAPI.jsonObject(request)
         guard let text = object["text"] as? String else { throw APIProblem(.badRequest, "invalid_text", "'text' must be a string") }
         let changed = try await perform { try await desk.reply(handoff.id, text: text, by: Self.actor(token)) }
         return JSONResponse.make(Self.json(changed, tickets: nil), status: .created)
     }
 
     private func note(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
-        let (handoff, _, _) = try await accessible(id, token)
-        let object = try await Self.jsonObject(request)
+        let handoff = try await accessible(id, token)
+        let object = try await StaffAPI.jsonObject(request)
         guard let text = object["text"] as? String else { throw APIProblem(.badRequest, "invalid_text", "'text' must be a string") }
         let changed = try await perform { try await desk.addNote(handoff.id, text: text, by: Self.actor(token)) }
         return JSONResponse.make(Self.json(changed, tickets: nil), status: .created)
     }
 
     private func close(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
-        let (handoff, _, _) = try await accessible(id, token)
-        let object = try await Self.jsonObject(request, emptyAllowed: true)
+        let handoff = try await accessible(id, token)
+        let object = try await StaffAPI.jsonObject(request, emptyAllowed: true)
         guard object["text"] == nil || object["text"] is String || object["text"] is NSNull else {
             throw APIProblem(.badRequest, "invalid_text", "'text' must be a string")
         }
@@ -108,8 +108,8 @@ struct ConversationsAPI: Sendable {
     /// `{"service_code", "description", "address" and/or "lat"+"long"}`. The operator's token need not be the
     /// department's the report goes to: taking reports for every department is what operators do.
     private func file(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
-        let (handoff, _, _) = try await accessible(id, token)
-        let object = try await Self.jsonObject(request)
+        let handoff = try await accessible(id, token)
+        let object = try await StaffAPI.jsonObject(request)
         let allowed: Set<String> = ["service_code", "description", "address", "lat", "long"]
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw APIProblem(.badRequest, "unknown_field", "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))")
@@ -133,8 +133,8 @@ struct ConversationsAPI: Sendable {
     }
 
     private func transfer(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
-        let (handoff, _, _) = try await accessible(id, token)
-        let object = try await Self.jsonObject(request)
+        let handoff = try await accessible(id, token)
+        let object = try await StaffAPI.jsonObject(request)
         guard let department = object["department"] as? String else {
             throw APIProblem(.badRequest, "invalid_department", "'department' must be a department code")
         }
@@ -145,10 +145,10 @@ struct ConversationsAPI: Sendable {
     // MARK: - Helpers
 
     /// The conversation `id` names, if this token may see it: 404 for unknown ids, 403 for other departments.
-    private func accessible(_ id: String, _ token: StaffToken) async throws -> (Handoff, [TranscriptLine], [Ticket]) {
+    private func accessible(_ id: String, _ token: StaffToken) async throws -> Handoff {
         guard let number = Int64(id), number > 0 else { throw APIProblem(.notFound, "not_found", "no conversation '\(id)'") }
-        let found = try await perform { try await desk.conversation(number) }
-        guard token.role == .admin || (found.0.department != nil && found.0.department == token.department) else {
+        let found = try await perform { try await desk.handoff(number) }
+        guard token.role == .admin || (found.department != nil && found.department == token.department) else {
             throw APIProblem(.forbidden, "forbidden", "conversation \(id) is in another department's queue")
         }
         return found
@@ -190,17 +190,6 @@ struct ConversationsAPI: Sendable {
                 "long": report.location?.coordinate.map { $0.longitude as Any } ?? NSNull(),
             ]
         } ?? NSNull()
-        return object
-    }
-
-    static func jsonObject(_ request: Request, emptyAllowed: Bool = false) async throws -> [String: Any] {
-        guard let bytes = try await request.body(upTo: 64 * 1024) else {
-            throw APIProblem(.contentTooLarge, "too_large", "the body is larger than 64 KiB")
-        }
-        if emptyAllowed, bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw APIProblem(.badRequest, "invalid_json", "the body must be a JSON object")
-        }
         return object
     }
 }

@@ -34,7 +34,7 @@ struct FrontPage: Sendable {
     func page(_ request: Request) -> Response {
         let locale = Self.locale(query: request.uri.queryParameters["lang"].map(String.init),
                                  acceptLanguage: request.headers[.acceptLanguage], among: city.locales)
-        let escape = ConsoleAssets.escape
+        let escape = HTMLText.escape
         func text(_ key: String, _ args: [String: MessageArgument] = [:]) -> String { escape(renderer.render(key, args, locale: locale)) }
         let program = escape(city.program.resolve(locale, fallbacks: city.fallbackLocales))
         let languages = city.locales.map { tag in
@@ -51,15 +51,8 @@ struct FrontPage: Sendable {
             ways.append("<li><a href=\"mailto:\(escape(address))\">\(text("landing.email", ["address": .text(address)]))</a></li>")
         }
         ways.append("<li><a href=\"tel:\(escape(city.phone))\">\(text("landing.call", ["phone": .text(city.phone)]))</a></li>")
-        let html = """
-        <!doctype html>
-        <html lang="\(escape(locale.code))" dir="\(locale.isRightToLeft ? "rtl" : "ltr")">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(program)</title>
-        <link rel="stylesheet" href="/front.css">
-        </head>
+        let html = ConsoleAssets.head(program, locale: locale, stylesheet: "/front.css") + """
+
         <body>
         <header>
         <nav aria-label="\(text("landing.language"))">
@@ -86,10 +79,7 @@ struct FrontPage: Sendable {
     /// `?lang=` when it names one of the city's locales; else the best of `Accept-Language` (by q, then order);
     /// else the city's default.
     static func locale(query: String?, acceptLanguage: String?, among locales: [LanguageTag]) -> LanguageTag {
-        func match(_ raw: String) -> LanguageTag? {
-            let tag = LanguageTag(raw.trimmingCharacters(in: .whitespaces))
-            return locales.first { $0 == tag } ?? locales.first { $0.language == tag.language }
-        }
+        func match(_ raw: String) -> LanguageTag? { LanguageTag(raw.trimmingCharacters(in: .whitespaces)).match(among: locales) }
         if let query, let chosen = match(query) { return chosen }
         let ranked = (acceptLanguage ?? "").split(separator: ",").enumerated().compactMap { index, part -> (Double, Int, LanguageTag)? in
             let pieces = part.split(separator: ";")

@@ -47,8 +47,7 @@ struct StaffAPI: Sendable {
             token = found
         } else if let sessions = dependencies.console, let cookie = ConsoleSessions.cookie(in: request) {
             // The operators' console: its signed cookie, and for every change the CSRF token that goes with it.
-            guard let hash = sessions.tokenHash(from: cookie, now: dependencies.clock()),
-                  let found = try await dependencies.tokens.token(hash: hash) else {
+            guard let found = try await sessions.token(for: cookie, in: dependencies.tokens, now: dependencies.clock()) else {
                 return JSONResponse.error(.unauthorized, "unauthorized", "the console session ended; sign in again")
             }
             if request.method != .get, request.method != .head,
@@ -106,7 +105,7 @@ struct StaffAPI: Sendable {
 
     private func update(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
         let ticket = try await accessible(id, token)
-        let object = try await jsonObject(request)
+        let object = try await Self.jsonObject(request)
         let allowed: Set<String> = ["status", "status_note", "status_note_key", "resolution", "department"]
         if let unknown = object.keys.first(where: { !allowed.contains($0) }) {
             throw APIProblem(.badRequest, "unknown_field", "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))")
@@ -166,7 +165,7 @@ struct StaffAPI: Sendable {
         if let key, key.isEmpty || key.count > 255 || !key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) {
             throw APIProblem(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters")
         }
-        let object = try await jsonObject(request)
+        let object = try await Self.jsonObject(request)
         let allowed: Set<String> = ["service_code", "description", "address", "lat", "long", "phone", "email", "locale"]
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw APIProblem(.badRequest, "unknown_field", "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))")
@@ -183,7 +182,7 @@ struct StaffAPI: Sendable {
         var locale: LanguageTag?
         if let raw = try optionalString(object, "locale") {
             let tag = LanguageTag(raw)
-            guard let supported = city.locales.first(where: { $0 == tag }) ?? city.locales.first(where: { $0.language == tag.language }) else {
+            guard let supported = tag.match(among: city.locales) else {
                 throw APIProblem(.badRequest, "invalid_locale", "locale must be one of \(city.locales.map(\.code).joined(separator: ", "))")
             }
             locale = supported
@@ -262,7 +261,7 @@ struct StaffAPI: Sendable {
 
     private func addNote(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {
         let ticket = try await accessible(id, token)
-        let object = try await jsonObject(request)
+        let object = try await Self.jsonObject(request)
         guard let text = object["text"] as? String, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIProblem(.badRequest, "invalid_note", "'text' must be a non-empty string")
         }
@@ -304,10 +303,13 @@ struct StaffAPI: Sendable {
         return ticket
     }
 
-    private func jsonObject(_ request: Request) async throws -> [String: Any] {
+    /// The request's JSON object body (at most 64 KiB): 413 when larger, 400 when not a JSON object; with
+    /// `emptyAllowed`, an empty body is an empty object.
+    static func jsonObject(_ request: Request, emptyAllowed: Bool = false) async throws -> [String: Any] {
         guard let bytes = try await request.body(upTo: 64 * 1024) else {
             throw APIProblem(.contentTooLarge, "too_large", "the body is larger than 64 KiB")
         }
+        if emptyAllowed, bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
             throw APIProblem(.badRequest, "invalid_json", "the body must be a JSON object")
         }

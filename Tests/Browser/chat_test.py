@@ -10,31 +10,12 @@ serious or critical violations. Prints one line per step; exits non-zero on the 
 """
 import sys
 
-from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+from browser import accessible, chromium, step
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = sys.argv[1]
-
-
-def step(text):
-    print("ok:", text, flush=True)
-
-
-def accessible(driver, where):
-    axe = Axe(driver)
-    axe.inject()
-    results = axe.run()
-    bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-    for violation in bad:
-        print("axe:", where, violation["id"], violation["impact"], violation["help"],
-              [node["target"] for node in violation["nodes"]], flush=True)
-    assert not bad, f"{len(bad)} serious or critical accessibility violations on {where}"
-    step(f"axe: no serious or critical violations on {where}")
 
 
 def bubbles(driver, kind):
@@ -51,11 +32,7 @@ def say(driver, wait, text):
 
 
 def main():
-    options = Options()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1024,900"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium(1024, 900)
     wait = WebDriverWait(driver, 60)
     try:
         driver.get(BASE + "/?lang=es")

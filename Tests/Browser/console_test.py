@@ -14,10 +14,7 @@ import sys
 import urllib.parse
 import urllib.request
 
-from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+from browser import accessible, chromium, step
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
@@ -46,33 +43,13 @@ def again(action, tries=10):
                 raise
 
 
-def step(text):
-    print("ok:", text, flush=True)
-
-
-def accessible(driver, where):
-    axe = Axe(driver)
-    axe.inject()
-    results = axe.run()
-    bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-    for violation in bad:
-        print("axe:", where, violation["id"], violation["impact"], violation["help"],
-              [node["target"] for node in violation["nodes"]], flush=True)
-    assert not bad, f"{len(bad)} serious or critical accessibility violations on {where}"
-    step(f"axe: no serious or critical violations on {where} ({len(results['violations'])} minor)")
-
-
 def main():
     twiml = sms("SMBROWSER1", "necesito hablar con una persona")
     assert "operador" in twiml, twiml
     assert sms("SMBROWSER2", "hay un árbol caído sobre la calle Oak") == '<?xml version="1.0" encoding="UTF-8"?><Response/>'
     step("the resident asked for a person; her next message went to the queue, not the bot")
 
-    options = Options()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium(1280, 900)
     wait = WebDriverWait(driver, 60, ignored_exceptions=(StaleElementReferenceException,))
     try:
         # The public front page, in Spanish and in Arabic (right to left).

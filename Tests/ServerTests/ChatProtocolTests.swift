@@ -47,14 +47,11 @@ import WSClient
         let store = try SQLiteStore(path: try temporaryDirectory() + "/cityline.sqlite")
         var configuration = try AppConfiguration.testing(store: .sqlite(store))
         configuration.runsBackgroundWork = true // the dispatcher pushes what arrives later
-        let port = Mutex(0)
-        configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
-        let app = try await buildApplication(configuration)
-        let server = Task { try await app.runService() }
-        defer { server.cancel() }
-        for _ in 0..<1_500 where port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        let bound = port.withLock { $0 }
-        try #require(bound != 0)
+        try await withRunningApplication(configuration) { bound in try await Self.exercise(bound, store) }
+    }
+
+    /// The protocol, step by step, against the server on `bound`.
+    static func exercise(_ bound: Int, _ store: SQLiteStore) async throws {
         let token = Mutex("")
 
         // A new resident, in Spanish: started, then each message acknowledged before the bot's replies.
@@ -148,18 +145,7 @@ import WSClient
 @Suite struct ChatRestartTests {
     /// Runs the application on `store` on a free port until `body` returns.
     static func serving(_ store: SQLiteStore, _ body: (Int) async throws -> Void) async throws {
-        var configuration = try AppConfiguration.testing(store: .sqlite(store))
-        let port = Mutex(0)
-        configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
-        let app = try await buildApplication(configuration)
-        let server = Task { try await app.runService() }
-        for _ in 0..<1_500 where port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        let bound = port.withLock { $0 }
-        defer { server.cancel() }
-        try #require(bound != 0, "the server did not start")
-        try await body(bound)
-        server.cancel()
-        _ = await server.result
+        try await withRunningApplication(try AppConfiguration.testing(store: .sqlite(store)), body)
     }
 
     @Test func aSessionResumesAfterTheServerRestarts() async throws {

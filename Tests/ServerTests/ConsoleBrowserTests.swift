@@ -5,7 +5,6 @@ import Foundation
 import Hummingbird
 import Storage
 import StorageSQLite
-import Synchronization
 import Testing
 import WebAPI
 
@@ -63,19 +62,12 @@ import WebAPI
         // The dispatcher runs, as in `cityline serve`: what the operator sends becomes lines of the outbox file.
         configuration.runsBackgroundWork = true
         let outboxFile = configuration.storage.dataDirectory + "/outbox.jsonl"
-        let port = Mutex(0)
-        configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
-        let app = try await buildApplication(configuration)
-
-        let server = Task { try await app.runService() }
-        for _ in 0..<1_500 where port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        let bound = port.withLock { $0 }
-        try #require(bound != 0, "the server did not start")
-        let (status, output) = try await Self.runScript(base: "http://127.0.0.1:\(bound)", token: secret)
-        // Wait (bounded) until the dispatcher has written the operator's three messages to the outbox file.
-        for _ in 0..<300 where Self.operatorLines(outboxFile).count < 3 { try await Task.sleep(for: .milliseconds(100)) }
-        server.cancel()
-        _ = await server.result
+        let (status, output) = try await withRunningApplication(configuration) { bound in
+            let result = try await Self.runScript(base: "http://127.0.0.1:\(bound)", token: secret)
+            // Wait (bounded) until the dispatcher has written the operator's three messages to the outbox file.
+            for _ in 0..<300 where Self.operatorLines(outboxFile).count < 3 { try await Task.sleep(for: .milliseconds(100)) }
+            return result
+        }
         #expect(status == 0, "console_test.py:\n\(output)")
 
         // What the operator sent left through the outbox: her two replies and the closing line, in Spanish.
@@ -96,16 +88,9 @@ import WebAPI
     @Test(.enabled(if: isAvailable, "needs Debian's chromium and chromium-driver, and selenium and axe-selenium-python from PyPI"))
     func aResidentReportsByWebChatAcrossAReload() async throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/cityline.sqlite")
-        var configuration = try AppConfiguration.testing(store: .sqlite(store))
-        let port = Mutex(0)
-        configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
-        let app = try await buildApplication(configuration)
-        let server = Task { try await app.runService() }
-        defer { server.cancel() }
-        for _ in 0..<1_500 where port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        let bound = port.withLock { $0 }
-        try #require(bound != 0, "the server did not start")
-        let (status, output) = try await Self.runScript("chat_test.py", base: "http://127.0.0.1:\(bound)")
+        let (status, output) = try await withRunningApplication(try AppConfiguration.testing(store: .sqlite(store))) { bound in
+            try await Self.runScript("chat_test.py", base: "http://127.0.0.1:\(bound)")
+        }
         #expect(status == 0, "chat_test.py:\n\(output)")
         // The report is stored, from a chat resident, in Spanish.
         let tickets = try await store.tickets(TicketFilter())
