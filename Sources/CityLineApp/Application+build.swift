@@ -40,7 +40,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     var transports = try Outbound.transports(configuration, unsubscribe: unsubscribe, pacing: store.ports, logger: logger)
     // Web chat: what arrives later is pushed to the resident's open tabs (and kept for their history).
     let chatHub = ChatHub()
-    transports.transports[.chat] = ChatTransport(hub: chatHub)
+    transports.transports[.chat] = ChatTransport(hub: chatHub, record: transports.fallback)
     let composer = loaded.composer { address in address.channel == .email ? unsubscribe.link(for: address.address) : nil }
     let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store.ports,
                                   numbers: configuration.trackingNumbers ?? SequenceTrackingNumbers(store: store.ports), logger: logger)

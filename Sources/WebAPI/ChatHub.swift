@@ -71,20 +71,26 @@ enum ChatSession {
     }
 }
 
-/// Delivers chat messages from the outbox by pushing them to the resident's open tabs. Always succeeds: a
-/// resident who is away reads the message in the history when they return.
+/// Delivers chat messages from the outbox by pushing them to the resident's open tabs; a resident who is away
+/// reads the message in the history when they return. Each message is also written where `record` writes (the
+/// outbox file), the readable record every channel without credentials keeps.
 public struct ChatTransport: Transport {
     let hub: ChatHub
+    let record: any Transport
 
-    public init(hub: ChatHub) { self.hub = hub }
+    public init(hub: ChatHub, record: any Transport) {
+        self.hub = hub
+        self.record = record
+    }
 
-    public var description: String { "web chat (pushed to open tabs, kept in the history)" }
+    public var description: String { "web chat (pushed to open tabs, kept in the history; \(record.description))" }
 
     public func send(_ entry: OutboxEntry) async throws -> String? {
         let message = entry.message
         let frame = ChatFrames.message(id: "o\(entry.id)", from: message.kind == .operatorReply ? "operator" : "bot", text: message.body,
                                        locale: message.locale, at: entry.createdAt)
         let delivered = await hub.push(frame, to: message.to)
+        _ = try await record.send(entry)
         return "chat:\(entry.id):\(delivered)"
     }
 }

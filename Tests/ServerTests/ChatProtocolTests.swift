@@ -48,6 +48,10 @@ import WSClient
         var configuration = try AppConfiguration.testing(store: .sqlite(store))
         configuration.runsBackgroundWork = true // the dispatcher pushes what arrives later
         try await withRunningApplication(configuration) { bound in try await Self.exercise(bound, store) }
+        // The pushed operator reply is a line of the outbox file too, as the contract has every channel record it.
+        let lines = try String(contentsOfFile: configuration.storage.dataDirectory + "/outbox.jsonl", encoding: .utf8)
+            .split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        #expect(lines.map { [$0["channel"] as? String, $0["kind"] as? String] } == [["chat", "operator_reply"]])
     }
 
     /// The protocol, step by step, against the server on `bound`.
