@@ -19,7 +19,7 @@ public struct CityLoader {
         let root = try file("city.yaml", overridable: true)
         try root.only([
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
-            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators",
+            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -87,7 +87,47 @@ public struct CityLoader {
                 city.smsSegmentLimit = Int(value)
             }
         }
+        if let web = root["web"] { city.web = try webLook(web) }
         return city
+    }
+
+    /// `web:` — `color` (white text on it must reach WCAG's 4.5:1), `logo` (an SVG, PNG or JPEG file of at most
+    /// 256 KB in the configuration directory), `embed_on` (the origins whose pages may embed the chat widget).
+    private func webLook(_ value: YAMLValue) throws -> WebLook {
+        try value.only(["color", "logo", "embed_on"])
+        var look = WebLook()
+        if let color = value["color"] {
+            let hex = try color.string().lowercased()
+            // White text on it (the header, buttons), and it as text on the pages' light background (headings, links).
+            guard let onWhite = WebLook.contrast(hex, "#ffffff"), let onPage = WebLook.contrast(hex, WebLook.pageBackground) else {
+                throw color.fail("'color' must be a colour such as \"#1f4e8c\"")
+            }
+            guard min(onWhite, onPage) >= 4.5 else {
+                throw color.fail(String(format: "%@ has a contrast of %.2f:1 with white and %.2f:1 with the page background; WCAG AA needs 4.5:1 — choose a darker colour",
+                                        hex, onWhite, onPage))
+            }
+            look.color = hex
+        }
+        if let logo = value["logo"] {
+            let name = try logo.nonEmptyString()
+            let types = ["svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"]
+            guard let type = types[(name as NSString).pathExtension.lowercased()] else { throw logo.fail("'logo' must be an .svg, .png or .jpg file") }
+            guard let data = FileManager.default.contents(atPath: path(name)) else { throw logo.fail("logo '\(name)' not found in \(directory)") }
+            guard data.count <= 256 * 1024 else { throw logo.fail("logo '\(name)' is \(data.count / 1024) KB; at most 256 KB") }
+            look.logo = WebLook.Logo(data: data, contentType: type)
+        }
+        if let origins = value["embed_on"] {
+            look.embedOrigins = try origins.strings().map { raw in
+                var origin = raw.trimmingCharacters(in: .whitespaces)
+                while origin.hasSuffix("/") { origin.removeLast() }
+                guard let url = URLComponents(string: origin), ["http", "https"].contains(url.scheme ?? ""), !(url.host ?? "").isEmpty,
+                      url.path.isEmpty, url.query == nil else {
+                    throw origins.fail("'embed_on' lists sites as origins such as \"https://www.springfield.gov\", not \"\(raw)\"")
+                }
+                return origin.lowercased()
+            }
+        }
+        return look
     }
 
     func file(_ name: String, overridable: Bool = false) throws -> YAMLValue {

@@ -38,6 +38,10 @@ extension AppConfiguration {
         public static let secret = "CITYLINE_SECRET"
         public static let databaseURL = "CITYLINE_DATABASE_URL"
         public static let home = "CITYLINE_HOME"
+        public static let chatConnectionsPerIP = "CITYLINE_CHAT_CONNECTIONS_PER_IP"
+        public static let chatSessionsPerIPPerMinute = "CITYLINE_CHAT_SESSIONS_PER_IP_PER_MINUTE"
+        public static let chatPhotoMaxBytes = "CITYLINE_CHAT_PHOTO_MAX_BYTES"
+        public static let trustedProxies = "CITYLINE_TRUSTED_PROXIES"
         public static let logLevel = "LOG_LEVEL"
         public static let twilioAccountSID = "TWILIO_ACCOUNT_SID"
         public static let twilioAuthToken = "TWILIO_AUTH_TOKEN"
@@ -49,7 +53,8 @@ extension AppConfiguration {
         public static let smtpCAFile = "SMTP_CA_FILE"
 
         /// The `CITYLINE_*` variables above, which are not city configuration overrides.
-        static let own: Set<String> = [publicURL, webhookSecret, emailInboundToken, secret, databaseURL, home]
+        static let own: Set<String> = [publicURL, webhookSecret, emailInboundToken, secret, databaseURL, home, chatConnectionsPerIP,
+                                       chatSessionsPerIPPerMinute, chatPhotoMaxBytes, trustedProxies]
     }
 
     /// Reads the whole configuration from the command line's flags and an environment (the executable passes the
@@ -97,6 +102,22 @@ extension AppConfiguration {
             serverSecret: value(Variable.secret),
             logLevel: logLevel
         )
+        chat = ChatSettings(
+            connectionsPerAddress: try value(Variable.chatConnectionsPerIP).map { try Self.positiveInteger($0, name: Variable.chatConnectionsPerIP) } ?? 50,
+            sessionsPerMinute: Double(try value(Variable.chatSessionsPerIPPerMinute)
+                .map { try Self.positiveInteger($0, name: Variable.chatSessionsPerIPPerMinute) } ?? 20),
+            trustedProxies: Set((value(Variable.trustedProxies) ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
+            photoMaxBytes: try value(Variable.chatPhotoMaxBytes).map { try Self.positiveInteger($0, name: Variable.chatPhotoMaxBytes) } ?? 10 << 20
+        )
+    }
+
+    /// A whole number above zero.
+    static func positiveInteger(_ raw: String, name: String) throws -> Int {
+        guard let number = Int(raw.trimmingCharacters(in: .whitespaces)), number > 0 else {
+            throw AppError("\(name) must be a whole number above 0, not \"\(raw)\"")
+        }
+        return number
     }
 
     static func logLevel(_ raw: String, name: String) throws -> Logger.Level {

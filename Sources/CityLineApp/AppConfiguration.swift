@@ -29,6 +29,8 @@ public struct AppConfiguration: Sendable {
     /// sender, required with `SMTP_URL`) and `SMTP_CA_FILE` (extra trusted CA certificates, PEM). Nil when
     /// `SMTP_URL` is unset: email then goes to the outbox file. See `SMTPConfiguration`.
     public var email: SMTPConfiguration?
+    /// The web chat's limits per network address, and the proxies in front of the server.
+    public var chat: ChatSettings
     /// `CITYLINE_PUBLIC_URL`: the public base URL (`https://311.springfield.example`) — Twilio signatures are
     /// checked against it, Twilio posts delivery receipts to it, unsubscribe links point at it. Normalized once:
     /// no trailing slash. Nil when unset (signatures then cannot be checked; links use the local address).
@@ -177,6 +179,31 @@ public struct AppConfiguration: Sendable {
         public var sendsSMS: Bool { accountSID != nil && authToken != nil && from != nil }
     }
 
+    /// The web chat's door: limits per network address (see `ChatGate`) and the reverse proxies that name it.
+    public struct ChatSettings: Sendable {
+        /// `CITYLINE_CHAT_CONNECTIONS_PER_IP`: chat connections one network address may hold open (default 50 — a
+        /// library's or a school's residents share one address).
+        public var connectionsPerAddress: Int
+        /// `CITYLINE_CHAT_SESSIONS_PER_IP_PER_MINUTE`: new chat conversations one network address may start a minute
+        /// (as many at once, then at that pace; default 20).
+        public var sessionsPerMinute: Double
+        /// `CITYLINE_TRUSTED_PROXIES`: the city's reverse proxies and load balancers, as a comma-separated list of IP
+        /// addresses. A request from one of them is counted against the address it names in `X-Forwarded-For`;
+        /// from anywhere else that header is ignored. Default none.
+        public var trustedProxies: Set<String>
+        /// The largest photo a resident may send through the web chat, in bytes (`CITYLINE_CHAT_PHOTO_MAX_BYTES`,
+        /// default 10 MiB — a phone camera's full-size JPEG).
+        public var photoMaxBytes: Int
+
+        public init(connectionsPerAddress: Int = 50, sessionsPerMinute: Double = 20, trustedProxies: Set<String> = [],
+                    photoMaxBytes: Int = 10 << 20) {
+            self.connectionsPerAddress = connectionsPerAddress
+            self.sessionsPerMinute = sessionsPerMinute
+            self.trustedProxies = trustedProxies
+            self.photoMaxBytes = photoMaxBytes
+        }
+    }
+
     /// A configuration with every default: the demo city, `127.0.0.1:8311`, `./.cityline`, no credentials.
     public init(http: HTTPSettings = HTTPSettings(), smtpListener: SMTPListenerSettings = SMTPListenerSettings(),
                 storage: StorageSettings = StorageSettings(), city: CitySettings = CitySettings(),
@@ -190,6 +217,7 @@ public struct AppConfiguration: Sendable {
         self.twilio = twilio
         self.email = email
         self.publicURL = publicURL
+        chat = ChatSettings()
         self.webhookSecret = webhookSecret
         self.emailInboundToken = emailInboundToken
         self.serverSecret = serverSecret

@@ -48,6 +48,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         throw AppError("TWILIO_AUTH_TOKEN is set but CITYLINE_PUBLIC_URL is not: webhook signatures cannot be checked")
     }
     let outreach = OutreachPolicy(city: loaded.city)
+    // One pace per chat resident, for their messages and their photos alike.
+    let chatLimiter = ChatLimiter()
+    let photos = ChatPhotos(directory: configuration.storage.dataDirectory + "/photos", maxBytes: configuration.chat.photoMaxBytes,
+                            store: store.ports, limiter: chatLimiter, clock: configuration.clock)
     let router = buildRouter(WebAPIDependencies(
         city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
         jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, policy: outreach, clock: configuration.clock),
@@ -55,7 +59,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         frontDoor: FrontDoor(smsNumber: configuration.twilio.from, emailAddress: configuration.email?.from.address),
         outreach: outreach, unsubscribe: unsubscribe,
         twilioAuthToken: configuration.twilio.authToken, publicURL: configuration.publicURL,
-        emailInboundToken: configuration.emailInboundToken, logger: logger, clock: configuration.clock
+        emailInboundToken: configuration.emailInboundToken, chatPhotos: photos, logger: logger, clock: configuration.clock
     ))
     var services: [any ServiceLifecycle.Service] = []
     if configuration.runsBackgroundWork {
@@ -87,15 +91,21 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         transports: transports.summary
     )
     let onServerRunning = configuration.onServerRunning
-    let chat = ChatSocket(switchboard: switchboard, store: store.ports, hub: chatHub, logger: logger, clock: configuration.clock)
+    let chat = ChatSocket(switchboard: switchboard, store: store.ports, hub: chatHub, limiter: chatLimiter,
+                          gate: ChatGate(connectionsPerAddress: configuration.chat.connectionsPerAddress,
+                                         sessionsPerMinute: configuration.chat.sessionsPerMinute),
+                          photos: photos, logger: logger, clock: configuration.clock)
+    let trustedProxies = configuration.chat.trustedProxies
     return Application(
         router: router,
-        server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: ChatSocket.maxFrame))) { request, _, _ in
+        server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: ChatSocket.maxFrame))) { request, channel, _ in
             // `/chat/ws`, from a page of this server (or a client that sends no Origin, like the test clients).
             guard request.path?.split(separator: "?").first == "/chat/ws", ChatSocket.allows(origin: request.headerFields[.origin],
                                                                                          authority: request.authority, publicURL: publicBase)
             else { return .dontUpgrade }
-            return .upgrade([:]) { inbound, outbound, _ in try await chat.handle(inbound, outbound) }
+            let client = ChatGate.clientAddress(peer: channel.remoteAddress?.ipAddress, forwardedFor: request.headerFields[ChatGate.forwardedFor],
+                                                trustedProxies: trustedProxies)
+            return .upgrade([:]) { inbound, outbound, _ in try await chat.handle(inbound, outbound, client: client) }
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "CityLine"),
         services: services,

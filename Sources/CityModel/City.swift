@@ -28,6 +28,8 @@ public struct City: Sendable, Equatable {
     /// The department whose staff answer residents who ask for a person (`operators:`): its staff tokens see the
     /// operators' queue. Nil: only admin tokens do.
     public var operatorDepartment: String?
+    /// The look of the residents' web pages and the sites that may embed the chat (`web:`).
+    public var web = WebLook()
     /// The most SMS segments one message may take (`sms.max_segments`, default 2): `cityline check` fails past it.
     public var smsSegmentLimit = 2
 

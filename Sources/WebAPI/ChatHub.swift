@@ -97,6 +97,9 @@ public struct ChatTransport: Transport {
 
 /// The JSON frames of the chat protocol (`../shared/docs/CONTRACT.md`, "Web chat protocol").
 enum ChatFrames {
+    /// How a photo sent without words shows in the conversation.
+    static let photo = "📷"
+
     static func encode(_ object: [String: Any]) -> String { Console.json(object) }
 
     static func messageObject(id: String, from: String, text: String, locale: LanguageTag?, at: Date) -> [String: Any] {

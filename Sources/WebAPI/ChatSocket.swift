@@ -17,6 +17,8 @@ import Switchboard
 ///   resident's other open tabs get the message and the replies too.
 /// - Anything else — not JSON, an unknown type, a message before `start`, an unknown session, an empty or too long
 ///   text, messages faster than `ChatLimiter` allows — gets `{"type": "error", "code", "message"}` and stores nothing.
+/// - One network address holding too many connections, or starting too many conversations, is told so
+///   (`too_many_connections`, then the connection closes; `too_many_sessions`) — see `ChatGate`.
 public struct ChatSocket: Sendable {
     /// The largest frame read; larger ones end the connection.
     public static let maxFrame = 16 * 1024
@@ -27,15 +29,19 @@ public struct ChatSocket: Sendable {
     let store: any ConversationStore & HandoffStore
     let hub: ChatHub
     let limiter: ChatLimiter
+    let gate: ChatGate
+    let photos: ChatPhotos?
     let logger: Logger
     let clock: @Sendable () -> Date
 
     public init(switchboard: Switchboard, store: any ConversationStore & HandoffStore, hub: ChatHub, limiter: ChatLimiter = ChatLimiter(),
-                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+                gate: ChatGate = ChatGate(), photos: ChatPhotos? = nil, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.switchboard = switchboard
         self.store = store
         self.hub = hub
         self.limiter = limiter
+        self.gate = gate
+        self.photos = photos
         self.logger = logger
         self.clock = clock
     }
@@ -50,8 +56,24 @@ public struct ChatSocket: Sendable {
         return host == own || host == URL(string: publicURL)?.host?.lowercased()
     }
 
-    /// Serves one connection until it closes.
-    public func handle(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
+    /// Serves one connection from the network address `client` until it closes.
+    public func handle(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, client: String) async throws {
+        guard await gate.enter(client) else {
+            try await outbound.write(.text(ChatFrames.error(
+                "too_many_connections", "too many chats are open from your network; close one and reload this page")))
+            try await outbound.close(.policyViolation, reason: "too many connections")
+            return
+        }
+        do {
+            try await serve(inbound, outbound, client: client)
+        } catch {
+            await gate.leave(client)
+            throw error
+        }
+        await gate.leave(client)
+    }
+
+    private func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, client: String) async throws {
         let (frames, continuation) = AsyncStream<String>.makeStream()
         let connection = UUID()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -67,7 +89,7 @@ public struct ChatSocket: Sendable {
                             continuation.yield(ChatFrames.error("bad_frame", "frames are JSON text"))
                             continue
                         }
-                        await self.frame(text, address: &address, connection: connection, reply: continuation)
+                        await self.frame(text, address: &address, connection: connection, client: client, reply: continuation)
                     }
                 } catch {
                     continuation.yield(ChatFrames.error("bad_frame", "the frame is larger than \(Self.maxFrame) bytes"))
@@ -79,7 +101,8 @@ public struct ChatSocket: Sendable {
         }
     }
 
-    private func frame(_ text: String, address: inout ChannelAddress?, connection: UUID, reply: AsyncStream<String>.Continuation) async {
+    private func frame(_ text: String, address: inout ChannelAddress?, connection: UUID, client: String,
+                       reply: AsyncStream<String>.Continuation) async {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], let type = object["type"] as? String else {
             reply.yield(ChatFrames.error("bad_frame", "a frame is a JSON object with a \"type\""))
             return
@@ -88,7 +111,7 @@ public struct ChatSocket: Sendable {
             switch type {
             case "start":
                 if let old = address { await hub.remove(old, connection) }
-                let (token, resident, history) = try await start(object)
+                let (token, resident, history) = try await start(object, client: client)
                 address = resident
                 await hub.add(resident, connection, reply)
                 reply.yield(ChatFrames.encode(["type": "started", "session": token, "history": history]))
@@ -109,7 +132,7 @@ public struct ChatSocket: Sendable {
         }
     }
 
-    private func start(_ object: [String: Any]) async throws -> (String, ChannelAddress, [[String: Any]]) {
+    private func start(_ object: [String: Any], client: String) async throws -> (String, ChannelAddress, [[String: Any]]) {
         var locale: LanguageTag?
         if let raw = object["locale"] as? String {
             locale = LanguageTag(raw).match(among: switchboard.engine.city.locales)
@@ -123,10 +146,14 @@ public struct ChatSocket: Sendable {
         guard object["session"] == nil || object["session"] is NSNull else {
             throw ChatProblem("bad_frame", "\"session\" is a token from an earlier \"started\", or null")
         }
+        let now = clock()
+        let wait = await gate.startSession(client, now: now)
+        guard wait <= 0 else {
+            throw ChatProblem("too_many_sessions", "too many new chats from your network; try again in \(Int(wait.rounded(.up))) s")
+        }
         let token = ChatSession.newToken()
         guard let address = ChatSession.address(for: token) else { throw ChatProblem("unavailable", "no session could be made") }
         // The conversation exists from now on, in the language the page was in.
-        let now = clock()
         try await store.apply(WritePlan(session: SessionWrite(address, Session(locale: locale), .absent),
                                         contact: ContactWrite(address, locale: locale), at: now))
         return (token, address, [])
@@ -135,7 +162,9 @@ public struct ChatSocket: Sendable {
     private func history(of address: ChannelAddress) async throws -> [[String: Any]] {
         let locale = try await store.session(for: address)?.locale
         return try await store.transcript(of: address, since: .distantPast, limit: 500).enumerated().map { index, line in
-            ChatFrames.messageObject(id: "h\(index + 1)", from: line.from.rawValue, text: line.text, locale: locale, at: line.at)
+            // A photo sent without words shows as a camera.
+            let text = line.from == .resident && line.text.isEmpty ? ChatFrames.photo : line.text
+            return ChatFrames.messageObject(id: "h\(index + 1)", from: line.from.rawValue, text: text, locale: locale, at: line.at)
         }
     }
 
@@ -146,7 +175,15 @@ public struct ChatSocket: Sendable {
         }
         guard let raw = object["text"] as? String else { throw ChatProblem("bad_frame", "a message needs a \"text\"", id: id) }
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw ChatProblem("empty", "the message is empty", id: id) }
+        var media: [MediaRef] = []
+        if let name = object["photo"] {
+            // A photo uploaded to `POST /chat/photos` first; the text is then optional (a caption).
+            guard let name = name as? String, let photo = photos?.media(named: name) else {
+                throw ChatProblem("unknown_photo", "upload the photo to /chat/photos first, then name it in \"photo\"", id: id)
+            }
+            media.append(photo)
+        }
+        guard !text.isEmpty || !media.isEmpty else { throw ChatProblem("empty", "the message is empty", id: id) }
         guard text.count <= Self.maxText else { throw ChatProblem("too_long", "messages are at most \(Self.maxText) characters", id: id) }
         let now = clock()
         let wait = await limiter.take(address, now: now)
@@ -154,10 +191,11 @@ public struct ChatSocket: Sendable {
             throw ChatProblem("too_fast", "too many messages at once; send this one again in \(Int(wait.rounded(.up))) s", id: id)
         }
         let outcome = try await switchboard.receive(
-            InboundMessage(from: address, text: text, externalID: address.address + ":" + id, receivedAt: now), delivery: .inline)
+            InboundMessage(from: address, text: text, media: media, externalID: address.address + ":" + id, receivedAt: now), delivery: .inline)
         reply.yield(ChatFrames.encode(["type": "ack", "id": id]))
         guard !outcome.redelivered else { return }
-        await hub.push(ChatFrames.message(id: "r" + id, from: "resident", text: text, locale: nil, at: now), to: address, except: connection)
+        await hub.push(ChatFrames.message(id: "r" + id, from: "resident", text: text.isEmpty ? ChatFrames.photo : text, locale: nil, at: now),
+                       to: address, except: connection)
         for (index, message) in outcome.replies.enumerated() {
             let frame = ChatFrames.message(id: "b\(id)-\(index + 1)", from: "bot", text: message.body, locale: message.locale, at: now)
             await hub.push(frame, to: address)

@@ -10,8 +10,9 @@ enum ConsoleAssets {
 
     /// The opening of every page the server serves, up to the end of `<head>`: language and direction, the
     /// title, the page's style sheet and, when it has one, its script.
+    /// The start of a page, to `</head>`. `brand`: the residents' pages, which take the city's colour (`/brand.css`).
     static func head(_ title: String, locale: LanguageTag = .english, stylesheet: String, script: String? = nil,
-                     meta: String = "") -> String {
+                     meta: String = "", brand: Bool = false) -> String {
         """
         <!doctype html>
         <html lang="\(HTMLText.escape(locale.code))" dir="\(locale.isRightToLeft ? "rtl" : "ltr")">
@@ -20,7 +21,7 @@ enum ConsoleAssets {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title)</title>
         <link rel="stylesheet" href="\(stylesheet)">
-        \(meta)\(script.map { "<script src=\"\($0)\" defer></script>\n" } ?? "")</head>
+        \(brand ? "<link rel=\"stylesheet\" href=\"/brand.css\">\n" : "")\(meta)\(script.map { "<script src=\"\($0)\" defer></script>\n" } ?? "")</head>
         """
     }
 

@@ -51,7 +51,7 @@ struct FrontPage: Sendable {
             ways.append("<li><a href=\"mailto:\(escape(address))\">\(text("landing.email", ["address": .text(address)]))</a></li>")
         }
         ways.append("<li><a href=\"tel:\(escape(city.phone))\">\(text("landing.call", ["phone": .text(city.phone)]))</a></li>")
-        let html = ConsoleAssets.head(program, locale: locale, stylesheet: "/front.css") + """
+        let html = ConsoleAssets.head(program, locale: locale, stylesheet: "/front.css", brand: true) + """
 
         <body>
         <header>
@@ -62,7 +62,7 @@ struct FrontPage: Sendable {
         </nav>
         </header>
         <main>
-        <h1>\(program)</h1>
+        <h1>\(WebBrand.logo(city))\(program)</h1>
         <p>\(text("landing.intro", ["city": .text(city.name.resolve(locale, fallbacks: city.fallbackLocales))]))</p>
         <h2>\(text("landing.how"))</h2>
         <ul class="ways">
@@ -94,16 +94,18 @@ struct FrontPage: Sendable {
     }
 
     static let style = """
+    :root { --brand: \(WebLook.defaultColor); }
     * { box-sizing: border-box; }
     body { margin: 0; font: 18px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1a1a1a; background: #f6f7f9; }
-    header { background: #1f4e8c; padding: .5rem 1rem; }
+    header { background: var(--brand); padding: .5rem 1rem; }
     nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0; padding: 0; }
     nav a { color: #fff; }
     nav a[aria-current="true"] { font-weight: 700; }
     main { max-width: 40rem; margin: 0 auto; padding: 1.5rem 1rem; }
-    h1 { color: #1f4e8c; margin-top: 0; }
+    h1 { color: var(--brand); margin-top: 0; }
+    h1 .logo { vertical-align: middle; margin-inline-end: .5rem; }
     .ways { padding-inline-start: 1.25rem; }
-    .ways a { color: #1f4e8c; }
+    .ways a { color: var(--brand); }
     .emergency { border-inline-start: 4px solid #a4161a; padding: .5rem 1rem; background: #fff; }
     :focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
     """

@@ -28,6 +28,11 @@ struct StaffAPI: Sendable {
         router.patch("/api/v1/tickets/:id") { request, context in
             try await self.guarded(request) { token in try await self.update(request, context.parameters.get("id") ?? "", token) }
         }
+        router.get("/api/v1/tickets/:id/photos/:name") { request, context in
+            try await self.guarded(request) { token in
+                try await self.photo(context.parameters.get("id") ?? "", context.parameters.get("name") ?? "", token)
+            }
+        }
         router.post("/api/v1/tickets/:id/notes") { request, context in
             try await self.guarded(request) { token in try await self.addNote(request, context.parameters.get("id") ?? "", token) }
         }
@@ -101,6 +106,17 @@ struct StaffAPI: Sendable {
         let ticket = try await accessible(id, token)
         let history = try await dependencies.tickets.history(of: ticket.trackingNumber)
         return JSONResponse.make(TicketJSON.detail(ticket, history: history, city: dependencies.city))
+    }
+
+    /// A photo the resident sent with the report (web chat), for staff who may see the ticket.
+    private func photo(_ id: String, _ name: String, _ token: StaffToken) async throws -> Response {
+        let ticket = try await accessible(id, token)
+        guard ticket.draft.media.contains(where: { $0.url == ChatPhotos.scheme + name }),
+              let (data, type) = dependencies.chatPhotos?.read(name) else {
+            throw APIProblem(.notFound, "not_found", "ticket \(ticket.trackingNumber) has no photo '\(name.prefix(80))'")
+        }
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=86400", .xContentTypeOptions: "nosniff"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     private func update(_ request: Request, _ id: String, _ token: StaffToken) async throws -> Response {

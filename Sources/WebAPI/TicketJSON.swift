@@ -43,7 +43,12 @@ enum TicketJSON {
         var attributes: [String: Any] = [:]
         for answer in ticket.draft.attributes { attributes[answer.code] = value(answer.value) }
         object["attributes"] = attributes
-        object["media"] = ticket.draft.media.map { ["url": $0.url, "content_type": $0.contentType ?? NSNull()] as [String: Any] }
+        object["media"] = ticket.draft.media.map { media in
+            // A photo sent through the web chat is fetched through the staff API, as the ticket is.
+            let url = media.url.hasPrefix(ChatPhotos.scheme)
+                ? "/api/v1/tickets/\(ticket.trackingNumber)/photos/" + media.url.dropFirst(ChatPhotos.scheme.count) : media.url
+            return ["url": url, "content_type": media.contentType ?? NSNull()] as [String: Any]
+        }
         // The reporter's address is personal: staff see the channel and a masked address only.
         object["reporter"] = ["channel": ticket.reporter.channel.rawValue, "address": ticket.reporter.masked]
         object["history"] = history.map(event)

@@ -32,13 +32,17 @@ public struct WebAPIDependencies: Sendable {
     public var publicURL: String?
     /// When set, `POST /webhooks/email/inbound` needs `Authorization: Bearer <token>` (`CITYLINE_EMAIL_INBOUND_TOKEN`).
     public var emailInboundToken: String?
+    /// Photos residents send through the web chat (`POST /chat/photos`, and the staff API's links to them); nil
+    /// leaves photo upload out.
+    public var chatPhotos: ChatPhotos?
     /// Largest webhook body accepted; larger ones get 413 and change nothing.
     public var maxWebhookBytes: Int
     public var logger: Logger
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, console: ConsoleSessions? = nil, frontDoor: FrontDoor = FrontDoor(), outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, maxWebhookBytes: Int = 64 * 1024,
+                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, console: ConsoleSessions? = nil, frontDoor: FrontDoor = FrontDoor(), outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, chatPhotos: ChatPhotos? = nil,
+                maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
         self.outreach = outreach ?? OutreachPolicy(city: city)
@@ -54,6 +58,7 @@ public struct WebAPIDependencies: Sendable {
         self.twilioAuthToken = twilioAuthToken
         self.publicURL = publicURL
         self.emailInboundToken = emailInboundToken
+        self.chatPhotos = chatPhotos
         self.maxWebhookBytes = maxWebhookBytes
         self.logger = logger
         self.clock = clock
@@ -67,7 +72,10 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
         JSONResponse.make(["status": "ok"])
     }
     FrontPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, door: dependencies.frontDoor).register(on: router)
-    ChatPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer).register(on: router)
+    ChatPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, takesPhotos: dependencies.chatPhotos != nil,
+             photoMaxBytes: dependencies.chatPhotos?.maxBytes ?? 0).register(on: router)
+    WebBrand(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer).register(on: router)
+    dependencies.chatPhotos?.register(on: router)
     TwilioWebhooks(dependencies).register(on: router)
     EmailWebhook(dependencies).register(on: router)
     let staff = StaffAPI(dependencies)

@@ -110,6 +110,25 @@ import Testing
         #expect(zoneError?.message == "unknown time zone 'Mars/Olympus'")
     }
 
+    @Test func theWebLookIsCheckedForContrastTheLogoAndEmbeddingSites() throws {
+        let demo = try CityLoader(directory: Self.demo, environment: [:]).load()
+        #expect(demo.web.color == "#1f4e8c" && demo.web.logo?.contentType == "image/svg+xml")
+        #expect(demo.web.embedOrigins == ["https://springfield.example"])
+        // White text on the city's colour, and the colour as text on the page, must both reach 4.5:1.
+        let pale = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "color: \"#1f4e8c\"", with: "color: \"#4a90e2\"") }
+        let error = #expect(throws: ConfigError.self) { try CityLoader(directory: pale, environment: [:]).load() }
+        #expect(error?.line == (try lineNumber(of: "color: \"#4a90e2\"", in: "city.yaml", directory: pale)))
+        #expect(error?.message.hasPrefix("#4a90e2 has a contrast of 3.") == true && error?.message.contains("WCAG AA needs 4.5:1") == true)
+        let logo = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "logo: brand/logo.svg", with: "logo: brand/seal.svg") }
+        #expect(throws: ConfigError.self) { try CityLoader(directory: logo, environment: [:]).load() }
+        let site = try brokenCity("city.yaml") {
+            $0.replacingOccurrences(of: "embed_on: [https://springfield.example]", with: "embed_on: [springfield.example/311]")
+        }
+        let siteError = #expect(throws: ConfigError.self) { try CityLoader(directory: site, environment: [:]).load() }
+        #expect(siteError?.line == (try lineNumber(of: "embed_on:", in: "city.yaml", directory: site)))
+        #expect(WebLook.contrast("#000000", "#ffffff").map { ($0 * 100).rounded() } == 2100)
+    }
+
     @Test func missingFileIsNamed() throws {
         let directory = try brokenCity("city.yaml") { $0 }
         try FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent("emergencies.yaml"))

@@ -124,7 +124,7 @@ import Testing
     /// file and line.
     @Test func cityTemplatesOverrideAndBrokenOnesAreNamed() throws {
         let city = try temporaryDirectory()
-        for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "emergencies", "boundaries"] {
+        for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "emergencies", "boundaries", "brand"] {
             try FileManager.default.copyItem(atPath: Demo.root.appendingPathComponent("DemoCity/\(file)").path, toPath: city + "/\(file)")
         }
         try FileManager.default.createDirectory(atPath: city + "/templates/sms", withIntermediateDirectories: true)

@@ -13,19 +13,25 @@ import WSClient
 
 /// The web chat protocol over a real WebSocket (`/chat/ws`) against the application as `cityline serve` builds it.
 @Suite struct ChatProtocolTests {
-    /// One connection's view: send a frame, read the next one (bounded wait).
-    struct Connection {
+    /// One connection's view: send a frame, read the next one (bounded wait). A class, so that a test can hold
+    /// two tabs of one resident open at once; only the task running the connection's body uses it.
+    final class Connection: @unchecked Sendable {
         var frames: WebSocketInboundMessageStream.AsyncIterator
         let outbound: WebSocketOutboundWriter
 
-        mutating func send(_ object: [String: Any?]) async throws {
+        init(frames: WebSocketInboundMessageStream.AsyncIterator, outbound: WebSocketOutboundWriter) {
+            self.frames = frames
+            self.outbound = outbound
+        }
+
+        func send(_ object: [String: Any?]) async throws {
             let data = try JSONSerialization.data(withJSONObject: object.mapValues { $0 ?? NSNull() })
             try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
         }
 
-        mutating func sendRaw(_ text: String) async throws { try await outbound.write(.text(text)) }
+        func sendRaw(_ text: String) async throws { try await outbound.write(.text(text)) }
 
-        mutating func next() async throws -> [String: Any] {
+        func next() async throws -> [String: Any] {
             guard case .text(let text)? = try await frames.next() else { throw Failure("the connection closed") }
             return (try JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
         }
@@ -36,10 +42,9 @@ import WSClient
         init(_ description: String) { self.description = description }
     }
 
-    static func connect(_ port: Int, _ body: @escaping @Sendable (inout Connection) async throws -> Void) async throws {
+    static func connect(_ port: Int, _ body: @escaping @Sendable (Connection) async throws -> Void) async throws {
         try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/chat/ws", logger: Logger(label: "test")) { inbound, outbound, _ in
-            var connection = Connection(frames: inbound.messages(maxSize: 1 << 16).makeAsyncIterator(), outbound: outbound)
-            try await body(&connection)
+            try await body(Connection(frames: inbound.messages(maxSize: 1 << 16).makeAsyncIterator(), outbound: outbound))
         }
     }
 

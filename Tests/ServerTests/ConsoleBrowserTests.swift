@@ -3,6 +3,7 @@ import CityLineTestSupport
 import CityModel
 import Foundation
 import Hummingbird
+import NIOPosix
 import Storage
 import StorageSQLite
 import Testing
@@ -32,10 +33,10 @@ import WebAPI
         .appendingPathComponent("Browser")
 
     /// Runs `console_test.py` against `base`; its exit status and everything it printed.
-    static func runScript(_ name: String = "console_test.py", base: String, token: String? = nil) async throws -> (Int32, String) {
+    static func runScript(_ name: String = "console_test.py", base: String, token: String? = nil, more: [String] = []) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", browser.appendingPathComponent(name).path, base] + (token.map { [$0] } ?? [])
+        process.arguments = ["python3", browser.appendingPathComponent(name).path, base] + (token.map { [$0] } ?? []) + more
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -95,5 +96,33 @@ import WebAPI
         // The report is stored, from a chat resident, in Spanish.
         let tickets = try await store.tickets(TicketFilter())
         #expect(tickets.map { [$0.draft.serviceCode, $0.reporter.channel.rawValue, $0.draft.locale.code] } == [["pothole", "chat", "es"]])
+    }
+
+    @Test(.enabled(if: isAvailable, "needs Debian's chromium and chromium-driver, and selenium and axe-selenium-python from PyPI"))
+    func aResidentSendsAPhotoThroughTheWidgetOnTheCitysSite() async throws {
+        // The city's site on a port of its own (another origin), listed in `web.embed_on` of a copy of the demo city.
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let site = probe.localAddress?.port ?? 0
+        try await probe.close()
+        let directory = try temporaryDirectory() + "/city"
+        try FileManager.default.copyItem(atPath: Demo.root.appendingPathComponent("DemoCity").path, toPath: directory)
+        let yaml = directory + "/city.yaml"
+        try String(contentsOfFile: yaml, encoding: .utf8)
+            .replacingOccurrences(of: "embed_on: [https://springfield.example]", with: "embed_on: [http://127.0.0.1:\(site)]")
+            .write(toFile: yaml, atomically: true, encoding: .utf8)
+        let photo = try temporaryDirectory() + "/wall.png"
+        try Data(ChatPhotoTests.png).write(to: URL(fileURLWithPath: photo))
+
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/cityline.sqlite")
+        var configuration = try AppConfiguration.testing(store: .sqlite(store))
+        configuration.city = Demo.settings
+        configuration.city.configDirectory = directory
+        let (status, output) = try await withRunningApplication(configuration) { bound in
+            try await Self.runScript("widget_test.py", base: "http://127.0.0.1:\(bound)", more: ["\(site)", photo])
+        }
+        #expect(status == 0, "widget_test.py:\n\(output)")
+        let tickets = try await store.tickets(TicketFilter())
+        #expect(tickets.map { [$0.draft.serviceCode, $0.reporter.channel.rawValue, $0.draft.locale.code, "\($0.draft.media.count)"] }
+                == [["graffiti", "chat", "es", "1"]])
     }
 }

@@ -42,4 +42,38 @@ import WebAPI
             }
         }
     }
+
+    @Test func theCitysLookAndTheWidgetForItsOwnSite() async throws {
+        let app = try await buildApplication(try .testing(store: .memory(MemoryStore())))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/brand.css", method: .get) { response in
+                #expect(String(buffer: response.body) == ":root { --brand: #1f4e8c; }\n")
+            }
+            try await client.execute(uri: "/brand/logo", method: .get) { response in
+                #expect(response.headers[.contentType] == "image/svg+xml" && String(buffer: response.body).hasPrefix("<svg"))
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains(#"<link rel="stylesheet" href="/brand.css">"#) && html.contains(#"<img class="logo" src="/brand/logo" alt="""#))
+            }
+            // The chat may be framed by the city's own site (embed_on) and this server, nobody else.
+            try await client.execute(uri: "/chat?embed=1&lang=es", method: .get) { response in
+                let policy = response.headers[.contentSecurityPolicy] ?? ""
+                #expect(policy.contains("frame-ancestors 'self' https://springfield.example;"))
+                let html = String(buffer: response.body)
+                #expect(html.contains(#"<body class="embedded""#) && html.contains(#"<label class="photo" for="photo">Agregar una foto</label>"#))
+            }
+            try await client.execute(uri: "/chat", method: .get) { response in
+                #expect(!String(buffer: response.body).contains(#"class="embedded""#))
+            }
+            // The widget carries the button's words in every language and the city's colour.
+            try await client.execute(uri: "/chat/widget.js", method: .get) { response in
+                let script = String(buffer: response.body)
+                #expect(response.headers[.contentType]?.hasPrefix("text/javascript") == true)
+                #expect(script.contains(#""es":{"close":"Cerrar el chat","dir":"ltr","open":"Chat con Springfield 311"}"#))
+                #expect(script.contains(#""ar":{"close":"إغلاق المحادثة","dir":"rtl""#) && script.contains(##"background: "#1f4e8c""##))
+                #expect(!script.contains("__LABELS__") && !script.contains("__COLOR__"))
+            }
+        }
+    }
 }
