@@ -27,50 +27,11 @@ import Yams
     func transcript(_ name: String) async throws {
         let url = Self.directory.appendingPathComponent(name)
         var transcript = try YAMLDecoder().decode(Transcript.self, from: String(contentsOf: url, encoding: .utf8))
-        let city = try DemoCity.shared
-        let store = MemoryStore()
-        let switchboard = Switchboard(engine: city.engine, composer: city.composer, store: store, numbers: SequentialTrackingNumbers())
         let channel = Channel(rawValue: transcript.channel ?? "sms") ?? .sms
-        let address = ChannelAddress(channel: channel, address: transcript.from ?? "+12175550100")
-        if let locale = transcript.locale { try await store.seedSession(Session(locale: LanguageTag(locale)), for: address) }
-        var clock = try #require(ISO8601DateFormatter().date(from: transcript.start ?? "2026-11-23T10:00:00-06:00"))
+        let played = try await Self.play(transcript, name: name, on: ChannelAddress(channel: channel, address: transcript.from ?? "+12175550100"))
         let record = ProcessInfo.processInfo.environment["CITYLINE_RECORD"] == "1"
-
-        for index in transcript.turns.indices {
-            let turn = transcript.turns[index]
-            clock = clock.addingTimeInterval(Double(ShortDuration.seconds(turn.wait ?? "30s") ?? 30))
-            if let staff = turn.staff {
-                let number = try #require(TrackingNumber(parsing: staff.ticket), "bad ticket number in \(name)")
-                let status = try #require(TicketStatus(rawValue: staff.status), "bad status in \(name)")
-                _ = try await store.update(number, TicketChange(status: status, statusNote: staff.note), actor: "staff:1", at: clock)
-            }
-            var surveyReplies: [String] = []
-            if let survey = turn.survey {
-                let number = try #require(TrackingNumber(parsing: survey), "bad ticket number in \(name)")
-                let ticket = try #require(await store.ticket(number), "no ticket \(survey) in \(name)")
-                let session = await store.session(for: address) ?? Session()
-                let started = try #require(city.engine.startSurvey(session, ticket: ticket.summary, now: clock), "\(name): no survey started")
-                try await store.seedSession(started.session, for: address, at: clock)
-                surveyReplies = city.composer.compose(started.messages, to: address, locale: started.locale, ticket: number).map(\.body)
-            }
-            if let action = turn.operatorAction {
-                let now = clock
-                let desk = OperatorDesk(switchboard: switchboard, store: store, clock: { now })
-                let handoff = try #require(await store.openHandoff(for: address), "\(name) turn \(index + 1): nobody is waiting for a person")
-                let sent = try await outboxEntries(store).count
-                if let text = action.reply { try await desk.reply(handoff.id, text: text, by: "operator") }
-                if let text = action.close { try await desk.close(handoff.id, by: "operator", text: text) }
-                surveyReplies += try await outboxEntries(store).dropFirst(sent).map(\.message.body)
-            }
-            var replies = surveyReplies
-            var events: [String] = []
-            if let text = turn.send {
-                let media = (turn.media ?? []).map { MediaRef(url: $0, contentType: "image/jpeg") }
-                let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: clock))
-                replies += outcome.replies.map(\.body)
-                events = outcome.events.compactMap(\.transcriptLine)
-            }
-            for reply in replies { #expect(!reply.hasPrefix("["), "\(name): a message key has no text: \(reply)") }
+        for (index, turn) in transcript.turns.enumerated() {
+            let (replies, events) = (played[index].replies.map(\.body), played[index].events)
             let text = turn.send ?? "(operator)"
             if record {
                 guard turn.send != nil || !replies.isEmpty else { continue }
@@ -88,6 +49,78 @@ import Yams
             encoder.options.newLineScalarStyle = .literal
             try encoder.encode(transcript).write(to: url, atomically: true, encoding: .utf8)
         }
+    }
+
+    /// The SMS dialogs, every language, played again on the web chat: the same engine decides the same things
+    /// (the same events, word for word) and says the same words — the chat keeps the typographic punctuation and
+    /// accents that SMS trades for GSM-7 characters to save segments, so the chat's replies are compared after
+    /// that one step.
+    static let smsFiles = files.filter { name in
+        let text = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+        return !text.contains("\nchannel:")
+    }
+
+    @Test(arguments: smsFiles)
+    func onTheChatToo(_ name: String) async throws {
+        let url = Self.directory.appendingPathComponent(name)
+        let transcript = try YAMLDecoder().decode(Transcript.self, from: String(contentsOf: url, encoding: .utf8))
+        let played = try await Self.play(transcript, name: name, on: ChannelAddress(channel: .chat, address: "web:00112233445566778899aabbccddeeff"))
+        for (index, turn) in transcript.turns.enumerated() {
+            let city = try DemoCity.shared.city
+            let asSMS = played[index].replies.map { SMSText.fit(SMSText.normalize($0.body), segments: city.smsSegmentLimit, locale: $0.locale) }
+            let text = turn.send ?? "(operator)"
+            #expect(asSMS == (turn.replies ?? []), "chat: \(name) turn \(index + 1): \"\(text)\"")
+            #expect(played[index].events == (turn.events ?? []), "chat: \(name) turn \(index + 1): \"\(text)\"")
+        }
+    }
+
+    /// Plays `transcript` from `address` through the real switchboard; each turn's replies and event lines.
+    static func play(_ transcript: Transcript, name: String, on address: ChannelAddress) async throws -> [(replies: [RenderedMessage], events: [String])] {
+        let city = try DemoCity.shared
+        let store = MemoryStore()
+        let switchboard = Switchboard(engine: city.engine, composer: city.composer, store: store, numbers: SequentialTrackingNumbers())
+        if let locale = transcript.locale { try await store.seedSession(Session(locale: LanguageTag(locale)), for: address) }
+        var clock = try #require(ISO8601DateFormatter().date(from: transcript.start ?? "2026-11-23T10:00:00-06:00"))
+        var played: [(replies: [RenderedMessage], events: [String])] = []
+        for index in transcript.turns.indices {
+            let turn = transcript.turns[index]
+            clock = clock.addingTimeInterval(Double(ShortDuration.seconds(turn.wait ?? "30s") ?? 30))
+            if let staff = turn.staff {
+                let number = try #require(TrackingNumber(parsing: staff.ticket), "bad ticket number in \(name)")
+                let status = try #require(TicketStatus(rawValue: staff.status), "bad status in \(name)")
+                _ = try await store.update(number, TicketChange(status: status, statusNote: staff.note), actor: "staff:1", at: clock)
+            }
+            var replies: [RenderedMessage] = []
+            if let survey = turn.survey {
+                let number = try #require(TrackingNumber(parsing: survey), "bad ticket number in \(name)")
+                let ticket = try #require(await store.ticket(number), "no ticket \(survey) in \(name)")
+                let session = await store.session(for: address) ?? Session()
+                let started = try #require(city.engine.startSurvey(session, ticket: ticket.summary, now: clock), "\(name): no survey started")
+                try await store.seedSession(started.session, for: address, at: clock)
+                replies = city.composer.compose(started.messages, to: address, locale: started.locale, ticket: number).map {
+                    RenderedMessage(to: address, body: $0.body, locale: started.locale, kind: $0.kind)
+                }
+            }
+            if let action = turn.operatorAction {
+                let now = clock
+                let desk = OperatorDesk(switchboard: switchboard, store: store, clock: { now })
+                let handoff = try #require(await store.openHandoff(for: address), "\(name) turn \(index + 1): nobody is waiting for a person")
+                let sent = try await outboxEntries(store).count
+                if let text = action.reply { try await desk.reply(handoff.id, text: text, by: "operator") }
+                if let text = action.close { try await desk.close(handoff.id, by: "operator", text: text) }
+                replies += try await outboxEntries(store).dropFirst(sent).map(\.message)
+            }
+            var events: [String] = []
+            if let text = turn.send {
+                let media = (turn.media ?? []).map { MediaRef(url: $0, contentType: "image/jpeg") }
+                let outcome = try await switchboard.receive(InboundMessage(from: address, text: text, media: media, receivedAt: clock))
+                replies += outcome.replies
+                events = outcome.events.compactMap(\.transcriptLine)
+            }
+            for reply in replies { #expect(!reply.body.hasPrefix("["), "\(name): a message key has no text: \(reply.body)") }
+            played.append((replies, events))
+        }
+        return played
     }
 }
 
