@@ -177,6 +177,19 @@ let package = Package(
             path: "Benchmarks/SMSWebhook",
             swiftSettings: strict
         ),
+        // Thousands of open web-chat WebSockets at a steady message rate (Benchmarks/chat.sh).
+        .executableTarget(
+            name: "cityline-chat-bench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Chat",
+            swiftSettings: strict
+        ),
         // Engine turns per second in-process, one thread (Benchmarks/engine.sh).
         .executableTarget(
             name: "cityline-engine-bench",
