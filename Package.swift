@@ -57,7 +57,9 @@ let package = Package(
         .target(name: "Localization", dependencies: ["CityModel"], swiftSettings: optimizedInDebug),
         // The channel-neutral messaging model: inbound message, outbound envelope, channel capability profiles.
         .target(name: "Messaging", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
-        .target(name: "Conversation", dependencies: ["CityModel", "Localization"], swiftSettings: optimizedInDebug),
+        // Where: the city's own address data, house numbers, corners, places, typos, in every language (pure policy).
+        .target(name: "Geocoding", dependencies: ["CityModel", "Localization"], swiftSettings: optimizedInDebug),
+        .target(name: "Conversation", dependencies: ["CityModel", "Localization", "Geocoding"], swiftSettings: optimizedInDebug),
         // What is due when: status updates, surveys, quiet hours (pure policy, like Conversation).
         .target(name: "Outreach", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["Messaging", "CityModel", "Localization", "Conversation", "Outreach"], swiftSettings: strict),
@@ -68,7 +70,7 @@ let package = Package(
         ),
         .target(
             name: "CityConfig",
-            dependencies: ["CityModel", "Localization", "Rendering", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CityModel", "Localization", "Geocoding", "Rendering", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -142,7 +144,7 @@ let package = Package(
         .target(
             name: "CityLineApp",
             dependencies: ["Messaging", 
-                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
+                "CityModel", "Localization", "Geocoding", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
                 "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -158,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "CityLine",
             dependencies: ["Messaging", 
-                "CityLineApp", "CityModel", "Localization", "Conversation", "Storage", "Rendering", "Switchboard", "WebAPI",
+                "CityLineApp", "CityModel", "Localization", "Geocoding", "Conversation", "Storage", "Rendering", "Switchboard", "WebAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -223,6 +225,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ConversationTests", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
+        .testTarget(name: "GeocodingTests", dependencies: ["CityModel", "Geocoding"], swiftSettings: strict),
         .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig"], swiftSettings: strict),
         .testTarget(
             name: "TranscriptTests",

@@ -2,6 +2,7 @@ import CityConfig
 import CityModel
 import Conversation
 import Foundation
+import Geocoding
 import Localization
 import Rendering
 
@@ -16,6 +17,8 @@ public struct LoadedCity: Sendable {
     public let engine: Engine
     public let renderer: MessageRenderer
     public let templates: TemplateSet
+    /// The city's own address data, indexed (empty when the city gives none).
+    public let geocoder: Geocoder
 
     /// Loads the city, the locales and the templates named by `settings`, or throws an `AppError` with the
     /// configuration problem (`file:line: message`). `cityline check` passes `allowingTemplateProblems` to list
@@ -31,7 +34,8 @@ public struct LoadedCity: Sendable {
         do {
             let city = try CityLoader(directory: configDirectory, environment: settings.overrides).load()
             let (catalog, lexicon) = try LocaleLoader(directory: localesDirectory).load()
-            let engine = Engine(city: city, lexicon: lexicon)
+            let geocoder = Geocoder(try GeoDataLoader(directory: configDirectory).load())
+            let engine = Engine(city: city, lexicon: lexicon, geocoder: geocoder)
             let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
             // The city's own templates/ folder overrides single files of the product's.
             let templates = try TemplateLoader(directories: [
@@ -40,13 +44,16 @@ public struct LoadedCity: Sendable {
             if !templates.problems.isEmpty, !allowingTemplateProblems {
                 throw AppError(templates.problems.map(\.description).joined(separator: "\n"))
             }
-            return LoadedCity(city: city, catalog: catalog, lexicon: lexicon, engine: engine, renderer: renderer, templates: templates)
+            return LoadedCity(city: city, catalog: catalog, lexicon: lexicon, engine: engine, renderer: renderer, templates: templates,
+                              geocoder: geocoder)
         } catch let error as ConfigError {
             throw AppError(error.description)
         }
     }
 
-    public init(city: City, catalog: MessageCatalog, lexicon: Lexicon, engine: Engine, renderer: MessageRenderer, templates: TemplateSet) {
+    public init(city: City, catalog: MessageCatalog, lexicon: Lexicon, engine: Engine, renderer: MessageRenderer, templates: TemplateSet,
+                geocoder: Geocoder = Geocoder(GeoData())) {
+        self.geocoder = geocoder
         self.city = city
         self.catalog = catalog
         self.lexicon = lexicon

@@ -83,8 +83,13 @@ public struct City: Sendable, Equatable {
     /// The jurisdiction a point lies in: the smallest configured boundary that contains it, else the default.
     public func jurisdiction(at point: Coordinate?) -> String {
         guard let point else { return defaultJurisdiction }
+        return jurisdiction(containing: point) ?? defaultJurisdiction
+    }
+
+    /// The smallest jurisdiction whose boundary contains `point`; nil outside every one.
+    public func jurisdiction(containing point: Coordinate) -> String? {
         let containing = jurisdictions.filter { $0.boundary?.contains(point) ?? false }
-        return containing.min { ($0.boundary?.area ?? 0) < ($1.boundary?.area ?? 0) }?.id ?? defaultJurisdiction
+        return containing.min { ($0.boundary?.area ?? 0) < ($1.boundary?.area ?? 0) }?.id
     }
 
     /// Which department handles `service` at `point`: its own department inside that department's

@@ -74,11 +74,15 @@ public struct Location: Hashable, Sendable, Codable {
     /// The location in the resident's words (normalized: "123 Oak St", "Oak St & 5th Ave").
     public var text: String
     public var coordinate: Coordinate?
+    /// The address the city's own data matched ("1423 Oak St", "Oak St & 5th St", "City Hall"); nil when the
+    /// location stayed text.
+    public var matched: String?
 
-    public init(kind: Kind, text: String, coordinate: Coordinate? = nil) {
+    public init(kind: Kind, text: String, coordinate: Coordinate? = nil, matched: String? = nil) {
         self.kind = kind
         self.text = text
         self.coordinate = coordinate
+        self.matched = matched
     }
 }
 

@@ -44,7 +44,9 @@ extension Engine {
             rows.append(row(services.count + 1, key: "choice.back"))
             turn.say("report.choose_in_group", ["choices": .list(rows)])
         case .askingLocation:
-            turn.say("report.ask_location", args)
+            askLocation(&turn, args)
+        case .choosingLocation:
+            askLocationChoice(&turn)
         case .askingAttribute(let index, _):
             guard let attribute = currentService(turn)?.attributes[safe: index] else { return }
             args["question"] = .text(attribute.question.resolve(turn.locale, fallbacks: city.fallbackLocales))
@@ -99,6 +101,7 @@ extension Engine {
 
     /// A location as the resident should recognise it: a map link as its pin's coordinates.
     static func display(_ location: Location) -> String {
+        if let matched = location.matched { return matched }
         guard location.kind == .mapLink, let point = location.coordinate else { return location.text }
         return String(format: "%.5f, %.5f", point.latitude, point.longitude)
     }

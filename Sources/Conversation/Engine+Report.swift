@@ -46,6 +46,8 @@ extension Engine {
             }
         case .askingLocation(let attempts):
             readLocation(&turn, text: text, attempts: attempts)
+        case .choosingLocation:
+            chooseLocation(&turn, text: text, folded: folded)
         case .askingAttribute(let index, let attempts):
             readAttribute(&turn, text: text, index: index, attempts: attempts)
         case .askingPhoto:
@@ -112,7 +114,9 @@ extension Engine {
     func describe(_ turn: inout TurnBuilder, text: String, classified: Classifier.Result? = nil) {
         var draft = turn.session.draft ?? ReportDraft()
         draft.description.append(text)
-        if draft.location == nil { draft.location = locations.extract(from: text) }
+        if draft.location == nil, draft.locationChoices == nil, draft.locationProblem == nil, let found = locations.extract(from: text) {
+            settle(&draft, place(found, raw: text), secondTry: false)
+        }
         turn.session.draft = draft
         let result = classified ?? classifier.classify(draft.description.joined(separator: " "))
         let candidates = result.candidates.filter { $0.kind == .service }
@@ -161,13 +165,32 @@ extension Engine {
 
     // MARK: - Location and attributes
 
-    private func readLocation(_ turn: inout TurnBuilder, text: String, attempts: Int) {
+    func readLocation(_ turn: inout TurnBuilder, text: String, attempts: Int) {
         if text.isEmpty {
             reprompt(&turn) // a photo alone: keep asking where
             return
         }
-        if let location = locations.parseAnswer(text) {
-            turn.session.draft?.location = location
+        if let location = locations.parseAnswer(text) ?? geocodedAnswer(text), var draft = turn.session.draft {
+            let problem = draft.locationProblem
+            let secondTry: Bool
+            if case .notFound? = problem { secondTry = true } else { secondTry = false }
+            settle(&draft, place(location, raw: text), secondTry: secondTry)
+            turn.session.draft = draft
+            if case .outside? = draft.locationProblem {
+                guard case .outside? = problem else {
+                    turn.session.state = .askingLocation(attempts: attempts)
+                    reprompt(&turn)
+                    return
+                }
+                // Outside the area twice: a person can say who to call better than a third question.
+                turn.say("report.location_giveup")
+                handOff(&turn)
+                return
+            }
+            if draft.locationProblem != nil || draft.locationChoices != nil {
+                advance(&turn)
+                return
+            }
         } else if attempts == 0 {
             turn.session.state = .askingLocation(attempts: 1)
             turn.say("report.reask_location")
@@ -217,7 +240,7 @@ extension Engine {
             return
         }
         if draft.location == nil {
-            turn.session.state = .askingLocation(attempts: 0)
+            turn.session.state = draft.locationChoices == nil ? .askingLocation(attempts: 0) : .choosingLocation
         } else if let index = service.attributes.firstIndex(where: { draft.answer($0.code) == nil }) {
             turn.session.state = .askingAttribute(index: index, attempts: 0)
         } else if service.photoWanted, draft.media.isEmpty, !draft.photoAsked {

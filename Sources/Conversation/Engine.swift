@@ -1,5 +1,6 @@
 import CityModel
 import Foundation
+import Geocoding
 import Localization
 
 /// An inbound message as the engine sees it, whatever the channel.
@@ -52,12 +53,15 @@ public struct Engine: Sendable {
     /// The city's emergency triage (also used by `cityline classify`).
     public let triage: Triage
     let locations = LocationExtractor()
+    /// The city's own address data: places residents name become points (empty: they stay text).
+    public let geocoder: Geocoder
     let answers: AnswerReader
     let detector: LanguageDetector
 
-    public init(city: City, lexicon: Lexicon) {
+    public init(city: City, lexicon: Lexicon, geocoder: Geocoder = Geocoder(GeoData())) {
         self.city = city
         self.lexicon = lexicon
+        self.geocoder = geocoder
         detector = LanguageDetector(catalogWords: city.wordsByLanguage, preferred: city.locales.map(\.language))
         classifier = Classifier(city: city)
         triage = Triage(city: city)

@@ -39,6 +39,8 @@ public indirect enum DialogState: Hashable, Sendable, Codable {
     /// The services of one group.
     case choosingInGroup(String)
     case askingLocation(attempts: Int)
+    /// "Which one? 1. 1423 Maple St 2. 1423 Maple Ave": the places are in the draft's `locationChoices`.
+    case choosingLocation
     case askingAttribute(index: Int, attempts: Int)
     case askingPhoto
     case confirmingSummary
@@ -60,6 +62,10 @@ public struct ReportDraft: Hashable, Sendable, Codable {
     public var media: [MediaRef]
     /// The photo question was asked (and answered, with or without a photo).
     public var photoAsked: Bool
+    /// Places the location could be, when the city has more than one by that name (asked back).
+    public var locationChoices: [Location]?
+    /// What was wrong with the last location given, to say when asking again.
+    public var locationProblem: LocationProblem?
 
     public init(description: [String] = [], location: Location? = nil, media: [MediaRef] = []) {
         self.description = description
@@ -76,4 +82,12 @@ public struct ReportDraft: Hashable, Sendable, Codable {
         answers.removeAll { $0.code == code }
         answers.append(AttributeAnswer(code: code, value: value))
     }
+}
+
+/// Why a location the resident gave could not be used as it was.
+public enum LocationProblem: Hashable, Sendable, Codable {
+    /// No such address or corner in the city's data ("1423 Zzyzx St"): asked once more, then kept as text.
+    case notFound(String)
+    /// A place outside every jurisdiction the line serves: asked again, never filed there.
+    case outside(String)
 }

@@ -94,6 +94,12 @@ public enum MessageSamples {
                 "choices": options, "optional": .flag(true),
             ],
             "report.attribute_giveup": [:], "report.location_giveup": [:],
+            "report.location_not_found": ["service": serviceName, "place": .text("1423 Oka Ave"), "city": text(city.name)],
+            "report.location_outside": ["place": .text("4500 W Lake Shore Rd"), "program": program, "phone": .text(city.phone)],
+            "report.choose_location": ["choices": .list([
+                ["n": .number(1), "name": .text("405 Maple St")], ["n": .number(2), "name": .text("405 Maple Ave")],
+                ["n": .number(3), "name": .key("choice.somewhere_else")],
+            ])],
             "report.ask_photo": ["service": serviceName],
             "report.summary": [
                 "service": serviceName, "location": .text("1423 Oak St"), "photos": .number(1),
@@ -121,7 +127,7 @@ public enum MessageSamples {
             "survey.reask_fixed": [:], "survey.reopened": ["number": .text("1000002")], "survey.ask_rating": [:],
             "survey.reask_rating": [:], "survey.ask_comment": [:], "survey.thanks": [:],
             "answer.yes_no": [:],
-            "choice.invalid": [:], "choice.something_else": [:], "choice.back": [:],
+            "choice.invalid": [:], "choice.something_else": [:], "choice.back": [:], "choice.somewhere_else": [:],
             "hint.string": [:], "hint.text": [:], "hint.number": [:], "hint.datetime": [:],
             "hint.singlevaluelist": [:], "hint.multivaluelist": [:],
             "email.subject.ticket": ["program": program, "number": .text("1000002")], "email.subject.general": ["program": program],
@@ -135,7 +141,7 @@ public enum MessageSamples {
     public static let fragments: Set<String> = [
         "email.subject.ticket", "email.subject.general", "email.footer.reply", "email.footer.unsubscribe", "email.footer.call",
         "status.name.open", "status.name.acknowledged", "status.name.in_progress", "status.name.closed",
-        "choice.something_else", "choice.back", "hint.string", "hint.text", "hint.number", "hint.datetime",
+        "choice.something_else", "choice.back", "choice.somewhere_else", "hint.string", "hint.text", "hint.number", "hint.datetime",
         "hint.singlevaluelist", "hint.multivaluelist",
     ]
 }

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// ```json
 /// {"event": "reopened", "at": "2026-11-24T15:00:00Z", "ticket": {"id": "1000002", "service_code": "pothole",
-///  "department": "streets", "jurisdiction": "springfield", "status": "open", "location": "1423 Oak St",
-///  "latitude": null, "longitude": null, "requested_at": "2026-11-23T16:00:00Z", "expected_at": "…", "description": "…"}}
+///  "department": "streets", "jurisdiction": "springfield", "status": "open", "location": "1423 oak st",
+///  "matched_address": "1423 Oak St", "latitude": 39.79, "longitude": -89.65, "requested_at": "2026-11-23T16:00:00Z", "expected_at": "…", "description": "…"}}
 /// ```
 /// No resident contact details: the department works the ticket, the city talks to the resident.
 struct DepartmentEvent: Encodable {
@@ -16,7 +16,10 @@ struct DepartmentEvent: Encodable {
         var department: String
         var jurisdiction: String
         var status: String
+        /// The place in the resident's words.
         var location: String?
+        /// The address the city's data matched (nil when the place stayed text).
+        var matched_address: String?
         var latitude: Double?
         var longitude: Double?
         var requested_at: Date
@@ -35,7 +38,7 @@ struct DepartmentEvent: Encodable {
         self.ticket = TicketBody(
             id: ticket.trackingNumber.digits, service_code: draft.serviceCode, department: ticket.department,
             jurisdiction: draft.jurisdiction, status: ticket.status.rawValue, location: draft.location?.text,
-            latitude: draft.location?.coordinate?.latitude, longitude: draft.location?.coordinate?.longitude,
+            matched_address: draft.location?.matched, latitude: draft.location?.coordinate?.latitude, longitude: draft.location?.coordinate?.longitude,
             requested_at: draft.requestedAt, expected_at: draft.expectedAt, description: draft.description
         )
     }

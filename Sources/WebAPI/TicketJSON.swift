@@ -13,7 +13,7 @@ enum TicketJSON {
         var location: Any = NSNull()
         if let place = draft.location {
             location = [
-                "text": place.text, "kind": place.kind.rawValue,
+                "text": place.text, "kind": place.kind.rawValue, "matched": place.matched ?? NSNull(),
                 "latitude": place.coordinate.map { $0.latitude as Any } ?? NSNull(),
                 "longitude": place.coordinate.map { $0.longitude as Any } ?? NSNull(),
             ] as [String: Any]

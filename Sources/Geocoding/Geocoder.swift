@@ -1,0 +1,322 @@
+import CityModel
+import Foundation
+import Localization
+
+/// What a location resolved to: the kind, the address as the city writes it ("1423 Oak St", "Oak St & 5th St",
+/// "City Hall"), its point, and how sure the geocoder is (1 an address point as written; less for a point
+/// interpolated on the block, a typo, a missing or wrong suffix).
+public struct GeocodeMatch: Hashable, Sendable {
+    public var kind: Location.Kind
+    public var matched: String
+    public var coordinate: Coordinate
+    public var confidence: Double
+
+    public init(kind: Location.Kind, matched: String, coordinate: Coordinate, confidence: Double) {
+        self.kind = kind
+        self.matched = matched
+        self.coordinate = coordinate
+        self.confidence = confidence
+    }
+}
+
+public enum GeocodeResult: Hashable, Sendable {
+    /// One place.
+    case matched(GeocodeMatch)
+    /// Several equally good places ("1423 Maple St" and "1423 Maple Ave"), best first.
+    case ambiguous([GeocodeMatch])
+    /// It reads as a location of this kind (an address, a corner) but the city has no such place; nil when it
+    /// does not read as a location at all.
+    case notFound(Location.Kind?)
+
+    public var match: GeocodeMatch? {
+        if case .matched(let match) = self { return match }
+        return nil
+    }
+}
+
+/// Finds places in the city's own address data (see `GeoData`): house number and street with directionals,
+/// USPS suffixes and units; corners; "the 1400 block of"; named places; coordinates and map links — written the
+/// way residents write them in English, Spanish, Chinese, Vietnamese and Arabic, with typos. A house number with
+/// no address point is placed on its block by interpolation, on its side of the street. `reverse` gives the
+/// nearest address of a point. Pure: built once from the data into indexes, then only read.
+public struct Geocoder: Sendable {
+    struct Street: Sendable {
+        let name: StreetName
+        var segments: [Int] = []
+        /// House number → address points (the building's own point first).
+        var points: [Int: [Int]] = [:]
+    }
+
+    let data: GeoData
+    let streets: [Street]
+    /// Folded name words ("oak", "5th", "martin luther king") → streets.
+    let byKey: [String: [Int]]
+    /// Other scripts' names, folded ("اوك", "橡 树") → a key of `byKey`.
+    let aliases: [String: String]
+    /// Every key, for typos.
+    let keys: [String]
+    /// Two streets' ids (smaller first) → the points where they meet.
+    let corners: [Pair: [Coordinate]]
+    /// Folded place names and aliases → places.
+    let placeNames: [(words: [String], place: Int)]
+    let grid: PointGrid
+
+    struct Pair: Hashable, Sendable {
+        let a: Int
+        let b: Int
+        init(_ x: Int, _ y: Int) { (a, b) = x < y ? (x, y) : (y, x) }
+    }
+
+    /// The longest street name, in words, the index holds (windows of the query are tried up to this).
+    let longestName: Int
+
+    public init(_ data: GeoData) {
+        self.data = data
+        var streets: [Street] = []
+        var ids: [String: Int] = [:]
+        func id(_ full: String) -> Int {
+            if let known = ids[full] { return known }
+            streets.append(Street(name: StreetName(full)))
+            ids[full] = streets.count - 1
+            return streets.count - 1
+        }
+        for (index, segment) in data.segments.enumerated() { streets[id(segment.street)].segments.append(index) }
+        for (index, point) in data.addresses.enumerated() {
+            let street = id(point.street)
+            // The building's own point (no unit) first.
+            if point.unit == nil { streets[street].points[point.number, default: []].insert(index, at: 0) } else {
+                streets[street].points[point.number, default: []].append(index)
+            }
+        }
+        var byKey: [String: [Int]] = [:]
+        for (index, street) in streets.enumerated() { byKey[street.name.key, default: []].append(index) }
+        var aliases: [String: String] = [:]
+        for alias in data.streetAliases {
+            let key = StreetName(alias.name).key
+            for name in alias.aliases { aliases[Self.core(TextFolding.words(name)).joined(separator: " ")] = key }
+        }
+        // Corners: a point shared by blocks of two streets.
+        var atVertex: [Int64: (Coordinate, Set<Int>)] = [:]
+        for (index, segment) in data.segments.enumerated() {
+            guard let street = ids[segment.street] else { continue }
+            for point in [segment.points.first, segment.points.last].compactMap({ $0 }) {
+                let key = Int64((point.latitude * 1e5).rounded()) &* 100_000_000 &+ Int64((point.longitude * 1e5).rounded())
+                atVertex[key, default: (point, [])].1.insert(street)
+                _ = index
+            }
+        }
+        var corners: [Pair: [Coordinate]] = [:]
+        for (point, meeting) in atVertex.values where meeting.count > 1 {
+            let list = meeting.sorted()
+            for i in list.indices { for j in list.indices where j > i { corners[Pair(list[i], list[j]), default: []].append(point) } }
+        }
+        var placeNames: [(words: [String], place: Int)] = []
+        for (index, place) in data.places.enumerated() {
+            for name in Set(place.aliases + place.name.values.values) {
+                let words = TextFolding.words(name)
+                if !words.isEmpty { placeNames.append((words, index)) }
+            }
+        }
+        placeNames.sort { $0.words.count > $1.words.count } // the longest name wins
+        self.streets = streets
+        self.byKey = byKey
+        self.aliases = aliases
+        keys = Array(byKey.keys).sorted()
+        self.corners = corners
+        self.placeNames = placeNames
+        grid = PointGrid(data.addresses.map(\.coordinate))
+        longestName = max(3, (byKey.keys.map { $0.split(separator: " ").count } + aliases.keys.map { $0.split(separator: " ").count }).max() ?? 3)
+    }
+
+    public var isEmpty: Bool { data.isEmpty }
+
+    // MARK: - Forward
+
+    /// Resolves a location as a resident wrote it (the whole text is taken as the location).
+    public func geocode(_ text: String) -> GeocodeResult {
+        if let (point, valid) = Coordinates.parse(text) {
+            guard valid else { return .notFound(.coordinates) }
+            let near = reverse(point).map { $0.distance <= 60 ? $0.address : nil } ?? nil
+            return .matched(GeocodeMatch(kind: Coordinates.isLink(text) ? .mapLink : .coordinates, matched: near ?? Coordinates.format(point),
+                                         coordinate: point, confidence: 1))
+        }
+        let query = Query(text)
+        if let number = query.number {
+            let result = address(number, words: query.words, block: query.block)
+            if case .notFound = result, let place = place(query.allWords) { return .matched(place) }
+            return result
+        }
+        if let split = query.connector {
+            let result = corner(Array(query.words[..<split]), Array(query.words[split...]))
+            if case .notFound = result, let place = place(query.allWords) { return .matched(place) }
+            return result
+        }
+        if let place = place(query.allWords) { return .matched(place) }
+        return .notFound(nil)
+    }
+
+    /// A named place among `words` ("in front of City Hall", "frente al Ayuntamiento").
+    func place(_ words: [String]) -> GeocodeMatch? {
+        for (name, index) in placeNames where name.count <= words.count {
+            for start in 0...(words.count - name.count) where Array(words[start..<(start + name.count)]) == name {
+                let place = data.places[index]
+                return GeocodeMatch(kind: .description, matched: place.name.resolve(.english, fallbacks: []), coordinate: place.coordinate,
+                                    confidence: 0.95)
+            }
+        }
+        return nil
+    }
+
+    /// `number` on the street `words` name.
+    func address(_ number: Int, words: [String], block: Bool) -> GeocodeResult {
+        let candidates = streetCandidates(words)
+        guard !candidates.isEmpty else { return .notFound(.address) }
+        var matches: [GeocodeMatch] = []
+        for candidate in candidates {
+            let street = streets[candidate.street]
+            if block, let point = blockMiddle(number, on: candidate.street) {
+                let start = number / 100 * 100
+                matches.append(GeocodeMatch(kind: .address, matched: "\(start) block of \(street.name.full)", coordinate: point,
+                                            confidence: 0.9 * candidate.confidence))
+            } else if let index = street.points[number]?.first {
+                matches.append(GeocodeMatch(kind: .address, matched: "\(number) \(street.name.full)", coordinate: data.addresses[index].coordinate,
+                                            confidence: candidate.confidence))
+            } else if let point = interpolate(number, on: candidate.street) {
+                matches.append(GeocodeMatch(kind: .address, matched: "\(number) \(street.name.full)", coordinate: point,
+                                            confidence: 0.9 * candidate.confidence))
+            }
+        }
+        return Self.decide(matches, kind: .address)
+    }
+
+    /// The corner of the streets `left` and `right` name.
+    func corner(_ left: [String], _ right: [String]) -> GeocodeResult {
+        let one = streetCandidates(left), other = streetCandidates(right)
+        guard !one.isEmpty, !other.isEmpty else { return .notFound(.intersection) }
+        var matches: [GeocodeMatch] = []
+        for a in one {
+            for b in other where a.street != b.street {
+                for point in corners[Pair(a.street, b.street)] ?? [] {
+                    matches.append(GeocodeMatch(kind: .intersection, matched: "\(streets[a.street].name.full) & \(streets[b.street].name.full)",
+                                                coordinate: point, confidence: 0.95 * a.confidence * b.confidence))
+                }
+            }
+        }
+        return Self.decide(matches, kind: .intersection)
+    }
+
+    /// The best matches: one clearly best, or several as good as each other (different places).
+    static func decide(_ matches: [GeocodeMatch], kind: Location.Kind) -> GeocodeResult {
+        let sorted = matches.sorted { $0.confidence > $1.confidence }
+        guard let best = sorted.first else { return .notFound(kind) }
+        let tied = sorted.filter { best.confidence - $0.confidence < 0.04 && $0.matched != best.matched }
+        if tied.isEmpty { return .matched(best) }
+        var seen: Set<String> = []
+        return .ambiguous(([best] + tied).filter { seen.insert($0.matched).inserted })
+    }
+
+    struct Candidate {
+        let street: Int
+        let confidence: Double
+    }
+
+    /// The streets `words` may name: the longest run of words that is a street's name (or another script's
+    /// name for it), filtered by the suffix and directionals given; with a typo when nothing matches as written.
+    func streetCandidates(_ words: [String]) -> [Candidate] {
+        let parts = StreetWords(words)
+        guard !parts.name.isEmpty else { return [] }
+        var found: [Int] = []
+        var confidence = 1.0
+        // The longest window of the name words that the index knows.
+        search: for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
+            for start in 0...(parts.name.count - length) {
+                let key = parts.name[start..<(start + length)].map(StreetName.canonicalWord).joined(separator: " ")
+                if let ids = byKey[key] ?? aliases[key].flatMap({ byKey[$0] }) {
+                    found = ids
+                    break search
+                }
+            }
+        }
+        if found.isEmpty {
+            // Typos: one edit in a name of four to six letters, two in a longer one; the closest window wins.
+            var best = Int.max
+            for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
+                for start in 0...(parts.name.count - length) {
+                    let key = parts.name[start..<(start + length)].map(StreetName.canonicalWord).joined(separator: " ")
+                    // Three letters only when two are swapped ("Oka" for Oak).
+                    guard key.count >= 3, !key.contains(where: { $0.isNumber }) else { continue }
+                    let allowed = min(key.count >= 7 ? 2 : 1, best)
+                    for candidate in keys where abs(candidate.count - key.count) <= allowed {
+                        let distance = Edits.distance(key, candidate, limit: allowed)
+                        guard distance <= allowed, key.count > 3 || key.sorted() == candidate.sorted() else { continue }
+                        if distance < best {
+                            best = distance
+                            found = byKey[candidate] ?? []
+                        } else if distance == best {
+                            found += byKey[candidate] ?? []
+                        }
+                    }
+                }
+            }
+            confidence = best == 1 ? 0.85 : 0.75
+        }
+        guard !found.isEmpty else { return [] }
+        // The suffix and directionals the resident gave narrow the streets down; a wrong one costs a little.
+        var candidates = found.map { Candidate(street: $0, confidence: confidence) }
+        if let suffix = parts.suffix {
+            let same = candidates.filter { streets[$0.street].name.suffix == suffix }
+            candidates = same.isEmpty ? candidates.map { Candidate(street: $0.street, confidence: $0.confidence * 0.9) } : same
+        }
+        if let direction = parts.direction {
+            let same = candidates.filter { streets[$0.street].name.predirectional == direction || streets[$0.street].name.postdirectional == direction }
+            if !same.isEmpty { candidates = same }
+        }
+        return candidates
+    }
+
+    // MARK: - Points on streets
+
+    /// Where `number` lies on `street`: on the block whose range holds it, interpolated, on its side.
+    func interpolate(_ number: Int, on street: Int) -> Coordinate? {
+        for index in streets[street].segments {
+            let segment = data.segments[index]
+            if let range = segment.left, range.contains(number) {
+                return Polyline.point(segment.points, at: range.fraction(number), offset: Self.setback)
+            }
+            if let range = segment.right, range.contains(number) {
+                return Polyline.point(segment.points, at: range.fraction(number), offset: -Self.setback)
+            }
+        }
+        return nil
+    }
+
+    /// The middle of the block of `street` that holds `number`'s hundred ("the 1400 block").
+    func blockMiddle(_ number: Int, on street: Int) -> Coordinate? {
+        let hundred = number / 100 * 100
+        for index in streets[street].segments {
+            let segment = data.segments[index]
+            let ranges = [segment.left, segment.right].compactMap { $0 }
+            if ranges.contains(where: { min($0.from, $0.to) / 100 * 100 == hundred || max($0.from, $0.to) / 100 * 100 == hundred }) {
+                return Polyline.point(segment.points, at: 0.5, offset: 0)
+            }
+        }
+        return nil
+    }
+
+    /// How far from the centerline a house is placed when it has no point of its own, in metres.
+    static let setback = 12.0
+
+    // MARK: - Reverse
+
+    /// The address nearest `point`, within `radius` metres.
+    public func reverse(_ point: Coordinate, within radius: Double = 150) -> (address: String, coordinate: Coordinate, distance: Double)? {
+        guard let (index, distance) = grid.nearest(to: point, within: radius) else { return nil }
+        let address = data.addresses[index]
+        return ("\(address.number) \(address.street)", address.coordinate, distance)
+    }
+
+    /// The words of a street's name with the words around it (street-type words, lead-ins) taken away.
+    static func core(_ words: [String]) -> [String] {
+        words.filter { !Vocabulary.noise.contains($0) }
+    }
+}
