@@ -19,7 +19,7 @@ public struct CityLoader {
         let root = try file("city.yaml", overridable: true)
         try root.only([
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
-            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web",
+            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -88,6 +88,14 @@ public struct CityLoader {
             }
         }
         if let web = root["web"] { city.web = try webLook(web) }
+        if let duplicates = root["duplicates"] {
+            try duplicates.only(["days"])
+            if let days = duplicates["days"] {
+                let value = try days.number()
+                guard value >= 1, value == value.rounded() else { throw days.fail("'days' must be a whole number of at least 1") }
+                city.duplicateDays = Int(value)
+            }
+        }
         return city
     }
 

@@ -32,6 +32,8 @@ public struct City: Sendable, Equatable {
     public var web = WebLook()
     /// The most SMS segments one message may take (`sms.max_segments`, default 2): `cityline check` fails past it.
     public var smsSegmentLimit = 2
+    /// How far back an open ticket counts as one a new report may duplicate (`duplicates.days`, default 30).
+    public var duplicateDays = 30
 
     public init(
         id: String, name: LocalizedText, program: LocalizedText, phone: String, website: String? = nil,

@@ -259,3 +259,38 @@ public struct TicketSummary: Hashable, Sendable, Codable {
         self.publicNote = publicNote
     }
 }
+
+/// Open tickets a new report may duplicate: of `serviceCode`, within `radius` metres of `coordinate`, requested
+/// since `since`.
+public struct NearbyQuery: Hashable, Sendable, Codable {
+    public var serviceCode: String
+    public var coordinate: Coordinate
+    public var radius: Double
+    public var since: Date
+
+    public init(serviceCode: String, coordinate: Coordinate, radius: Double, since: Date) {
+        self.serviceCode = serviceCode
+        self.coordinate = coordinate
+        self.radius = radius
+        self.since = since
+    }
+
+    /// The box around the circle, in degrees (for a spatial index): south, north, west, east.
+    public var box: (south: Double, north: Double, west: Double, east: Double) {
+        let dLat = radius / 111_320
+        let dLon = radius / (111_320 * max(cos(coordinate.latitude * .pi / 180), 0.01))
+        return (coordinate.latitude - dLat, coordinate.latitude + dLat, coordinate.longitude - dLon, coordinate.longitude + dLon)
+    }
+}
+
+/// An open ticket near a new report, and how far.
+public struct NearbyTicket: Hashable, Sendable, Codable {
+    public var ticket: TicketSummary
+    /// Metres from the new report.
+    public var distance: Double
+
+    public init(ticket: TicketSummary, distance: Double) {
+        self.ticket = ticket
+        self.distance = distance
+    }
+}

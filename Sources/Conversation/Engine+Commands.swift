@@ -47,6 +47,8 @@ extension Engine {
                 turn.say("cancel.nothing")
             }
         case .restart:
+            // "NEW" answers "… is already being handled. Reply FOLLOW … or NEW …": the report goes on.
+            if case .offeringDuplicate = turn.session.state { return false }
             endDialog(&turn, .restarted)
             turn.say("restart.done")
         case .agent:

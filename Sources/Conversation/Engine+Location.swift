@@ -51,6 +51,15 @@ extension Engine {
         return Location(kind: match.kind, text: TextFolding.trimmed(text))
     }
 
+    /// An address the city's data knows, in a description the location reader found no place in ("橡树街1423号有个
+    ///大坑洞", "1423 شارع أوك"): only a house number on a street named as written, or a corner of two — never a
+    /// guess from a typo in a sentence about something else.
+    func placeInDescription(_ text: String) -> Location? {
+        guard !geocoder.isEmpty, let match = geocoder.geocode(text).match, match.confidence >= 0.9,
+              match.kind == .address || match.kind == .intersection else { return nil }
+        return Location(kind: match.kind, text: match.matched, coordinate: match.coordinate, matched: match.matched)
+    }
+
     static func placed(_ location: Location, _ match: GeocodeMatch) -> Location {
         var placed = location
         placed.coordinate = match.coordinate
@@ -114,11 +123,11 @@ extension Engine {
     }
 
     /// The question of `.choosingLocation`.
-    func askLocationChoice(_ turn: inout TurnBuilder) {
+    func askLocationChoice(_ turn: inout TurnBuilder, _ args: [String: MessageArgument] = [:]) {
         let options = turn.session.draft?.locationChoices ?? []
         var rows: [[String: MessageArgument]] = options.enumerated().map { ["n": .number($0.offset + 1), "name": .text($0.element.matched ?? $0.element.text)] }
         rows.append(["n": .number(options.count + 1), "name": .key("choice.somewhere_else")])
-        turn.say("report.choose_location", ["choices": .list(rows)])
+        turn.say("report.choose_location", args.merging(["choices": .list(rows)]) { $1 })
     }
 
     /// The question of `.askingLocation`, saying first what was wrong with the last answer.

@@ -46,7 +46,9 @@ extension Engine {
         case .askingLocation:
             askLocation(&turn, args)
         case .choosingLocation:
-            askLocationChoice(&turn)
+            askLocationChoice(&turn, args)
+        case .offeringDuplicate(let number):
+            sayDuplicateOffer(&turn, number, args)
         case .askingAttribute(let index, _):
             guard let attribute = currentService(turn)?.attributes[safe: index] else { return }
             args["question"] = .text(attribute.question.resolve(turn.locale, fallbacks: city.fallbackLocales))

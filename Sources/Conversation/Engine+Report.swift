@@ -48,6 +48,8 @@ extension Engine {
             readLocation(&turn, text: text, attempts: attempts)
         case .choosingLocation:
             chooseLocation(&turn, text: text, folded: folded)
+        case .offeringDuplicate(let number):
+            answerDuplicateOffer(&turn, number, text: text, folded: folded)
         case .askingAttribute(let index, let attempts):
             readAttribute(&turn, text: text, index: index, attempts: attempts)
         case .askingPhoto:
@@ -114,7 +116,8 @@ extension Engine {
     func describe(_ turn: inout TurnBuilder, text: String, classified: Classifier.Result? = nil) {
         var draft = turn.session.draft ?? ReportDraft()
         draft.description.append(text)
-        if draft.location == nil, draft.locationChoices == nil, draft.locationProblem == nil, let found = locations.extract(from: text) {
+        if draft.location == nil, draft.locationChoices == nil, draft.locationProblem == nil,
+           let found = locations.extract(from: text) ?? placeInDescription(text) {
             settle(&draft, place(found, raw: text), secondTry: false)
         }
         turn.session.draft = draft
@@ -241,6 +244,8 @@ extension Engine {
         }
         if draft.location == nil {
             turn.session.state = draft.locationChoices == nil ? .askingLocation(attempts: 0) : .choosingLocation
+        } else if offerDuplicate(&turn, service: service, acknowledge: acknowledge) {
+            return
         } else if let index = service.attributes.firstIndex(where: { draft.answer($0.code) == nil }) {
             turn.session.state = .askingAttribute(index: index, attempts: 0)
         } else if service.photoWanted, draft.media.isEmpty, !draft.photoAsked {

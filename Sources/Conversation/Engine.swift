@@ -22,9 +22,13 @@ public struct TurnContext: Hashable, Sendable {
     public var tickets: [TicketSummary]
     /// The number a ticket created in this turn gets.
     public var newTrackingNumber: TrackingNumber
-    public init(tickets: [TicketSummary] = [], newTrackingNumber: TrackingNumber) {
+    /// Open tickets near the report being made, once the host has looked them up (see `Turn.nearbyQuery`); nil
+    /// before.
+    public var nearby: [NearbyTicket]?
+    public init(tickets: [TicketSummary] = [], newTrackingNumber: TrackingNumber, nearby: [NearbyTicket]? = nil) {
         self.tickets = tickets
         self.newTrackingNumber = newTrackingNumber
+        self.nearby = nearby
     }
 }
 
@@ -34,6 +38,9 @@ public struct Turn: Hashable, Sendable {
     public var events: [Event]
     /// The language this turn's messages are in (the session's, or this turn's best guess when not yet known).
     public var locale: LanguageTag
+    /// Open tickets the turn needs to know about (a report may duplicate one): the host looks them up and runs
+    /// the (pure) turn again with them in `TurnContext.nearby`.
+    public var nearbyQuery: NearbyQuery?
 
     /// The messages of this turn, in order.
     public var messages: [OutboundMessage] {
@@ -77,6 +84,7 @@ public struct Engine: Sendable {
         var turn = TurnBuilder(
             session: session, now: now, locale: session.locale ?? city.defaultLocale, channel: inbound.channel
         )
+        turn.nearby = context.nearby
         let text = TextFolding.trimmed(inbound.text)
         // The text is folded and split once; commands, triage and answers all read it.
         let words = FoldedText(text)
@@ -194,6 +202,10 @@ struct TurnBuilder {
     var text = ""
     /// The whole message lower-cased with its marks, when the resident typed any (see `TextFolding.marked`).
     var marked: String?
+    /// Open tickets near the report, when the host looked them up (`TurnContext.nearby`).
+    var nearby: [NearbyTicket]?
+    /// What this turn asks the host to look up.
+    var nearbyQuery: NearbyQuery?
 
     init(session: Session, now: Date, locale: LanguageTag, channel: Channel) {
         self.session = session
@@ -206,7 +218,7 @@ struct TurnBuilder {
         events.append(.messageCreated(OutboundMessage(key, args, kind: kind)))
     }
 
-    var result: Turn { Turn(session: session, events: events, locale: locale) }
+    var result: Turn { Turn(session: session, events: events, locale: locale, nearbyQuery: nearbyQuery) }
 
     /// `text` folded: the turn's words when it is the whole message, else folded now.
     func folded(_ text: String) -> FoldedText { text == self.text ? words : FoldedText(text) }

@@ -41,6 +41,8 @@ public indirect enum DialogState: Hashable, Sendable, Codable {
     case askingLocation(attempts: Int)
     /// "Which one? 1. 1423 Maple St 2. 1423 Maple Ave": the places are in the draft's `locationChoices`.
     case choosingLocation
+    /// "#1234567 (Pothole, 40 m away) is already being handled. Reply FOLLOW … or NEW …".
+    case offeringDuplicate(TrackingNumber)
     case askingAttribute(index: Int, attempts: Int)
     case askingPhoto
     case confirmingSummary
@@ -66,6 +68,10 @@ public struct ReportDraft: Hashable, Sendable, Codable {
     public var locationChoices: [Location]?
     /// What was wrong with the last location given, to say when asking again.
     public var locationProblem: LocationProblem?
+    /// Open tickets nearby were looked at (and, if there was one, offered to follow).
+    public var duplicatesChecked: Bool?
+    /// The open ticket offered to follow instead.
+    public var duplicateOffer: NearbyTicket?
 
     public init(description: [String] = [], location: Location? = nil, media: [MediaRef] = []) {
         self.description = description

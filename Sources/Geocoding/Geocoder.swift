@@ -59,6 +59,8 @@ public struct Geocoder: Sendable {
     let corners: [Pair: [Coordinate]]
     /// Folded place names and aliases → places.
     let placeNames: [(words: [String], place: Int)]
+    /// Words of five letters or more that only one place's names have ("hospital", "reciclaje"), without a final s.
+    let placeWords: [String: Int]
     let grid: PointGrid
 
     struct Pair: Hashable, Sendable {
@@ -118,6 +120,12 @@ public struct Geocoder: Sendable {
             }
         }
         placeNames.sort { $0.words.count > $1.words.count } // the longest name wins
+        var owners: [String: Set<Int>] = [:]
+        for (words, place) in placeNames {
+            for word in words where word.count >= 5 && !Vocabulary.noise.contains(word) { owners[Self.singular(word), default: []].insert(place) }
+        }
+        let streetWords = Set(streets.flatMap { $0.name.key.split(separator: " ").map(String.init) })
+        placeWords = owners.compactMapValues { $0.count == 1 ? $0.first : nil }.filter { !streetWords.contains($0.key) }
         self.streets = streets
         self.byKey = byKey
         self.aliases = aliases
@@ -140,9 +148,9 @@ public struct Geocoder: Sendable {
             return .matched(GeocodeMatch(kind: Coordinates.isLink(text) ? .mapLink : .coordinates, matched: near ?? Coordinates.format(point),
                                          coordinate: point, confidence: 1))
         }
-        let query = Query(text)
+        let query = Query(text, isStreet: { byKey[$0] != nil })
         if let number = query.number {
-            let result = address(number, words: query.words, block: query.block)
+            let result = address(number, words: query.words, at: query.numberAt, block: query.block)
             if case .notFound = result, let place = place(query.allWords) { return .matched(place) }
             return result
         }
@@ -155,21 +163,28 @@ public struct Geocoder: Sendable {
         return .notFound(nil)
     }
 
-    /// A named place among `words` ("in front of City Hall", "frente al Ayuntamiento").
+    /// A named place among `words` ("in front of City Hall", "frente al Ayuntamiento"); else a word only one
+    /// place's names have ("near the hospital" when the city has one).
     func place(_ words: [String]) -> GeocodeMatch? {
+        func match(_ index: Int, _ confidence: Double) -> GeocodeMatch {
+            let place = data.places[index]
+            return GeocodeMatch(kind: .description, matched: place.name.resolve(.english, fallbacks: []), coordinate: place.coordinate,
+                                confidence: confidence)
+        }
         for (name, index) in placeNames where name.count <= words.count {
             for start in 0...(words.count - name.count) where Array(words[start..<(start + name.count)]) == name {
-                let place = data.places[index]
-                return GeocodeMatch(kind: .description, matched: place.name.resolve(.english, fallbacks: []), coordinate: place.coordinate,
-                                    confidence: 0.95)
+                return match(index, 0.95)
             }
         }
-        return nil
+        let hits = Set(words.compactMap { placeWords[Self.singular($0)] })
+        return hits.count == 1 ? match(hits.first!, 0.8) : nil
     }
 
+    static func singular(_ word: String) -> String { word.count > 5 && word.hasSuffix("s") ? String(word.dropLast()) : word }
+
     /// `number` on the street `words` name.
-    func address(_ number: Int, words: [String], block: Bool) -> GeocodeResult {
-        let candidates = streetCandidates(words)
+    func address(_ number: Int, words: [String], at position: Int? = nil, block: Bool) -> GeocodeResult {
+        let candidates = streetCandidates(words, near: position, having: number)
         guard !candidates.isEmpty else { return .notFound(.address) }
         var matches: [GeocodeMatch] = []
         for candidate in candidates {
@@ -221,44 +236,53 @@ public struct Geocoder: Sendable {
     }
 
     /// The streets `words` may name: the longest run of words that is a street's name (or another script's
-    /// name for it), filtered by the suffix and directionals given; with a typo when nothing matches as written.
-    func streetCandidates(_ words: [String]) -> [Candidate] {
+    /// name for it) — of equally long ones, the one nearest the house number at `position` — filtered by the
+    /// suffix and directionals given; with a typo when nothing matches as written (only streets that have
+    /// `number`, when there is one).
+    func streetCandidates(_ words: [String], near position: Int? = nil, having number: Int? = nil) -> [Candidate] {
         let parts = StreetWords(words)
         guard !parts.name.isEmpty else { return [] }
+        // Where the number sits among the name words (the suffix and directionals were taken out of `words`).
+        let anchor = position.map { position in parts.origins.firstIndex { $0 >= position } ?? parts.name.count }
         var found: [Int] = []
         var confidence = 1.0
-        // The longest window of the name words that the index knows.
-        search: for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
+        var best: (length: Int, distance: Int)?
+        for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
+            if let best, best.length > length { break }
             for start in 0...(parts.name.count - length) {
                 let key = parts.name[start..<(start + length)].map(StreetName.canonicalWord).joined(separator: " ")
-                if let ids = byKey[key] ?? aliases[key].flatMap({ byKey[$0] }) {
+                guard let ids = byKey[key] ?? aliases[key].flatMap({ byKey[$0] }) else { continue }
+                let distance = anchor.map { min(abs($0 - start), abs($0 - (start + length))) } ?? start
+                if best == nil || distance < best!.distance {
+                    best = (length, distance)
                     found = ids
-                    break search
                 }
             }
         }
         if found.isEmpty {
-            // Typos: one edit in a name of four to six letters, two in a longer one; the closest window wins.
-            var best = Int.max
+            // Typos: one edit in a name of up to four letters (three only when two are swapped), two in a longer one.
+            var closest = Int.max
             for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
                 for start in 0...(parts.name.count - length) {
                     let key = parts.name[start..<(start + length)].map(StreetName.canonicalWord).joined(separator: " ")
-                    // Three letters only when two are swapped ("Oka" for Oak).
                     guard key.count >= 3, !key.contains(where: { $0.isNumber }) else { continue }
-                    let allowed = min(key.count >= 7 ? 2 : 1, best)
+                    let allowed = min(key.count >= 5 ? 2 : 1, closest)
                     for candidate in keys where abs(candidate.count - key.count) <= allowed {
                         let distance = Edits.distance(key, candidate, limit: allowed)
-                        guard distance <= allowed, key.count > 3 || key.sorted() == candidate.sorted() else { continue }
-                        if distance < best {
-                            best = distance
-                            found = byKey[candidate] ?? []
-                        } else if distance == best {
-                            found += byKey[candidate] ?? []
+                        guard distance <= allowed, key.count > 3 || number != nil || key.sorted() == candidate.sorted() else { continue }
+                        var ids = byKey[candidate] ?? []
+                        if let number { ids = ids.filter { has(number, on: $0) } }
+                        guard !ids.isEmpty else { continue }
+                        if distance < closest {
+                            closest = distance
+                            found = ids
+                        } else if distance == closest {
+                            found += ids.filter { !found.contains($0) }
                         }
                     }
                 }
             }
-            confidence = best == 1 ? 0.85 : 0.75
+            confidence = closest == 1 ? 0.85 : 0.75
         }
         guard !found.isEmpty else { return [] }
         // The suffix and directionals the resident gave narrow the streets down; a wrong one costs a little.
@@ -276,6 +300,14 @@ public struct Geocoder: Sendable {
 
     // MARK: - Points on streets
 
+    /// Whether `street` has the house `number` (a point, or a block whose range holds it).
+    func has(_ number: Int, on street: Int) -> Bool {
+        streets[street].points[number] != nil || streets[street].segments.contains { index in
+            let segment = data.segments[index]
+            return segment.left?.contains(number) == true || segment.right?.contains(number) == true
+        }
+    }
+
     /// Where `number` lies on `street`: on the block whose range holds it, interpolated, on its side.
     func interpolate(_ number: Int, on street: Int) -> Coordinate? {
         for index in streets[street].segments {
@@ -290,17 +322,20 @@ public struct Geocoder: Sendable {
         return nil
     }
 
-    /// The middle of the block of `street` that holds `number`'s hundred ("the 1400 block").
+    /// The middle of the block of `street` that holds `number`'s hundred ("the 1400 block"): halfway between the
+    /// first and the last point of the segments numbered in that hundred.
     func blockMiddle(_ number: Int, on street: Int) -> Coordinate? {
         let hundred = number / 100 * 100
+        var ends: [(Int, Coordinate)] = []
         for index in streets[street].segments {
             let segment = data.segments[index]
-            let ranges = [segment.left, segment.right].compactMap { $0 }
-            if ranges.contains(where: { min($0.from, $0.to) / 100 * 100 == hundred || max($0.from, $0.to) / 100 * 100 == hundred }) {
-                return Polyline.point(segment.points, at: 0.5, offset: 0)
-            }
+            guard let range = segment.left ?? segment.right, min(range.from, range.to) / 100 * 100 == hundred,
+                  let first = segment.points.first, let last = segment.points.last else { continue }
+            ends.append((range.from, first))
+            ends.append((range.to, last))
         }
-        return nil
+        guard let low = ends.min(by: { $0.0 < $1.0 }), let high = ends.max(by: { $0.0 < $1.0 }) else { return nil }
+        return Coordinate(latitude: (low.1.latitude + high.1.latitude) / 2, longitude: (low.1.longitude + high.1.longitude) / 2)
     }
 
     /// How far from the centerline a house is placed when it has no point of its own, in metres.

@@ -108,10 +108,23 @@ enum Coordinates {
         #"(?<![\d.])(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)(?![\d.])"#,
     ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
 
+    /// Degrees, minutes and seconds: 39°47'56.4"N 89°38'38.4"W.
+    static let sexagesimal = try! NSRegularExpression(pattern:
+        #"(\d{1,3})\s*°\s*(\d{1,2})\s*['′’]\s*(\d{1,2}(?:[.,]\d+)?)\s*(?:["″”]|'')?\s*([NS])[\s,;]*(\d{1,3})\s*°\s*(\d{1,2})\s*['′’]\s*(\d{1,2}(?:[.,]\d+)?)\s*(?:["″”]|'')?\s*([EW])"#,
+        options: [.caseInsensitive])
+
     /// The first pair of numbers that reads as coordinates; `valid` false when they are out of range.
     static func parse(_ text: String) -> (Coordinate, valid: Bool)? {
-        guard text.contains(".") else { return nil }
         let range = NSRange(text.startIndex..., in: text)
+        if text.contains("°"), let match = sexagesimal.firstMatch(in: text, range: range) {
+            func group(_ i: Int) -> String { Range(match.range(at: i), in: text).map { String(text[$0]).replacingOccurrences(of: ",", with: ".") } ?? "" }
+            func degrees(_ d: Int) -> Double { (Double(group(d)) ?? 0) + (Double(group(d + 1)) ?? 0) / 60 + (Double(group(d + 2)) ?? 0) / 3600 }
+            let lat = degrees(1) * (group(4).uppercased() == "S" ? -1 : 1)
+            let lon = degrees(5) * (group(8).uppercased() == "W" ? -1 : 1)
+            let point = Coordinate(latitude: lat, longitude: lon)
+            return (point, point.isValid)
+        }
+        guard text.contains(".") else { return nil }
         for pattern in patterns {
             guard let match = pattern.firstMatch(in: text, range: range), let a = Range(match.range(at: 1), in: text),
                   let b = Range(match.range(at: 2), in: text), let lat = Double(text[a]), let lon = Double(text[b]) else { continue }

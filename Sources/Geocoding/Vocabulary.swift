@@ -23,7 +23,10 @@ enum Vocabulary {
     ]
 
     /// Words that make two streets one corner. "&" and "/" are read as "and", "@" as "at".
-    static let connectors: Set<String> = ["and", "y", "con", "va", "voi", "和", "与", "與", "跟", "及", "و", "at"]
+    static let connectors: Set<String> = ["and", "y", "con", "va", "voi", "和", "与", "與", "跟", "及", "و", "مع", "at"]
+
+    /// Words before a number that make it a street's ("calle 38", "đường số 15" (số after đường), "第59街", "شارع 5").
+    static let numberedStreet: Set<String> = ["calle", "avenida", "av", "carrera", "duong", "pho", "第", "شارع"]
 
     /// Words after which comes a unit ("Apt 2", "Unit B", "#2B" after a house number).
     static let units: Set<String> = [

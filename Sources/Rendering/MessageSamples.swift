@@ -96,7 +96,10 @@ public enum MessageSamples {
             "report.attribute_giveup": [:], "report.location_giveup": [:],
             "report.location_not_found": ["service": serviceName, "place": .text("1423 Oka Ave"), "city": text(city.name)],
             "report.location_outside": ["place": .text("4500 W Lake Shore Rd"), "program": program, "phone": .text(city.phone)],
-            "report.choose_location": ["choices": .list([
+            "report.duplicate": ["service": serviceName, "number": .text("1000002"), "ticket_service": serviceName, "distance": .number(40),
+                                 "reported": .day(moment)],
+            "report.duplicate_followed": ["number": .text("1000002")], "report.duplicate_reask": ["number": .text("1000002")],
+            "report.choose_location": ["service": serviceName, "choices": .list([
                 ["n": .number(1), "name": .text("405 Maple St")], ["n": .number(2), "name": .text("405 Maple Ave")],
                 ["n": .number(3), "name": .key("choice.somewhere_else")],
             ])],

@@ -73,6 +73,9 @@ public protocol ConversationStore: Sendable {
     /// Everything a turn reads, at once: the session with its version, the resident's tickets, and the tickets
     /// `numbers` name.
     func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (StoredSession, [Ticket])
+    /// Open tickets of `query.serviceCode` within `query.radius` metres of its point, requested since `query.since`,
+    /// nearest first (at most `limit`): a new report there may be the same problem.
+    func openTickets(near query: NearbyQuery, limit: Int) async throws -> [NearbyTicket]
     /// The survey records of these tickets (a survey being answered or expired).
     func surveys(of tickets: [TrackingNumber]) async throws -> [TrackingNumber: SurveyRecord]
     /// Emergencies answered with "call 911" (or 988) since `date`, oldest first: for the KPIs (emergencies

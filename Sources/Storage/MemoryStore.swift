@@ -57,6 +57,15 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         return (StoredSession(sessions[address], version: versions[address] ?? 0), tickets)
     }
 
+    public func openTickets(near query: NearbyQuery, limit: Int) -> [NearbyTicket] {
+        ticketsByNumber.values.compactMap { ticket -> NearbyTicket? in
+            guard ticket.status != .closed, ticket.draft.serviceCode == query.serviceCode, ticket.draft.requestedAt >= query.since,
+                  let point = ticket.draft.location?.coordinate else { return nil }
+            let distance = point.distance(to: query.coordinate)
+            return distance <= query.radius ? NearbyTicket(ticket: ticket.summary, distance: distance) : nil
+        }.sorted { ($0.distance, $0.ticket.trackingNumber) < ($1.distance, $1.ticket.trackingNumber) }.prefix(limit).map { $0 }
+    }
+
     public func surveys(of tickets: [TrackingNumber]) -> [TrackingNumber: SurveyRecord] {
         tickets.reduce(into: [:]) { found, ticket in found[ticket] = surveys[ticket] }
     }

@@ -230,6 +230,14 @@ extension SQLiteStore {
                 ALTER TABLE staff_tokens ADD COLUMN languages TEXT NOT NULL DEFAULT '';
                 """)
         }
+        migrator.registerMigration("v10: tickets on the map") { db in
+            try db.execute(sql: """
+                -- Where each ticket is, as an R*Tree of points (a box of no size), for the open tickets near a new report.
+                CREATE VIRTUAL TABLE ticket_places USING rtree(id, south, north, west, east);
+                INSERT INTO ticket_places (id, south, north, west, east)
+                    SELECT id, latitude, latitude, longitude, longitude FROM tickets WHERE latitude IS NOT NULL AND longitude IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -82,6 +82,10 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
+    public func openTickets(near query: NearbyQuery, limit: Int) async throws -> [NearbyTicket] {
+        try await pool.read { db in try TicketRows.open(near: query, limit: limit, db) }
+    }
+
     public func surveys(of tickets: [TrackingNumber]) async throws -> [TrackingNumber: SurveyRecord] {
         try await pool.read { db in
             try tickets.reduce(into: [:]) { found, ticket in found[ticket] = try JobRows.survey(ticket, db) }

@@ -18,6 +18,22 @@ enum TicketRows {
                   order: "requested_at DESC", limit: 50)
     }
 
+    /// Open tickets of a service near a point (the R*Tree finds those in the box around the circle), nearest first.
+    static func open(near query: NearbyQuery, limit: Int, _ db: Database) throws -> [NearbyTicket] {
+        let box = query.box
+        let tickets = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT t.data FROM ticket_places p JOIN tickets t ON t.id = p.id
+            WHERE p.south >= ? AND p.north <= ? AND p.west >= ? AND p.east <= ?
+              AND t.service_code = ? AND t.status != 'closed' AND t.requested_at >= ?
+            """), arguments: [box.south, box.north, box.west, box.east, query.serviceCode, query.since.timeIntervalSince1970])
+            .map { try Coding.decode(Ticket.self, $0) }
+        return tickets.compactMap { ticket -> NearbyTicket? in
+            guard let point = ticket.draft.location?.coordinate else { return nil }
+            let distance = point.distance(to: query.coordinate)
+            return distance <= query.radius ? NearbyTicket(ticket: ticket.summary, distance: distance) : nil
+        }.sorted { ($0.distance, $0.ticket.trackingNumber) < ($1.distance, $1.ticket.trackingNumber) }.prefix(limit).map { $0 }
+    }
+
     static func insert(_ ticket: Ticket, actor: String = "resident", _ db: Database) throws {
         try db.run("""
             INSERT INTO tickets (tracking_number, service_code, department, jurisdiction, status, reporter_channel,
@@ -30,6 +46,10 @@ enum TicketRows {
                 ticket.draft.requestedAt.timeIntervalSince1970, ticket.updatedAt.timeIntervalSince1970,
                 ticket.draft.expectedAt.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket),
             ])
+        if let point = ticket.draft.location?.coordinate {
+            try db.run("INSERT INTO ticket_places (id, south, north, west, east) VALUES (?, ?, ?, ?, ?)",
+                       [db.lastInsertedRowID, point.latitude, point.latitude, point.longitude, point.longitude])
+        }
         try append(TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: actor), to: ticket.trackingNumber, db)
     }
 

@@ -75,6 +75,12 @@ public struct Switchboard: Sendable {
         let inbound = Inbound(text: message.text, media: message.media, channel: message.from.channel)
         var context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: Self.provisionalNumber)
         var turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
+        if let query = turn.nearbyQuery {
+            // The report has a point: open tickets of its service nearby may be the same problem. Look them up and
+            // run the (pure) turn again with them.
+            context.nearby = try await store.openTickets(near: query, limit: 20)
+            turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
+        }
         if turn.events.contains(where: { if case .ticketRequested = $0 { true } else { false } }) {
             // The turn creates a ticket: take a number for it and run the (pure) turn again with it. Only these turns
             // use a number, so the sequence is not spent on every message.

@@ -68,6 +68,7 @@ import Testing
         func commit(_ record: TurnRecord) async throws { try await inner.commit(record) }
         func apply(_ plan: WritePlan) async throws { try await inner.apply(plan) }
         func surveys(of tickets: [TrackingNumber]) async throws -> [TrackingNumber: SurveyRecord] { await inner.surveys(of: tickets) }
+        func openTickets(near query: NearbyQuery, limit: Int) async throws -> [NearbyTicket] { await inner.openTickets(near: query, limit: limit) }
         func emergencies(since date: Date) async throws -> [EmergencyRecord] { await inner.emergencies(since: date) }
         func events(since date: Date) async throws -> [EventRecord] { await inner.events(since: date) }
     }

@@ -67,7 +67,14 @@ extension Event {
         case .messageCreated: return nil
         case .ticketRequested(let t):
             var line = "ticket \(t.trackingNumber) \(t.serviceCode) dept=\(t.department) jurisdiction=\(t.jurisdiction)"
-            if let location = t.location { line += " location=\(location.kind.rawValue):\"\(location.text)\"" }
+            if let location = t.location {
+                line += " location=\(location.kind.rawValue):\"\(location.text)\""
+                // What the city's address data made of it, and its point to about 10 m.
+                if let matched = location.matched { line += " matched=\"\(matched)\"" }
+                if let point = location.coordinate, location.matched != nil {
+                    line += String(format: " at=%.4f,%.4f", point.latitude, point.longitude)
+                }
+            }
             for answer in t.attributes { line += " \(answer.code)=\(answer.value.transcriptText)" }
             if !t.media.isEmpty { line += " photos=\(t.media.count)" }
             return line
