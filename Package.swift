@@ -192,6 +192,13 @@ let package = Package(
             path: "Benchmarks/Chat",
             swiftSettings: strict
         ),
+        // Geocodes per second and the duplicate lookup on a million tickets (Benchmarks/geocode.sh).
+        .executableTarget(
+            name: "cityline-geocode-bench",
+            dependencies: ["CityModel", "CityConfig", "Geocoding", "Localization", "StorageSQLite"],
+            path: "Benchmarks/Geocode",
+            swiftSettings: strict
+        ),
         // Engine turns per second in-process, one thread (Benchmarks/engine.sh).
         .executableTarget(
             name: "cityline-engine-bench",

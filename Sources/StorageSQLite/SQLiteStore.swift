@@ -171,6 +171,19 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         }
     }
 
+    /// Stores tickets kept elsewhere before (a city's earlier system, a benchmark's million) in one transaction,
+    /// as they are: no acknowledgement, no jobs. Throws `StoreError.trackingNumberTaken` (and stores none) when a
+    /// number is in use.
+    public func importTickets(_ tickets: [Ticket], actor: String = "import") async throws {
+        try await pool.write { db in
+            do {
+                for ticket in tickets { try TicketRows.insert(ticket, actor: actor, db) }
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.trackingNumberTaken
+            }
+        }
+    }
+
     public func create(_ ticket: Ticket, idempotencyKey: String?, actor: String, plan: WritePlan) async throws
         -> (ticket: Ticket, created: Bool) {
         try await pool.write { db in

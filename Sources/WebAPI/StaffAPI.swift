@@ -105,7 +105,8 @@ struct StaffAPI: Sendable {
     private func show(_ id: String, _ token: StaffToken) async throws -> Response {
         let ticket = try await accessible(id, token)
         let history = try await dependencies.tickets.history(of: ticket.trackingNumber)
-        return JSONResponse.make(TicketJSON.detail(ticket, history: history, city: dependencies.city))
+        let followers = try await dependencies.jobs?.followers(of: ticket.trackingNumber).count
+        return JSONResponse.make(TicketJSON.detail(ticket, history: history, city: dependencies.city, followers: followers))
     }
 
     /// A photo the resident sent with the report (web chat), for staff who may see the ticket.

@@ -38,8 +38,11 @@ enum TicketJSON {
         ]
     }
 
-    static func detail(_ ticket: Ticket, history: [TicketEvent], city: City) -> [String: Any] {
+    /// `followers`: how many other residents follow it (most of them reported the same problem and were offered
+    /// to follow instead); nil leaves it out.
+    static func detail(_ ticket: Ticket, history: [TicketEvent], city: City, followers: Int? = nil) -> [String: Any] {
         var object = summary(ticket, city: city)
+        if let followers { object["followers"] = followers }
         var attributes: [String: Any] = [:]
         for answer in ticket.draft.attributes { attributes[answer.code] = value(answer.value) }
         object["attributes"] = attributes
