@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Web chat benchmark (see README "Benchmarks"). A release `cityline serve` on a fresh SQLite database (WAL,
-# synchronous=FULL) holds many open WebSockets on /chat/ws; each is a new resident who sends a message every
-# INTERVAL seconds (random phase: a steady SESSIONS/INTERVAL messages a second), each a full durable turn, and
-# cityline-chat-bench (Benchmarks/Chat) measures the time to the ack and to the bot's first reply. Two runs against
+# synchronous=FULL) holds many open WebSockets on /chat/ws; each is a new resident, somewhere in a dialog that files
+# a report (or asks STATUS, HELP, MENU), who sends a message every INTERVAL seconds (random phase: a steady
+# SESSIONS/INTERVAL messages a second), each a full durable turn; cityline-chat-bench (Benchmarks/Chat) measures the
+# time to the ack and to the bot's first reply, with a timeline of latency and server CPU/memory. Two runs against
 # the same server: a baseline of 100 sessions, then SESSIONS; the ratio of their p99 reply latency and the
 # server's memory (VmRSS/VmHWM from /proc, so Linux only) are printed.
 # Usage: Benchmarks/chat.sh [SESSIONS] [INTERVAL] [SECONDS]
@@ -78,7 +79,7 @@ hwm=$(field server_hwm_kb "$data/full.txt")
 per=$(field server_kb_per_session "$data/full.txt")
 if [ -n "$rss" ]; then
   awk -v r="$rss" -v h="$hwm" -v p="$per" -v n="$sessions" 'BEGIN {
-    printf "server memory with %d sessions open: RSS %.1f MB, peak %.1f MB, ≈ %s KB per session\n", n, r / 1024, h / 1024, p }'
+    printf "server memory with %d sessions open: RSS %.1f MB at the end, peak %.1f MB; ≈ %s KB per session started (before any message)\n", n, r / 1024, h / 1024, p }'
 fi
 awk -v p="$full_p99" 'BEGIN { printf "target p99 reply ≤ 100 ms: %s\n", (p != "" && p + 0 <= 100 ? "met" : "NOT met") }'
 if [ -s "$data/server.log" ]; then

@@ -1,9 +1,11 @@
-// Many concurrent web-chat sessions (Benchmarks/chat.sh): opens N WebSockets to `/chat/ws` at a bounded rate,
-// starts a new resident on each, then has every resident send a message every `--interval` seconds (random phase,
-// so the server sees a steady N/interval messages a second) for `--seconds`, and measures each message's time to
-// its `ack` (durably stored) and to the bot's first reply. With `--server-pid` it reads the server's memory
-// (VmRSS, VmHWM) and CPU time from /proc. One process, the event loops of `MultiThreadedEventLoopGroup.singleton`:
-// no thread per connection, one small task pair (reader, sender) each.
+// Many concurrent web-chat sessions (Benchmarks/chat.sh): opens N WebSockets to `/chat/ws` at a bounded rate and
+// starts a new resident on each; each resident then sends the first part of a dialog (unmeasured warm-up, so the
+// sessions are at random points of their dialogs), and from then on a message every `--interval` seconds (random
+// phase, so the server sees a steady N/interval messages a second) for `--seconds`. Measured: each message's time
+// to its `ack` (durably stored) and to the bot's first reply, overall and per window of send time. With
+// `--server-pid` it reads the server's memory (VmRSS, VmHWM) and CPU time from /proc. One process, the event loops
+// of `MultiThreadedEventLoopGroup.singleton`: no thread per connection, one small task pair (reader, sender) each.
+// Plain lines, then one JSON line for scripts.
 import ArgumentParser
 import Foundation
 import Logging
@@ -37,6 +39,10 @@ struct ChatBench: AsyncParsableCommand {
     var serverPID: Int32?
     @Option(help: "Seconds per line of the timeline (latency by send time, server CPU and memory); 0: none.")
     var window = 10.0
+    @Flag(help: "Start every session at a dialog's first message (by default each first sends a random part of its dialog while opening, unmeasured, so the measured messages include filed reports in their usual share).")
+    var fromDialogStart = false
+    @Option(help: "The city's addresses, for the reports' locations (CSV: number,street,unit,…; the demo city's by default).")
+    var addresses = "DemoCity/addresses.csv"
     @Option(help: "A name for this run in the output.") var label = "run"
 
     func validate() throws {
@@ -49,15 +55,17 @@ struct ChatBench: AsyncParsableCommand {
         var logger = Logger(label: "cityline-chat-bench")
         logger.logLevel = .critical
         let stats = Stats()
+        let warmGate = Gate<Instant>()
         let startGate = Gate<Instant>()
         let closeGate = Gate<Instant>()
-        let texts = Script.frames
+        let (script, addressNote) = Script.load(addresses)
         let plan = Plan(url: url, interval: interval, seconds: seconds, logger: logger, stats: stats,
-                        startGate: startGate, closeGate: closeGate, texts: texts)
+                        warmGate: warmGate, startGate: startGate, closeGate: closeGate, script: script, warmUp: !fromDialogStart)
         let clock = ContinuousClock()
 
-        // Open: `ramp` connection attempts a second; each session starts a resident and waits for the others.
-        let serverBefore = serverPID.flatMap(ProcessStatus.read)
+        // Open: `ramp` connection attempts a second; each session starts a resident and waits for the others; then
+        // all warm up (each sends the part of its dialog before where it is measured), and wait again.
+        let serverBefore = await serverPID.asyncMap(ProcessStatus.settled)
         let opening = clock.now
         let sessionCount = sessions
         let rampRate = ramp
@@ -70,18 +78,26 @@ struct ChatBench: AsyncParsableCommand {
             }
         }
         let lastAttempt = opening.advanced(by: .seconds(Double(sessions) / ramp))
-        while clock.now < lastAttempt.advanced(by: .seconds(openTimeout)) {
-            let settled = stats.state.withLock { $0.connected + $0.failures.values.reduce(0, +) }
-            if settled >= sessions { break }
-            try await Task.sleep(for: .milliseconds(50))
+        func settle(_ count: @escaping @Sendable (Stats.State) -> Int, by deadline: Instant) async throws {
+            while clock.now < deadline {
+                let settled = stats.state.withLock { count($0) + $0.dropped + $0.failures.values.reduce(0, +) }
+                if settled >= sessionCount { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
+        try await settle({ $0.connected }, by: lastAttempt.advanced(by: .seconds(openTimeout)))
         let opened = clock.now
         let connected = stats.state.withLock { $0.connected }
+        let serverConnected = await serverPID.asyncMap(ProcessStatus.settled)
+        warmGate.open(clock.now)
+        try await settle({ $0.ready }, by: clock.now.advanced(by: .seconds(openTimeout)))
+        let warmed = clock.now
         let serverOpen = serverPID.flatMap(ProcessStatus.read)
         let clientOpen = ProcessStatus.read(getpid())
         let machineOpen = MachineCPU.read()
+        print("[\(label)] reports at \(addressNote)")
         print("[\(label)] opened \(connected) of \(sessions) sessions in \(format(opening.duration(to: opened).seconds, 1)) s"
-              + " (ramp \(Int(ramp))/s)")
+              + " (ramp \(Int(ramp))/s), warmed up in \(format(opened.duration(to: warmed).seconds, 1)) s")
 
         // Measure: every session sends from `start` for `seconds`, then the answers still on their way may arrive.
         let start = clock.now.advanced(by: .milliseconds(200))
@@ -115,9 +131,9 @@ struct ChatBench: AsyncParsableCommand {
                             openSeconds: opening.duration(to: opened).seconds,
                             drainSeconds: end.duration(to: measured).seconds,
                             stats: stats.state.withLock { $0 },
-                            serverBefore: serverBefore, serverOpen: serverOpen, serverEnd: serverEnd,
+                            serverBefore: serverBefore, serverConnected: serverConnected, serverOpen: serverOpen, serverEnd: serverEnd,
                             clientOpen: clientOpen, clientEnd: clientEnd, machineOpen: machineOpen, machineEnd: machineEnd,
-                            measuredSeconds: opened.duration(to: measured).seconds,
+                            measuredSeconds: warmed.duration(to: measured).seconds,
                             start: start, window: window, readings: readings)
         report.print()
 
@@ -143,17 +159,22 @@ struct Plan: Sendable {
     let seconds: Double
     let logger: Logger
     let stats: Stats
+    let warmGate: Gate<Instant>
     let startGate: Gate<Instant>
     let closeGate: Gate<Instant>
-    let texts: [String]
+    let script: Script
+    let warmUp: Bool
 
     static let startFrame = #"{"type":"start","session":null,"locale":"en"}"#
 
     func session(_ index: Int) async {
         let began = ContinuousClock.now
         let book = Book()
-        // Each session begins at the first message of one of the dialogs.
-        let offset = Script.starts.randomElement() ?? 0
+        // Each session begins in one of the dialogs: at its first message, or (`warmUp`) after sending a random
+        // number of its messages while opening, each once its reply is in.
+        let dialog = Int.random(in: 0..<Script.dialogs.count)
+        let warm = warmUp ? Int.random(in: 0..<Script.dialogs[dialog].count) : 0
+        let offset = Script.starts[dialog] + warm
         let phase = Double.random(in: 0..<interval)
         do {
             try await WebSocketClient.connect(
@@ -173,18 +194,41 @@ struct Plan: Sendable {
                 }
                 book.started.withLock { $0 = true }
                 stats.connected(after: began.duration(to: .now))
+                _ = await warmGate.wait()
+                for index in 0..<warm {
+                    let id = "w\(index)"
+                    try await outbound.write(.text(Frame.message(id: id, text: script.json(offset - warm + index))))
+                    replied: while true {
+                        guard let message = try await frames.next() else { throw Failure("closed while warming up") }
+                        guard case .text(let text) = message, let object = Frame.parse(text) else { continue }
+                        switch object["type"] as? String {
+                        case "message" where (object["id"] as? String).flatMap(Frame.replyTarget) == id: break replied
+                        case "error":
+                            stats.state.withLock { $0.errors["(warm-up) \(object["code"] as? String ?? "?")", default: 0] += 1 }
+                            if object["id"] as? String == id { break replied }
+                        default: continue
+                        }
+                    }
+                }
+                stats.state.withLock {
+                    $0.ready += 1
+                    $0.warmUps += warm
+                }
 
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         await self.send(outbound, book: book, offset: offset, phase: phase)
                     }
-                    while let message = try await frames.next() {
-                        guard case .text(let text) = message, let object = Frame.parse(text) else {
-                            stats.state.withLock { $0.errors["(client) not a JSON text frame", default: 0] += 1 }
-                            continue
+                    // Until the connection ends (a lost one must not wait for the sender, which waits for the end).
+                    do {
+                        while let message = try await frames.next() {
+                            guard case .text(let text) = message, let object = Frame.parse(text) else {
+                                stats.state.withLock { $0.errors["(client) not a JSON text frame", default: 0] += 1 }
+                                continue
+                            }
+                            book.receive(object, at: .now, stats: stats)
                         }
-                        book.receive(object, at: .now, stats: stats)
-                    }
+                    } catch {}
                     if !closeGate.isOpen {
                         book.dropped.withLock { $0 = true }
                         stats.state.withLock { $0.dropped += 1 }
@@ -212,7 +256,7 @@ struct Plan: Sendable {
             do { try await Task.sleep(until: next, clock: .continuous) } catch { break }
             if book.dropped.withLock({ $0 }) { break }
             let id = "m\(count)"
-            let frame = Frame.message(id: id, text: texts[(offset + count) % texts.count])
+            let frame = Frame.message(id: id, text: script.json(offset + count))
             book.sent(id, at: .now, stats: stats)
             do { try await outbound.write(.text(frame)) } catch { break }
             count += 1
@@ -310,6 +354,10 @@ final class Book: Sendable {
 final class Stats: Sendable {
     struct State {
         var connected = 0
+        /// Sessions started and warmed up.
+        var ready = 0
+        /// Messages sent while opening (not measured).
+        var warmUps = 0
         var failures: [String: Int] = [:]
         var dropped = 0
         var sent = 0
@@ -398,29 +446,55 @@ enum Frame {
 
 /// What residents write: dialogs that start a new report (a problem and a place) and answer the bot's questions
 /// (menu numbers, skip, yes) through to the filed report, plus STATUS, HELP and a menu left with RESTART. Each
-/// session starts at a dialog's first message and goes on through the list, so at any moment some residents start
-/// reports and others continue them. Checked with `cityline chat --channel chat` against the demo city: every
-/// message gets a reply and none hands the resident to an operator (after which the bot is silent).
-enum Script {
+/// session begins in one of the dialogs and goes on through the list, so at any moment some residents start reports
+/// and others continue them. `{address}` is a random address of the city each time: thousands of residents
+/// reporting the same spot would mostly be told it is already reported (and the duplicate search would read every
+/// ticket there), which is not what a city sees. Checked with `cityline chat --channel chat` against the demo city:
+/// every message gets a reply, and none hands the resident to an operator (after which the bot is silent).
+struct Script: Sendable {
     static let dialogs: [[String]] = [
-        ["There's a huge pothole in front of 1423 Oak St", "2", "1", "skip", "yes"],
-        ["the street light is out at Elm and 5th", "1", "skip", "yes"],
-        ["the trash wasn't picked up on my street today, 88 Maple Ave", "1", "monday", "yes"],
-        ["graffiti on the wall behind the library", "Main St and 3rd", "1", "2", "skip", "yes"],
+        ["There's a huge pothole in front of {address}", "2", "1", "skip", "yes"],
+        ["the street light is out in front of {address}", "1", "skip", "yes"],
+        ["the trash wasn't picked up on my street today, {address}", "1", "monday", "yes"],
+        ["graffiti on the wall behind the library", "{address}", "1", "2", "skip", "yes"],
         ["STATUS"],
-        ["someone dumped an old couch and a mattress in the alley behind 310 Pine St", "2", "1", "skip", "skip", "yes"],
-        ["the walk signal at Main and 3rd isn't working", "Main St and 3rd", "5", "5", "yes"],
+        ["someone dumped an old couch and a mattress in the alley behind {address}", "2", "1", "skip", "skip", "yes"],
+        ["the stop sign in front of {address} was knocked down", "1", "2", "skip", "yes"],
         ["MENU", "2", "RESTART"],
-        ["there's a dead raccoon in the road in front of 212 Cedar Ave", "yes"],
+        ["there's a dead raccoon in the road in front of {address}", "yes"],
         ["HELP"],
     ]
     static let texts: [String] = dialogs.flatMap { $0 }
     /// Indexes in `texts` where a dialog begins.
     static let starts: [Int] = dialogs.indices.map { index in dialogs[..<index].reduce(0) { $0 + $1.count } }
-    /// Each text as a JSON string literal, encoded once.
-    static let frames: [String] = texts.map { text in
-        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    /// Addresses of the demo city, when its list cannot be read.
+    static let builtIn = ["1423 Oak St", "88 Maple Ave", "310 Pine St", "404 Elm St", "45 Cedar Ct", "3689 10th St"]
+
+    let addresses: [String]
+
+    /// Text `index` of the list (cycling), its `{address}` filled in, as a JSON string literal.
+    func json(_ index: Int) -> String {
+        let text = Self.texts[index % Self.texts.count]
+        guard text.contains("{address}") else { return Report.quote(text) }
+        return Report.quote(text.replacingOccurrences(of: "{address}", with: addresses.randomElement() ?? Self.builtIn[0]))
+    }
+
+    /// The distinct street addresses (no units) of a CSV whose first three columns are number, street, unit — the
+    /// demo city's `addresses.csv` — or the built-in few.
+    static func load(_ path: String) -> (Script, String) {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return (Script(addresses: builtIn), "\(builtIn.count) built-in addresses (\(path) not readable)")
+        }
+        var seen = Set<String>()
+        var addresses: [String] = []
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() where !line.contains("\"") {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count >= 3, fields[2].isEmpty, !fields[0].isEmpty, !fields[1].isEmpty else { continue }
+            let address = "\(fields[0]) \(fields[1])"
+            if seen.insert(address).inserted { addresses.append(address) }
+        }
+        guard !addresses.isEmpty else { return (Script(addresses: builtIn), "\(builtIn.count) built-in addresses (none in \(path))") }
+        return (Script(addresses: addresses), "\(addresses.count) addresses from \(path)")
     }
 }
 
@@ -448,6 +522,19 @@ struct ProcessStatus {
             }
         }
         return ProcessStatus(rssKB: rss, hwmKB: hwm, cpuSeconds: cpu)
+    }
+
+    /// The reading once RSS has stopped moving (a server just started may still be filling its caches): two readings
+    /// 250 ms apart within 256 KB of each other, or the last after 5 s.
+    static func settled(_ pid: Int32) async -> ProcessStatus? {
+        var last = read(pid)
+        for _ in 0..<20 {
+            try? await Task.sleep(for: .milliseconds(250))
+            let now = read(pid)
+            if let a = last, let b = now, abs(a.rssKB - b.rssKB) < 256 { return b }
+            last = now
+        }
+        return last
     }
 
     static let ticksPerSecond: Double = {
@@ -496,6 +583,7 @@ struct Report {
     let drainSeconds: Double
     let stats: Stats.State
     let serverBefore: ProcessStatus?
+    let serverConnected: ProcessStatus?
     let serverOpen: ProcessStatus?
     let serverEnd: ProcessStatus?
     let clientOpen: ProcessStatus?
@@ -521,7 +609,8 @@ struct Report {
         line("sessions: \(stats.connected) connected of \(sessions), \(failures) connect failures, \(stats.dropped) dropped during the run")
         for (reason, count) in stats.failures.sorted(by: { $0.value > $1.value }) { line("  connect failure x\(count): \(reason)") }
         line("start (connect + upgrade + started): p50 \(format(percentile(start, 50))) ms, p99 \(format(percentile(start, 99))) ms,"
-             + " max \(format(percentile(start, 100))) ms; opening took \(format(openSeconds, 1)) s")
+             + " max \(format(percentile(start, 100))) ms; opening took \(format(openSeconds, 1)) s,"
+             + " with \(stats.warmUps) unmeasured messages that put the sessions at random points of their dialogs")
         line("messages: \(stats.sent) sent in \(format(seconds, 0)) s = \(format(rate, 1))/s (target \(format(target, 1))/s),"
              + " \(stats.acks) acks, \(stats.replies) replied, \(stats.outstanding) without reply,"
              + " \(stats.botFrames) bot frames, \(stats.pushed) pushed from the outbox, \(stats.unmatched) unmatched acks")
@@ -533,11 +622,12 @@ struct Report {
              + " p99 \(format(percentile(reply, 99))) ms, max \(format(percentile(reply, 100))) ms"
              + " (send → first bot message)")
         printTimeline(line)
-        if let before = serverBefore, let open = serverOpen, let end = serverEnd {
-            line("server memory: RSS \(mb(before.rssKB)) before opening, \(mb(open.rssKB)) with the sessions open,"
-                 + " \(mb(end.rssKB)) at the end; peak (VmHWM) \(mb(end.hwmKB)); ≈ \(format(perSession, 1)) KB per open session")
+        if let before = serverBefore, let connected = serverConnected, let open = serverOpen, let end = serverEnd {
+            line("server memory: RSS \(mb(before.rssKB)) before opening, \(mb(connected.rssKB)) with the sessions started"
+                 + " (≈ \(format(perSession, 1)) KB per session), \(mb(open.rssKB)) after the warm-up, \(mb(end.rssKB)) at the end;"
+                 + " peak (VmHWM) \(mb(end.hwmKB))")
         } else {
-            line("server memory: not measured (pass --server-pid on Linux)")
+            line("server memory: not read (needs --server-pid, Linux /proc, and the server still running)")
         }
         // Everything busy on the machine too, so a run disturbed by other work shows it.
         var cpu: [String] = []
@@ -553,7 +643,7 @@ struct Report {
             "\"label\":\(Report.quote(label))", "\"sessions\":\(sessions)", "\"connected\":\(stats.connected)",
             "\"connect_failures\":\(failures)", "\"dropped\":\(stats.dropped)", "\"interval_s\":\(format(interval, 3))",
             "\"seconds\":\(format(seconds, 3))", "\"ramp_per_s\":\(format(ramp, 0))", "\"open_s\":\(format(openSeconds, 2))",
-            "\"drain_s\":\(format(drainSeconds, 2))", "\"sent\":\(stats.sent)",
+            "\"drain_s\":\(format(drainSeconds, 2))", "\"warm_up_messages\":\(stats.warmUps)", "\"sent\":\(stats.sent)",
             "\"acks\":\(stats.acks)", "\"replies\":\(stats.replies)", "\"bot_frames\":\(stats.botFrames)",
             "\"rate_per_s\":\(format(rate, 2))", "\"target_rate_per_s\":\(format(target, 2))",
             "\"errors\":{" + stats.errors.sorted { $0.key < $1.key }.map { "\(Report.quote($0.key)):\($0.value)" }.joined(separator: ",") + "}",
@@ -564,9 +654,10 @@ struct Report {
                 json.append("\"\(name)_\(q == 100 ? "max" : "p\(Int(q))")_ms\":\(format(percentile(samples, q)))")
             }
         }
-        if let before = serverBefore, let open = serverOpen, let end = serverEnd {
+        if let before = serverBefore, let connected = serverConnected, let open = serverOpen, let end = serverEnd {
             json += [
-                "\"server_rss_before_kb\":\(before.rssKB)", "\"server_rss_open_kb\":\(open.rssKB)",
+                "\"server_rss_before_kb\":\(before.rssKB)", "\"server_rss_started_kb\":\(connected.rssKB)",
+                "\"server_rss_warm_kb\":\(open.rssKB)",
                 "\"server_rss_end_kb\":\(end.rssKB)", "\"server_hwm_kb\":\(end.hwmKB)",
                 "\"server_kb_per_session\":\(format(perSession, 2))",
             ]
@@ -605,10 +696,10 @@ struct Report {
         }
     }
 
-    /// (RSS with the sessions open − RSS before opening) / sessions open, in KB.
+    /// (RSS with the sessions started, before any message − RSS before opening) / sessions started, in KB.
     var perSession: Double {
-        guard let before = serverBefore, let open = serverOpen, stats.connected > 0 else { return 0 }
-        return Double(open.rssKB - before.rssKB) / Double(stats.connected)
+        guard let before = serverBefore, let connected = serverConnected, stats.connected > 0 else { return 0 }
+        return Double(connected.rssKB - before.rssKB) / Double(stats.connected)
     }
 
     /// Percent of one core from the sessions being open to the end of the measurement.
@@ -639,6 +730,13 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
 func mb(_ kB: Int) -> String { String(format: "%.1f MB", Double(kB) / 1024) }
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async -> T?) async -> T? {
+        guard let self else { return nil }
+        return await transform(self)
+    }
+}
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
