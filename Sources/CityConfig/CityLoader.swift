@@ -19,7 +19,7 @@ public struct CityLoader {
         let root = try file("city.yaml", overridable: true)
         try root.only([
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
-            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates",
+            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates", "boundary",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -88,6 +88,14 @@ public struct CityLoader {
             }
         }
         if let web = root["web"] { city.web = try webLook(web) }
+        if let boundary = root["boundary"] {
+            try boundary.only(["margin_m"])
+            if let margin = boundary["margin_m"] {
+                let value = try margin.number()
+                guard value >= 0, value <= 1_000 else { throw margin.fail("'margin_m' must be 0 to 1000 metres") }
+                city.boundaryMargin = value
+            }
+        }
         if let duplicates = root["duplicates"] {
             try duplicates.only(["days"])
             if let days = duplicates["days"] {

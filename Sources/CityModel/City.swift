@@ -34,6 +34,9 @@ public struct City: Sendable, Equatable {
     public var smsSegmentLimit = 2
     /// How far back an open ticket counts as one a new report may duplicate (`duplicates.days`, default 30).
     public var duplicateDays = 30
+    /// A point this close (metres) to a boundary between jurisdictions that would send a report to different
+    /// departments is asked about (`boundary.margin_m`; 0, the default: the point decides alone).
+    public var boundaryMargin = 0.0
 
     public init(
         id: String, name: LocalizedText, program: LocalizedText, phone: String, website: String? = nil,
@@ -94,27 +97,56 @@ public struct City: Sendable, Equatable {
         return containing.min { ($0.boundary?.area ?? 0) < ($1.boundary?.area ?? 0) }?.id
     }
 
-    /// Which department handles `service` at `point`: its own department inside that department's
-    /// jurisdiction, else its `countyDepartment` when the point lies in that department's jurisdiction.
-    /// A ticket for `service`, routed to the department and jurisdiction of its location, due after the service's SLA.
+    /// A ticket for `service`, routed to the department and jurisdiction of its location (or of the jurisdiction
+    /// the resident chose, near a boundary), due after the service's SLA.
     public func draft(_ service: Service, number: TrackingNumber, description: String, location: Location?,
-                      attributes: [AttributeAnswer], media: [MediaRef], locale: LanguageTag, channel: Channel, at date: Date) -> TicketDraft {
-        let route = route(service, at: location?.coordinate)
+                      attributes: [AttributeAnswer], media: [MediaRef], locale: LanguageTag, channel: Channel, at date: Date,
+                      jurisdiction chosen: String? = nil) -> TicketDraft {
+        let routed = chosen.map { self.route(service, in: $0) } ?? self.route(service, at: location?.coordinate)
         return TicketDraft(
-            trackingNumber: number, serviceCode: service.code, department: route.department, jurisdiction: route.jurisdiction,
+            trackingNumber: number, serviceCode: service.code, department: routed.department, jurisdiction: routed.jurisdiction,
             description: description, location: location, attributes: attributes, media: media, locale: locale, channel: channel,
             requestedAt: date, expectedAt: date.addingTimeInterval(Double(service.sla))
         )
     }
 
+    /// Which department handles `service` at `point`: its own department inside that department's
+    /// jurisdiction, else its `countyDepartment` when the point lies in that department's jurisdiction.
     public func route(_ service: Service, at point: Coordinate?) -> (department: String, jurisdiction: String) {
+        if point == nil, let own = department(service.department) { return (own.code, own.jurisdiction) }
+        return route(service, in: jurisdiction(at: point))
+    }
+
+    /// A jurisdiction's name in `locale` (its id when unknown).
+    public func jurisdictionName(_ id: String, in locale: LanguageTag) -> String {
+        jurisdictions.first { $0.id == id }?.name.resolve(locale, fallbacks: fallbackLocales) ?? id
+    }
+
+    /// Which department handles `service` in the jurisdiction `place`.
+    public func route(_ service: Service, in place: String) -> (department: String, jurisdiction: String) {
         let own = department(service.department)
-        let place = jurisdiction(at: point)
-        if let own, own.jurisdiction == place || point == nil { return (own.code, own.jurisdiction) }
+        if let own, own.jurisdiction == place { return (own.code, own.jurisdiction) }
         if let alternative = service.countyDepartment.flatMap(department), alternative.jurisdiction == place {
             return (alternative.code, alternative.jurisdiction)
         }
         return (service.department, own?.jurisdiction ?? defaultJurisdiction)
+    }
+
+    /// The jurisdictions a point near a boundary could be in, when they would send `service` to different
+    /// departments (the smallest containing one first): within `boundaryMargin` metres of a boundary. Empty when
+    /// it does not matter or the city keeps no margin.
+    public func jurisdictionsInDoubt(for service: Service, at point: Coordinate) -> [String] {
+        guard boundaryMargin > 0, let here = jurisdiction(containing: point) else { return [] }
+        // The boundaries within the margin: across one lies its jurisdiction (a neighbour), or — for the edge of the
+        // jurisdiction the point is in — the one around it.
+        let close = Set(jurisdictions.filter { ($0.boundary?.distance(to: point) ?? .infinity) <= boundaryMargin }.map(\.id))
+        guard !close.isEmpty else { return [] }
+        var options = [here]
+        for other in jurisdictions where other.id != here {
+            if close.contains(other.id) || (close.contains(here) && other.boundary?.contains(point) == true) { options.append(other.id) }
+        }
+        let departments = Set(options.map { route(service, in: $0).department })
+        return departments.count > 1 ? options : []
     }
 }
 

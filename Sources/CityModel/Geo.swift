@@ -35,6 +35,26 @@ public struct GeoBoundary: Sendable, Equatable {
         }
     }
 
+    /// Metres from `point` to the nearest edge of the boundary (inside or out).
+    public func distance(to point: Coordinate) -> Double {
+        let scale = cos(point.latitude * .pi / 180) * 111_320, metres = 111_320.0
+        func local(_ c: Coordinate) -> (Double, Double) { ((c.longitude - point.longitude) * scale, (c.latitude - point.latitude) * metres) }
+        var nearest = Double.infinity
+        for rings in polygons {
+            for ring in rings where ring.count > 1 {
+                for i in 0..<(ring.count - 1) {
+                    let (ax, ay) = local(ring[i]), (bx, by) = local(ring[i + 1])
+                    let (dx, dy) = (bx - ax, by - ay)
+                    let length = dx * dx + dy * dy
+                    let t = length > 0 ? max(0, min(1, -(ax * dx + ay * dy) / length)) : 0
+                    let (x, y) = (ax + t * dx, ay + t * dy)
+                    nearest = min(nearest, (x * x + y * y).squareRoot())
+                }
+            }
+        }
+        return nearest
+    }
+
     /// Approximate area in square degrees, to prefer the smaller of nested jurisdictions.
     public var area: Double {
         polygons.reduce(0) { total, rings in

@@ -130,6 +130,19 @@ extension Engine {
         turn.say("report.choose_location", args.merging(["choices": .list(rows)]) { $1 })
     }
 
+    /// A point near a boundary where the side decides the department: which side? (Once per report.)
+    func askJurisdiction(_ turn: inout TurnBuilder, service: Service, acknowledge: Bool) -> Bool {
+        guard turn.session.draft?.jurisdiction == nil, let point = turn.session.draft?.location?.coordinate else { return false }
+        let options = city.jurisdictionsInDoubt(for: service, at: point)
+        guard options.count > 1 else { return false }
+        turn.session.state = .choosingJurisdiction(options)
+        var args: [String: MessageArgument] = [:]
+        if acknowledge { args["service"] = .text(service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)) }
+        args["choices"] = .list(options.enumerated().map { ["n": .number($0.offset + 1), "name": .text(city.jurisdictionName($0.element, in: turn.locale))] })
+        turn.say("report.choose_jurisdiction", args)
+        return true
+    }
+
     /// The question of `.askingLocation`, saying first what was wrong with the last answer.
     func askLocation(_ turn: inout TurnBuilder, _ args: [String: MessageArgument]) {
         switch turn.session.draft?.locationProblem {

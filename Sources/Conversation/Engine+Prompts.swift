@@ -49,6 +49,10 @@ extension Engine {
             askLocationChoice(&turn, args)
         case .offeringDuplicate(let number):
             sayDuplicateOffer(&turn, number, args)
+        case .choosingJurisdiction(let options):
+            var rows = args
+            rows["choices"] = .list(options.enumerated().map { row($0.offset + 1, city.jurisdictionName($0.element, in: turn.locale)) })
+            turn.say("report.choose_jurisdiction", rows)
         case .askingAttribute(let index, _):
             guard let attribute = currentService(turn)?.attributes[safe: index] else { return }
             args["question"] = .text(attribute.question.resolve(turn.locale, fallbacks: city.fallbackLocales))

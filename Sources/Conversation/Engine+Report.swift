@@ -50,6 +50,14 @@ extension Engine {
             chooseLocation(&turn, text: text, folded: folded)
         case .offeringDuplicate(let number):
             answerDuplicateOffer(&turn, number, text: text, folded: folded)
+        case .choosingJurisdiction(let options):
+            if let n = answers.choice(folded, count: options.count, locale: turn.locale) {
+                turn.session.draft?.jurisdiction = options[n - 1]
+                advance(&turn)
+            } else {
+                turn.say("choice.invalid")
+                reprompt(&turn)
+            }
         case .askingAttribute(let index, let attempts):
             readAttribute(&turn, text: text, index: index, attempts: attempts)
         case .askingPhoto:
@@ -246,6 +254,8 @@ extension Engine {
             turn.session.state = draft.locationChoices == nil ? .askingLocation(attempts: 0) : .choosingLocation
         } else if offerDuplicate(&turn, service: service, acknowledge: acknowledge) {
             return
+        } else if askJurisdiction(&turn, service: service, acknowledge: acknowledge) {
+            return
         } else if let index = service.attributes.firstIndex(where: { draft.answer($0.code) == nil }) {
             turn.session.state = .askingAttribute(index: index, attempts: 0)
         } else if service.photoWanted, draft.media.isEmpty, !draft.photoAsked {
@@ -285,7 +295,7 @@ extension Engine {
         let ticket = city.draft(
             service, number: context.newTrackingNumber, description: draft.description.joined(separator: "\n"),
             location: draft.location, attributes: draft.answers.filter { $0.value != .skipped }, media: draft.media,
-            locale: turn.locale, channel: turn.channel, at: turn.now
+            locale: turn.locale, channel: turn.channel, at: turn.now, jurisdiction: draft.jurisdiction
         )
         turn.events.append(.ticketRequested(ticket))
         turn.session.draft = nil

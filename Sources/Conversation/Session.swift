@@ -43,6 +43,8 @@ public indirect enum DialogState: Hashable, Sendable, Codable {
     case choosingLocation
     /// "#1234567 (Pothole, 40 m away) is already being handled. Reply FOLLOW … or NEW …".
     case offeringDuplicate(TrackingNumber)
+    /// "The line between the city and the county runs right there: which side is it on?" (jurisdiction ids).
+    case choosingJurisdiction([String])
     case askingAttribute(index: Int, attempts: Int)
     case askingPhoto
     case confirmingSummary
@@ -72,6 +74,8 @@ public struct ReportDraft: Hashable, Sendable, Codable {
     public var duplicatesChecked: Bool?
     /// The open ticket offered to follow instead.
     public var duplicateOffer: NearbyTicket?
+    /// The jurisdiction the resident chose for a point near a boundary (nil: the point decides).
+    public var jurisdiction: String?
 
     public init(description: [String] = [], location: Location? = nil, media: [MediaRef] = []) {
         self.description = description

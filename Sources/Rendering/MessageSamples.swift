@@ -99,6 +99,9 @@ public enum MessageSamples {
             "report.duplicate": ["service": serviceName, "number": .text("1000002"), "ticket_service": serviceName, "distance": .number(40),
                                  "reported": .day(moment)],
             "report.duplicate_followed": ["number": .text("1000002")], "report.duplicate_reask": ["number": .text("1000002")],
+            "report.choose_jurisdiction": ["service": serviceName, "choices": .list(city.jurisdictions.enumerated().map {
+                ["n": .number($0.offset + 1), "name": text($0.element.name)]
+            })],
             "report.choose_location": ["service": serviceName, "choices": .list([
                 ["n": .number(1), "name": .text("405 Maple St")], ["n": .number(2), "name": .text("405 Maple Ave")],
                 ["n": .number(3), "name": .key("choice.somewhere_else")],
