@@ -230,12 +230,18 @@ extension SQLiteStore {
                 ALTER TABLE staff_tokens ADD COLUMN languages TEXT NOT NULL DEFAULT '';
                 """)
         }
-        migrator.registerMigration("v10: tickets on the map") { db in
+        migrator.registerMigration("v10: open tickets on the map") { db in
             try db.execute(sql: """
-                -- Where each ticket is, as an R*Tree of points (a box of no size), for the open tickets near a new report.
-                CREATE VIRTUAL TABLE ticket_places USING rtree(id, south, north, west, east);
-                INSERT INTO ticket_places (id, south, north, west, east)
-                    SELECT id, latitude, latitude, longitude, longitude FROM tickets WHERE latitude IS NOT NULL AND longitude IS NOT NULL;
+                -- Open tickets as an R*Tree of points in four dimensions — latitude, longitude, service and the day they
+                -- were requested — so the open tickets of one service near a new report, from the last weeks, are
+                -- found without reading any other. A ticket leaves it when it closes and comes back if reopened.
+                CREATE VIRTUAL TABLE ticket_places USING rtree(id, south, north, west, east, service_lo, service_hi, day_lo, day_hi);
+                CREATE TABLE ticket_services (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
+                INSERT OR IGNORE INTO ticket_services (code) SELECT DISTINCT service_code FROM tickets;
+                INSERT INTO ticket_places (id, south, north, west, east, service_lo, service_hi, day_lo, day_hi)
+                    SELECT t.id, t.latitude, t.latitude, t.longitude, t.longitude, s.id, s.id, t.requested_at / 86400, t.requested_at / 86400
+                    FROM tickets t JOIN ticket_services s ON s.code = t.service_code
+                    WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL AND t.status != 'closed';
                 """)
         }
         return migrator

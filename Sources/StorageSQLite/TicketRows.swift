@@ -18,20 +18,32 @@ enum TicketRows {
                   order: "requested_at DESC", limit: 50)
     }
 
-    /// Open tickets of a service near a point (the R*Tree finds those in the box around the circle), nearest first.
+    /// Open tickets of a service near a point, nearest first: the R*Tree gives the open tickets of that service in
+    /// the box around the circle since the day asked (its corners are single-precision, a few decimetres); only the
+    /// nearest `limit` within the radius are read whole.
     static func open(near query: NearbyQuery, limit: Int, _ db: Database) throws -> [NearbyTicket] {
+        guard let service = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM ticket_services WHERE code = ?"),
+                                               arguments: [query.serviceCode]) else { return [] }
         let box = query.box
-        let tickets = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT t.data FROM ticket_places p JOIN tickets t ON t.id = p.id
-            WHERE p.south >= ? AND p.north <= ? AND p.west >= ? AND p.east <= ?
-              AND t.service_code = ? AND t.status != 'closed' AND t.requested_at >= ?
-            """), arguments: [box.south, box.north, box.west, box.east, query.serviceCode, query.since.timeIntervalSince1970])
-            .map { try Coding.decode(Ticket.self, $0) }
-        return tickets.compactMap { ticket -> NearbyTicket? in
-            guard let point = ticket.draft.location?.coordinate else { return nil }
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, south, west FROM ticket_places
+            WHERE south >= ? AND north <= ? AND west >= ? AND east <= ? AND service_lo >= ? AND service_hi <= ? AND day_hi >= ?
+            """), arguments: [box.south, box.north, box.west, box.east, service, service, query.since.timeIntervalSince1970 / 86_400 - 1])
+        var near: [(id: Int64, distance: Double)] = []
+        while let row = try rows.next() {
+            let point = Coordinate(latitude: row[1], longitude: row[2])
             let distance = point.distance(to: query.coordinate)
-            return distance <= query.radius ? NearbyTicket(ticket: ticket.summary, distance: distance) : nil
-        }.sorted { ($0.distance, $0.ticket.trackingNumber) < ($1.distance, $1.ticket.trackingNumber) }.prefix(limit).map { $0 }
+            if distance <= query.radius { near.append((row[0], distance)) }
+        }
+        near.sort { $0.distance < $1.distance }
+        return try near.prefix(limit).compactMap { entry -> NearbyTicket? in
+            guard let data = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM tickets WHERE id = ?"), arguments: [entry.id]) else {
+                return nil
+            }
+            let ticket = try Coding.decode(Ticket.self, data)
+            guard ticket.draft.requestedAt >= query.since else { return nil }
+            return NearbyTicket(ticket: ticket.summary, distance: ticket.draft.location?.coordinate?.distance(to: query.coordinate) ?? entry.distance)
+        }
     }
 
     static func insert(_ ticket: Ticket, actor: String = "resident", _ db: Database) throws {
@@ -46,10 +58,7 @@ enum TicketRows {
                 ticket.draft.requestedAt.timeIntervalSince1970, ticket.updatedAt.timeIntervalSince1970,
                 ticket.draft.expectedAt.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket),
             ])
-        if let point = ticket.draft.location?.coordinate {
-            try db.run("INSERT INTO ticket_places (id, south, north, west, east) VALUES (?, ?, ?, ?, ?)",
-                       [db.lastInsertedRowID, point.latitude, point.latitude, point.longitude, point.longitude])
-        }
+        try place(ticket, id: db.lastInsertedRowID, db)
         try append(TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: actor), to: ticket.trackingNumber, db)
     }
 
@@ -60,6 +69,24 @@ enum TicketRows {
                 ticket.department, ticket.status.rawValue, ticket.updatedAt.timeIntervalSince1970,
                 ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket), ticket.trackingNumber.digits,
             ])
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM tickets WHERE tracking_number = ?"),
+                                       arguments: [ticket.trackingNumber.digits]) {
+            try place(ticket, id: id, db)
+        }
+    }
+
+    /// Keeps the map of open tickets: an open ticket with a point is on it, a closed one is not.
+    static func place(_ ticket: Ticket, id: Int64, _ db: Database) throws {
+        guard ticket.status != .closed, let point = ticket.draft.location?.coordinate else {
+            try db.run("DELETE FROM ticket_places WHERE id = ?", [id])
+            return
+        }
+        try db.run("INSERT OR IGNORE INTO ticket_services (code) VALUES (?)", [ticket.draft.serviceCode])
+        let day = ticket.draft.requestedAt.timeIntervalSince1970 / 86_400
+        try db.run("""
+            INSERT OR REPLACE INTO ticket_places (id, south, north, west, east, service_lo, service_hi, day_lo, day_hi)
+            SELECT ?, ?, ?, ?, ?, id, id, ?, ? FROM ticket_services WHERE code = ?
+            """, [id, point.latitude, point.latitude, point.longitude, point.longitude, day, day, ticket.draft.serviceCode])
     }
 
     static func append(_ event: TicketEvent, to number: TrackingNumber, _ db: Database) throws {

@@ -78,7 +78,7 @@ public struct Switchboard: Sendable {
         if let query = turn.nearbyQuery {
             // The report has a point: open tickets of its service nearby may be the same problem. Look them up and
             // run the (pure) turn again with them.
-            context.nearby = try await store.openTickets(near: query, limit: 20)
+            context.nearby = try await store.openTickets(near: query, limit: 3)
             turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
         }
         if turn.events.contains(where: { if case .ticketRequested = $0 { true } else { false } }) {

@@ -33,6 +33,37 @@ import Testing
         #expect(try await store.history(of: TrackingNumber(serial: 1)).map(\.kind) == [.created])
     }
 
+    /// Open tickets near a new report: of its service, within the radius, since the day asked, nearest first;
+    /// a closed ticket is not one, a reopened one is again.
+    @Test(arguments: StoreKind.allCases)
+    func openTicketsNearAPoint(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let here = Coordinate(latitude: 39.7666, longitude: -89.6781)
+        func at(_ serial: Int, metresNorth: Double, service: String = "pothole", daysAgo: Double = 1) -> Ticket {
+            var made = ticket(serial, at: t0.addingTimeInterval(-daysAgo * 86_400))
+            made.draft.serviceCode = service
+            made.draft.location = Location(kind: .address, text: "near", coordinate: Coordinate(latitude: here.latitude + metresNorth / 111_320,
+                                                                                            longitude: here.longitude))
+            return made
+        }
+        let tickets = [at(1, metresNorth: 40), at(2, metresNorth: 10), at(3, metresNorth: 10, service: "graffiti"), at(4, metresNorth: 400),
+                       at(5, metresNorth: 5, daysAgo: 45), at(6, metresNorth: 20)]
+        try await store.commit(record(sms("+12175550100", "seed", id: "SM1"), tickets: tickets))
+        let query = NearbyQuery(serviceCode: "pothole", coordinate: here, radius: 250, since: t0.addingTimeInterval(-30 * 86_400))
+        var found = try await store.openTickets(near: query, limit: 5)
+        #expect(found.map(\.ticket.trackingNumber.digits) == [2, 6, 1].map { TrackingNumber(serial: $0).digits })
+        #expect(abs((found.first?.distance ?? 0) - 10) < 1)
+        #expect(try await store.openTickets(near: query, limit: 1).count == 1)
+        _ = try await store.update(TrackingNumber(serial: 2), TicketChange(status: .closed), actor: "staff:1", at: t0)
+        found = try await store.openTickets(near: query, limit: 5)
+        #expect(found.map(\.ticket.trackingNumber.digits) == [6, 1].map { TrackingNumber(serial: $0).digits }, "a closed ticket is not offered")
+        _ = try await store.update(TrackingNumber(serial: 2), TicketChange(status: .open), actor: "staff:1", at: t0)
+        #expect(try await store.openTickets(near: query, limit: 1).first?.ticket.trackingNumber == TrackingNumber(serial: 2), "reopened")
+        var elsewhere = query
+        elsewhere.serviceCode = "sidewalk"
+        #expect(try await store.openTickets(near: elsewhere, limit: 5).isEmpty)
+    }
+
     /// Each "call 911" answer is kept for the KPIs — trigger, channel, language and time, nothing personal — with
     /// the turn's events, and a redelivered message adds none.
     @Test(arguments: StoreKind.allCases)
