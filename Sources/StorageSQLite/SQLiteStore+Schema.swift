@@ -232,14 +232,14 @@ extension SQLiteStore {
         }
         migrator.registerMigration("v10: open tickets on the map") { db in
             try db.execute(sql: """
-                -- Open tickets as an R*Tree of points in four dimensions — latitude, longitude, service and the day they
-                -- were requested — so the open tickets of one service near a new report, from the last weeks, are
-                -- found without reading any other. A ticket leaves it when it closes and comes back if reopened.
-                CREATE VIRTUAL TABLE ticket_places USING rtree(id, south, north, west, east, service_lo, service_hi, day_lo, day_hi);
+                -- Open tickets as an R*Tree of points, with their service and the day they were requested alongside,
+                -- for the open tickets of one service near a new report. A ticket leaves it when it closes and comes
+                -- back if reopened.
+                CREATE VIRTUAL TABLE ticket_places USING rtree(id, south, north, west, east, +service INTEGER, +day REAL);
                 CREATE TABLE ticket_services (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
                 INSERT OR IGNORE INTO ticket_services (code) SELECT DISTINCT service_code FROM tickets;
-                INSERT INTO ticket_places (id, south, north, west, east, service_lo, service_hi, day_lo, day_hi)
-                    SELECT t.id, t.latitude, t.latitude, t.longitude, t.longitude, s.id, s.id, t.requested_at / 86400, t.requested_at / 86400
+                INSERT INTO ticket_places (id, south, north, west, east, service, day)
+                    SELECT t.id, t.latitude, t.latitude, t.longitude, t.longitude, s.id, t.requested_at / 86400
                     FROM tickets t JOIN ticket_services s ON s.code = t.service_code
                     WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL AND t.status != 'closed';
                 """)

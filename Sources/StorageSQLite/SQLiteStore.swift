@@ -23,6 +23,9 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Reads through memory-mapped pages (no copy per page read); the database grows past what the default
+            // page cache holds once a city has a few years of tickets.
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)

@@ -18,17 +18,17 @@ enum TicketRows {
                   order: "requested_at DESC", limit: 50)
     }
 
-    /// Open tickets of a service near a point, nearest first: the R*Tree gives the open tickets of that service in
-    /// the box around the circle since the day asked (its corners are single-precision, a few decimetres); only the
-    /// nearest `limit` within the radius are read whole.
+    /// Open tickets of a service near a point, nearest first: the R*Tree gives the open tickets in the box around
+    /// the circle (its corners are single-precision, a few decimetres), of that service since the day asked; only
+    /// the nearest `limit` within the radius are read whole.
     static func open(near query: NearbyQuery, limit: Int, _ db: Database) throws -> [NearbyTicket] {
         guard let service = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM ticket_services WHERE code = ?"),
                                                arguments: [query.serviceCode]) else { return [] }
         let box = query.box
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, south, west FROM ticket_places
-            WHERE south >= ? AND north <= ? AND west >= ? AND east <= ? AND service_lo >= ? AND service_hi <= ? AND day_hi >= ?
-            """), arguments: [box.south, box.north, box.west, box.east, service, service, query.since.timeIntervalSince1970 / 86_400 - 1])
+            WHERE south >= ? AND north <= ? AND west >= ? AND east <= ? AND service = ? AND day >= ?
+            """), arguments: [box.south, box.north, box.west, box.east, service, query.since.timeIntervalSince1970 / 86_400])
         var near: [(id: Int64, distance: Double)] = []
         while let row = try rows.next() {
             let point = Coordinate(latitude: row[1], longitude: row[2])
@@ -84,9 +84,9 @@ enum TicketRows {
         try db.run("INSERT OR IGNORE INTO ticket_services (code) VALUES (?)", [ticket.draft.serviceCode])
         let day = ticket.draft.requestedAt.timeIntervalSince1970 / 86_400
         try db.run("""
-            INSERT OR REPLACE INTO ticket_places (id, south, north, west, east, service_lo, service_hi, day_lo, day_hi)
-            SELECT ?, ?, ?, ?, ?, id, id, ?, ? FROM ticket_services WHERE code = ?
-            """, [id, point.latitude, point.latitude, point.longitude, point.longitude, day, day, ticket.draft.serviceCode])
+            INSERT OR REPLACE INTO ticket_places (id, south, north, west, east, service, day)
+            SELECT ?, ?, ?, ?, ?, id, ? FROM ticket_services WHERE code = ?
+            """, [id, point.latitude, point.latitude, point.longitude, point.longitude, day, ticket.draft.serviceCode])
     }
 
     static func append(_ event: TicketEvent, to number: TrackingNumber, _ db: Database) throws {
