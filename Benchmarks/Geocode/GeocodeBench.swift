@@ -10,7 +10,7 @@ import StorageSQLite
 /// 1. The demo city's address data indexed; every line of the held-out evaluation set geocoded over and over on
 ///    one thread for SECONDS; the baseline in the same run is only reading the same lines' words
 ///    (`TextFolding.words`), the floor of any text work on them.
-/// 2. TICKETS open tickets imported into a fresh SQLite store at random points of the city, then the duplicate
+/// 2. TICKETS open tickets (eight services) imported into a fresh SQLite store at random points of the city, then the duplicate
 ///    lookup (`openTickets(near:)`, 250 m, one service) at LOOKUPS random points, one at a time: p50/p99; the
 ///    baseline is a ticket fetched by its number (a primary-key read through the same pool).
 ///

@@ -18,34 +18,6 @@ enum TicketRows {
                   order: "requested_at DESC", limit: 50)
     }
 
-    /// Open tickets of a service near a point, nearest first: the R*Tree gives the open tickets in the box around
-    /// the circle (its corners are single-precision, a few decimetres), of that service since the day asked; only
-    /// the nearest `limit` within the radius are read whole.
-    static func open(near query: NearbyQuery, limit: Int, _ db: Database) throws -> [NearbyTicket] {
-        guard let service = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM ticket_services WHERE code = ?"),
-                                               arguments: [query.serviceCode]) else { return [] }
-        let box = query.box
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, south, west FROM ticket_places
-            WHERE south >= ? AND north <= ? AND west >= ? AND east <= ? AND service = ? AND day >= ?
-            """), arguments: [box.south, box.north, box.west, box.east, service, query.since.timeIntervalSince1970 / 86_400])
-        var near: [(id: Int64, distance: Double)] = []
-        while let row = try rows.next() {
-            let point = Coordinate(latitude: row[1], longitude: row[2])
-            let distance = point.distance(to: query.coordinate)
-            if distance <= query.radius { near.append((row[0], distance)) }
-        }
-        near.sort { $0.distance < $1.distance }
-        return try near.prefix(limit).compactMap { entry -> NearbyTicket? in
-            guard let data = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM tickets WHERE id = ?"), arguments: [entry.id]) else {
-                return nil
-            }
-            let ticket = try Coding.decode(Ticket.self, data)
-            guard ticket.draft.requestedAt >= query.since else { return nil }
-            return NearbyTicket(ticket: ticket.summary, distance: ticket.draft.location?.coordinate?.distance(to: query.coordinate) ?? entry.distance)
-        }
-    }
-
     static func insert(_ ticket: Ticket, actor: String = "resident", _ db: Database) throws {
         try db.run("""
             INSERT INTO tickets (tracking_number, service_code, department, jurisdiction, status, reporter_channel,
@@ -75,18 +47,42 @@ enum TicketRows {
         }
     }
 
-    /// Keeps the map of open tickets: an open ticket with a point is on it, a closed one is not.
+    /// Keeps the map of open tickets: an open ticket with a point has its cell, a closed one none.
     static func place(_ ticket: Ticket, id: Int64, _ db: Database) throws {
-        guard ticket.status != .closed, let point = ticket.draft.location?.coordinate else {
-            try db.run("DELETE FROM ticket_places WHERE id = ?", [id])
-            return
+        var cell: Int64?
+        if ticket.status != .closed, let point = ticket.draft.location?.coordinate {
+            try db.run("INSERT OR IGNORE INTO ticket_services (code) VALUES (?)", [ticket.draft.serviceCode])
+            let service = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM ticket_services WHERE code = ?"),
+                                             arguments: [ticket.draft.serviceCode]) ?? 0
+            cell = TicketCells.cell(service: service, point)
         }
-        try db.run("INSERT OR IGNORE INTO ticket_services (code) VALUES (?)", [ticket.draft.serviceCode])
-        let day = ticket.draft.requestedAt.timeIntervalSince1970 / 86_400
-        try db.run("""
-            INSERT OR REPLACE INTO ticket_places (id, south, north, west, east, service, day)
-            SELECT ?, ?, ?, ?, ?, id, ? FROM ticket_services WHERE code = ?
-            """, [id, point.latitude, point.latitude, point.longitude, point.longitude, day, ticket.draft.serviceCode])
+        try db.run("UPDATE tickets SET open_cell = ? WHERE id = ?", [cell, id])
+    }
+
+    /// Open tickets of a service near a point, nearest first: the index ranges of the cells around the circle give
+    /// that service's open tickets there with their points and days; only the nearest `limit` within the radius
+    /// are read whole.
+    static func open(near query: NearbyQuery, limit: Int, _ db: Database) throws -> [NearbyTicket] {
+        guard let service = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM ticket_services WHERE code = ?"),
+                                               arguments: [query.serviceCode]) else { return [] }
+        let since = query.since.timeIntervalSince1970
+        var near: [(id: Int64, distance: Double)] = []
+        let statement = try db.cachedStatement(sql: "SELECT id, latitude, longitude, requested_at FROM tickets WHERE open_cell = ?")
+        for cell in TicketCells.cells(service: service, around: query) {
+            let rows = try Row.fetchCursor(statement, arguments: [cell])
+            while let row = try rows.next() {
+                guard (row[3] as Double) >= since else { continue }
+                let distance = Coordinate(latitude: row[1], longitude: row[2]).distance(to: query.coordinate)
+                if distance <= query.radius { near.append((row[0], distance)) }
+            }
+        }
+        near.sort { ($0.distance, $0.id) < ($1.distance, $1.id) }
+        return try near.prefix(limit).compactMap { entry -> NearbyTicket? in
+            guard let data = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM tickets WHERE id = ?"), arguments: [entry.id]) else {
+                return nil
+            }
+            return NearbyTicket(ticket: try Coding.decode(Ticket.self, data).summary, distance: entry.distance)
+        }
     }
 
     static func append(_ event: TicketEvent, to number: TrackingNumber, _ db: Database) throws {
