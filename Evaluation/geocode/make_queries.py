@@ -34,6 +34,9 @@ import re
 
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "DemoCity", "tools"))
+from geometry import metres, point_along  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CITY = os.path.join(ROOT, "DemoCity")
@@ -168,22 +171,6 @@ def load_places():
 # Geometry (as Sources/Geocoding/Geometry.swift)
 
 
-def metres(a, b, scale):
-    return ((b[0] - a[0]) * M * scale, (b[1] - a[1]) * M)
-
-
-def point_along(points, fraction, offset):
-    scale = math.cos(math.radians(points[0][1]))
-    lengths = [math.hypot(*metres(a, b, scale)) for a, b in zip(points, points[1:])]
-    remaining = min(max(fraction, 0), 1) * sum(lengths)
-    for i, length in enumerate(lengths):
-        if remaining <= length or i == len(lengths) - 1:
-            t = min(remaining / length, 1) if length > 0 else 0
-            dx, dy = metres(points[i], points[i + 1], scale)
-            ux, uy = (dx / length, dy / length) if length > 0 else (0, 0)
-            return (points[i][0] + (dx * t - uy * offset) / (M * scale), points[i][1] + (dy * t + ux * offset) / M)
-        remaining -= length
-    return points[-1]
 
 
 def sub_line(points, f0, f1):
