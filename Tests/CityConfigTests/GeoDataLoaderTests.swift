@@ -45,4 +45,53 @@ import Testing
         #expect(odd?.file.hasSuffix("streets.geojson") == true && (odd?.line ?? 0) > 4)
         #expect(odd?.message.contains("are not both odd or both even") == true)
     }
+
+    /// Properties over the whole demo city: every address point geocodes to itself as written, in lower case with
+    /// the suffix spelled out, and back from its own pin; every house number a block's range holds lands beside
+    /// that block, on its side.
+    @Test func everyAddressAndEveryBlockOfTheDemoCity() throws {
+        let data = try GeoDataLoader(directory: Self.demo).load()
+        let geocoder = Geocoder(data)
+        let spelled = ["St": "street", "Ave": "avenue", "Rd": "road", "Dr": "drive", "Blvd": "boulevard", "Ln": "lane", "Ct": "court"]
+        var misses: [String] = []
+        for point in data.addresses where point.unit == nil {
+            let written = "\(point.number) \(point.street)"
+            if (geocoder.geocode(written).match?.coordinate.distance(to: point.coordinate) ?? .infinity) > 1 { misses.append(written) }
+            let name = StreetName(point.street)
+            if let suffix = name.suffix, let long = spelled[suffix] {
+                let casual = "\(point.number) \(([name.predirectional, name.core].compactMap { $0 } + [long]).joined(separator: " ").lowercased())"
+                if (geocoder.geocode(casual).match?.coordinate.distance(to: point.coordinate) ?? .infinity) > 1 { misses.append(casual) }
+            }
+            if geocoder.reverse(point.coordinate)?.address != written { misses.append("reverse of " + written) }
+        }
+        #expect(misses.isEmpty, "\(misses.count) misses, first \(misses.prefix(10))")
+
+        // Every fifth block: its first, middle and last numbers on both sides, within 15 m of the block's line.
+        var off: [String] = []
+        for segment in data.segments.enumerated().filter({ $0.offset % 5 == 0 }).map(\.element) {
+            for range in [segment.left, segment.right].compactMap({ $0 }) {
+                let step = (range.to - range.from) / 2 % 2 == 0 ? (range.to - range.from) / 2 : (range.to - range.from) / 2 - 1
+                for number in Set([range.from, range.from + step, range.to]) where number > 0 {
+                    let text = "\(number) \(segment.street)"
+                    guard let found = geocoder.geocode(text).match?.coordinate else {
+                        off.append(text)
+                        continue
+                    }
+                    let nearest = zip(segment.points, segment.points.dropFirst()).map { Self.distance(found, $0, $1) }.min() ?? .infinity
+                    if nearest > 15 { off.append("\(text): \(Int(nearest)) m") }
+                }
+            }
+        }
+        #expect(off.isEmpty, "\(off.count) house numbers not beside their block, first \(off.prefix(10))")
+    }
+
+    /// Metres from `p` to the segment `a`–`b`.
+    static func distance(_ p: Coordinate, _ a: Coordinate, _ b: Coordinate) -> Double {
+        let scale = cos(p.latitude * .pi / 180) * 111_320
+        let (ax, ay) = ((a.longitude - p.longitude) * scale, (a.latitude - p.latitude) * 111_320)
+        let (bx, by) = ((b.longitude - p.longitude) * scale, (b.latitude - p.latitude) * 111_320)
+        let (dx, dy) = (bx - ax, by - ay)
+        let t = dx * dx + dy * dy > 0 ? max(0, min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy))) : 0
+        return ((ax + t * dx) * (ax + t * dx) + (ay + t * dy) * (ay + t * dy)).squareRoot()
+    }
 }
