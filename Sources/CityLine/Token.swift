@@ -13,7 +13,7 @@ struct Token: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token; it is printed once and stored hashed.")
 
-        @Option(help: "admin (every department) or staff (one department).")
+        @Option(help: "admin (every department), staff (one department) or open311 (an api_key for Open311 GeoReport v2 clients).")
         var role: String
 
         @Option(help: "The department a staff token is for (a code from the city configuration).")
@@ -29,7 +29,7 @@ struct Token: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
-            guard let role = StaffRole(rawValue: role) else { throw ValidationError("--role must be admin or staff") }
+            guard let role = StaffRole(rawValue: role) else { throw ValidationError("--role must be admin, staff or open311") }
             var flags = AppConfiguration.Flags()
             city.apply(to: &flags)
             storage.apply(to: &flags)

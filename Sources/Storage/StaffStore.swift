@@ -97,6 +97,9 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable {
     case admin
     /// One department's tickets.
     case staff
+    /// A back-end system or app speaking Open311 GeoReport v2 (`api_key`): files and reads requests there, nothing
+    /// of the staff API.
+    case open311
 }
 
 /// A staff API token as stored: only its SHA-256 hash, never the token.

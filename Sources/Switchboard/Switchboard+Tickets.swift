@@ -19,9 +19,15 @@ extension Switchboard {
         public var idempotencyKey: String?
         /// Who filed it (`staff:<token id>`), for the ticket's history.
         public var actor: String
+        /// Answers to the service's questions (Open311 `attribute[…]`).
+        public var attributes: [AttributeAnswer]
+        /// Photos given by link (Open311 `media_url`).
+        public var media: [MediaRef]
 
         public init(service: Service, description: String, location: Location?, reporter: ChannelAddress?, locale: LanguageTag?,
-                    idempotencyKey: String?, actor: String) {
+                    idempotencyKey: String?, actor: String, attributes: [AttributeAnswer] = [], media: [MediaRef] = []) {
+            self.attributes = attributes
+            self.media = media
             self.service = service
             self.description = description
             self.location = location
@@ -43,8 +49,8 @@ extension Switchboard {
             for _ in 0..<Self.sessionRetries {
                 let number = try await numbers.next()
                 let draft = engine.city.draft(
-                    request.service, number: number, description: request.description, location: request.location, attributes: [],
-                    media: [], locale: request.locale ?? engine.city.defaultLocale, channel: reporter.channel, at: date
+                    request.service, number: number, description: request.description, location: request.location,
+                    attributes: request.attributes, media: request.media, locale: request.locale ?? engine.city.defaultLocale, channel: reporter.channel, at: date
                 )
                 let ticket = Ticket(draft: draft, reporter: reporter, updatedAt: date)
                 var plan = WritePlan(jobs: policy.jobs(created: ticket, at: date), at: date)

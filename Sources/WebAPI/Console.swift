@@ -52,7 +52,7 @@ struct Console: Sendable {
         }
         let secret = Self.formField("token", in: body)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let hash = StaffTokenHash.hash(secret)
-        guard !secret.isEmpty, try await tokens.token(hash: hash) != nil else {
+        guard !secret.isEmpty, let token = try await tokens.token(hash: hash), token.role != .open311 else {
             return Self.html(.unauthorized, ConsoleAssets.signIn(city: city, error: "That token is not valid. Check it and try again."))
         }
         var response = Response(status: .seeOther, headers: [.location: "/console", .cacheControl: "no-store"])

@@ -63,6 +63,10 @@ struct StaffAPI: Sendable {
         } else {
             return JSONResponse.error(.unauthorized, "unauthorized", "send Authorization: Bearer <token>")
         }
+        // An Open311 api_key reads and files through /open311/v2 only.
+        guard token.role != .open311 else {
+            return JSONResponse.error(.forbidden, "forbidden", "an open311 token is an api_key for /open311/v2, not a staff token")
+        }
         do {
             return try await body(token)
         } catch let problem as APIProblem {
@@ -97,6 +101,7 @@ struct StaffAPI: Sendable {
         case (.staff, let department?) where department != token.department:
             throw APIProblem(.forbidden, "forbidden", "this token is for department '\(token.department ?? "")'")
         case (.staff, _): filter.departments = [token.department ?? ""]
+        case (.open311, _): throw APIProblem(.forbidden, "forbidden", "an open311 token reads through /open311/v2")
         }
         let tickets = try await dependencies.tickets.tickets(filter)
         return JSONResponse.make(["tickets": tickets.map { TicketJSON.summary($0, city: dependencies.city) }])
@@ -194,7 +199,12 @@ struct StaffAPI: Sendable {
         guard !description.isEmpty, description.count <= 4000 else {
             throw APIProblem(.badRequest, "invalid_description", "description must be 1 to 4000 characters")
         }
-        let location = try Self.location(object)
+        var location = try Self.location(object)
+        // An address without a point is placed from the city's own address data, so it is routed by where it is.
+        if location.coordinate == nil, let match = dependencies.switchboard.engine.geocoder.geocode(location.text).match {
+            location.coordinate = match.coordinate
+            location.matched = match.matched
+        }
         let reporter = try Self.reporter(object)
         var locale: LanguageTag?
         if let raw = try optionalString(object, "locale") {

@@ -80,6 +80,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     EmailWebhook(dependencies).register(on: router)
     let staff = StaffAPI(dependencies)
     staff.register(on: router)
+    Open311API(dependencies: dependencies).register(on: router)
     if let console = dependencies.console, let desk = dependencies.desk {
         Console(sessions: console, desk: desk, tokens: dependencies.tokens, city: dependencies.city, clock: dependencies.clock,
                 guarded: staff.guarded).register(on: router)

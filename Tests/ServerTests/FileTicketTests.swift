@@ -43,6 +43,8 @@ extension StaffAPITests {
         let ticket = try #require(try await h.store.ticket(number))
         #expect(ticket.reporter == ChannelAddress(channel: .sms, address: Self.caller))
         #expect(ticket.draft.locale == LanguageTag("es") && ticket.draft.location?.text == "1423 Oak St")
+        // The address is placed from the city's own data: a point and the matched address, routed by where it is.
+        #expect(ticket.draft.location?.matched == "1423 Oak St" && ticket.draft.location?.coordinate != nil)
         #expect(try await h.store.history(of: number).first?.actor.hasPrefix("staff:") == true)
         #expect(try await h.store.tickets(TicketFilter()).count == 3, "two fixtures and one filed ticket, not two")
 
