@@ -50,7 +50,16 @@ extension Open311API {
                 (codes?.contains(ticket.draft.serviceCode) ?? true) && ticket.draft.requestedAt >= start && ticket.draft.requestedAt <= end
             }
             found.sort { $0.draft.requestedAt > $1.draft.requestedAt }
-            found = Array(found.prefix(1_000))
+            // Chicago-style paging: `page` (from 1) of `page_size` (default and at most 1,000).
+            let size = try parameters["page_size"].map { raw -> Int in
+                guard let size = Int(raw), (1...1_000).contains(size) else { throw Failure(status: .badRequest, description: "page_size must be 1 to 1000") }
+                return size
+            } ?? 1_000
+            let page = try parameters["page"].map { raw -> Int in
+                guard let page = Int(raw), page >= 1 else { throw Failure(status: .badRequest, description: "page must be 1 or more") }
+                return page
+            } ?? 1
+            found = Array(found.dropFirst((page - 1) * size).prefix(size))
         }
         return .list("service_requests", "request", found.map { describe($0, locale: locale) })
     }
@@ -104,26 +113,8 @@ extension Open311API {
     /// `attribute[code]` / `attribute[code][]`, `email` or `phone` (acknowledged in `locale`), `first_name`,
     /// `last_name`, `media_url`, `device_id`, `account_id`, `jurisdiction_id`.
     func create(_ request: Request) async throws -> Open311Value {
-        guard let body = try await request.body(upTo: 64 * 1024) else {
-            throw Failure(status: .contentTooLarge, description: "the request is larger than 64 KB")
-        }
-        guard let text = String(validating: body, as: UTF8.self) else { throw Failure(status: .badRequest, description: "the body is not UTF-8") }
-        var form: [(String, String)] = []
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-                  let value = (parts.count > 1 ? String(parts[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-                throw Failure(status: .badRequest, description: "the body is not a valid form (application/x-www-form-urlencoded)")
-            }
-            if !value.isEmpty { form.append((key, value)) }
-        }
-        for (key, value) in Self.query(request) where !form.contains(where: { $0.0 == key }) { form.append((key, value)) }
+        let (form, token) = try await authorizedForm(request)
         func field(_ name: String) -> String? { form.first { $0.0 == name }?.1 }
-
-        guard let key = field("api_key"), let token = try await dependencies.tokens.token(hash: StaffTokenHash.hash(key)),
-              token.role == .open311 || token.role == .admin else {
-            throw Failure(status: .forbidden, description: "api_key is missing or not valid")
-        }
         if let id = field("jurisdiction_id") { try checkJurisdiction(["jurisdiction_id": id]) }
         let city = dependencies.city
         guard let code = field("service_code") else { throw Failure(status: .badRequest, description: "service_code is required") }

@@ -37,6 +37,8 @@ struct Open311API: Sendable {
             router.get("/open311/v2/services.\(ext)") { request, _ in answer(format) { try services(request) } }
             router.get("/open311/v2/requests.\(ext)") { request, _ in await answerAsync(format) { try await requests(request) } }
             router.post("/open311/v2/requests.\(ext)") { request, _ in await answerAsync(format) { try await create(request) } }
+            router.get("/open311/v2/servicerequestupdates.\(ext)") { request, _ in await answerAsync(format) { try await updates(request) } }
+            router.post("/open311/v2/servicerequestupdates.\(ext)") { request, _ in await answerAsync(format) { try await postUpdate(request) } }
         }
         router.get("/open311/v2/services/:file") { request, context in
             let (code, format) = Self.split(context.parameters.get("file") ?? "")

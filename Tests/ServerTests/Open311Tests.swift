@@ -171,4 +171,65 @@ import WebAPI
         #expect(acks.map { [$0.message.to.address, $0.message.locale.code] } == [["+12175550142", "es"]])
         #expect(acks.first?.message.body.hasPrefix("Springfield 311: recibimos su reporte #") == true)
     }
+
+    /// mySociety's servicerequestupdates: a back end's status changes and notes reach the ticket and its reporter
+    /// (once per update_id), and every change is listed back; Chicago-style paging.
+    @Test func aBackEndsUpdatesReachTheResidentOnceAndAreListed() async throws {
+        let (app, store) = try await app()
+        try await app.test(.router) { client in
+            let filed: [(String, String)] = [("api_key", Self.key), ("service_code", "pothole"), ("address_string", "1423 Oak St"),
+                                             ("description", "Deep pothole"), ("phone", "+12175550142"), ("locale", "es")]
+            let id = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.formHeaders,
+                                              body: Self.form(filed)) { response -> String in
+                (Self.json(response) as? [[String: Any]])?.first?["service_request_id"] as? String ?? ""
+            }
+            let number = try #require(TrackingNumber(parsing: id))
+            func update(_ fields: [(String, String)]) async throws -> (HTTPResponse.Status, Any?) {
+                try await client.execute(uri: "/open311/v2/servicerequestupdates.json", method: .post, headers: Self.formHeaders,
+                                         body: Self.form(fields)) { ($0.status, Self.json($0)) }
+            }
+            let scheduled: [(String, String)] = [("api_key", Self.key), ("service_request_id", id), ("update_id", "wo-1"),
+                                                 ("status", "ACTION_SCHEDULED"), ("description", "A crew is scheduled for Friday."),
+                                                 ("updated_datetime", "2026-11-23T11:00:00-06:00")]
+            // Bad input changes nothing.
+            #expect(try await update(scheduled.filter { $0.0 != "api_key" }).0 == .forbidden)
+            #expect(try await update(scheduled.map { $0.0 == "status" ? ("status", "DANCING") : $0 }).0 == .badRequest)
+            #expect(try await update(scheduled.map { $0.0 == "service_request_id" ? ("service_request_id", "1000028") : $0 }).0 == .notFound)
+            #expect(try await update(scheduled.filter { $0.0 != "update_id" }).0 == .badRequest)
+            #expect(try await store.history(of: number).count == 1, "only created")
+
+            let (status, body) = try await update(scheduled)
+            #expect(status == .ok && (body as? [[String: String]]) == [["update_id": "wo-1"]])
+            #expect(try await update(scheduled).0 == .ok, "the same update again")
+            #expect(try await store.history(of: number).count == 2, "applied once")
+            var ticket = try #require(try await store.ticket(number))
+            #expect(ticket.status == .inProgress && ticket.publicNote == "A crew is scheduled for Friday.")
+            _ = try await update([("api_key", Self.key), ("service_request_id", id), ("update_id", "wo-2"), ("status", "FIXED")])
+            ticket = try #require(try await store.ticket(number))
+            #expect(ticket.status == .closed && ticket.resolution == "fixed")
+
+            try await client.execute(uri: "/open311/v2/servicerequestupdates.json?start_date=2026-11-23T00:00:00Z", method: .get) { response in
+                let updates = Self.json(response) as? [[String: Any]] ?? []
+                #expect(updates.map { $0["update_id"] as? String } == ["\(id)-2", "\(id)-3"])
+                #expect(updates.map { $0["external_status_code"] as? String } == ["in_progress", "closed"])
+                #expect(updates.first?["description"] as? String == "A crew is scheduled for Friday.")
+            }
+            try await client.execute(uri: "/open311/v2/servicerequestupdates.xml?start_date=2026-11-23T00:00:00Z", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<service_request_updates><request_update><update_id>\(id)-2</update_id>"))
+            }
+            try await client.execute(uri: "/open311/v2/requests.json?page_size=1&page=2", method: .get) { response in
+                #expect((Self.json(response) as? [Any])?.isEmpty == true)
+            }
+            try await client.execute(uri: "/open311/v2/requests.json?page=0", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+        // The reporter hears both, in Spanish, as status updates.
+        let scheduler = Scheduler(switchboard: try Demo.switchboard(store), jobs: store, policy: OutreachPolicy(city: try Demo.city),
+                                  logger: Logger(label: "test"), clock: { t0.addingTimeInterval(3_600) })
+        while try await scheduler.runDue() > 0 {}
+        let updates = try await outboxEntries(store).filter { $0.message.kind == .statusUpdate }
+        #expect(updates.count == 2 && updates.allSatisfy { $0.message.locale == LanguageTag("es") && $0.message.to.address == "+12175550142" })
+        #expect(updates.first?.message.body.contains("A crew is scheduled for Friday.") == true)
+    }
 }
