@@ -61,7 +61,38 @@ extension Open311API {
             } ?? 1
             found = Array(found.dropFirst((page - 1) * size).prefix(size))
         }
-        return .list("service_requests", "request", found.map { describe($0, locale: locale) })
+        var described: [Open311Value] = []
+        for ticket in found {
+            var request = describe(ticket, locale: locale)
+            if parameters["extensions"] == "true", case .object(var fields) = request {
+                fields.append(("extended_attributes", try await extended(ticket)))
+                request = .object(fields)
+            }
+            described.append(request)
+        }
+        return .list("service_requests", "request", described)
+    }
+
+    /// Chicago-style `extended_attributes` (`extensions=true`): the channel it came by, how many residents follow
+    /// it, the resolution, the public notes, and the answers to the service's questions.
+    func extended(_ ticket: Ticket) async throws -> Open311Value {
+        let followers = try await dependencies.jobs?.followers(of: ticket.trackingNumber).count ?? 0
+        let notes = try await dependencies.tickets.history(of: ticket.trackingNumber).filter { $0.isPublic && $0.note != nil }
+        return .object([
+            ("channel", .string(ticket.draft.channel.rawValue)),
+            ("followers", .number(Double(followers))),
+            ("resolution", ticket.resolution.map(Open311Value.string) ?? .null),
+            ("notes", .list("notes", "note", notes.map { .object([("datetime", time($0.at)), ("description", .string($0.note ?? ""))]) })),
+            ("attributes", .object(ticket.draft.attributes.map { answer in
+                switch answer.value {
+                case .options(let keys): return (answer.code, .string(keys.joined(separator: ",")))
+                case .number(let number): return (answer.code, .number(number))
+                case .datetime(let date): return (answer.code, time(date))
+                case .text(let text), .unreadable(let text): return (answer.code, .string(text))
+                case .skipped: return (answer.code, .null)
+                }
+            })),
+        ])
     }
 
     func date(_ raw: String, _ name: String) throws -> Date {

@@ -217,6 +217,11 @@ import WebAPI
             try await client.execute(uri: "/open311/v2/servicerequestupdates.xml?start_date=2026-11-23T00:00:00Z", method: .get) { response in
                 #expect(String(buffer: response.body).contains("<service_request_updates><request_update><update_id>\(id)-2</update_id>"))
             }
+            try await client.execute(uri: "/open311/v2/requests.json?extensions=true", method: .get) { response in
+                let extended = (Self.json(response) as? [[String: Any]])?.first?["extended_attributes"] as? [String: Any]
+                #expect(extended?["channel"] as? String == "sms" && extended?["resolution"] as? String == "fixed")
+                #expect((extended?["notes"] as? [[String: Any]])?.first?["description"] as? String == "A crew is scheduled for Friday.")
+            }
             try await client.execute(uri: "/open311/v2/requests.json?page_size=1&page=2", method: .get) { response in
                 #expect((Self.json(response) as? [Any])?.isEmpty == true)
             }
