@@ -111,7 +111,8 @@ struct StaffAPI: Sendable {
         let ticket = try await accessible(id, token)
         let history = try await dependencies.tickets.history(of: ticket.trackingNumber)
         let followers = try await dependencies.jobs?.followers(of: ticket.trackingNumber).count
-        return JSONResponse.make(TicketJSON.detail(ticket, history: history, city: dependencies.city, followers: followers))
+        let survey = try await dependencies.jobs?.survey(of: ticket.trackingNumber)
+        return JSONResponse.make(TicketJSON.detail(ticket, history: history, city: dependencies.city, followers: followers, survey: survey))
     }
 
     /// A photo the resident sent with the report (web chat), for staff who may see the ticket.

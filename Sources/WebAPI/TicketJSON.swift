@@ -40,9 +40,15 @@ enum TicketJSON {
 
     /// `followers`: how many other residents follow it (most of them reported the same problem and were offered
     /// to follow instead); nil leaves it out.
-    static func detail(_ ticket: Ticket, history: [TicketEvent], city: City, followers: Int? = nil) -> [String: Any] {
+    static func detail(_ ticket: Ticket, history: [TicketEvent], city: City, followers: Int? = nil,
+                       survey: SurveyRecord? = nil) -> [String: Any] {
         var object = summary(ticket, city: city)
         if let followers { object["followers"] = followers }
+        // The reporter's answers to "is it fixed?", the 1–5 rating and the comment, once asked.
+        object["survey"] = survey.map { record -> [String: Any] in
+            ["state": record.state.rawValue, "fixed": record.fixed?.rawValue ?? NSNull(), "rating": record.rating ?? NSNull(),
+             "comment": record.comment ?? NSNull(), "asked_at": iso(record.startedAt), "updated_at": iso(record.updatedAt)]
+        } ?? NSNull()
         var attributes: [String: Any] = [:]
         for answer in ticket.draft.attributes { attributes[answer.code] = value(answer.value) }
         object["attributes"] = attributes

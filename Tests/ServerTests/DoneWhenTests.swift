@@ -60,6 +60,10 @@ import WebAPI
         #expect(try await text(base, from: Self.reporter, "The patch is already cracking", sid: "SM4").contains("Thank you"))
         let ticket = try await get(base, number)
         #expect(ticket["status"] as? String == "open", "reopened: \(ticket)")
+        // Staff see the answers on the ticket.
+        let answers = ticket["survey"] as? [String: Any]
+        #expect(answers?["fixed"] as? String == "no" && answers?["rating"] as? Int == 4 && answers?["state"] as? String == "answered")
+        #expect(answers?["comment"] as? String == "The patch is already cracking")
         let notes = (ticket["history"] as? [[String: Any]] ?? []).compactMap { $0["note"] as? String }
         #expect(notes.contains { $0.contains("not fixed") }, "\(notes)")
         let survey = try await SQLiteStore(path: directory + "/cityline.sqlite").survey(of: number)
