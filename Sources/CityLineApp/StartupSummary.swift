@@ -27,6 +27,7 @@ struct StartupSummary: Sendable {
         lines.append("  health        GET  \(base)/health")
         lines.append("  front page    GET  \(base)/  (residents: how to chat, text, email or call, in their language)")
         lines.append("  web chat      GET  \(base)/chat  (WebSocket \(base.replacingOccurrences(of: "http", with: "ws"))/chat/ws)")
+        lines.append("  chat widget        <script src=\"\(base)/chat/widget.js\" async></script>  (on the sites in web.embed_on)")
         lines.append("  Twilio SMS    POST \(base)/webhooks/twilio/sms  (signatures: "
             + (checksSignatures ? "checked against \(publicURL ?? ""))" : "not checked, TWILIO_AUTH_TOKEN unset)"))
         lines.append("  delivery      POST \(base)/webhooks/twilio/status")
@@ -39,6 +40,7 @@ struct StartupSummary: Sendable {
         }
         lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
         lines.append("  console       GET  \(base)/console  (operators: cityline token create --role staff --department <code>)")
+        lines.append("  Open311       GET  \(base)/open311/v2/services.json  (api_key: cityline token create --role open311)")
         lines.append("  dead letters  GET  \(base)/api/v1/outbox?state=dead, \(base)/api/v1/jobs?state=dead  (admin)")
         lines.append("  unsubscribe   POST \(base)/unsubscribe/{token}  (one-click, RFC 8058; emails link to "
             + (publicURL.map { "\($0)/unsubscribe/…)" } ?? "\(unsubscribeBase)/unsubscribe/… — set CITYLINE_PUBLIC_URL so residents can reach it)"))
