@@ -9,6 +9,7 @@ import HummingbirdTesting
 import Messaging
 import Storage
 import StorageSQLite
+import Synchronization
 import Testing
 import WebAPI
 
@@ -112,6 +113,28 @@ import WebAPI
         }
         #expect(try await h.store.count("tickets") == 1)
         #expect(try await h.store.count("messages") == 10) // 5 in, 5 out
+    }
+
+    /// Carriers redeliver late: the same MessageSid three days on — long after the session expired — gets the
+    /// reply it got then and changes nothing (the message log keeps every id it has seen).
+    @Test func aRedeliveryThreeDaysLaterAnswersTheSameAndChangesNothing() async throws {
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
+        let now = Mutex(t0)
+        let app = try await buildApplication(try .testing(store: .sqlite(store), environment: ["CITYLINE_PUBLIC_URL": Self.publicURL,
+                                                                                             "TWILIO_AUTH_TOKEN": Self.token],
+                                                          clock: { now.withLock { $0 } }))
+        try await app.test(.live) { client in
+            func send(_ sid: String, _ text: String) async throws -> String {
+                let form = Self.form(sid: sid, body: text)
+                return try await client.execute(uri: "/webhooks/twilio/sms", method: .post, headers: Self.headers(form),
+                                                body: ByteBuffer(string: FormBody.encode(form))) { String(buffer: $0.body) }
+            }
+            let first = try await send("SM1", "pothole at 1423 Oak St")
+            now.withLock { $0 = t0.addingTimeInterval(72 * 3_600 + 60) }
+            #expect(try await send("SM1", "pothole at 1423 Oak St") == first, "the reply it got then")
+            #expect(try await store.count("messages") == 2, "one in, one out: nothing new")
+            #expect(try await store.session(for: ChannelAddress(channel: .sms, address: "+12175550100"))?.lastActivity == t0)
+        }
     }
 
     @Test func badSignatureIs403AndStoresNothing() async throws {
