@@ -1,3 +1,4 @@
+import ChannelSMS
 import CityModel
 import Foundation
 import HTTPTypes
@@ -81,15 +82,11 @@ extension Open311API {
         guard let body = try await request.body(upTo: 64 * 1024) else {
             throw Failure(status: .contentTooLarge, description: "the request is larger than 64 KB")
         }
-        guard let text = String(validating: body, as: UTF8.self) else { throw Failure(status: .badRequest, description: "the body is not UTF-8") }
-        var form: [(String, String)] = []
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-                  let value = (parts.count > 1 ? String(parts[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-                throw Failure(status: .badRequest, description: "the body is not a valid form (application/x-www-form-urlencoded)")
-            }
-            if !value.isEmpty { form.append((key, value)) }
+        var form: [(String, String)]
+        do {
+            form = try FormBody(body).parameters.filter { !$0.1.isEmpty }
+        } catch let malformed as FormBody.Malformed {
+            throw Failure(status: .badRequest, description: "the body is not a valid form (application/x-www-form-urlencoded): \(malformed)")
         }
         for (key, value) in Self.query(request) where !form.contains(where: { $0.0 == key }) { form.append((key, value)) }
         guard let key = form.first(where: { $0.0 == "api_key" })?.1, let token = try await dependencies.tokens.token(hash: StaffTokenHash.hash(key)),

@@ -33,24 +33,24 @@ struct Open311API: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         for format in [Format.json, .xml] {
             let ext = format.rawValue
-            router.get("/open311/v2/discovery.\(ext)") { request, _ in answer(format, root: "discovery") { try discovery(request) } }
-            router.get("/open311/v2/services.\(ext)") { request, _ in answer(format) { try services(request) } }
-            router.get("/open311/v2/requests.\(ext)") { request, _ in await answerAsync(format) { try await requests(request) } }
-            router.post("/open311/v2/requests.\(ext)") { request, _ in await answerAsync(format) { try await create(request) } }
-            router.get("/open311/v2/servicerequestupdates.\(ext)") { request, _ in await answerAsync(format) { try await updates(request) } }
-            router.post("/open311/v2/servicerequestupdates.\(ext)") { request, _ in await answerAsync(format) { try await postUpdate(request) } }
+            router.get("/open311/v2/discovery.\(ext)") { request, _ in await answer(format, root: "discovery") { try discovery(request) } }
+            router.get("/open311/v2/services.\(ext)") { request, _ in await answer(format) { try services(request) } }
+            router.get("/open311/v2/requests.\(ext)") { request, _ in await answer(format) { try await requests(request) } }
+            router.post("/open311/v2/requests.\(ext)") { request, _ in await answer(format) { try await create(request) } }
+            router.get("/open311/v2/servicerequestupdates.\(ext)") { request, _ in await answer(format) { try await updates(request) } }
+            router.post("/open311/v2/servicerequestupdates.\(ext)") { request, _ in await answer(format) { try await postUpdate(request) } }
         }
         router.get("/open311/v2/services/:file") { request, context in
             let (code, format) = Self.split(context.parameters.get("file") ?? "")
-            return answer(format) { try definition(code, request) }
+            return await answer(format) { try definition(code, request) }
         }
         router.get("/open311/v2/requests/:file") { request, context in
             let (id, format) = Self.split(context.parameters.get("file") ?? "")
-            return await answerAsync(format) { try await requests(request, ids: [id]) }
+            return await answer(format) { try await requests(request, ids: [id]) }
         }
         router.get("/open311/v2/tokens/:file") { request, context in
             let (token, format) = Self.split(context.parameters.get("file") ?? "")
-            return await answerAsync(format) { try await requestForToken(token) }
+            return await answer(format) { try await requestForToken(token) }
         }
     }
 
@@ -64,20 +64,10 @@ struct Open311API: Sendable {
 
     // MARK: - Answers
 
-    func answer(_ format: Format, root: String = "service_definition", _ body: () throws -> Open311Value) -> Response {
+    /// Runs `body` and writes its value, or its failure as the spec's error list, in `format`.
+    func answer(_ format: Format, root: String = "service_definition", _ body: () async throws -> Open311Value) async -> Response {
         do {
-            return Self.render(try body(), format, status: .ok, root: root)
-        } catch let failure as Failure {
-            return Self.render(Self.errors(failure), format, status: failure.status)
-        } catch {
-            return Self.render(Self.errors(Failure(status: .internalServerError, description: "the request could not be answered")), format,
-                               status: .internalServerError)
-        }
-    }
-
-    func answerAsync(_ format: Format, _ body: () async throws -> Open311Value) async -> Response {
-        do {
-            return Self.render(try await body(), format, status: .ok)
+            return Self.render(try await body(), format, status: .ok, root: root)
         } catch let failure as Failure {
             return Self.render(Self.errors(failure), format, status: failure.status)
         } catch {
