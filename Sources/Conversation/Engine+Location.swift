@@ -18,6 +18,8 @@ extension Engine {
     /// Matches `location` (found in `raw`, the resident's words) against the city's address data.
     func place(_ location: Location, raw: String) -> Placing {
         guard !geocoder.isEmpty else { return .placed(location) }
+        // Already matched (read by the geocoder itself): only where it lies is left to check.
+        if location.matched != nil, location.coordinate != nil { return inside(location) }
         var location = location
         switch location.kind {
         case .coordinates, .mapLink:
@@ -48,7 +50,7 @@ extension Engine {
     /// An answer the location reader took for no place but the city's data knows ("CH", a short place alias).
     func geocodedAnswer(_ text: String) -> Location? {
         guard !geocoder.isEmpty, let match = geocoder.geocode(text).match else { return nil }
-        return Location(kind: match.kind, text: TextFolding.trimmed(text))
+        return Location(kind: match.kind, text: TextFolding.trimmed(text), coordinate: match.coordinate, matched: match.matched)
     }
 
     /// An address the city's data knows, in a description the location reader found no place in ("橡树街1423号有个

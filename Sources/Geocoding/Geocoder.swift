@@ -163,6 +163,16 @@ public struct Geocoder: Sendable {
         return .notFound(nil)
     }
 
+    /// `location` with the point and the address the city's data give its words, when it has no point yet and they
+    /// name exactly one place; else `location` as it is.
+    public func placing(_ location: Location) -> Location {
+        guard location.coordinate == nil, let match = geocode(location.text).match else { return location }
+        var placed = location
+        placed.coordinate = match.coordinate
+        placed.matched = match.matched
+        return placed
+    }
+
     /// A named place among `words` ("in front of City Hall", "frente al Ayuntamiento"); else a word only one
     /// place's names have ("near the hospital" when the city has one).
     func place(_ words: [String]) -> GeocodeMatch? {

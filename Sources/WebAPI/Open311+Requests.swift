@@ -162,11 +162,7 @@ extension Open311API {
                                 coordinate: point, matched: dependencies.switchboard.engine.geocoder.reverse(point, within: 60)?.address)
         case (nil, nil, let address?):
             guard address.count <= 200 else { throw Failure(status: .badRequest, description: "address_string is longer than 200 characters") }
-            location = Location(kind: .address, text: address)
-            if let match = dependencies.switchboard.engine.geocoder.geocode(address).match {
-                location.coordinate = match.coordinate
-                location.matched = match.matched
-            }
+            location = dependencies.switchboard.engine.geocoder.placing(Location(kind: .address, text: address))
         case (nil, nil, nil):
             throw Failure(status: .badRequest, description: "a location is required: lat and long, or address_string")
         default:

@@ -200,12 +200,8 @@ struct StaffAPI: Sendable {
         guard !description.isEmpty, description.count <= 4000 else {
             throw APIProblem(.badRequest, "invalid_description", "description must be 1 to 4000 characters")
         }
-        var location = try Self.location(object)
         // An address without a point is placed from the city's own address data, so it is routed by where it is.
-        if location.coordinate == nil, let match = dependencies.switchboard.engine.geocoder.geocode(location.text).match {
-            location.coordinate = match.coordinate
-            location.matched = match.matched
-        }
+        let location = dependencies.switchboard.engine.geocoder.placing(try Self.location(object))
         let reporter = try Self.reporter(object)
         var locale: LanguageTag?
         if let raw = try optionalString(object, "locale") {
