@@ -23,9 +23,7 @@ extension Engine {
         guard let nearest = candidates.min(by: { $0.distance < $1.distance }) else { return false }
         turn.session.state = .offeringDuplicate(nearest.ticket.trackingNumber)
         turn.session.draft?.duplicateOffer = nearest
-        var args: [String: MessageArgument] = [:]
-        if acknowledge { args["service"] = .text(service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)) }
-        sayDuplicateOffer(&turn, nearest.ticket.trackingNumber, args)
+        ask(&turn, acknowledged: acknowledge ? service : nil)
         return true
     }
 

@@ -127,8 +127,8 @@ extension Engine {
     /// The question of `.choosingLocation`.
     func askLocationChoice(_ turn: inout TurnBuilder, _ args: [String: MessageArgument] = [:]) {
         let options = turn.session.draft?.locationChoices ?? []
-        var rows: [[String: MessageArgument]] = options.enumerated().map { ["n": .number($0.offset + 1), "name": .text($0.element.matched ?? $0.element.text)] }
-        rows.append(["n": .number(options.count + 1), "name": .key("choice.somewhere_else")])
+        var rows = options.enumerated().map { row($0.offset + 1, $0.element.matched ?? $0.element.text) }
+        rows.append(row(options.count + 1, key: "choice.somewhere_else"))
         turn.say("report.choose_location", args.merging(["choices": .list(rows)]) { $1 })
     }
 
@@ -138,10 +138,7 @@ extension Engine {
         let options = city.jurisdictionsInDoubt(for: service, at: point)
         guard options.count > 1 else { return false }
         turn.session.state = .choosingJurisdiction(options)
-        var args: [String: MessageArgument] = [:]
-        if acknowledge { args["service"] = .text(service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)) }
-        args["choices"] = .list(options.enumerated().map { ["n": .number($0.offset + 1), "name": .text(city.jurisdictionName($0.element, in: turn.locale))] })
-        turn.say("report.choose_jurisdiction", args)
+        ask(&turn, acknowledged: acknowledge ? service : nil)
         return true
     }
 

@@ -116,11 +116,11 @@ extension Engine {
         service.name.resolve(turn.locale, fallbacks: city.fallbackLocales)
     }
 
-    private func row(_ n: Int, _ name: String) -> [String: MessageArgument] {
+    func row(_ n: Int, _ name: String) -> [String: MessageArgument] {
         ["n": .number(n), "name": .text(name)]
     }
 
-    private func row(_ n: Int, key: String) -> [String: MessageArgument] {
+    func row(_ n: Int, key: String) -> [String: MessageArgument] {
         ["n": .number(n), "name": .key(key)]
     }
 }
