@@ -81,11 +81,7 @@ public struct CityLoader {
         }
         if let sms = root["sms"] {
             try sms.only(["max_segments"])
-            if let limit = sms["max_segments"] {
-                let value = try limit.number()
-                guard value >= 1, value == value.rounded() else { throw limit.fail("'max_segments' must be a whole number of at least 1") }
-                city.smsSegmentLimit = Int(value)
-            }
+            if let limit = sms["max_segments"] { city.smsSegmentLimit = try limit.count("max_segments") }
         }
         if let web = root["web"] { city.web = try webLook(web) }
         if let boundary = root["boundary"] {
@@ -98,11 +94,7 @@ public struct CityLoader {
         }
         if let duplicates = root["duplicates"] {
             try duplicates.only(["days"])
-            if let days = duplicates["days"] {
-                let value = try days.number()
-                guard value >= 1, value == value.rounded() else { throw days.fail("'days' must be a whole number of at least 1") }
-                city.duplicateDays = Int(value)
-            }
+            if let days = duplicates["days"] { city.duplicateDays = try days.count("days") }
         }
         return city
     }

@@ -115,6 +115,13 @@ struct YAMLValue {
         return value
     }
 
+    /// A whole number of at least 1 (`'name' must be a whole number of at least 1`).
+    func count(_ name: String) throws -> Int {
+        let value = try number()
+        guard value >= 1, value == value.rounded() else { throw fail("'\(name)' must be a whole number of at least 1") }
+        return Int(value)
+    }
+
     func duration() throws -> Int {
         guard let seconds = ShortDuration.seconds(try string()) else {
             throw fail("'\(keyPath)' must be a duration like 0s, 90s, 15m, 2h, 3d")

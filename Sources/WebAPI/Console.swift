@@ -120,9 +120,15 @@ struct Console: Sendable {
         return nil
     }
 
+    /// The pages' Content-Security-Policy: everything from this server only, framed by nobody — unless a page says
+    /// who may frame it (the web chat, on the city's sites) and where its images may come from.
+    static func contentSecurityPolicy(frameAncestors: String = "'none'", images: String = "'self'") -> String {
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src \(images); "
+            + "form-action 'self'; frame-ancestors \(frameAncestors); base-uri 'none'"
+    }
+
     static let securityHeaders: HTTPFields = [
-        .contentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        .contentSecurityPolicy: contentSecurityPolicy(),
         .xContentTypeOptions: "nosniff",
         HTTPField.Name("Referrer-Policy")!: "no-referrer",
         .cacheControl: "no-store",

@@ -39,9 +39,8 @@ struct WebBrand: Sendable {
 
     /// `Content-Security-Policy` for `/chat`, which the sites in `embed_on` may show in a frame.
     static func chatPolicy(_ city: City) -> String {
-        let ancestors = (["'self'"] + city.web.embedOrigins).joined(separator: " ")
-        return "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob:; "
-            + "form-action 'self'; frame-ancestors \(ancestors); base-uri 'none'"
+        // A photo being sent shows from a blob: URL before it is uploaded.
+        Console.contentSecurityPolicy(frameAncestors: (["'self'"] + city.web.embedOrigins).joined(separator: " "), images: "'self' blob:")
     }
 
     /// The widget: a button in the corner of the city's page that opens `/chat` in a panel, in the page's language
