@@ -62,7 +62,9 @@ let package = Package(
         .target(name: "Conversation", dependencies: ["CityModel", "Localization", "Geocoding"], swiftSettings: optimizedInDebug),
         // What is due when: status updates, surveys, quiet hours (pure policy, like Conversation).
         .target(name: "Outreach", dependencies: ["CityModel", "Localization"], swiftSettings: strict),
-        .target(name: "Storage", dependencies: ["Messaging", "CityModel", "Localization", "Conversation", "Outreach"], swiftSettings: strict),
+        // The KPIs and the equity view: definitions and arithmetic over ticket facts (pure policy).
+        .target(name: "Reports", dependencies: ["CityModel"], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["Messaging", "CityModel", "Localization", "Conversation", "Outreach", "Reports"], swiftSettings: strict),
         .target(
             name: "Rendering",
             dependencies: ["Messaging", "CityModel", "Localization", "CPluralRules", .product(name: "Mustache", package: "swift-mustache")],
@@ -130,7 +132,7 @@ let package = Package(
         .target(
             name: "WebAPI",
             dependencies: ["Messaging", 
-                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS", "ChannelEmail",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS", "ChannelEmail", "Reports",
                 "Rendering", "Transport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -257,7 +259,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp",
+                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp", "Reports",
                 "CityLineTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -19,7 +19,7 @@ public struct CityLoader {
         let root = try file("city.yaml", overridable: true)
         try root.only([
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
-            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates", "boundary",
+            "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates", "boundary", "areas",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -74,6 +74,10 @@ public struct CityLoader {
             information: try information(),
             emergencies: try emergencies()
         )
+        if let areas = root["areas"] {
+            city.areas = try areas.array().map(area)
+            try unique(city.areas.map(\.id), in: areas, what: "area")
+        }
         if let operators = root["operators"] {
             let code = try operators.nonEmptyString()
             guard departments.contains(where: { $0.code == code }) else { throw operators.fail("unknown department '\(code)'") }
@@ -152,16 +156,24 @@ public struct CityLoader {
 
     private func jurisdiction(_ value: YAMLValue) throws -> Jurisdiction {
         try value.only(["id", "name", "boundary"])
-        var boundary: GeoBoundary?
-        if let file = value["boundary"] {
-            let name = try file.string()
-            do {
-                boundary = try GeoJSONBoundary.load(path: path(name))
-            } catch let error as GeoJSONBoundary.Problem {
-                throw file.fail("boundary '\(name)': \(error.message)")
-            }
+        return Jurisdiction(id: try value.required("id").nonEmptyString(), name: try value.required("name").localizedText(),
+                            boundary: try value["boundary"].map(boundary))
+    }
+
+    /// An area the city reports by: like a jurisdiction, but its boundary is required.
+    private func area(_ value: YAMLValue) throws -> CityArea {
+        try value.only(["id", "name", "boundary"])
+        return CityArea(id: try value.required("id").nonEmptyString(), name: try value.required("name").localizedText(),
+                        boundary: try boundary(value.required("boundary")))
+    }
+
+    private func boundary(_ file: YAMLValue) throws -> GeoBoundary {
+        let name = try file.string()
+        do {
+            return try GeoJSONBoundary.load(path: path(name))
+        } catch let error as GeoJSONBoundary.Problem {
+            throw file.fail("boundary '\(name)': \(error.message)")
         }
-        return Jurisdiction(id: try value.required("id").nonEmptyString(), name: try value.required("name").localizedText(), boundary: boundary)
     }
 
     private static let weekdays = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]

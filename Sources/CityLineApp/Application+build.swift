@@ -55,6 +55,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let router = buildRouter(WebAPIDependencies(
         city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
         jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, policy: outreach, clock: configuration.clock),
+        reports: store.ports,
         console: ConsoleSessions(secret: try ServerSecret.key(configuration), secure: publicBase.hasPrefix("https://")),
         frontDoor: FrontDoor(smsNumber: configuration.twilio.from, emailAddress: configuration.email?.from.address),
         outreach: outreach, unsubscribe: unsubscribe,

@@ -26,6 +26,8 @@ public struct Ticket: Hashable, Sendable, Codable {
     /// The resident's message the report was completed in, on a channel that threads (email): every later message
     /// about the ticket to the reporter answers it, so the report stays one conversation in their mail client.
     public var thread: MessageThread?
+    /// How many times it was reopened after being closed (nil: never).
+    public var reopenCount: Int?
 
     public init(
         draft: TicketDraft, reporter: ChannelAddress, status: TicketStatus = .open, updatedAt: Date,

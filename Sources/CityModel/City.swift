@@ -37,6 +37,9 @@ public struct City: Sendable, Equatable {
     /// A point this close (metres) to a boundary between jurisdictions that would send a report to different
     /// departments is asked about (`boundary.margin_m`; 0, the default: the point decides alone).
     public var boundaryMargin = 0.0
+    /// The areas the city reports by (`areas:`: wards, council districts, neighbourhoods): each ticket with a point
+    /// is stamped with the first area containing it, for the KPIs and the equity view. Empty: no areas.
+    public var areas: [CityArea] = []
 
     public init(
         id: String, name: LocalizedText, program: LocalizedText, phone: String, website: String? = nil,
@@ -97,16 +100,28 @@ public struct City: Sendable, Equatable {
         return containing.min { ($0.boundary?.area ?? 0) < ($1.boundary?.area ?? 0) }?.id
     }
 
+    /// The id of the first configured area containing `point` (nil without a point or outside every area).
+    public func area(at point: Coordinate?) -> String? {
+        guard let point else { return nil }
+        return areas.first { $0.boundary.contains(point) }?.id
+    }
+
+    /// An area's name in `locale` (its id when unknown).
+    public func areaName(_ id: String, in locale: LanguageTag) -> String {
+        areas.first { $0.id == id }?.name.resolve(locale, fallbacks: fallbackLocales) ?? id
+    }
+
     /// A ticket for `service`, routed to the department and jurisdiction of its location (or of the jurisdiction
     /// the resident chose, near a boundary), due after the service's SLA.
     public func draft(_ service: Service, number: TrackingNumber, description: String, location: Location?,
                       attributes: [AttributeAnswer], media: [MediaRef], locale: LanguageTag, channel: Channel, at date: Date,
-                      jurisdiction chosen: String? = nil) -> TicketDraft {
+                      jurisdiction chosen: String? = nil, firstContactAt: Date? = nil) -> TicketDraft {
         let routed = chosen.map { self.route(service, in: $0) } ?? self.route(service, at: location?.coordinate)
         return TicketDraft(
             trackingNumber: number, serviceCode: service.code, department: routed.department, jurisdiction: routed.jurisdiction,
             description: description, location: location, attributes: attributes, media: media, locale: locale, channel: channel,
-            requestedAt: date, expectedAt: date.addingTimeInterval(Double(service.sla))
+            requestedAt: date, expectedAt: date.addingTimeInterval(Double(service.sla)),
+            firstContactAt: firstContactAt, area: area(at: location?.coordinate)
         )
     }
 
@@ -156,6 +171,18 @@ public struct Jurisdiction: Sendable, Equatable {
     public var name: LocalizedText
     public var boundary: GeoBoundary?
     public init(id: String, name: LocalizedText, boundary: GeoBoundary?) {
+        self.id = id
+        self.name = name
+        self.boundary = boundary
+    }
+}
+
+/// An area the city reports by (a ward, a council district, a neighbourhood).
+public struct CityArea: Sendable, Equatable {
+    public var id: String
+    public var name: LocalizedText
+    public var boundary: GeoBoundary
+    public init(id: String, name: LocalizedText, boundary: GeoBoundary) {
         self.id = id
         self.name = name
         self.boundary = boundary

@@ -202,11 +202,17 @@ public struct TicketDraft: Hashable, Sendable, Codable {
     public var channel: Channel
     public var requestedAt: Date
     public var expectedAt: Date
+    /// When the resident's first message about this report arrived (nil: the ticket was filed directly, at
+    /// `requestedAt`). Time to close is measured from here, as residents feel it.
+    public var firstContactAt: Date?
+    /// The city area (`areas:`) its point lies in, for the KPIs; nil without a point or areas.
+    public var area: String?
 
     public init(
         trackingNumber: TrackingNumber, serviceCode: String, department: String, jurisdiction: String,
         description: String, location: Location?, attributes: [AttributeAnswer], media: [MediaRef],
-        locale: LanguageTag, channel: Channel, requestedAt: Date, expectedAt: Date
+        locale: LanguageTag, channel: Channel, requestedAt: Date, expectedAt: Date, firstContactAt: Date? = nil,
+        area: String? = nil
     ) {
         self.trackingNumber = trackingNumber
         self.serviceCode = serviceCode
@@ -220,7 +226,12 @@ public struct TicketDraft: Hashable, Sendable, Codable {
         self.channel = channel
         self.requestedAt = requestedAt
         self.expectedAt = expectedAt
+        self.firstContactAt = firstContactAt
+        self.area = area
     }
+
+    /// When the resident first asked: their first message, or the filing itself.
+    public var firstContact: Date { min(firstContactAt ?? requestedAt, requestedAt) }
 }
 
 /// One answered attribute.

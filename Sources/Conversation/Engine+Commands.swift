@@ -57,7 +57,7 @@ extension Engine {
             changeLanguage(&turn, argument: "")
         case .menu:
             if turn.session.state == .withAgent { return false }
-            if turn.session.draft == nil { turn.session.draft = ReportDraft() }
+            if turn.session.draft == nil { turn.session.draft = ReportDraft(startedAt: turn.now) }
             askGroup(&turn, unclear: false)
         case .yes, .no, .skip, .done, .follow:
             return false // answers, read by the dialog step that asked (FOLLOW needs a number)

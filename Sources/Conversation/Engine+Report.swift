@@ -6,7 +6,7 @@ extension Engine {
     /// Routes a message that is not a command to the step the dialog is at.
     func continueDialog(_ turn: inout TurnBuilder, text: String, folded: String, media: [MediaRef], context: TurnContext) {
         if !media.isEmpty {
-            if turn.session.draft == nil { turn.session.draft = ReportDraft() }
+            if turn.session.draft == nil { turn.session.draft = ReportDraft(startedAt: turn.now) }
             turn.session.draft?.media.append(contentsOf: media)
         }
         switch turn.session.state {
@@ -122,7 +122,7 @@ extension Engine {
 
     /// Adds `text` to the report's description and works out the service from everything said so far.
     func describe(_ turn: inout TurnBuilder, text: String, classified: Classifier.Result? = nil) {
-        var draft = turn.session.draft ?? ReportDraft()
+        var draft = turn.session.draft ?? ReportDraft(startedAt: turn.now)
         draft.description.append(text)
         if draft.location == nil, draft.locationChoices == nil, draft.locationProblem == nil,
            let found = locations.extract(from: text) ?? placeInDescription(text) {
@@ -168,7 +168,7 @@ extension Engine {
     }
 
     private func chooseService(_ turn: inout TurnBuilder, _ code: String, acknowledge: Bool = true) {
-        if turn.session.draft == nil { turn.session.draft = ReportDraft() }
+        if turn.session.draft == nil { turn.session.draft = ReportDraft(startedAt: turn.now) }
         if turn.session.draft?.serviceCode != code { turn.session.draft?.answers = [] }
         turn.session.draft?.serviceCode = code
         advance(&turn, acknowledge: acknowledge)
@@ -295,7 +295,8 @@ extension Engine {
         let ticket = city.draft(
             service, number: context.newTrackingNumber, description: draft.description.joined(separator: "\n"),
             location: draft.location, attributes: draft.answers.filter { $0.value != .skipped }, media: draft.media,
-            locale: turn.locale, channel: turn.channel, at: turn.now, jurisdiction: draft.jurisdiction
+            locale: turn.locale, channel: turn.channel, at: turn.now, jurisdiction: draft.jurisdiction,
+            firstContactAt: draft.startedAt
         )
         turn.events.append(.ticketRequested(ticket))
         turn.session.draft = nil

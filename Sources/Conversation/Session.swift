@@ -76,8 +76,11 @@ public struct ReportDraft: Hashable, Sendable, Codable {
     public var duplicateOffer: NearbyTicket?
     /// The jurisdiction the resident chose for a point near a boundary (nil: the point decides).
     public var jurisdiction: String?
+    /// When the resident's first message about this report arrived (the KPIs' time to close starts here).
+    public var startedAt: Date?
 
-    public init(description: [String] = [], location: Location? = nil, media: [MediaRef] = []) {
+    public init(description: [String] = [], location: Location? = nil, media: [MediaRef] = [], startedAt: Date? = nil) {
+        self.startedAt = startedAt
         self.description = description
         self.location = location
         self.answers = []

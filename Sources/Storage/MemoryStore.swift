@@ -3,6 +3,7 @@ import Conversation
 import Messaging
 import Outreach
 import Foundation
+import Reports
 
 /// The in-memory twin of every storage port: the same contract as SQLite, nothing durable. For tests.
 public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore, PacingStore, HandoffStore {
@@ -31,6 +32,9 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     public private(set) var inlineReplies: [RenderedMessage] = []
 
     public init() {}
+
+    var allTickets: Dictionary<TrackingNumber, Ticket>.Values { ticketsByNumber.values }
+    var allHandoffs: Dictionary<Int64, Handoff>.Values { handoffRows.values }
 
     // MARK: ConversationStore
 
@@ -394,5 +398,38 @@ public final class SequentialTrackingNumbers: TrackingNumberSource, @unchecked S
             defer { serial += 1 }
             return TrackingNumber(serial: serial)
         }
+    }
+}
+
+// MARK: ReportStore
+
+extension MemoryStore: ReportStore {
+    public func reduceTicketFacts<Sink: TicketFactSink>(_ query: ReportQuery, into sink: Sink) -> Sink {
+        var sink = sink
+        let covered = allTickets.filter { query.covers($0.draft.firstContact) && query.covers(department: $0.department) }
+        for ticket in covered.sorted(by: { ($0.draft.firstContact, $0.trackingNumber.digits) < ($1.draft.firstContact, $1.trackingNumber.digits) }) {
+            let survey = survey(of: ticket.trackingNumber)
+            sink.add(TicketFact(ticket, rating: survey?.rating, fixed: survey?.fixed?.rawValue))
+        }
+        return sink
+    }
+
+    public func contactFacts(_ query: ReportQuery) -> ContactFacts {
+        var facts = ContactFacts()
+        facts.handoffs = allHandoffs.filter { query.covers($0.openedAt) && query.covers(department: $0.department) }
+            .sorted { $0.openedAt < $1.openedAt }
+            .map {
+                HandoffFact(channel: $0.address.channel.rawValue, locale: $0.locale?.code, department: $0.department,
+                            openedAt: $0.openedAt.timeIntervalSince1970, firstReplyAt: $0.firstReplyAt?.timeIntervalSince1970)
+            }
+        guard query.departments == nil else { return facts }
+        facts.emergencies = emergencies(since: .distantPast).filter { query.covers($0.at) }.map {
+            EmergencyFact(channel: $0.channel.rawValue, locale: $0.locale?.code, at: $0.at.timeIntervalSince1970)
+        }
+        for record in events(since: .distantPast) where query.covers(record.at) {
+            guard case .sessionEnded(let reason) = record.event, reason.abandonsReport else { continue }
+            facts.abandoned.append(AbandonedFact(channel: record.channel?.rawValue ?? "unknown", at: record.at.timeIntervalSince1970))
+        }
+        return facts
     }
 }

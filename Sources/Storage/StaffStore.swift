@@ -51,6 +51,7 @@ public struct TicketChange: Hashable, Sendable, Codable {
         }
         if let resolution { ticket.resolution = resolution }
         if let status, status != ticket.status || statusNote != nil {
+            if ticket.status == .closed, status != .closed { ticket.reopenCount = (ticket.reopenCount ?? 0) + 1 }
             ticket.status = status
             ticket.closedAt = status == .closed ? date : nil
             if let statusNote { ticket.publicNote = statusNote }

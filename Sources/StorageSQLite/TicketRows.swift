@@ -21,14 +21,17 @@ enum TicketRows {
     static func insert(_ ticket: Ticket, actor: String = "resident", _ db: Database) throws {
         try db.run("""
             INSERT INTO tickets (tracking_number, service_code, department, jurisdiction, status, reporter_channel,
-                reporter_address, latitude, longitude, requested_at, updated_at, expected_at, closed_at, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                reporter_address, latitude, longitude, requested_at, updated_at, expected_at, closed_at, data,
+                first_contact_at, locale, channel, area, reopened)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 ticket.trackingNumber.digits, ticket.draft.serviceCode, ticket.department, ticket.draft.jurisdiction,
                 ticket.status.rawValue, ticket.reporter.channel.rawValue, ticket.reporter.address,
                 ticket.draft.location?.coordinate?.latitude, ticket.draft.location?.coordinate?.longitude,
                 ticket.draft.requestedAt.timeIntervalSince1970, ticket.updatedAt.timeIntervalSince1970,
                 ticket.draft.expectedAt.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket),
+                ticket.draft.firstContact.timeIntervalSince1970, ticket.draft.locale.code, ticket.draft.channel.rawValue,
+                ticket.draft.area, ticket.reopenCount ?? 0,
             ])
         try place(ticket, id: db.lastInsertedRowID, db)
         try append(TicketEvent(kind: .created, at: ticket.draft.requestedAt, status: .open, actor: actor), to: ticket.trackingNumber, db)
@@ -36,10 +39,11 @@ enum TicketRows {
 
     static func save(_ ticket: Ticket, _ db: Database) throws {
         try db.run("""
-            UPDATE tickets SET department = ?, status = ?, updated_at = ?, closed_at = ?, data = ? WHERE tracking_number = ?
+            UPDATE tickets SET department = ?, status = ?, updated_at = ?, closed_at = ?, data = ?, reopened = ?
+            WHERE tracking_number = ?
             """, [
                 ticket.department, ticket.status.rawValue, ticket.updatedAt.timeIntervalSince1970,
-                ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket), ticket.trackingNumber.digits,
+                ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket), ticket.reopenCount ?? 0, ticket.trackingNumber.digits,
             ])
         if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM tickets WHERE tracking_number = ?"),
                                        arguments: [ticket.trackingNumber.digits]) {

@@ -38,6 +38,7 @@ struct StaffAPI: Sendable {
         }
         OperationsAPI(dependencies).register(on: router, guarded: guarded)
         if let desk = dependencies.desk { ConversationsAPI(desk: desk, guarded: guarded).register(on: router) }
+        if let reports = dependencies.reports { ReportsAPI(city: dependencies.city, store: reports).register(on: router, guarded: guarded) }
     }
 
 

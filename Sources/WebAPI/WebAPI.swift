@@ -18,6 +18,8 @@ public struct WebAPIDependencies: Sendable {
     public var jobs: (any JobStore)?
     /// The operators' side of human handoff (`/api/v1/conversations`); nil leaves those routes out.
     public var desk: OperatorDesk?
+    /// The KPIs, equity view, trend and CSV export (`/api/v1/reports`) and the dashboard; nil leaves them out.
+    public var reports: (any ReportStore)?
     /// How residents reach the city, for the front page (`GET /`).
     public var frontDoor: FrontDoor
     /// Operators' console sign-in (`/console`); nil leaves the console out.
@@ -41,7 +43,7 @@ public struct WebAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
-                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, console: ConsoleSessions? = nil, frontDoor: FrontDoor = FrontDoor(), outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, chatPhotos: ChatPhotos? = nil,
+                jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, reports: (any ReportStore)? = nil, console: ConsoleSessions? = nil, frontDoor: FrontDoor = FrontDoor(), outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, chatPhotos: ChatPhotos? = nil,
                 maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
@@ -53,6 +55,7 @@ public struct WebAPIDependencies: Sendable {
         self.outbox = outbox
         self.jobs = jobs
         self.desk = desk
+        self.reports = reports
         self.console = console
         self.frontDoor = frontDoor
         self.twilioAuthToken = twilioAuthToken
