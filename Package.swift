@@ -162,7 +162,7 @@ let package = Package(
         .executableTarget(
             name: "CityLine",
             dependencies: ["Messaging", 
-                "CityLineApp", "CityModel", "Localization", "Geocoding", "Conversation", "Storage", "Rendering", "Switchboard", "WebAPI",
+                "CityLineApp", "CityModel", "Localization", "Geocoding", "Conversation", "Storage", "Rendering", "Switchboard", "WebAPI", "CityConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -167,13 +167,13 @@ public struct GeoDataLoader {
 
 /// Comma-separated values (RFC 4180: quoted fields with doubled quotes, commas and line breaks inside quotes),
 /// each row with the line it starts on.
-enum CSV {
-    struct Row {
-        var fields: [String]
-        var line: Int
+public enum CSV {
+    public struct Row {
+        public var fields: [String]
+        public var line: Int
     }
 
-    static func rows(_ text: String) -> [Row] {
+    public static func rows(_ text: String) -> [Row] {
         var rows: [Row] = []
         var field = ""
         var fields: [String] = []

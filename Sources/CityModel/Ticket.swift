@@ -24,9 +24,12 @@ public struct Channel: RawRepresentable, Hashable, Sendable, Codable, CustomStri
     public static let telegram = Channel(known: "telegram")
     /// Not a resident channel: a department's own system, reached through the outbox like a channel.
     public static let webhook = Channel(known: "webhook")
+    /// Not a channel at all: requests brought in from a city's earlier system (`cityline import`), whose reporters
+    /// CityLine never contacts.
+    public static let history = Channel(known: "import")
 
-    /// Whether a resident is at the other end (not a department's system or the staff API).
-    public var reachesResident: Bool { self != .webhook }
+    /// Whether a resident is at the other end (not a department's system, the staff API or an imported record).
+    public var reachesResident: Bool { self != .webhook && self != .history }
 
     public var description: String { rawValue }
     public static func < (a: Channel, b: Channel) -> Bool { a.rawValue < b.rawValue }

@@ -92,7 +92,7 @@ public struct KPIAccumulator: Sendable {
 /// The running sums of one group.
 private struct Tally: Sendable {
     var count = 0
-    var open = 0
+    var closed = 0
     var hours: [Double] = []
     var withSLA = 0
     var metSLA = 0
@@ -109,7 +109,8 @@ private struct Tally: Sendable {
 
     mutating func add(_ fact: TicketFact) {
         count += 1
-        if let hours = fact.hoursToClose { self.hours.append(hours) } else { open += 1 }
+        if fact.status == .closed { closed += 1 }
+        if let hours = fact.hoursToClose { self.hours.append(hours) }
         if let met = fact.metSLA {
             withSLA += 1
             if met { metSLA += 1 }
@@ -134,8 +135,8 @@ private struct Tally: Sendable {
     func row(_ group: String, contacts: Bool) -> KPIRow {
         var row = KPIRow(group: group)
         row.count = count
-        row.open = open
-        row.closed = hours.count
+        row.open = count - closed
+        row.closed = closed
         let sorted = hours.sorted()
         row.medianHoursToClose = Percentile.median(sorted)
         row.p90HoursToClose = Percentile.nearestRank(0.9, sorted)

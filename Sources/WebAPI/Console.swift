@@ -20,6 +20,8 @@ struct Console: Sendable {
 
     /// How long one event stream lasts before the browser reconnects (so a shutdown never waits on it for long).
     static let streamLifetime: Duration = .seconds(25)
+    /// Where sign-in may send a browser afterwards (never a URL from the form as such: no open redirect).
+    static let signInDestinations: Set<String> = ["/console", "/dashboard"]
     static let pollInterval: Duration = .seconds(1)
 
     func register(on router: Router<BasicRequestContext>) {
@@ -52,10 +54,11 @@ struct Console: Sendable {
         }
         let secret = Self.formField("token", in: body)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let hash = StaffTokenHash.hash(secret)
+        let next = Self.formField("next", in: body).flatMap { Self.signInDestinations.contains($0) ? $0 : nil }
         guard !secret.isEmpty, let token = try await tokens.token(hash: hash), token.role != .open311 else {
-            return Self.html(.unauthorized, ConsoleAssets.signIn(city: city, error: "That token is not valid. Check it and try again."))
+            return Self.html(.unauthorized, ConsoleAssets.signIn(city: city, error: "That token is not valid. Check it and try again.", next: next))
         }
-        var response = Response(status: .seeOther, headers: [.location: "/console", .cacheControl: "no-store"])
+        var response = Response(status: .seeOther, headers: [.location: next ?? "/console", .cacheControl: "no-store"])
         response.headers[.setCookie] = sessions.setCookie(sessions.value(tokenHash: hash, now: clock()))
         return response
     }

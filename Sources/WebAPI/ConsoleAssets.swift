@@ -25,7 +25,8 @@ enum ConsoleAssets {
         """
     }
 
-    static func signIn(city: City, error: String?) -> String {
+    /// The sign-in form; `next` is where to go after (the dashboard), else the console.
+    static func signIn(city: City, error: String?, next: String? = nil) -> String {
         let program = program(city)
         return head("Sign in — \(program) operators' console", stylesheet: "/console/console.css") + """
 
@@ -33,6 +34,7 @@ enum ConsoleAssets {
         <main id="main" class="sign-in">
         <h1>\(program) operators' console</h1>
         <form method="post" action="/console/sign-in">
+        \(next.map { "<input type=\"hidden\" name=\"next\" value=\"\(HTMLText.escape($0))\">" } ?? "")
         \(error.map { "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">\(HTMLText.escape($0))</p>" } ?? "")
         <label for="token">Staff token</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required\(error == nil ? "" : " aria-describedby=\"sign-in-error\" aria-invalid=\"true\"")>

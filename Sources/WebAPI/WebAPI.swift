@@ -87,6 +87,10 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     if let console = dependencies.console, let desk = dependencies.desk {
         Console(sessions: console, desk: desk, tokens: dependencies.tokens, city: dependencies.city, clock: dependencies.clock,
                 guarded: staff.guarded).register(on: router)
+        if let reports = dependencies.reports {
+            Dashboard(sessions: console, tokens: dependencies.tokens, store: reports, city: dependencies.city, clock: dependencies.clock)
+                .register(on: router)
+        }
     }
     let switchboard = dependencies.switchboard
     dependencies.unsubscribe?.register(on: router, optOut: { try await switchboard.recordOptOut($0, at: $1) }, clock: dependencies.clock)
