@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // Counters for what must not fail silently (queue rounds); the Prometheus exporter comes with /metrics.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        // `GET /metrics`: the swift-metrics backend that keeps the values and writes the Prometheus text format.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         // SMTP email: the client is a small NIO channel handler; TLS (STARTTLS and implicit) via NIOSSL.
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
@@ -155,6 +157,8 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

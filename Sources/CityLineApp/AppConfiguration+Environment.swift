@@ -35,6 +35,7 @@ extension AppConfiguration {
         public static let publicURL = "CITYLINE_PUBLIC_URL"
         public static let webhookSecret = "CITYLINE_WEBHOOK_SECRET"
         public static let emailInboundToken = "CITYLINE_EMAIL_INBOUND_TOKEN"
+        public static let metricsToken = "CITYLINE_METRICS_TOKEN"
         public static let secret = "CITYLINE_SECRET"
         public static let databaseURL = "CITYLINE_DATABASE_URL"
         public static let home = "CITYLINE_HOME"
@@ -53,7 +54,7 @@ extension AppConfiguration {
         public static let smtpCAFile = "SMTP_CA_FILE"
 
         /// The `CITYLINE_*` variables above, which are not city configuration overrides.
-        static let own: Set<String> = [publicURL, webhookSecret, emailInboundToken, secret, databaseURL, home, chatConnectionsPerIP,
+        static let own: Set<String> = [publicURL, webhookSecret, emailInboundToken, metricsToken, secret, databaseURL, home, chatConnectionsPerIP,
                                        chatSessionsPerIPPerMinute, chatPhotoMaxBytes, trustedProxies]
     }
 
@@ -99,6 +100,7 @@ extension AppConfiguration {
             publicURL: try value(Variable.publicURL).map { try Self.httpURL($0, name: Variable.publicURL) },
             webhookSecret: value(Variable.webhookSecret),
             emailInboundToken: value(Variable.emailInboundToken),
+            metricsToken: value(Variable.metricsToken),
             serverSecret: value(Variable.secret),
             logLevel: logLevel
         )

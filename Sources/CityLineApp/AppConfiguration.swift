@@ -9,7 +9,7 @@ import StorageSQLite
 ///
 /// Each key is documented where it is declared, with the flag or environment variable it comes from. Empty
 /// environment variables count as unset. Secrets (`TWILIO_AUTH_TOKEN`, `SMTP_URL`'s password, `CITYLINE_SECRET`,
-/// `CITYLINE_WEBHOOK_SECRET`, `CITYLINE_EMAIL_INBOUND_TOKEN`) only ever come from the environment.
+/// `CITYLINE_WEBHOOK_SECRET`, `CITYLINE_EMAIL_INBOUND_TOKEN`, `CITYLINE_METRICS_TOKEN`) only ever come from the environment.
 ///
 /// Tests build the real application from a configuration too (`buildApplication(_:)`), with what they want to
 /// see or control handed in: a store (`storage.store`), a city already loaded (`city.preloaded`), a clock,
@@ -41,6 +41,12 @@ public struct AppConfiguration: Sendable {
     /// `CITYLINE_EMAIL_INBOUND_TOKEN`: when set, `POST /webhooks/email/inbound` needs
     /// `Authorization: Bearer <token>`.
     public var emailInboundToken: String?
+    /// `CITYLINE_METRICS_TOKEN`: when set, `GET /metrics` needs `Authorization: Bearer <token>` (unset: served, like
+    /// `/health`, to whoever reaches the address the server listens on).
+    public var metricsToken: String?
+    /// Where the application's metrics are kept (`GET /metrics`). Nil: `AppMetrics.process`, which bootstraps the
+    /// process's global `MetricsSystem` — what `cityline serve` uses; tests give each application its own.
+    public var metrics: AppMetrics?
     /// `CITYLINE_SECRET`: the server's secret (signs unsubscribe links). Unset: a random key kept in
     /// `<data-dir>/secret.key`, made on first start.
     public var serverSecret: String?
@@ -208,7 +214,7 @@ public struct AppConfiguration: Sendable {
     public init(http: HTTPSettings = HTTPSettings(), smtpListener: SMTPListenerSettings = SMTPListenerSettings(),
                 storage: StorageSettings = StorageSettings(), city: CitySettings = CitySettings(),
                 twilio: TwilioSettings = TwilioSettings(), email: SMTPConfiguration? = nil, publicURL: String? = nil,
-                webhookSecret: String? = nil, emailInboundToken: String? = nil, serverSecret: String? = nil,
+                webhookSecret: String? = nil, emailInboundToken: String? = nil, metricsToken: String? = nil, serverSecret: String? = nil,
                 logLevel: Logger.Level = .info) {
         self.http = http
         self.smtpListener = smtpListener
@@ -220,6 +226,8 @@ public struct AppConfiguration: Sendable {
         chat = ChatSettings()
         self.webhookSecret = webhookSecret
         self.emailInboundToken = emailInboundToken
+        self.metricsToken = metricsToken
+        metrics = nil
         self.serverSecret = serverSecret
         self.logLevel = logLevel
         clock = { Date() }

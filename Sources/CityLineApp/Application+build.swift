@@ -41,9 +41,11 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     // Web chat: what arrives later is pushed to the resident's open tabs (and kept for their history).
     let chatHub = ChatHub()
     transports.transports[.chat] = ChatTransport(hub: chatHub, record: transports.fallback)
+    let metrics = configuration.metrics ?? .process
     let composer = loaded.composer { address in address.channel == .email ? unsubscribe.link(for: address.address) : nil }
     let switchboard = Switchboard(engine: loaded.engine, composer: composer, store: store.ports,
-                                  numbers: configuration.trackingNumbers ?? SequenceTrackingNumbers(store: store.ports), logger: logger)
+                                  numbers: configuration.trackingNumbers ?? SequenceTrackingNumbers(store: store.ports), logger: logger,
+                                  metrics: metrics.recorder)
     if configuration.twilio.authToken != nil, configuration.publicURL == nil {
         throw AppError("TWILIO_AUTH_TOKEN is set but CITYLINE_PUBLIC_URL is not: webhook signatures cannot be checked")
     }
@@ -60,13 +62,15 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         frontDoor: FrontDoor(smsNumber: configuration.twilio.from, emailAddress: configuration.email?.from.address),
         outreach: outreach, unsubscribe: unsubscribe,
         twilioAuthToken: configuration.twilio.authToken, publicURL: configuration.publicURL,
-        emailInboundToken: configuration.emailInboundToken, chatPhotos: photos, logger: logger, clock: configuration.clock
+        emailInboundToken: configuration.emailInboundToken, chatPhotos: photos,
+        metrics: MetricsEndpoint(token: configuration.metricsToken) { [ports = store.ports] in try await metrics.scrape(ports) },
+        logger: logger, clock: configuration.clock
     ))
     var services: [any ServiceLifecycle.Service] = []
     if configuration.runsBackgroundWork {
         services.append(Scheduler(switchboard: switchboard, jobs: store.ports, policy: outreach, logger: logger, clock: configuration.clock))
         services.append(OutboxDispatcher(store: store.ports, transports: transports, policy: outreach, logger: logger,
-                                         clock: configuration.clock))
+                                         metrics: metrics.recorder, clock: configuration.clock))
     }
     // Mail relayed by the city's MTA: each message becomes the sender's turn, acknowledged once it is stored.
     var smtpPort: Int?
@@ -88,7 +92,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let summary = StartupSummary(
         program: loaded.city.program.resolve(loaded.city.defaultLocale), host: host,
         checksSignatures: configuration.twilio.authToken != nil, publicURL: configuration.publicURL, unsubscribeBase: publicBase,
-        emailTokenRequired: configuration.emailInboundToken != nil, smtpPort: smtpPort, data: store.location,
+        emailTokenRequired: configuration.emailInboundToken != nil, metricsTokenRequired: configuration.metricsToken != nil, smtpPort: smtpPort, data: store.location,
         transports: transports.summary
     )
     let onServerRunning = configuration.onServerRunning

@@ -13,6 +13,8 @@ struct StartupSummary: Sendable {
     var unsubscribeBase: String
     /// Whether `POST /webhooks/email/inbound` needs a Bearer token.
     var emailTokenRequired: Bool
+    /// Whether `GET /metrics` needs a Bearer token.
+    var metricsTokenRequired: Bool
     /// The SMTP listener's bound port; nil with `--no-smtp`.
     var smtpPort: Int?
     /// Where the data is.
@@ -25,6 +27,8 @@ struct StartupSummary: Sendable {
         let base = "http://\(host):\(port)"
         var lines = ["CityLine — \(program) — serving \(base)"]
         lines.append("  health        GET  \(base)/health")
+        lines.append("  metrics       GET  \(base)/metrics  (Prometheus; "
+            + (metricsTokenRequired ? "Bearer token required)" : "no token: set CITYLINE_METRICS_TOKEN if others can reach \(host))"))
         lines.append("  front page    GET  \(base)/  (residents: how to chat, text, email or call, in their language)")
         lines.append("  web chat      GET  \(base)/chat  (WebSocket \(base.replacingOccurrences(of: "http", with: "ws"))/chat/ws)")
         lines.append("  chat widget        <script src=\"\(base)/chat/widget.js\" async></script>  (on the sites in web.embed_on)")

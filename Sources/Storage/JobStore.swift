@@ -6,7 +6,7 @@ import Outreach
 
 /// A scheduled job as stored.
 public struct Job: Hashable, Sendable {
-    public enum State: String, Sendable, Codable { case pending, running, done, dead }
+    public enum State: String, Sendable, Codable, CaseIterable { case pending, running, done, dead }
     public var id: Int64
     public var work: Work
     public var dedupeKey: String
@@ -134,6 +134,8 @@ public protocol JobStore: Sendable {
     func job(dedupeKey: String) async throws -> Job?
     /// Jobs in `state`, newest first (the dead letters, for operators).
     func jobs(state: Job.State, limit: Int) async throws -> [Job]
+    /// How many jobs are in each state (queue depth, for `/metrics`); a state with none may be absent.
+    func jobCounts() async throws -> [Job.State: Int]
     /// Runs a dead-lettered job again: pending, due at `date`, attempts from zero. False when it is not dead.
     func requeueJob(_ id: Int64, at date: Date) async throws -> Bool
     func recipient(_ address: ChannelAddress) async throws -> Recipient

@@ -266,6 +266,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         Array(outbox.values.filter { $0.state == state }.sorted { $0.id > $1.id }.prefix(limit))
     }
 
+    public func outboxCounts() -> [OutboxEntry.State: Int] {
+        outbox.values.reduce(into: [:]) { $0[$1.state, default: 0] += 1 }
+    }
+
     public func requeue(_ id: Int64, at date: Date) -> Bool {
         guard let requeued = outbox[id]?.requeued(at: date) else { return false }
         outbox[id] = requeued
@@ -336,6 +340,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func jobs(state: Job.State, limit: Int) -> [Job] {
         Array(jobs.values.filter { $0.state == state }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func jobCounts() -> [Job.State: Int] {
+        jobs.values.reduce(into: [:]) { $0[$1.state, default: 0] += 1 }
     }
 
     public func requeueJob(_ id: Int64, at date: Date) -> Bool {

@@ -7,7 +7,7 @@ import Messaging
 public struct OutboxEntry: Hashable, Sendable, Codable {
     /// `held`: waiting for the end of the recipient's quiet hours; until then it does not hold back the
     /// resident's later messages (a reply at 22:00 does not wait behind an update held for 08:00).
-    public enum State: String, Sendable, Codable { case pending, sending, held, sent, dead }
+    public enum State: String, Sendable, Codable, CaseIterable { case pending, sending, held, sent, dead }
     public var id: Int64
     public var message: RenderedMessage
     public var createdAt: Date
@@ -61,6 +61,8 @@ public protocol OutboxStore: Sendable {
     func outboxEntry(_ id: Int64) async throws -> OutboxEntry?
     /// Entries in `state`, newest first: what operators look at (the dead letters, the held ones).
     func outboxEntries(state: OutboxEntry.State, limit: Int) async throws -> [OutboxEntry]
+    /// How many entries are in each state (queue depth, for `/metrics`); a state with none may be absent.
+    func outboxCounts() async throws -> [OutboxEntry.State: Int]
     /// Sends a dead-lettered entry again (the provider is fixed, the address corrected): pending, due at `date`,
     /// attempts from zero; opt-out and quiet hours still apply when it goes. False when it is not dead.
     func requeue(_ id: Int64, at date: Date) async throws -> Bool

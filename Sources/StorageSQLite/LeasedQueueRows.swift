@@ -49,6 +49,15 @@ enum LeasedQueueRows {
         try Row.fetchAll(db, sql: "SELECT * FROM \(queue.table) WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state, limit])
     }
 
+    /// How many items are in each state (`state` is indexed first in both tables).
+    static func counts(_ queue: Queue, _ db: Database) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM \(queue.table) GROUP BY state") {
+            counts[row["state"]] = row["n"]
+        }
+        return counts
+    }
+
     /// Frees every lease (only for a process that is alone with the database); returns how many.
     static func releaseAll(_ queue: Queue, at date: Date, _ db: Database) throws -> Int {
         try db.run("UPDATE \(queue.table) SET state = 'pending', due_at = MIN(due_at, ?) WHERE state = '\(queue.leasedState)'",

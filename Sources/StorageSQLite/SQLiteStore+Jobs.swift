@@ -200,14 +200,12 @@ extension SQLiteStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'held')") ?? 0 }
     }
 
-    /// Counts of jobs by state (queue depth, for operators and the benchmarks).
+    /// Counts of jobs by state (queue depth, for `/metrics`, operators and the benchmarks).
     public func jobCounts() async throws -> [Job.State: Int] {
         try await pool.read { db in
-            var counts: [Job.State: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
-                if let state = Job.State(rawValue: row["state"]) { counts[state] = row["n"] }
+            try LeasedQueueRows.counts(.jobs, db).reduce(into: [:]) { counts, row in
+                if let state = Job.State(rawValue: row.key) { counts[state] = row.value }
             }
-            return counts
         }
     }
 }

@@ -91,6 +91,14 @@ extension SQLiteStore {
         }
     }
 
+    public func outboxCounts() async throws -> [OutboxEntry.State: Int] {
+        try await pool.read { db in
+            try LeasedQueueRows.counts(.outbox, db).reduce(into: [:]) { counts, row in
+                if let state = OutboxEntry.State(rawValue: row.key) { counts[state] = row.value }
+            }
+        }
+    }
+
     public func requeue(_ id: Int64, at date: Date) async throws -> Bool {
         try await pool.write { db in try LeasedQueueRows.requeueDead(.outbox, id: id, at: date, db) }
     }

@@ -34,14 +34,17 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     let clock: @Sendable () -> Date
     /// Quiet hours; nil sends at any hour (a city without them, or tests of other rules).
     let policy: OutreachPolicy?
+    /// Sends by channel and outcome, their latency, carrier opt-outs, failed rounds (see `CityLineMetrics`).
+    let metrics: CityLineMetrics
 
     public init(store: any OutboxStore & ConversationStore, transports: TransportRegistry, settings: Settings = Settings(), policy: OutreachPolicy? = nil,
-                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+                logger: Logger, metrics: CityLineMetrics = CityLineMetrics(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.transports = transports
         self.settings = settings
         self.policy = policy
         self.logger = logger
+        self.metrics = metrics
         self.clock = clock
     }
 
@@ -52,7 +55,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        await QueueWorker(queue: "outbox", pollInterval: settings.pollInterval, logger: logger).run { try await dispatchDue() }
+        await QueueWorker(queue: "outbox", pollInterval: settings.pollInterval, logger: logger, metrics: metrics).run { try await dispatchDue() }
     }
 
     /// Sends every due entry once; returns how many were handled.
@@ -88,14 +91,22 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
                 log.debug("held for quiet hours", metadata: ["kind": "\(entry.message.kind.rawValue)"])
                 return
             }
-            let providerID = try await transports.transport(for: entry.message.to.channel).send(entry)
+            let providerID = try await timed(entry) { try await transports.transport(for: entry.message.to.channel).send(entry) }
             try await store.markSent(entry.id, providerID: providerID, at: clock())
+            metrics.send(entry.message.to.channel, .sent)
             log.debug("sent", metadata: ["kind": "\(entry.message.kind.rawValue)"])
         } catch let error as TransportError {
             await handle(error, entry, log)
         } catch {
             await handle(TransportError(.retry, "\(error)"), entry, log)
         }
+    }
+
+    /// The transport call, its duration recorded whether it succeeds or throws.
+    private func timed(_ entry: OutboxEntry, _ send: () async throws -> String?) async throws -> String? {
+        let started = ContinuousClock.now
+        defer { metrics.sendDuration(entry.message.to.channel, ContinuousClock.now - started) }
+        return try await send()
     }
 
     private func handle(_ error: TransportError, _ entry: OutboxEntry, _ log: Logger) async {
@@ -105,12 +116,18 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
             let retryAt = now.addingTimeInterval(backoff)
             let allowed = allowedTime(entry, at: retryAt)
             await recording("retry", log) { try await store.markRetry(entry.id, error: error.message, retryAt: allowed, held: allowed > retryAt) }
+            metrics.send(entry.message.to.channel, .retried)
             log.warning("send failed, will retry", metadata: ["attempt": "\(entry.attempts)", "error": "\(error.message)"])
         } else {
             let reason = error.kind == .retry ? "gave up after \(entry.attempts) attempts: \(error.message)" : error.message
             await recording("dead letter", log) { try await store.markDead(entry.id, error: reason, at: now) }
+            metrics.send(entry.message.to.channel, .failed)
             if error.kind == .optedOut {
-                await recording("carrier opt-out", log) { try await OptOutRecorder.record(entry.message.to, at: now, in: store) }
+                await recording("carrier opt-out", log) {
+                    if try await OptOutRecorder.record(entry.message.to, at: now, in: store) {
+                        metrics.optOut(entry.message.to.channel, source: .carrier)
+                    }
+                }
             }
             log.error("dead-lettered", metadata: ["error": "\(reason)"])
         }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Metrics
 import ServiceLifecycle
 
 /// The run loop behind every leased queue (the outbox dispatcher, the job scheduler): take a batch of due work,
@@ -17,14 +16,15 @@ public struct QueueWorker: Sendable {
     /// The longest wait after consecutive failures.
     public let maxBackoff: Duration
     let logger: Logger
-    let failures: Counter
+    let metrics: CityLineMetrics
 
-    public init(queue: String, pollInterval: Duration, maxBackoff: Duration = .seconds(30), logger: Logger) {
+    public init(queue: String, pollInterval: Duration, maxBackoff: Duration = .seconds(30), logger: Logger,
+                metrics: CityLineMetrics = CityLineMetrics()) {
         self.queue = queue
         self.pollInterval = pollInterval
         self.maxBackoff = maxBackoff
         self.logger = logger
-        failures = Counter(label: "cityline_queue_failures_total", dimensions: [("queue", queue)])
+        self.metrics = metrics
     }
 
     /// Runs `round` until the task is cancelled or the service shuts down; `round` returns how many items it
@@ -41,7 +41,7 @@ public struct QueueWorker: Sendable {
             } catch {
                 consecutiveFailures += 1
                 wait = backoff(afterFailures: consecutiveFailures)
-                failures.increment()
+                metrics.queueFailure(queue)
                 logger.error("queue round failed", metadata: [
                     "queue": "\(queue)", "error.type": "\(type(of: error))", "error": "\(error)",
                     "failures": "\(consecutiveFailures)", "retry.in": "\(wait)",

@@ -44,7 +44,9 @@ public struct Scheduler: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
-        await QueueWorker(queue: "jobs", pollInterval: settings.pollInterval, logger: logger).run { try await runDue() }
+        await QueueWorker(queue: "jobs", pollInterval: settings.pollInterval, logger: logger, metrics: switchboard.metrics).run {
+            try await runDue()
+        }
     }
 
     /// Runs every due job once; returns how many ran.

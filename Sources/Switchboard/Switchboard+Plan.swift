@@ -109,7 +109,9 @@ extension Switchboard {
     /// Records that `address` may not be written to any more (see `OptOutRecorder`), in turn with the resident's
     /// own messages.
     public func recordOptOut(_ address: ChannelAddress, at date: Date) async throws {
-        try await locks.withLock(address) { try await OptOutRecorder.record(address, at: date, in: store) }
+        try await locks.withLock(address) {
+            if try await OptOutRecorder.record(address, at: date, in: store) { metrics.optOut(address.channel, source: .unsubscribe) }
+        }
     }
 
     /// How many times a turn is redone when another process wrote the resident's session first.
@@ -120,15 +122,18 @@ extension Switchboard {
 /// opted out with it (Twilio 21610), or they used an email's unsubscribe link — as if they had sent STOP:
 /// nothing more is sent until they send START.
 public enum OptOutRecorder {
-    public static func record(_ address: ChannelAddress, at date: Date, in store: any ConversationStore) async throws {
+    /// Returns false when the address had opted out already (nothing written).
+    @discardableResult
+    public static func record(_ address: ChannelAddress, at date: Date, in store: any ConversationStore) async throws -> Bool {
         for _ in 0..<Switchboard.sessionRetries {
             let (stored, _) = try await store.turnContext(for: address, referencing: [])
             var session = stored.session ?? Session()
-            guard !session.optedOut else { return }
+            guard !session.optedOut else { return false }
             session.optedOut = true
             let planner = TurnPlanner(address: address, before: stored, after: session, locale: session.locale ?? .english, at: date)
             do {
-                return try await store.apply(planner.plan([]))
+                try await store.apply(planner.plan([]))
+                return true
             } catch let error as StoreError where error == .sessionChanged {
                 continue
             }

@@ -66,6 +66,7 @@ extension Switchboard {
                 do {
                     let result = try await tickets.create(ticket, idempotencyKey: request.idempotencyKey, actor: request.actor, plan: plan)
                     if result.created {
+                        metrics.ticketCreated(department: ticket.department, serviceCode: request.service.code)
                         logger.info("ticket filed", metadata: [
                             "ticket.id": "\(number)", "service": "\(request.service.code)", "department": "\(ticket.department)",
                             "actor": "\(request.actor)",

@@ -29,14 +29,17 @@ public struct Switchboard: Sendable {
     let numbers: any TrackingNumberSource
     let locks = AddressLocks()
     let logger: Logger
+    /// Turns, their latency, tickets, emergencies, handoffs and opt-outs (`cityline_…`, see `CityLineMetrics`).
+    public let metrics: CityLineMetrics
 
     public init(engine: Engine, composer: MessageComposer, store: any ConversationStore, numbers: any TrackingNumberSource,
-                logger: Logger = Logger(label: "cityline.switchboard")) {
+                logger: Logger = Logger(label: "cityline.switchboard"), metrics: CityLineMetrics = CityLineMetrics()) {
         self.engine = engine
         self.composer = composer
         self.store = store
         self.numbers = numbers
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// What one inbound message led to.
@@ -49,24 +52,41 @@ public struct Switchboard: Sendable {
     }
 
     public func receive(_ message: InboundMessage, delivery: Delivery = .inline) async throws -> Outcome {
-        try await locks.withLock(message.from) {
-            if let id = message.externalID,
-               let earlier = try await store.replies(toExternalID: id, channel: message.from.channel) {
-                logger.info("redelivered message", metadata: ["channel": "\(message.from.channel.rawValue)", "from": "\(message.from.masked)"])
-                return Outcome(replies: earlier, events: [], redelivered: true)
-            }
-            for _ in 0..<Self.sessionRetries {
-                do {
-                    return try await runTurn(message, delivery: delivery)
-                } catch let error as StoreError where error == .trackingNumberTaken || error == .sessionChanged {
-                    continue // another turn took the number, or wrote this resident's session first (another process): redo
-                } catch let error as StoreError where error == .duplicateInbound {
-                    let earlier = try await store.replies(toExternalID: message.externalID ?? "", channel: message.from.channel)
-                    return Outcome(replies: earlier ?? [], events: [], redelivered: true)
-                }
-            }
-            throw StoreError.sessionChanged
+        let channel = message.from.channel
+        let started = ContinuousClock.now // the turn's latency includes waiting for the resident's previous turn
+        let outcome: Outcome
+        do {
+            outcome = try await locks.withLock(message.from) { try await receiveInOrder(message, delivery: delivery) }
+        } catch {
+            metrics.inboundFailure(channel)
+            throw error
         }
+        if outcome.redelivered {
+            metrics.redelivery(channel)
+        } else {
+            metrics.turn(channel, took: ContinuousClock.now - started)
+        }
+        return outcome
+    }
+
+    /// `receive` under the resident's lock.
+    private func receiveInOrder(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
+        if let id = message.externalID,
+           let earlier = try await store.replies(toExternalID: id, channel: message.from.channel) {
+            logger.info("redelivered message", metadata: ["channel": "\(message.from.channel.rawValue)", "from": "\(message.from.masked)"])
+            return Outcome(replies: earlier, events: [], redelivered: true)
+        }
+        for _ in 0..<Self.sessionRetries {
+            do {
+                return try await runTurn(message, delivery: delivery)
+            } catch let error as StoreError where error == .trackingNumberTaken || error == .sessionChanged {
+                continue // another turn took the number, or wrote this resident's session first (another process): redo
+            } catch let error as StoreError where error == .duplicateInbound {
+                let earlier = try await store.replies(toExternalID: message.externalID ?? "", channel: message.from.channel)
+                return Outcome(replies: earlier ?? [], events: [], redelivered: true)
+            }
+        }
+        throw StoreError.sessionChanged
     }
 
     private func runTurn(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
@@ -102,6 +122,7 @@ public struct Switchboard: Sendable {
         )
         let plan = planner.plan(turn.events, outbox: queued)
         try await store.commit(TurnRecord(inbound: message, replies: replies, plan: plan))
+        metrics.committed(turn.events, plan: plan, channel: message.from.channel)
         for ticket in plan.tickets {
             logger.info("ticket created", metadata: [
                 "ticket.id": "\(ticket.trackingNumber)", "service": "\(ticket.draft.serviceCode)", "department": "\(ticket.department)",

@@ -1,6 +1,5 @@
 import ChannelEmail
 import CityModel
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,9 +37,7 @@ struct EmailWebhook: Sendable {
     private func inbound(_ request: Request) async throws -> Response {
         let path = request.uri.path
         if let token = dependencies.emailInboundToken {
-            let given = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? ""
-            guard request.headers[.authorization]?.lowercased().hasPrefix("bearer ") == true,
-                  Data(SHA256.hash(data: Data(given.utf8))) == Data(SHA256.hash(data: Data(token.utf8))) else {
+            guard BearerToken.matches(request, token) else {
                 return WebhookRejection(.unauthorized, "send Authorization: Bearer <CITYLINE_EMAIL_INBOUND_TOKEN>").response(dependencies.logger, path: path)
             }
         }

@@ -37,6 +37,8 @@ public struct WebAPIDependencies: Sendable {
     /// Photos residents send through the web chat (`POST /chat/photos`, and the staff API's links to them); nil
     /// leaves photo upload out.
     public var chatPhotos: ChatPhotos?
+    /// `GET /metrics` (Prometheus); nil leaves it out.
+    public var metrics: MetricsEndpoint?
     /// Largest webhook body accepted; larger ones get 413 and change nothing.
     public var maxWebhookBytes: Int
     public var logger: Logger
@@ -44,7 +46,7 @@ public struct WebAPIDependencies: Sendable {
 
     public init(city: City, switchboard: Switchboard, tickets: any TicketStore, tokens: any TokenStore, outbox: any OutboxStore,
                 jobs: (any JobStore)? = nil, desk: OperatorDesk? = nil, reports: (any ReportStore)? = nil, console: ConsoleSessions? = nil, frontDoor: FrontDoor = FrontDoor(), outreach: OutreachPolicy? = nil, unsubscribe: UnsubscribeLinks? = nil, twilioAuthToken: String?, publicURL: String?, emailInboundToken: String? = nil, chatPhotos: ChatPhotos? = nil,
-                maxWebhookBytes: Int = 64 * 1024,
+                metrics: MetricsEndpoint? = nil, maxWebhookBytes: Int = 64 * 1024,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.city = city
         self.outreach = outreach ?? OutreachPolicy(city: city)
@@ -62,6 +64,7 @@ public struct WebAPIDependencies: Sendable {
         self.publicURL = publicURL
         self.emailInboundToken = emailInboundToken
         self.chatPhotos = chatPhotos
+        self.metrics = metrics
         self.maxWebhookBytes = maxWebhookBytes
         self.logger = logger
         self.clock = clock
@@ -74,6 +77,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     router.get("/health") { _, _ in
         JSONResponse.make(["status": "ok"])
     }
+    dependencies.metrics?.register(on: router, logger: dependencies.logger)
     FrontPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, door: dependencies.frontDoor).register(on: router)
     ChatPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, takesPhotos: dependencies.chatPhotos != nil,
              photoMaxBytes: dependencies.chatPhotos?.maxBytes ?? 0).register(on: router)

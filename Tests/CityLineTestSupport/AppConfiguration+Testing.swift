@@ -5,7 +5,7 @@ import Storage
 extension AppConfiguration {
     /// The application as tests of the HTTP edge build it: the demo city (loaded once), `store` handed in so the
     /// test can look inside it, a fresh data directory (outbox file, secret key), sequential tracking numbers,
-    /// port 0, no SMTP listener, no scheduler or dispatcher (the test drives them), nothing printed.
+    /// metrics of their own, port 0, no SMTP listener, no scheduler or dispatcher (the test drives them), nothing printed.
     /// `environment` is read exactly as `cityline serve` reads the process's (`TWILIO_AUTH_TOKEN`,
     /// `CITYLINE_PUBLIC_URL`, `CITYLINE_SECRET` …).
     public static func testing(store: StoreChoice, environment: [String: String] = [:],
@@ -21,6 +21,7 @@ extension AppConfiguration {
         configuration.trackingNumbers = SequentialTrackingNumbers()
         configuration.runsBackgroundWork = false
         configuration.onServerRunning = { _, _ in }
+        configuration.metrics = AppMetrics() // its own counters, not the process's
         return configuration
     }
 }

@@ -242,6 +242,23 @@ import Testing
         #expect(try await store.recordDelivery(providerID: "SMnope", status: "sent", errorCode: nil, at: t0) == false)
     }
 
+    /// The queue depths `/metrics` reads: entries and jobs counted by state, a state with none absent.
+    @Test(arguments: StoreKind.allCases)
+    func queuesAreCountedByState(kind: StoreKind) async throws {
+        let store = try kind.make()
+        #expect(try await store.outboxCounts().isEmpty)
+        #expect(try await store.jobCounts().isEmpty)
+        try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["one", "two"]))
+        let claimed = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60))
+        try await store.markDead(claimed[0].id, error: "refused", at: t0)
+        #expect(try await store.outboxCounts() == [.dead: 1, .pending: 1], "one recipient's messages leave one at a time")
+        try await store.schedule([OutreachPolicy.departmentJob(TrackingNumber(serial: 1), event: "created", at: t0),
+                                  OutreachPolicy.departmentJob(TrackingNumber(serial: 2), event: "created", at: t0)], at: t0)
+        let job = try #require(try await store.claimJobs(now: t0, limit: 1, leaseUntil: t0.addingTimeInterval(60)).first)
+        try await store.complete(JobCompletion(job: job.id, outcome: .done(note: nil), at: t0))
+        #expect(try await store.jobCounts() == [.done: 1, .pending: 1])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func tokensAreFoundByHash(kind: StoreKind) async throws {
         let store = try kind.make()
