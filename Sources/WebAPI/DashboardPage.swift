@@ -119,9 +119,10 @@ enum DashboardPage {
              row.medianMinutesToFirstReply.map { "median first reply \(minutes($0))" }),
             ("Reports left unfinished", row.abandoned.map(String.init) ?? "—", nil),
         ]
-        return "<dl class=\"tiles\">" + tiles.map { title, value, detail in
-            "<div><dt>\(esc(title))</dt><dd class=\"value\">\(esc(value))</dd>\(detail.map { "<dd>\(esc($0))</dd>" } ?? "")</div>"
-        }.joined() + "</dl>"
+        return "<ul class=\"tiles\">" + tiles.map { title, value, detail in
+            "<li><span class=\"label\">\(esc(title))</span> <strong class=\"value\">\(esc(value))</strong>"
+                + (detail.map { " <span class=\"detail\">\(esc($0))</span>" } ?? "") + "</li>"
+        }.joined() + "</ul>"
     }
 
     // MARK: - Charts
@@ -394,11 +395,10 @@ enum DashboardPage {
     .filters label { display: block; font-weight: 600; }
     .filters input, .filters select { font: inherit; padding: .4rem; border: 1px solid #6b7280; border-radius: 4px; }
     .filters button { font: inherit; padding: .45rem 1.1rem; border: 1px solid var(--accent); border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
-    .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: .75rem; margin: 0; }
-    .tiles div { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
-    .tiles dt { font-size: .9rem; color: var(--muted); }
-    .tiles dd { margin: 0; color: var(--muted); font-size: .9rem; }
-    .tiles dd.value { font-size: 1.6rem; font-weight: 700; color: var(--ink); }
+    .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: .75rem; margin: 0; padding: 0; list-style: none; }
+    .tiles li { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
+    .tiles span { display: block; font-size: .9rem; color: var(--muted); }
+    .tiles .value { display: block; font-size: 1.6rem; font-weight: 700; color: var(--ink); }
     .note { color: var(--muted); }
     .note a, main a { color: var(--accent); }
     figure { margin: 0 0 1rem; }

@@ -125,4 +125,16 @@ import WebAPI
         #expect(tickets.map { [$0.draft.serviceCode, $0.reporter.channel.rawValue, $0.draft.locale.code, "\($0.draft.media.count)"] }
                 == [["graffiti", "chat", "es", "1"]])
     }
+
+    @Test(.enabled(if: isAvailable, "needs Debian's chromium and chromium-driver, and selenium and axe-selenium-python from PyPI"))
+    func aManagerReadsTheDashboard() async throws {
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/cityline.sqlite")
+        try await ReportsTests.seed(store)
+        _ = try await store.createToken(hash: StaffTokenHash.hash("clt_dashboard"), role: .admin, department: nil, label: nil, at: t0)
+        let configuration = try AppConfiguration.testing(store: .sqlite(store), clock: { t0.addingTimeInterval(7 * 86_400) })
+        let (status, output) = try await withRunningApplication(configuration) { bound in
+            try await Self.runScript("dashboard_test.py", base: "http://127.0.0.1:\(bound)", token: "clt_dashboard")
+        }
+        #expect(status == 0, "dashboard_test.py:\n\(output)")
+    }
 }
