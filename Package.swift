@@ -198,6 +198,13 @@ let package = Package(
             path: "Benchmarks/Chat",
             swiftSettings: strict
         ),
+        // The KPI report over a million tickets (Benchmarks/kpis.sh).
+        .executableTarget(
+            name: "cityline-kpi-bench",
+            dependencies: ["CityModel", "Reports", "Storage", "StorageSQLite"],
+            path: "Benchmarks/KPIs",
+            swiftSettings: strict
+        ),
         // Geocodes per second and the duplicate lookup on a million tickets (Benchmarks/geocode.sh).
         .executableTarget(
             name: "cityline-geocode-bench",

@@ -82,17 +82,10 @@ public struct TicketFact: Hashable, Sendable {
     }
 
     /// Hours from the first contact to closing, for a closed ticket.
-    public var hoursToClose: Double? {
-        guard status == .closed, let closedAt else { return nil }
-        return max(0, closedAt - firstContact) / 3600
-    }
+    public var hoursToClose: Double? { KPIFact(self).hoursToClose }
 
     /// Closed by the time the service promised (its SLA, counted from the filing); nil while open.
-    public var metSLA: Bool? {
-        guard status == .closed, let closedAt else { return nil }
-        guard let expectedAt else { return nil }
-        return closedAt <= expectedAt
-    }
+    public var metSLA: Bool? { KPIFact(self).metSLA }
 
     /// The value this ticket is grouped under (`unknown` where it has none, e.g. no point for an area).
     public func key(_ grouping: ReportGrouping) -> String {

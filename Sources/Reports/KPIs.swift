@@ -53,8 +53,14 @@ public struct KPIAccumulator: Sendable {
     public init(grouping: ReportGrouping?) { self.grouping = grouping }
 
     public mutating func add(_ fact: TicketFact) {
+        add(KPIFact(fact), key: grouping.map(fact.key) ?? "")
+    }
+
+    /// A ticket's figures under `key`, the value of this accumulator's grouping (ignored without one): a store that
+    /// reads only the grouping's column and the times adds tickets this way.
+    public mutating func add(_ fact: KPIFact, key: String) {
         total.add(fact)
-        if let grouping { groups[fact.key(grouping), default: Tally()].add(fact) }
+        if grouping != nil { groups[key, default: Tally()].add(fact) }
     }
 
     /// The contacts that are not tickets: counted where the grouping is one they have.
@@ -89,6 +95,32 @@ public struct KPIAccumulator: Sendable {
     }
 }
 
+/// What the KPIs need of one ticket, apart from where it belongs.
+public struct KPIFact: Hashable, Sendable {
+    public var closed: Bool
+    public var hoursToClose: Double?
+    public var metSLA: Bool?
+    public var rating: Int?
+    public var fixed: String?
+    public var reopened: Int
+
+    public init(closed: Bool, firstContact: Double, closedAt: Double?, expectedAt: Double?, rating: Int?, fixed: String?, reopened: Int) {
+        self.closed = closed
+        if closed, let closedAt {
+            hoursToClose = max(0, closedAt - firstContact) / 3600
+            metSLA = expectedAt.map { closedAt <= $0 }
+        }
+        self.rating = rating
+        self.fixed = fixed
+        self.reopened = reopened
+    }
+
+    public init(_ fact: TicketFact) {
+        self.init(closed: fact.status == .closed, firstContact: fact.firstContact, closedAt: fact.closedAt, expectedAt: fact.expectedAt,
+                  rating: fact.rating, fixed: fact.fixed, reopened: fact.reopened)
+    }
+}
+
 /// The running sums of one group.
 private struct Tally: Sendable {
     var count = 0
@@ -107,9 +139,9 @@ private struct Tally: Sendable {
     var replyMinutes: [Double] = []
     var abandoned = 0
 
-    mutating func add(_ fact: TicketFact) {
+    mutating func add(_ fact: KPIFact) {
         count += 1
-        if fact.status == .closed { closed += 1 }
+        if fact.closed { closed += 1 }
         if let hours = fact.hoursToClose { self.hours.append(hours) }
         if let met = fact.metSLA {
             withSLA += 1
@@ -124,7 +156,7 @@ private struct Tally: Sendable {
             if fixed == "no" { notFixed += 1 }
         }
         if fact.reopened > 0 { reopened += 1 }
-        if fact.status == .closed || fact.reopened > 0 { everClosed += 1 }
+        if fact.closed || fact.reopened > 0 { everClosed += 1 }
     }
 
     mutating func add(_ fact: HandoffFact) {

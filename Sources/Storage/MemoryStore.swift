@@ -415,7 +415,7 @@ extension MemoryStore: ReportStore {
     public func reduceTicketFacts<Sink: TicketFactSink>(_ query: ReportQuery, into sink: Sink) -> Sink {
         var sink = sink
         let covered = allTickets.filter { query.covers($0.draft.firstContact) && query.covers(department: $0.department) }
-        for ticket in covered.sorted(by: { ($0.draft.firstContact, $0.trackingNumber.digits) < ($1.draft.firstContact, $1.trackingNumber.digits) }) {
+        for ticket in covered {
             let survey = survey(of: ticket.trackingNumber)
             sink.add(TicketFact(ticket, rating: survey?.rating, fixed: survey?.fixed?.rawValue))
         }

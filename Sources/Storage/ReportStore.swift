@@ -12,7 +12,7 @@ public protocol TicketFactSink: Sendable {
 extension KPIAccumulator: TicketFactSink {}
 extension TrendAccumulator: TicketFactSink {}
 
-/// Every fact, in the store's order (oldest first contact first): the CSV export.
+/// Every fact, in the store's order (the CSV export sorts them).
 public struct TicketFactList: TicketFactSink {
     public var facts: [TicketFact] = []
     public init() {}
@@ -48,17 +48,24 @@ public struct ContactFacts: Hashable, Sendable {
 
 /// What the KPIs, the dashboard and the CSV export read.
 public protocol ReportStore: Sendable {
-    /// Pours the facts of every ticket the query covers (by first contact) into `sink`, oldest first contact first.
+    /// Pours the facts of every ticket the query covers (by first contact) into `sink`, in no particular order.
     func reduceTicketFacts<Sink: TicketFactSink>(_ query: ReportQuery, into sink: Sink) async throws -> Sink
     /// The emergencies, handoffs and abandoned reports of the query's period (departments: handoffs of those only,
     /// and no emergencies or abandoned reports, which belong to no department).
     func contactFacts(_ query: ReportQuery) async throws -> ContactFacts
+    /// The KPIs of `query`, grouped (nil: the city-wide row only). Stores may read less than every fact to get
+    /// them (SQLite reads the grouping's column and the times only); the result is the same.
+    func kpis(_ query: ReportQuery, grouping: ReportGrouping?) async throws -> KPIReport
 }
 
 extension ReportStore {
-    /// The KPIs of `query`, grouped (nil: the city-wide row only).
     public func kpis(_ query: ReportQuery, grouping: ReportGrouping?) async throws -> KPIReport {
-        var accumulator = try await reduceTicketFacts(query, into: KPIAccumulator(grouping: grouping))
+        try await addingContacts(query, to: reduceTicketFacts(query, into: KPIAccumulator(grouping: grouping)))
+    }
+
+    /// The report of `accumulator` once the contacts of `query` (emergencies, handoffs, abandoned reports) are in.
+    public func addingContacts(_ query: ReportQuery, to accumulator: KPIAccumulator) async throws -> KPIReport {
+        var accumulator = accumulator
         let contacts = try await contactFacts(query)
         for fact in contacts.emergencies { accumulator.add(fact) }
         for fact in contacts.handoffs { accumulator.add(fact) }

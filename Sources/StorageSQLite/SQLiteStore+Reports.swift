@@ -6,36 +6,83 @@ import Reports
 import Storage
 
 extension SQLiteStore: ReportStore {
-    public func reduceTicketFacts<Sink: TicketFactSink>(_ query: ReportQuery, into sink: Sink) async throws -> Sink {
-        try await pool.read { db in
-            var sink = sink
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let from = query.from {
-                conditions.append("t.first_contact_at >= ?")
-                arguments += [from.timeIntervalSince1970]
-            }
-            if let to = query.to {
-                conditions.append("t.first_contact_at < ?")
-                arguments += [to.timeIntervalSince1970]
-            }
-            if let departments = query.departments {
-                conditions.append("t.department IN (\(departments.map { _ in "?" }.joined(separator: ", ")))")
-                arguments += StatementArguments(departments.sorted())
+    /// The WHERE clause of a report's tickets (by first contact and department) and its arguments.
+    private static func filter(_ query: ReportQuery) -> (sql: String, arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let from = query.from {
+            conditions.append("t.first_contact_at >= ?")
+            arguments += [from.timeIntervalSince1970]
+        }
+        if let to = query.to {
+            conditions.append("t.first_contact_at < ?")
+            arguments += [to.timeIntervalSince1970]
+        }
+        if let departments = query.departments {
+            conditions.append("t.department IN (\(departments.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += StatementArguments(departments.sorted())
+        }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// Every survey answer by ticket id (a fifth of tickets at most have one): joined in memory, so the tickets are
+    /// one pass over their covering index.
+    private static func surveyAnswers(_ db: Database) throws -> [Int64: (rating: Int?, fixed: String?)] {
+        var surveys: [Int64: (rating: Int?, fixed: String?)] = [:]
+        let answers = try Row.fetchCursor(db, sql: "SELECT ticket_id, rating, fixed FROM surveys WHERE rating IS NOT NULL OR fixed IS NOT NULL")
+        while let row = try answers.next() { surveys[row[0]] = (row[1], row[2]) }
+        return surveys
+    }
+
+    /// Reads only the grouping's column and the times: about twice as fast as every fact over a million tickets.
+    public func kpis(_ query: ReportQuery, grouping: ReportGrouping?) async throws -> KPIReport {
+        let accumulator = try await pool.read { db in
+            var accumulator = KPIAccumulator(grouping: grouping)
+            let surveys = try Self.surveyAnswers(db)
+            let (filter, arguments) = Self.filter(query)
+            let column = switch grouping {
+            case .language: "t.locale"
+            case .channel: "t.channel"
+            case .service: "t.service_code"
+            case .department: "t.department"
+            case .jurisdiction: "t.jurisdiction"
+            case .area: "t.area"
+            case nil: "NULL"
             }
             let statement = try db.makeStatement(sql: """
-                SELECT t.tracking_number, t.service_code, t.department, t.jurisdiction, t.area, t.locale, t.channel,
-                       t.status, t.first_contact_at, t.requested_at, t.expected_at, t.closed_at, s.rating, s.fixed, t.reopened
-                FROM tickets t LEFT JOIN surveys s ON s.ticket_id = t.id
-                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                ORDER BY t.first_contact_at, t.id
+                SELECT \(column), t.status = 'closed', t.first_contact_at, t.closed_at, t.expected_at, t.reopened, t.id
+                FROM tickets t \(filter)
                 """)
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             while let row = try rows.next() {
+                let survey = surveys.isEmpty ? nil : surveys[row[6]]
+                accumulator.add(KPIFact(closed: row[1], firstContact: row[2], closedAt: row[3], expectedAt: row[4],
+                                        rating: survey?.rating, fixed: survey?.fixed, reopened: row[5]),
+                                key: row[0] ?? ReportKey.unknown)
+            }
+            return accumulator
+        }
+        return try await addingContacts(query, to: accumulator)
+    }
+
+    public func reduceTicketFacts<Sink: TicketFactSink>(_ query: ReportQuery, into sink: Sink) async throws -> Sink {
+        try await pool.read { db in
+            var sink = sink
+            let surveys = try Self.surveyAnswers(db)
+            let (filter, arguments) = Self.filter(query)
+            let statement = try db.makeStatement(sql: """
+                SELECT t.tracking_number, t.service_code, t.department, t.jurisdiction, t.area, t.locale, t.channel,
+                       t.status, t.first_contact_at, t.requested_at, t.expected_at, t.closed_at, t.reopened, t.id
+                FROM tickets t \(filter)
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            while let row = try rows.next() {
+                let survey = surveys.isEmpty ? nil : surveys[row[13]]
                 sink.add(TicketFact(
                     trackingNumber: row[0], serviceCode: row[1], department: row[2], jurisdiction: row[3], area: row[4],
                     locale: row[5], channel: row[6], status: TicketStatus(rawValue: row[7]) ?? .open, firstContact: row[8],
-                    requestedAt: row[9], expectedAt: row[10], closedAt: row[11], rating: row[12], fixed: row[13], reopened: row[14]
+                    requestedAt: row[9], expectedAt: row[10], closedAt: row[11], rating: survey?.rating, fixed: survey?.fixed,
+                    reopened: row[12]
                 ))
             }
             return sink

@@ -255,8 +255,8 @@ extension SQLiteStore {
             }
         }
         migrator.registerMigration("v11: the KPIs' columns") { db in
-            // What the KPIs group and time by, as columns (a million tickets are read in a second without decoding
-            // their JSON): the resident's first contact, language, channel, area, and how often it was reopened.
+            // What the KPIs group and time by, as columns in a covering index (a million tickets are read in a second
+            // without touching their JSON): the resident's first contact, language, channel, area, how often reopened.
             try db.execute(sql: """
                 ALTER TABLE tickets ADD COLUMN first_contact_at REAL;
                 ALTER TABLE tickets ADD COLUMN locale TEXT NOT NULL DEFAULT '';
@@ -269,7 +269,9 @@ extension SQLiteStore {
                     channel = coalesce(json_extract(data, '$.draft.channel'), reporter_channel),
                     area = json_extract(data, '$.draft.area'),
                     reopened = coalesce(json_extract(data, '$.reopenCount'), 0);
-                CREATE INDEX tickets_first_contact ON tickets(first_contact_at);
+                -- Covering: a report over a million tickets reads this index alone, never the tickets' JSON.
+                CREATE INDEX tickets_report ON tickets(first_contact_at, status, closed_at, expected_at, reopened, locale, channel,
+                    area, service_code, department, jurisdiction, requested_at, tracking_number);
                 """)
         }
         return migrator

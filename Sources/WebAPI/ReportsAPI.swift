@@ -56,11 +56,12 @@ struct ReportsAPI: Sendable {
 
     private func csv(_ request: Request, _ token: StaffToken) async throws -> Response {
         let parameters = try ReportParameters(request.queryDictionary, token: token, city: city)
-        let list = try await store.reduceTicketFacts(parameters.query, into: TicketFactList())
+        let facts = try await store.reduceTicketFacts(parameters.query, into: TicketFactList()).facts
+            .sorted { ($0.firstContact, $0.trackingNumber) < ($1.firstContact, $1.trackingNumber) }
         return Response(
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"tickets.csv\""],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: TicketCSV.make(list.facts, timeZone: city.timeZone)))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: TicketCSV.make(facts, timeZone: city.timeZone)))
         )
     }
 }
