@@ -97,6 +97,8 @@ let package = Package(
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the one loop where GRDB's rows are too slow (a report over a million tickets).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
@@ -125,7 +127,7 @@ let package = Package(
         .target(
             name: "ChannelWebhook",
             dependencies: ["Messaging", 
-                "CityModel", "Storage", "Transport",
+                "CityModel", "Storage", "Transport", "Switchboard",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -34,7 +34,7 @@ public struct CityLoader {
         let defaultJurisdiction = try defaultValue.string()
         guard ids.contains(defaultJurisdiction) else { throw defaultValue.fail("unknown jurisdiction '\(defaultJurisdiction)'") }
         let departments = try root.required("departments").array().map { value -> Department in
-            try value.only(["code", "name", "jurisdiction", "email", "webhook"])
+            try value.only(["code", "name", "jurisdiction", "email", "webhook", "open311"])
             let webhook = try value["webhook"]?.nonEmptyString()
             if let webhook, !(webhook.hasPrefix("https://") || webhook.hasPrefix("http://")) {
                 throw try value.required("webhook").fail("'webhook' must be an http(s) URL")
@@ -42,7 +42,7 @@ public struct CityLoader {
             let place = try value.required("jurisdiction")
             guard ids.contains(try place.string()) else { throw place.fail("unknown jurisdiction '\(try place.string())'") }
             return Department(code: try value.required("code").nonEmptyString(), name: try value.required("name").localizedText(),
-                              jurisdiction: try place.string(), webhook: webhook)
+                              jurisdiction: try place.string(), webhook: webhook, open311: try value["open311"].map(open311))
         }
         try unique(departments.map(\.code), in: try root.required("departments"), what: "department")
 
@@ -158,6 +158,23 @@ public struct CityLoader {
         try value.only(["id", "name", "boundary"])
         return Jurisdiction(id: try value.required("id").nonEmptyString(), name: try value.required("name").localizedText(),
                             boundary: try value["boundary"].map(boundary))
+    }
+
+    /// A department's Open311 server: `{endpoint, api_key_env, jurisdiction_id, service_codes: {ours: theirs},
+    /// tracking_attribute, poll}`.
+    private func open311(_ value: YAMLValue) throws -> Open311Endpoint {
+        try value.only(["endpoint", "api_key_env", "jurisdiction_id", "service_codes", "tracking_attribute", "poll"])
+        let endpoint = try value.required("endpoint").nonEmptyString()
+        guard endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://"), URL(string: endpoint) != nil else {
+            throw try value.required("endpoint").fail("'endpoint' must be an http(s) URL")
+        }
+        let variable = try value.required("api_key_env").nonEmptyString()
+        var codes: [String: String] = [:]
+        for (ours, theirs) in try value["service_codes"]?.entries() ?? [] { codes[ours] = try theirs.nonEmptyString() }
+        let poll = try value["poll"]?.duration() ?? 300
+        guard poll >= 1 else { throw try value.required("poll").fail("'poll' must be at least 1s") }
+        return Open311Endpoint(endpoint: endpoint, apiKeyVariable: variable, jurisdictionID: try value["jurisdiction_id"]?.nonEmptyString(),
+                               serviceCodes: codes, trackingAttribute: try value["tracking_attribute"]?.nonEmptyString(), pollInterval: poll)
     }
 
     /// An area the city reports by: like a jurisdiction, but its boundary is required.

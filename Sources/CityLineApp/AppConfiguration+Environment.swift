@@ -104,6 +104,7 @@ extension AppConfiguration {
             serverSecret: value(Variable.secret),
             logLevel: logLevel
         )
+        open311Keys = environment.filter { $0.key.contains("OPEN311") && !$0.value.isEmpty }
         chat = ChatSettings(
             connectionsPerAddress: try value(Variable.chatConnectionsPerIP).map { try Self.positiveInteger($0, name: Variable.chatConnectionsPerIP) } ?? 50,
             sessionsPerMinute: Double(try value(Variable.chatSessionsPerIPPerMinute)

@@ -38,6 +38,9 @@ public struct AppConfiguration: Sendable {
     /// `CITYLINE_WEBHOOK_SECRET`: signs the events sent to departments' webhooks (`CityLine-Signature`);
     /// required when a department has a webhook.
     public var webhookSecret: String?
+    /// Departments' Open311 `api_key`s: every environment variable whose name contains `OPEN311` (a department's
+    /// `open311.api_key_env` names one, e.g. `STREETS_OPEN311_KEY`); secrets never sit in configuration files.
+    public var open311Keys: [String: String] = [:]
     /// `CITYLINE_EMAIL_INBOUND_TOKEN`: when set, `POST /webhooks/email/inbound` needs
     /// `Authorization: Bearer <token>`.
     public var emailInboundToken: String?

@@ -1,3 +1,6 @@
+import AsyncHTTPClient
+import ChannelWebhook
+import CityModel
 import ChannelEmail
 import Foundation
 import Hummingbird
@@ -66,8 +69,25 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         metrics: MetricsEndpoint(token: configuration.metricsToken) { [ports = store.ports] in try await metrics.scrape(ports) },
         logger: logger, clock: configuration.clock
     ))
+    // Departments with a work-order system of their own: new tickets filed there (Open311 client), statuses back.
+    var endpoints: [String: (endpoint: Open311Endpoint, apiKey: String)] = [:]
+    for department in loaded.city.departments {
+        guard let endpoint = department.open311 else { continue }
+        guard let key = configuration.open311Keys[endpoint.apiKeyVariable] else {
+            throw AppError("department '\(department.code)' files into an Open311 server but \(endpoint.apiKeyVariable) (its api_key) is not set")
+        }
+        endpoints[department.code] = (endpoint, key)
+    }
+    if !endpoints.isEmpty {
+        transports.transports[.open311] = Open311ClientTransport(endpoints: endpoints, client: HTTPClient.shared, links: store.ports,
+                                                                 fallback: transports.fallback, now: configuration.clock)
+    }
     var services: [any ServiceLifecycle.Service] = []
     if configuration.runsBackgroundWork {
+        if !endpoints.isEmpty {
+            services.append(Open311Sync(city: loaded.city, store: store.ports, remote: Open311HTTPRemote(client: HTTPClient.shared),
+                                        policy: outreach, logger: logger, clock: configuration.clock))
+        }
         services.append(Scheduler(switchboard: switchboard, jobs: store.ports, policy: outreach, logger: logger, clock: configuration.clock))
         services.append(OutboxDispatcher(store: store.ports, transports: transports, policy: outreach, logger: logger,
                                          metrics: metrics.recorder, clock: configuration.clock))

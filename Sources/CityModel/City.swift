@@ -196,11 +196,46 @@ public struct Department: Sendable, Equatable {
     public var jurisdiction: String
     /// The department system's URL for signed ticket events (created, reopened), or nil.
     public var webhook: String?
-    public init(code: String, name: LocalizedText, jurisdiction: String, webhook: String? = nil) {
+    /// The department's work-order system, reached as an Open311 GeoReport v2 client: each new ticket is filed
+    /// there and its status comes back.
+    public var open311: Open311Endpoint?
+    public init(code: String, name: LocalizedText, jurisdiction: String, webhook: String? = nil, open311: Open311Endpoint? = nil) {
         self.code = code
         self.name = name
         self.jurisdiction = jurisdiction
         self.webhook = webhook
+        self.open311 = open311
+    }
+}
+
+/// A department's Open311 GeoReport v2 server (`open311:` under a department in `city.yaml`).
+public struct Open311Endpoint: Sendable, Equatable {
+    /// The base URL the paths go under: `https://crm.example.gov/open311/v2` → `…/requests.json`.
+    public var endpoint: String
+    /// The name of the environment variable holding the `api_key` (secrets stay out of configuration files).
+    public var apiKeyVariable: String
+    public var jurisdictionID: String?
+    /// Our service codes → theirs (a code not listed is sent as it is).
+    public var serviceCodes: [String: String]
+    /// The attribute code their service definitions use for another system's reference: our tracking number is
+    /// sent in it. Nil: it travels in the description and the `Idempotency-Key` header only.
+    public var trackingAttribute: String?
+    /// How often their status changes are fetched, in seconds.
+    public var pollInterval: Int
+
+    public init(endpoint: String, apiKeyVariable: String, jurisdictionID: String? = nil, serviceCodes: [String: String] = [:],
+                trackingAttribute: String? = nil, pollInterval: Int = 300) {
+        self.endpoint = endpoint
+        self.apiKeyVariable = apiKeyVariable
+        self.jurisdictionID = jurisdictionID
+        self.serviceCodes = serviceCodes
+        self.trackingAttribute = trackingAttribute
+        self.pollInterval = pollInterval
+    }
+
+    /// `…/requests.json`.
+    public func url(_ path: String) -> String {
+        (endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint) + "/" + path
     }
 }
 

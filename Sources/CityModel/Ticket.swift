@@ -27,9 +27,11 @@ public struct Channel: RawRepresentable, Hashable, Sendable, Codable, CustomStri
     /// Not a channel at all: requests brought in from a city's earlier system (`cityline import`), whose reporters
     /// CityLine never contacts.
     public static let history = Channel(known: "import")
+    /// Not a resident channel: a department's work-order system, filed into as an Open311 client.
+    public static let open311 = Channel(known: "open311")
 
     /// Whether a resident is at the other end (not a department's system, the staff API or an imported record).
-    public var reachesResident: Bool { self != .webhook && self != .history }
+    public var reachesResident: Bool { self != .webhook && self != .history && self != .open311 }
 
     public var description: String { rawValue }
     public static func < (a: Channel, b: Channel) -> Bool { a.rawValue < b.rawValue }

@@ -27,6 +27,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var buckets: [String: TokenBucket] = [:]
     private var handoffRows: [Int64: Handoff] = [:]
     private var handoffNotes: [Int64: [HandoffNote]] = [:]
+    var links: [TrackingNumber: [String: ExternalLink]] = [:]
     private var messageLog: [(address: ChannelAddress, line: TranscriptLine)] = []
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
@@ -439,5 +440,25 @@ extension MemoryStore: ReportStore {
             facts.abandoned.append(AbandonedFact(channel: record.channel?.rawValue ?? "unknown", at: record.at.timeIntervalSince1970))
         }
         return facts
+    }
+}
+
+// MARK: ExternalLinkStore
+
+extension MemoryStore: ExternalLinkStore {
+    public func saveLink(_ link: ExternalLink, at date: Date) {
+        var stored = links[link.ticket, default: [:]][link.system] ?? link
+        stored.externalID = link.externalID ?? stored.externalID
+        stored.token = link.token ?? stored.token
+        links[link.ticket, default: [:]][link.system] = stored
+    }
+
+    public func openLinks(system: String, limit: Int) -> [ExternalLink] {
+        Array(links.values.compactMap { $0[system] }.filter { ticket($0.ticket)?.status.isOpen ?? false }
+            .sorted { $0.ticket.digits < $1.ticket.digits }.prefix(limit))
+    }
+
+    public func ticket(system: String, externalID: String) -> TrackingNumber? {
+        links.values.compactMap { $0[system] }.first { $0.externalID == externalID }?.ticket
     }
 }

@@ -274,6 +274,21 @@ extension SQLiteStore {
                     area, service_code, department, jurisdiction, requested_at, tracking_number);
                 """)
         }
+        migrator.registerMigration("v12: tickets in departments' systems") { db in
+            try db.execute(sql: """
+                -- A ticket filed into a department's work-order system (Open311 client): its id there, or the token
+                -- the system answered with until it gives one.
+                CREATE TABLE ticket_links (
+                    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                    system TEXT NOT NULL,
+                    external_id TEXT,
+                    token TEXT,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (ticket_id, system)
+                );
+                CREATE UNIQUE INDEX ticket_links_external ON ticket_links(system, external_id) WHERE external_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

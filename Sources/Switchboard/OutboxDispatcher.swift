@@ -50,7 +50,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
 
     /// When `entry` may go out, at or after `date`: later in quiet hours for messages a resident did not just ask for.
     func allowedTime(_ entry: OutboxEntry, at date: Date) -> Date {
-        guard let policy, entry.message.to.channel != .webhook else { return date }
+        guard let policy, entry.message.to.channel.reachesResident else { return date }
         return policy.sendTime(entry.message.kind, at: date, timeZoneID: entry.recipientTimeZone)
     }
 

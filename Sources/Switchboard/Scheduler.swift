@@ -184,8 +184,15 @@ extension Switchboard {
             let department = engine.city.department(ticket.department)
             let to = ChannelAddress(channel: .webhook, address: department?.webhook ?? "department:\(ticket.department)")
             let body = try DepartmentEvent(event: event, ticket: ticket, at: now).json()
-            let message = RenderedMessage(to: to, body: body, locale: engine.city.defaultLocale, kind: .notice, ticket: number)
-            try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), outbox: [message], at: now))
+            var outbox = [RenderedMessage(to: to, body: body, locale: engine.city.defaultLocale, kind: .notice, ticket: number)]
+            // A department with a work-order system of its own (Open311) gets each new ticket filed there too,
+            // through the outbox: retried until it answers, dead-lettered and visible to operators if it never does.
+            if event == "created", let endpoint = department?.open311 {
+                let filing = try String(decoding: JSONEncoder().encode(Open311Filing(ticket, endpoint: endpoint)), as: UTF8.self)
+                outbox.append(RenderedMessage(to: ChannelAddress(channel: .open311, address: ticket.department), body: filing,
+                                              locale: engine.city.defaultLocale, kind: .notice, ticket: number))
+            }
+            try await jobs.complete(JobCompletion(job: job.id, outcome: .done(note: nil), outbox: outbox, at: now))
         }
     }
 

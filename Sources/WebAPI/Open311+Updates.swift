@@ -9,13 +9,7 @@ import Storage
 /// (POST) — a status change or a note — which reaches the residents like a staff update does.
 extension Open311API {
     /// Statuses a back end may send (the mySociety extended list) → ours, and the resolution they mean.
-    static let extendedStatuses: [String: (TicketStatus, String?)] = [
-        "OPEN": (.open, nil), "INVESTIGATING": (.inProgress, nil), "IN_PROGRESS": (.inProgress, nil),
-        "ACTION_SCHEDULED": (.inProgress, nil), "FIXED": (.closed, "fixed"), "CLOSED": (.closed, nil),
-        "DUPLICATE": (.closed, "duplicate"), "NOT_RESPONSIBLE": (.closed, "not_ours"), "NOT_COUNCILS_RESPONSIBILITY": (.closed, "not_ours"),
-        "NO_FURTHER_ACTION": (.closed, "no_further_action"), "UNABLE_TO_FIX": (.closed, "unable_to_fix"),
-        "INTERNAL_REFERRAL": (.closed, "referred"), "REOPENED": (.open, nil),
-    ]
+    static var extendedStatuses: [String: (status: TicketStatus, resolution: String?)] { Open311Status.known }
 
     /// `GET servicerequestupdates`: the status changes and public notes of requests between `start_date` and
     /// `end_date` (the last day by default), oldest first; `update_id` is the request's id and the entry's place
@@ -55,7 +49,7 @@ extension Open311API {
             throw Failure(status: .badRequest, description: "service_request_id is required")
         }
         guard let updateID = field("update_id"), updateID.count <= 100 else { throw Failure(status: .badRequest, description: "update_id is required") }
-        guard let raw = field("status"), let (status, resolution) = Self.extendedStatuses[raw.uppercased()] else {
+        guard let raw = field("status"), let (status, resolution) = Open311Status.read(raw) else {
             throw Failure(status: .badRequest, description: "status must be one of \(Self.extendedStatuses.keys.sorted().joined(separator: ", "))")
         }
         let note = field("description")?.trimmingCharacters(in: .whitespacesAndNewlines)
