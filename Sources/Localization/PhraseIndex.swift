@@ -159,6 +159,11 @@ public struct PhraseIndex: Sendable {
             if !prefixFirst.isEmpty, let key = Self.prefixKey(keys[start]), let candidates = prefixFirst[key] {
                 for position in candidates { check(position, at: start, text, keys, alternates, &found) }
             }
+            // A starred first word is tried without the و or ف too ("ورفيقي" is "رفيق*", "وابني" is "ابن*").
+            if !prefixFirst.isEmpty, !alternates.isEmpty, let alternate = alternates[start],
+               let key = Self.prefixKey(alternate), key != Self.prefixKey(keys[start]), let candidates = prefixFirst[key] {
+                for position in candidates { check(position, at: start, text, keys, alternates, &found) }
+            }
         }
         return found
     }
