@@ -115,7 +115,7 @@ import Testing
         city.emergencies = EmergencyTriage(
             concepts: [
                 "person": LocalizedList([zh: ["阿姨"], ar: ["رفيق*"]]),
-                "collapse": LocalizedList([zh: ["被公交车撞"], ar: ["دايخ"]]),
+                "collapse": LocalizedList([zh: ["被公交车撞"], ar: ["دايخ", "طايح ارض"]]),
             ],
             unless: LocalizedList([:]),
             triggers: [
@@ -135,5 +135,10 @@ import Testing
     @Test func aStarredPhraseMatchesAWordWithAndWrittenOn() {
         #expect(Self.triage.emergency(in: "ورفيقي دايخ") == "medical")
         #expect(Self.triage.emergency(in: "رفيقي دايخ") == "medical")
+    }
+
+    @Test func spokenOnTheComesOff() {
+        // عالارض is على الارض ("on the ground") written as one word
+        #expect(Self.triage.emergency(in: "رفيقي طايح عالارض") == "medical")
     }
 }
