@@ -96,7 +96,20 @@ public struct Triage: Sendable {
         guard !text.isEmpty, !triggers.isEmpty else { return nil }
         let matches = index.matches(in: text)
         guard !matches.isEmpty else { return nil }
-        return decide(concepts(text, matches))
+        return decide(concepts(text, matches), units: Self.units(text))
+    }
+
+    /// Where each word starts, in half words: a Han character or kana counts half a word (Chinese words are mostly
+    /// two characters, each its own word here), anything else a whole one, so a window of 8 words spans about 8
+    /// words of Chinese too, not 8 characters. One more entry than `text` has words.
+    static func units(_ text: FoldedText) -> [Int] {
+        var units = [0]
+        units.reserveCapacity(text.count + 1)
+        for word in text.words {
+            let half = word.unicodeScalars.first.map(TextFolding.isIdeograph) ?? false
+            units.append(units[units.count - 1] + (half ? 1 : 2))
+        }
+        return units
     }
 
     /// Why `text` is or is not an emergency: the concepts each sentence holds ("person collapse"), for a city
@@ -131,13 +144,16 @@ public struct Triage: Sendable {
     }
 
     /// Whether one span of each list can be picked so that all lie within `window` words (first word of the
-    /// first to last word of the last) and `accept` takes the words they cover.
-    static func near(_ lists: [[Range<Int>]], within window: Int, where accept: (Int, Int) -> Bool = { _, _ in true }) -> Bool {
+    /// first to last word of the last) and `accept` takes the words they cover. `units` measures the words (see
+    /// `units(_:)`; without it every word counts one).
+    static func near(_ lists: [[Range<Int>]], within window: Int, units: [Int]? = nil,
+                     where accept: (Int, Int) -> Bool = { _, _ in true }) -> Bool {
+        func width(_ low: Int, _ high: Int) -> Int { units.map { $0[high] - $0[low] } ?? 2 * (high - low) }
         func search(_ index: Int, _ low: Int, _ high: Int) -> Bool {
             guard index < lists.count else { return accept(low, high) }
             for span in lists[index] {
                 let newLow = min(low, span.lowerBound), newHigh = max(high, span.upperBound)
-                if newHigh - newLow <= window, search(index + 1, newLow, newHigh) { return true }
+                if width(newLow, newHigh) <= 2 * window, search(index + 1, newLow, newHigh) { return true }
             }
             return false
         }
@@ -146,17 +162,19 @@ public struct Triage: Sendable {
     }
 
     /// The first trigger whose rule holds in one of the sentences.
-    private func decide(_ found: (present: [Spans], votes: [Int])) -> Finding? {
+    private func decide(_ found: (present: [Spans], votes: [Int]), units: [Int]) -> Finding? {
         let (present, localeVotes) = found
         for trigger in triggers {
             for spans in present {
                 let holds = trigger.rules.contains { rule in
                     guard rule.required.allSatisfy({ !spans[$0].isEmpty }) else { return false }
                     guard let window = trigger.window else { return !rule.excluded.contains { !spans[$0].isEmpty } }
-                    return Self.near(rule.required.map { spans[$0] }, within: window) { low, high in
+                    return Self.near(rule.required.map { spans[$0] }, within: window, units: units) { low, high in
                         // An excluded concept counts only near the rule's words ("last year" three sentences'
                         // worth of words away does not silence "a man collapsed").
-                        !rule.excluded.contains { spans[$0].contains { $0.upperBound > low - window && $0.lowerBound < high + window } }
+                        !rule.excluded.contains { spans[$0].contains {
+                            units[$0.upperBound] > units[low] - 2 * window && units[$0.lowerBound] < units[high] + 2 * window
+                        } }
                     }
                 }
                 if holds {

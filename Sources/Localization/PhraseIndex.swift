@@ -112,15 +112,24 @@ public struct PhraseIndex: Sendable {
     }
 
     /// A second key for Arabic words that may carry the conjunction و ("and") or ف ("so") written onto them
-    /// ("ومش" → "مش"), which the stemmer leaves on since many words begin with those letters (ولد, وقع, فتح).
+    /// ("ومش" → "مش"), which the stemmer leaves on since many words begin with those letters (ولد, وقع, فتح),
+    /// and for the spoken "on the" written onto a word ("عالارض" → "ارض", "عالدرج" → "درج"), which the stemmer
+    /// leaves on since عالق, عالي and عالم begin with the same letters.
     func alternates(for text: FoldedText) -> [String?] {
         guard stemsArabic else { return [] }
         return text.words.map { word in
-            guard ArabicStemming.isArabic(word), let first = word.unicodeScalars.first,
-                  first == "\u{0648}" || first == "\u{0641}", word.unicodeScalars.count >= 3 else { return nil }
+            guard ArabicStemming.isArabic(word), let first = word.unicodeScalars.first else { return nil }
+            let scalars = Array(word.unicodeScalars)
+            if scalars.count >= 6, scalars.starts(with: Self.onThe) {
+                return ArabicStemming.key(String(String.UnicodeScalarView(scalars.dropFirst(3))))
+            }
+            guard first == "\u{0648}" || first == "\u{0641}", scalars.count >= 3 else { return nil }
             return ArabicStemming.key(String(word.unicodeScalars.dropFirst()))
         }
     }
+
+    /// "عال", spoken "على ال" ("on the") written as one word.
+    private static let onThe = Array("\u{0639}\u{0627}\u{0644}".unicodeScalars)
 
     /// Every match in `text`, by start then length.
     public func matches(in text: FoldedText) -> [Match] {
@@ -157,6 +166,11 @@ public struct PhraseIndex: Sendable {
                 for position in candidates { check(position, at: start, text, keys, alternates, &found) }
             }
             if !prefixFirst.isEmpty, let key = Self.prefixKey(keys[start]), let candidates = prefixFirst[key] {
+                for position in candidates { check(position, at: start, text, keys, alternates, &found) }
+            }
+            // A starred first word is tried without the و or ف too ("ورفيقي" is "رفيق*", "وابني" is "ابن*").
+            if !prefixFirst.isEmpty, !alternates.isEmpty, let alternate = alternates[start],
+               let key = Self.prefixKey(alternate), key != Self.prefixKey(keys[start]), let candidates = prefixFirst[key] {
                 for position in candidates { check(position, at: start, text, keys, alternates, &found) }
             }
         }

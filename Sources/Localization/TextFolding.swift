@@ -49,7 +49,7 @@ public enum TextFolding {
     }
 
     /// Han characters and kana: scripts written without spaces between words.
-    static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
         default: false

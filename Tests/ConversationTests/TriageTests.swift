@@ -106,3 +106,39 @@ import Testing
         #expect(Self.triage.explain(FoldedText("A man. He collapsed right now")) == ["person", "collapse ongoing person"])
     }
 }
+
+/// How the window measures Chinese, and Arabic words with "and" written onto them.
+@Suite struct TriageWordTests {
+    static let triage: Triage = {
+        var city = Fixtures.city
+        let zh = LanguageTag("zh-Hans"), ar = LanguageTag("ar")
+        city.emergencies = EmergencyTriage(
+            concepts: [
+                "person": LocalizedList([zh: ["阿姨"], ar: ["رفيق*"]]),
+                "collapse": LocalizedList([zh: ["被公交车撞"], ar: ["دايخ", "طايح ارض"]]),
+            ],
+            unless: LocalizedList([:]),
+            triggers: [
+                EmergencyTrigger(code: "medical", rules: [[ConceptTerm("person"), ConceptTerm("collapse")]], window: 6),
+            ]
+        )
+        return Triage(city: city)
+    }()
+
+    @Test func aHanCharacterIsHalfAWord() {
+        // ten characters, five words' worth: within a window of 6 words
+        #expect(Self.triage.emergency(in: "阿姨在路口被公交车撞了") == "medical")
+        // twenty-three characters from the first to the last: too far
+        #expect(Self.triage.emergency(in: "阿姨说上个月在那个很远很远的路口有车被公交车撞了") == nil)
+    }
+
+    @Test func aStarredPhraseMatchesAWordWithAndWrittenOn() {
+        #expect(Self.triage.emergency(in: "ورفيقي دايخ") == "medical")
+        #expect(Self.triage.emergency(in: "رفيقي دايخ") == "medical")
+    }
+
+    @Test func spokenOnTheComesOff() {
+        // عالارض is على الارض ("on the ground") written as one word
+        #expect(Self.triage.emergency(in: "رفيقي طايح عالارض") == "medical")
+    }
+}
