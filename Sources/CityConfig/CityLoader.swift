@@ -169,6 +169,9 @@ public struct CityLoader {
             throw try value.required("endpoint").fail("'endpoint' must be an http(s) URL")
         }
         let variable = try value.required("api_key_env").nonEmptyString()
+        guard variable.contains("OPEN311"), variable.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }) else {
+            throw try value.required("api_key_env").fail("'api_key_env' must name an environment variable in capitals containing OPEN311, like STREETS_OPEN311_KEY")
+        }
         var codes: [String: String] = [:]
         for (ours, theirs) in try value["service_codes"]?.entries() ?? [] { codes[ours] = try theirs.nonEmptyString() }
         let poll = try value["poll"]?.duration() ?? 300

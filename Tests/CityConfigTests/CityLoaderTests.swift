@@ -84,6 +84,33 @@ import Testing
         #expect(error?.message == "service 'pothole': unknown department 'roads'")
     }
 
+    @Test func departmentsOpen311AndAreasAreReadAndCheckedWithTheirLine() throws {
+        let good = try brokenCity("city.yaml") {
+            $0.replacingOccurrences(of: "  - code: streets\n", with: """
+                  - code: streets
+                    open311: {endpoint: "https://crm.example/open311/v2/", api_key_env: STREETS_OPEN311_KEY, service_codes: {pothole: PH-01}, poll: 90s}
+
+                """)
+        }
+        let city = try CityLoader(directory: good, environment: [:]).load()
+        let endpoint = try #require(city.department("streets")?.open311)
+        #expect(endpoint.url("requests.json") == "https://crm.example/open311/v2/requests.json")
+        #expect(endpoint.serviceCodes == ["pothole": "PH-01"] && endpoint.pollInterval == 90 && endpoint.apiKeyVariable == "STREETS_OPEN311_KEY")
+        #expect(city.areas.map(\.id) == ["ward-1", "ward-2", "ward-3", "ward-4", "rural"])
+        #expect(city.area(at: Coordinate(latitude: 39.7666, longitude: -89.6781)) == "ward-3")
+
+        for (line, message) in [
+            ("open311: {endpoint: ftp://crm.example, api_key_env: STREETS_OPEN311_KEY}", "'endpoint' must be an http(s) URL"),
+            ("open311: {endpoint: https://crm.example, api_key_env: the_key}", "'api_key_env' must name an environment variable"),
+            ("open311: {endpoint: https://crm.example, api_key: abc}", "unknown key 'api_key'"),
+        ] {
+            let directory = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "  - code: streets\n", with: "  - code: streets\n    \(line)\n") }
+            let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+            #expect(error?.line == (try lineNumber(of: line, in: "city.yaml", directory: directory)), "\(line)")
+            #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+        }
+    }
+
     @Test func yamlSyntaxErrorNamesTheLine() throws {
         let directory = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "phone: \"311\"", with: "phone: \"311") }
         let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
