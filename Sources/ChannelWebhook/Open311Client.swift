@@ -1,6 +1,9 @@
 import AsyncHTTPClient
 import CityModel
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import NIOCore
 import Storage
 import Switchboard
@@ -35,10 +38,10 @@ public struct Open311ClientTransport: Transport {
             throw TransportError(.permanent, "open311: the outbox entry is not a filing")
         }
         guard let (endpoint, apiKey) = endpoints[filing.department] else { return try await fallback.send(entry) }
-        var request = HTTPClientRequest(url: endpoint.url("requests.json"))
+        var request = HTTPClientRequest(url: endpoint.url("requests.\(endpoint.format)"))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept", value: endpoint.format == "xml" ? "text/xml" : "application/json")
         request.headers.add(name: "User-Agent", value: "CityLine")
         request.headers.add(name: "Idempotency-Key", value: filing.idempotencyKey)
         let fields = [("api_key", apiKey)] + filing.fields.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
@@ -51,10 +54,10 @@ public struct Open311ClientTransport: Transport {
         } catch {
             throw TransportError(.retry, "open311: \(error)")
         }
-        let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))
+        let records = Open311Form.records(body)
         switch response.status.code {
         case 200..<300:
-            guard let first = (json as? [Any])?.first as? [String: Any] else {
+            guard let first = records?.first else {
                 throw TransportError(.retry, "open311: HTTP \(response.status.code) without a request list")
             }
             let id = Open311Form.string(first["service_request_id"]), token = Open311Form.string(first["token"])
@@ -68,7 +71,7 @@ public struct Open311ClientTransport: Transport {
             let retryAfter = response.headers.first(name: "Retry-After").flatMap(TimeInterval.init)
             throw TransportError(.retry, "open311: HTTP \(response.status.code)", retryAfter: retryAfter)
         default:
-            let words = ((json as? [Any])?.first as? [String: Any]).flatMap { Open311Form.string($0["description"]) } ?? ""
+            let words = records?.first.flatMap { Open311Form.string($0["description"]) } ?? ""
             throw TransportError(.permanent, "open311: HTTP \(response.status.code) \(words.prefix(200))")
         }
     }
@@ -85,7 +88,7 @@ public struct Open311HTTPRemote: Open311Remote {
         let format = ISO8601DateFormatter()
         var query = [("start_date", format.string(from: start)), ("end_date", format.string(from: end))]
         if let id = endpoint.jurisdictionID { query.append(("jurisdiction_id", id)) }
-        guard let list = try await get(endpoint.url("servicerequestupdates.json") + "?" + Open311Form.encode(query), missingIsNil: true) else {
+        guard let list = try await get(endpoint.url("servicerequestupdates.\(endpoint.format)") + "?" + Open311Form.encode(query), missingIsNil: true) else {
             return nil
         }
         return list.compactMap { item in
@@ -101,7 +104,7 @@ public struct Open311HTTPRemote: Open311Remote {
         guard !ids.isEmpty else { return [] }
         var query = [("service_request_id", ids.joined(separator: ","))]
         if let id = endpoint.jurisdictionID { query.append(("jurisdiction_id", id)) }
-        let list = try await get(endpoint.url("requests.json") + "?" + Open311Form.encode(query), missingIsNil: false) ?? []
+        let list = try await get(endpoint.url("requests.\(endpoint.format)") + "?" + Open311Form.encode(query), missingIsNil: false) ?? []
         return list.compactMap { item in
             guard let id = Open311Form.string(item["service_request_id"]), let status = Open311Form.string(item["status"]) else { return nil }
             return RemoteUpdate(updateID: nil, requestID: id, status: status, description: Open311Form.string(item["status_notes"]),
@@ -113,23 +116,21 @@ public struct Open311HTTPRemote: Open311Remote {
         var unreserved = CharacterSet.alphanumerics
         unreserved.insert(charactersIn: "-._~")
         let escaped = token.addingPercentEncoding(withAllowedCharacters: unreserved) ?? token
-        let list = try await get(endpoint.url("tokens/\(escaped).json"), missingIsNil: true)
+        let list = try await get(endpoint.url("tokens/\(escaped).\(endpoint.format)"), missingIsNil: true)
         return list?.lazy.compactMap { Open311Form.string($0["service_request_id"]) }.first
     }
 
     /// A JSON list of objects; nil for a 404 when `missingIsNil` (a server without that extension).
     private func get(_ url: String, missingIsNil: Bool) async throws -> [[String: Any]]? {
         var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept", value: url.contains(".xml") ? "text/xml" : "application/json")
         request.headers.add(name: "User-Agent", value: "CityLine")
         let response = try await client.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
         if response.status.code == 404, missingIsNil { return nil }
         guard response.status.code == 200 else { throw Open311RemoteError(message: "\(url): HTTP \(response.status.code)") }
-        guard let list = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [Any] else {
-            throw Open311RemoteError(message: "\(url): not a JSON list")
-        }
-        return list.compactMap { $0 as? [String: Any] }
+        guard let list = Open311Form.records(body) else { throw Open311RemoteError(message: "\(url): not a list of records") }
+        return list
     }
 
     static func date(_ text: String) -> Date? {
@@ -161,5 +162,59 @@ enum Open311Form {
         case let number as NSNumber: number.stringValue
         default: nil
         }
+    }
+}
+
+/// Reads an Open311 XML answer the way its clients do: the root (`service_requests`, `service_request_updates`,
+/// `errors`) holds one element per record (`request`, `request_update`, `error`) — a list even with one — whose
+/// child elements are the record's fields.
+final class Open311XML: NSObject, XMLParserDelegate {
+    private var records: [[String: Any]] = []
+    private var depth = 0
+    private var record: [String: Any] = [:]
+    private var field: String?
+    private var text = ""
+
+    static func records(_ data: Data) -> [[String: Any]]? {
+        let reader = Open311XML()
+        let parser = XMLParser(data: data)
+        parser.delegate = reader
+        parser.shouldResolveExternalEntities = false
+        return parser.parse() ? reader.records : nil
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        depth += 1
+        if depth == 2 { record = [:] }
+        if depth == 3 {
+            field = name
+            text = ""
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if depth == 3 { text += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if depth == 3, let field {
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !value.isEmpty { record[field] = value }
+            self.field = nil
+        }
+        if depth == 2 { records.append(record) }
+        depth -= 1
+    }
+}
+
+extension Open311Form {
+    /// A list of records from a JSON or an XML answer (whichever the body is).
+    static func records(_ body: ByteBuffer) -> [[String: Any]]? {
+        let data = Data(body.readableBytesView)
+        if data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "<") {
+            return Open311XML.records(data)
+        }
+        return (try? JSONSerialization.jsonObject(with: data) as? [Any])?.compactMap { $0 as? [String: Any] }
     }
 }

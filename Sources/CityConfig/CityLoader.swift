@@ -163,7 +163,7 @@ public struct CityLoader {
     /// A department's Open311 server: `{endpoint, api_key_env, jurisdiction_id, service_codes: {ours: theirs},
     /// tracking_attribute, poll}`.
     private func open311(_ value: YAMLValue) throws -> Open311Endpoint {
-        try value.only(["endpoint", "api_key_env", "jurisdiction_id", "service_codes", "tracking_attribute", "poll"])
+        try value.only(["endpoint", "api_key_env", "jurisdiction_id", "service_codes", "tracking_attribute", "poll", "format"])
         let endpoint = try value.required("endpoint").nonEmptyString()
         guard endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://"), URL(string: endpoint) != nil else {
             throw try value.required("endpoint").fail("'endpoint' must be an http(s) URL")
@@ -176,8 +176,13 @@ public struct CityLoader {
         for (ours, theirs) in try value["service_codes"]?.entries() ?? [] { codes[ours] = try theirs.nonEmptyString() }
         let poll = try value["poll"]?.duration() ?? 300
         guard poll >= 1 else { throw try value.required("poll").fail("'poll' must be at least 1s") }
-        return Open311Endpoint(endpoint: endpoint, apiKeyVariable: variable, jurisdictionID: try value["jurisdiction_id"]?.nonEmptyString(),
-                               serviceCodes: codes, trackingAttribute: try value["tracking_attribute"]?.nonEmptyString(), pollInterval: poll)
+        var result = Open311Endpoint(endpoint: endpoint, apiKeyVariable: variable, jurisdictionID: try value["jurisdiction_id"]?.nonEmptyString(),
+                                     serviceCodes: codes, trackingAttribute: try value["tracking_attribute"]?.nonEmptyString(), pollInterval: poll)
+        if let format = value["format"] {
+            guard ["json", "xml"].contains(try format.string()) else { throw format.fail("'format' must be json or xml") }
+            result.format = try format.string()
+        }
+        return result
     }
 
     /// An area the city reports by: like a jurisdiction, but its boundary is required.

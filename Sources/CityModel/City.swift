@@ -222,6 +222,8 @@ public struct Open311Endpoint: Sendable, Equatable {
     public var trackingAttribute: String?
     /// How often their status changes are fetched, in seconds.
     public var pollInterval: Int
+    /// `json` or `xml` (as FixMyStreet speaks to councils' servers): the paths' extension and the answers' format.
+    public var format: String = "json"
 
     public init(endpoint: String, apiKeyVariable: String, jurisdictionID: String? = nil, serviceCodes: [String: String] = [:],
                 trackingAttribute: String? = nil, pollInterval: Int = 300) {

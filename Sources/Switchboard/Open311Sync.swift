@@ -125,7 +125,9 @@ public struct Open311Sync: ServiceLifecycle.Service {
         }
         let actor = "open311:\(department):" + (update.updateID ?? "status-\(status.rawValue)-\(Int((update.at ?? now).timeIntervalSince1970))")
         if try await store.history(of: number).contains(where: { $0.actor == actor }) { return false }
-        if status == ticket.status, note?.isEmpty ?? true { return false }
+        // Nothing new: the same status, with no note or the note the ticket already shows (the same change seen
+        // first through the request's own status, then as an update).
+        if status == ticket.status, (note?.isEmpty ?? true) || note == ticket.publicNote { return false }
         let change = TicketChange(status: status, statusNote: note?.isEmpty == false ? note : nil, resolution: resolution)
         let policy = self.policy
         let changed = try await store.update(number, change, actor: actor, at: now) { ticket, events in policy.jobs(after: events, ticket: ticket) }

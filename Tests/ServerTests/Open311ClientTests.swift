@@ -109,45 +109,63 @@ import WebAPI
                 // Polls go on: still one ticket there, one closing here.
                 try await Task.sleep(for: .seconds(2))
                 #expect(try await back.tickets(TicketFilter()).count == 1)
-                #expect(try await front.history(of: ours.trackingNumber).filter { $0.actor.hasPrefix("open311:") }.count == 1)
+                let applied = try await front.history(of: ours.trackingNumber).filter { $0.actor.hasPrefix("open311:") }
+                #expect(applied.count == 1, "\(applied.map { "\($0.kind) \($0.status?.rawValue ?? "-") \($0.actor) \($0.note ?? "")" })")
             }
         }
     }
 
-    /// A FixMyStreet-style server: it answers a POST with a token, gives the id later through `tokens/`, has no
-    /// `servicerequestupdates`, and says a request is closed only through `requests`.
+    /// A server as FixMyStreet's Open311 code expects one (in XML: lists forced even with one element) or its JSON
+    /// twin: it answers a POST with a token, gives the id later through `tokens/`, has no `servicerequestupdates`,
+    /// and says a request is closed only through `requests`.
     final class TokenServer: Sendable {
+        let xml: Bool
         let state = Mutex<(posts: [String], id: String?, closed: Bool)>(([], nil, false))
+        init(xml: Bool = false) { self.xml = xml }
+
+        func list(_ root: String, _ element: String, _ records: [[(String, String)]]) -> Response {
+            if xml {
+                let body = records.map { record in
+                    "<\(element)>" + record.map { "<\($0.0)>\($0.1)</\($0.0)>" }.joined() + "</\(element)>"
+                }.joined()
+                return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<\(root)>\(body)</\(root)>")))
+            }
+            let body = records.map { record in "{" + record.map { "\"\($0.0)\":\"\($0.1)\"" }.joined(separator: ",") + "}" }.joined(separator: ",")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "[\(body)]")))
+        }
 
         func router() -> Router<BasicRequestContext> {
             let router = Router(context: BasicRequestContext.self)
-            router.post("/v2/requests.json") { request, _ in
+            let format = xml ? "xml" : "json"
+            router.post("/v2/requests.\(format)") { request, _ in
                 let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
                 self.state.withLock { $0.posts.append(body) }
                 guard body.contains("api_key=fms-key") else {
-                    return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: #"[{"code":403,"description":"Invalid api_key"}]"#)))
+                    var response = self.list("errors", "error", [[("code", "403"), ("description", "Invalid api_key")]])
+                    response.status = .forbidden
+                    return response
                 }
-                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"[{"token":"tok-77"}]"#)))
+                return self.list("service_requests", "request", [[("token", "tok-77")]])
             }
             router.get("/v2/tokens/:token") { _, context in
                 let id = self.state.withLock { $0.id }
-                guard context.parameters.get("token") == "tok-77.json", let id else {
-                    return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "[]")))
-                }
-                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"[{"service_request_id":\#(id),"token":"tok-77"}]"#)))
+                guard context.parameters.get("token") == "tok-77.\(format)", let id else { return Response(status: .notFound) }
+                return self.list("service_requests", "request", [[("service_request_id", id), ("token", "tok-77")]])
             }
-            router.get("/v2/requests.json") { _, _ in
+            router.get("/v2/requests.\(format)") { _, _ in
                 let (id, closed) = self.state.withLock { ($0.id, $0.closed) }
-                guard let id else { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "[]"))) }
-                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string:
-                    #"[{"service_request_id":"\#(id)","status":"\#(closed ? "closed" : "open")","status_notes":"Done by the crew","updated_datetime":"2026-12-01T10:00:00-06:00"}]"#)))
+                guard let id else { return self.list("service_requests", "request", []) }
+                return self.list("service_requests", "request", [[("service_request_id", id), ("status", closed ? "closed" : "open"),
+                    ("status_notes", "Done by the crew"), ("updated_datetime", "2026-12-01T10:00:00-06:00")]])
             }
             return router
         }
     }
 
-    @Test func aServerThatAnswersWithATokenAndKnowsNoUpdates() async throws {
-        let server = TokenServer()
+    @Test(arguments: ["json", "xml"])
+    func aServerThatAnswersWithATokenAndKnowsNoUpdates(format: String) async throws {
+        let server = TokenServer(xml: format == "xml")
         let port = Mutex(0)
         let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
@@ -158,7 +176,7 @@ import WebAPI
 
         let store = try SQLiteStore(path: try temporaryDirectory() + "/front.sqlite")
         var configuration = try AppConfiguration.testing(store: .sqlite(store), environment: ["STREETS_OPEN311_KEY": "fms-key"])
-        configuration.city = try Self.city(filingInto: base, extra: ", service_codes: {pothole: PH-01}, tracking_attribute: external_ref, jurisdiction_id: springfield.example")
+        configuration.city = try Self.city(filingInto: base, extra: ", service_codes: {pothole: PH-01}, tracking_attribute: external_ref, jurisdiction_id: springfield.example, format: \(format)")
         configuration.runsBackgroundWork = true
         try await withRunningApplication(configuration) { frontPort in
             for (index, text) in ["There's a huge pothole at 1423 Oak St", "3", "1", "skip", "yes"].enumerated() {
