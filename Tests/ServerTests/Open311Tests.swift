@@ -237,4 +237,45 @@ import WebAPI
         #expect(updates.count == 2 && updates.allSatisfy { $0.message.locale == LanguageTag("es") && $0.message.to.address == "+12175550142" })
         #expect(updates.first?.message.body.contains("A crew is scheduled for Friday.") == true)
     }
+
+    /// Every datatype of the catalog's questions, filed as clients send them, and each read back as it was meant;
+    /// a wrong value of each datatype is the spec's error list and stores nothing.
+    @Test func everyAttributeDatatype() async throws {
+        let (app, store) = try await app()
+        try await app.test(.router) { client in
+            let base: [(String, String)] = [("api_key", Self.key), ("lat", "39.7666"), ("long", "-89.6781")]
+            let filings: [(String, [(String, String)])] = [
+                ("bulky-item", [("attribute[item_types][]", "mattress"), ("attribute[item_types][]", "appliance"), ("attribute[item_count]", "3")]),
+                ("missed-pickup", [("attribute[collection]", "recycling"), ("attribute[pickup_day]", "2026-11-23T07:00:00-06:00")]),
+                ("illegal-dumping", [("attribute[what][]", "tires"), ("attribute[witness]", "A white van, twice this week")]),
+                ("streetlight", [("attribute[pole_number]", "SL-1042")]),
+            ]
+            let wrong: [(String, [(String, String)], String)] = [
+                ("bulky-item", [("attribute[item_types][]", "piano"), ("attribute[item_count]", "3")], "must be one of"),
+                ("bulky-item", [("attribute[item_count]", "three")], "must be a number"),
+                ("bulky-item", [], "attribute[item_count] is required"),
+                ("missed-pickup", [("attribute[collection]", "trash"), ("attribute[pickup_day]", "last tuesday")], "attribute[pickup_day]"),
+                ("illegal-dumping", [("attribute[witness]", String(repeating: "w", count: 2_001))], "too long"),
+            ]
+            for (code, fields, words) in wrong {
+                try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.formHeaders,
+                                         body: Self.form(base + [("service_code", code)] + fields)) { response in
+                    #expect(response.status == .badRequest, "\(code) \(words)")
+                    #expect(String(buffer: response.body).contains(words), "\(String(buffer: response.body))")
+                }
+            }
+            #expect(try await store.tickets(TicketFilter()).isEmpty)
+            for (code, fields) in filings {
+                try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.formHeaders,
+                                         body: Self.form(base + [("service_code", code)] + fields)) { #expect($0.status == .ok, "\(code)") }
+            }
+            let tickets = Dictionary(uniqueKeysWithValues: try await store.tickets(TicketFilter()).map { ($0.draft.serviceCode, $0.draft.attributes) })
+            #expect(tickets["bulky-item"] == [AttributeAnswer(code: "item_types", value: .options(["mattress", "appliance"])),
+                                              AttributeAnswer(code: "item_count", value: .number(3))])
+            #expect(tickets["missed-pickup"] == [AttributeAnswer(code: "collection", value: .options(["recycling"])), AttributeAnswer(code: "pickup_day", value: .datetime(ISO8601DateFormatter().date(from: "2026-11-23T13:00:00Z")!))])
+            #expect(tickets["illegal-dumping"] == [AttributeAnswer(code: "what", value: .options(["tires"])),
+                                                   AttributeAnswer(code: "witness", value: .text("A white van, twice this week"))])
+            #expect(tickets["streetlight"] == [AttributeAnswer(code: "pole_number", value: .text("SL-1042"))])
+        }
+    }
 }
