@@ -44,6 +44,7 @@ struct StartupSummary: Sendable {
         }
         lines.append("  staff API          \(base)/api/v1/tickets  (create a token: cityline token create --role admin)")
         lines.append("  console       GET  \(base)/console  (operators: cityline token create --role staff --department <code>)")
+        lines.append("  dashboard     GET  \(base)/dashboard  (KPIs, equity by language and area; CSV at \(base)/api/v1/reports/tickets.csv)")
         lines.append("  Open311       GET  \(base)/open311/v2/services.json  (api_key: cityline token create --role open311)")
         lines.append("  dead letters  GET  \(base)/api/v1/outbox?state=dead, \(base)/api/v1/jobs?state=dead  (admin)")
         lines.append("  unsubscribe   POST \(base)/unsubscribe/{token}  (one-click, RFC 8058; emails link to "
