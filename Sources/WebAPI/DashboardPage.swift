@@ -258,8 +258,12 @@ enum DashboardPage {
             marks += "<rect class=\"opened\" x=\"\(fmt(labelWidth))\" y=\"\(fmt(y + 3))\" width=\"\(fmt(length))\" height=\"16\"></rect>"
             marks += "<text x=\"\(fmt(labelWidth + length + 6))\" y=\"\(fmt(y + 15))\">\(esc(hours(value)))</text>"
         }
-        let height = Double(rows.count) * rowHeight + 8
-        return """
+        return figure(id: id, title: title, description: description, width: width, height: Double(rows.count) * rowHeight + 8, marks: marks)
+    }
+
+    /// A chart: an SVG image named by its title and description (the table after it has the numbers).
+    private static func figure(id: String, title: String, description: String, width: Double, height: Double, marks: String) -> String {
+        """
         <figure>
         <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="\(id)-svg-title \(id)-svg-desc">
         <title id="\(id)-svg-title">\(esc(title))</title>
@@ -291,16 +295,8 @@ enum DashboardPage {
             marks += "<text x=\"\(fmt(labelX))\" y=\"\(fmt(y + 15))\"\(value >= 0 ? "" : " text-anchor=\"end\"")>\(esc(gap(value)))</text>"
         }
         let height = Double(rows.count) * rowHeight + 8
-        return """
-        <figure>
-        <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="\(id)-svg-title \(id)-svg-desc">
-        <title id="\(id)-svg-title">\(esc(title))</title>
-        <desc id="\(id)-svg-desc">\(esc(description))</desc>
-        <line class="axis" x1="\(fmt(centre))" y1="0" x2="\(fmt(centre))" y2="\(fmt(height))"></line>
-        \(marks)
-        </svg>
-        </figure>
-        """
+        let axis = "<line class=\"axis\" x1=\"\(fmt(centre))\" y1=\"0\" x2=\"\(fmt(centre))\" y2=\"\(fmt(height))\"></line>"
+        return figure(id: id, title: title, description: description, width: width, height: height, marks: axis + marks)
     }
 
     private static let definitions = """

@@ -33,5 +33,6 @@ public func withRunningApplication<T: Sendable>(_ configuration: AppConfiguratio
 
 /// The application did not report a listening port within 30 s.
 public struct ServerDidNotStart: Error, CustomStringConvertible {
+    public init() {}
     public var description: String { "the server did not start" }
 }

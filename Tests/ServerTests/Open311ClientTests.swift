@@ -135,6 +135,16 @@ import WebAPI
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "[\(body)]")))
         }
 
+        /// Runs on a free port of loopback until the task is cancelled.
+        func start() async throws -> (Task<Void, any Error>, Int) {
+            let port = Mutex(0)
+            let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                  onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
+            let running = Task { try await app.runService() }
+            guard try await Open311ClientTests.eventually({ port.withLock { $0 } != 0 }) else { throw ServerDidNotStart() }
+            return (running, port.withLock { $0 })
+        }
+
         func router() -> Router<BasicRequestContext> {
             let router = Router(context: BasicRequestContext.self)
             let format = xml ? "xml" : "json"
@@ -166,13 +176,9 @@ import WebAPI
     @Test(arguments: ["json", "xml"])
     func aServerThatAnswersWithATokenAndKnowsNoUpdates(format: String) async throws {
         let server = TokenServer(xml: format == "xml")
-        let port = Mutex(0)
-        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
-        let running = Task { try await app.runService() }
+        let (running, port) = try await server.start()
         defer { running.cancel() }
-        #expect(try await Self.eventually { port.withLock { $0 } != 0 })
-        let base = "http://127.0.0.1:\(port.withLock { $0 })/v2"
+        let base = "http://127.0.0.1:\(port)/v2"
 
         let store = try SQLiteStore(path: try temporaryDirectory() + "/front.sqlite")
         var configuration = try AppConfiguration.testing(store: .sqlite(store), environment: ["STREETS_OPEN311_KEY": "fms-key"])
@@ -207,15 +213,11 @@ import WebAPI
 
     @Test func aWrongKeyIsDeadLetteredWithTheServersWords() async throws {
         let server = TokenServer()
-        let port = Mutex(0)
-        let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
-        let running = Task { try await app.runService() }
+        let (running, port) = try await server.start()
         defer { running.cancel() }
-        #expect(try await Self.eventually { port.withLock { $0 } != 0 })
         let store = try SQLiteStore(path: try temporaryDirectory() + "/front.sqlite")
         var configuration = try AppConfiguration.testing(store: .sqlite(store), environment: ["STREETS_OPEN311_KEY": "wrong"])
-        configuration.city = try Self.city(filingInto: "http://127.0.0.1:\(port.withLock { $0 })/v2")
+        configuration.city = try Self.city(filingInto: "http://127.0.0.1:\(port)/v2")
         configuration.runsBackgroundWork = true
         try await withRunningApplication(configuration) { frontPort in
             for (index, text) in ["There's a huge pothole at 1423 Oak St", "3", "1", "skip", "yes"].enumerated() {
