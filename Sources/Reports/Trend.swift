@@ -22,9 +22,20 @@ public struct TrendAccumulator: Sendable {
         if let hours = fact.hoursToClose, let closedAt = fact.closedAt { closedHours[week(closedAt), default: []].append(hours) }
     }
 
+    /// The offset from UTC of the last time looked up, and the span it holds for (until the next transition).
+    private var offset: (from: Double, until: Double, seconds: Double) = (0, -1, 0)
+
     /// Weeks since 1970-01-05 (a Monday), local time.
-    private func week(_ seconds: Double) -> Int {
-        let local = seconds + Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds)))
+    private mutating func week(_ seconds: Double) -> Int {
+        if seconds < offset.from || seconds > offset.until {
+            let date = Date(timeIntervalSince1970: seconds)
+            let next = timeZone.nextDaylightSavingTimeTransition(after: date)?.timeIntervalSince1970 ?? .infinity
+            // Valid from a day back at most (an earlier transition may lie just before), to the next transition.
+            let previous = timeZone.nextDaylightSavingTimeTransition(after: date.addingTimeInterval(-86_400))?.timeIntervalSince1970
+            let from = previous.map { $0 <= seconds ? $0 : seconds } ?? seconds - 86_400
+            offset = (from, next - 1, Double(timeZone.secondsFromGMT(for: date)))
+        }
+        let local = seconds + offset.seconds
         let days = Int((local / 86_400).rounded(.down))
         return Int((Double(days - 4) / 7).rounded(.down))
     }
