@@ -17,6 +17,11 @@ import sys
 import tempfile
 
 base, token, api_key = sys.argv[1], sys.argv[2], sys.argv[3]
+# A background job beside the rest of the test suite: this run and the server it drives (CITYLINE_SERVER_PID)
+# take the CPU only when the other tests leave it.
+os.nice(19)
+if os.environ.get("CITYLINE_SERVER_PID"):
+    os.setpriority(os.PRIO_PROCESS, int(os.environ["CITYLINE_SERVER_PID"]), 19)
 ticket, conversation = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else (None, None)
 checks = ",".join([
     "not_a_server_error",
@@ -50,7 +55,7 @@ with tempfile.TemporaryDirectory() as directory:
         sys.executable, "-m", "schemathesis.cli", "--config-file", path, "--no-color", "run", f"{base}/openapi.json",
         "--checks", checks,
         "--phases", "examples,coverage,fuzzing",
-        "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"),
+        "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"),
         "--seed", os.environ.get("SCHEMATHESIS_SEED", "311"),
         "--workers", "1",  # one: Hypothesis's lambda-source cache is not thread-safe (a spurious "Runtime Error")
         "--request-timeout", "10",
@@ -62,5 +67,5 @@ with tempfile.TemporaryDirectory() as directory:
     try:
         sys.exit(subprocess.run(command, cwd=directory, timeout=300).returncode)
     except subprocess.TimeoutExpired:
-        print("schemathesis did not finish in 300 s (it takes about 30)", flush=True)
+        print("schemathesis did not finish in 300 s (alone it takes about 30)", flush=True)
         sys.exit(1)
