@@ -59,7 +59,9 @@ extension Open311API {
                 guard let page = Int(raw), page >= 1 else { throw Failure(status: .badRequest, description: "page must be 1 or more") }
                 return page
             } ?? 1
-            found = Array(found.dropFirst((page - 1) * size).prefix(size))
+            // A page past the end is empty, however far past (no overflow: the product can exceed Int.max).
+            let (skipped, overflow) = (page - 1).multipliedReportingOverflow(by: size)
+            found = overflow ? [] : Array(found.dropFirst(skipped).prefix(size))
         }
         var described: [Open311Value] = []
         for ticket in found {

@@ -79,7 +79,7 @@ struct StaffAPI: Sendable {
 
     private func list(_ request: Request, _ token: StaffToken) async throws -> Response {
         let query = request.uri.queryParameters
-        var filter = TicketFilter(limit: min(Int(query["limit"].map(String.init) ?? "") ?? 100, 1000))
+        var filter = TicketFilter(limit: min(max(Int(query["limit"].map(String.init) ?? "") ?? 100, 1), 1000))
         if let statuses = query["status"].map(String.init) {
             filter.statuses = try statuses.split(separator: ",").map { raw in
                 guard let status = TicketStatus(rawValue: String(raw)) else {
@@ -90,7 +90,11 @@ struct StaffAPI: Sendable {
         }
         filter.serviceCode = query["service_code"].map(String.init)
         if let since = query["updated_since"].map(String.init) {
-            guard let date = ISO8601DateFormatter().date(from: since) else {
+            // RFC 3339, with or without fractional seconds.
+            let formatter = ISO8601DateFormatter()
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let date = formatter.date(from: since) ?? fractional.date(from: since) else {
                 throw APIProblem(.badRequest, "invalid_date", "updated_since must be ISO 8601, like 2026-11-23T00:00:00Z")
             }
             filter.updatedSince = date

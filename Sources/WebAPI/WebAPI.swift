@@ -78,6 +78,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
         JSONResponse.make(["status": "ok"])
     }
     dependencies.metrics?.register(on: router, logger: dependencies.logger)
+    OpenAPIDocument.register(on: router)
     FrontPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, door: dependencies.frontDoor).register(on: router)
     ChatPage(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer, takesPhotos: dependencies.chatPhotos != nil,
              photoMaxBytes: dependencies.chatPhotos?.maxBytes ?? 0).register(on: router)
