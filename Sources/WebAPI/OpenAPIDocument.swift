@@ -154,16 +154,7 @@ enum OpenAPIDocument {
         "description": "Routed like a resident's own report; the resident given by `phone` or `email` gets the acknowledgement with the tracking number, then every update, in `locale`. A staff token files only for its own department (403, nothing stored).",
         "parameters": [
           {
-            "name": "Idempotency-Key",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 255,
-              "pattern": "^[!-~]+$"
-            },
-            "description": "A retry with the same key returns the first ticket (200) and files nothing."
+            "$ref": "#/components/parameters/IdempotencyKey"
           }
         ],
         "requestBody": {
@@ -934,16 +925,7 @@ enum OpenAPIDocument {
         "description": "Routed like the resident's own; they get the acknowledgement on their channel, in their language.",
         "parameters": [
           {
-            "name": "Idempotency-Key",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 255,
-              "pattern": "^[!-~]+$"
-            },
-            "description": "A retry with the same key returns the first ticket (200) and files nothing."
+            "$ref": "#/components/parameters/IdempotencyKey"
           }
         ],
         "requestBody": {
@@ -1123,51 +1105,16 @@ enum OpenAPIDocument {
         "description": "A staff token sees its department's tickets. A ticket belongs to the period of the resident's first message about it.",
         "parameters": [
           {
-            "name": "from",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (`2026-11-01`, the city's time zone) or an ISO 8601 time.",
-            "example": "2026-11-01"
+            "$ref": "#/components/parameters/ReportFrom"
           },
           {
-            "name": "to",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (included) or an ISO 8601 time.",
-            "example": "2026-11-30"
+            "$ref": "#/components/parameters/ReportTo"
           },
           {
-            "name": "department",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Only this department's tickets (a staff token: its own only)."
+            "$ref": "#/components/parameters/ReportDepartment"
           },
           {
-            "name": "group_by",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "enum": [
-                "language",
-                "channel",
-                "service",
-                "department",
-                "jurisdiction",
-                "area"
-              ]
-            },
-            "description": "How to group the rows.",
-            "example": "language"
+            "$ref": "#/components/parameters/ReportGroupBy"
           }
         ],
         "responses": {
@@ -1224,33 +1171,13 @@ enum OpenAPIDocument {
         "summary": "Each language or area against the whole city",
         "parameters": [
           {
-            "name": "from",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (`2026-11-01`, the city's time zone) or an ISO 8601 time.",
-            "example": "2026-11-01"
+            "$ref": "#/components/parameters/ReportFrom"
           },
           {
-            "name": "to",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (included) or an ISO 8601 time.",
-            "example": "2026-11-30"
+            "$ref": "#/components/parameters/ReportTo"
           },
           {
-            "name": "department",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Only this department's tickets (a staff token: its own only)."
+            "$ref": "#/components/parameters/ReportDepartment"
           },
           {
             "name": "group_by",
@@ -1329,51 +1256,16 @@ enum OpenAPIDocument {
         "summary": "Week by week (Mondays, city time)",
         "parameters": [
           {
-            "name": "from",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (`2026-11-01`, the city's time zone) or an ISO 8601 time.",
-            "example": "2026-11-01"
+            "$ref": "#/components/parameters/ReportFrom"
           },
           {
-            "name": "to",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (included) or an ISO 8601 time.",
-            "example": "2026-11-30"
+            "$ref": "#/components/parameters/ReportTo"
           },
           {
-            "name": "department",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Only this department's tickets (a staff token: its own only)."
+            "$ref": "#/components/parameters/ReportDepartment"
           },
           {
-            "name": "group_by",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "enum": [
-                "language",
-                "channel",
-                "service",
-                "department",
-                "jurisdiction",
-                "area"
-              ]
-            },
-            "description": "How to group the rows.",
-            "example": "language"
+            "$ref": "#/components/parameters/ReportGroupBy"
           }
         ],
         "responses": {
@@ -1449,51 +1341,16 @@ enum OpenAPIDocument {
         "summary": "One row per ticket (RFC 4180), never the reporter, the address or the words",
         "parameters": [
           {
-            "name": "from",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (`2026-11-01`, the city's time zone) or an ISO 8601 time.",
-            "example": "2026-11-01"
+            "$ref": "#/components/parameters/ReportFrom"
           },
           {
-            "name": "to",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A day (included) or an ISO 8601 time.",
-            "example": "2026-11-30"
+            "$ref": "#/components/parameters/ReportTo"
           },
           {
-            "name": "department",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Only this department's tickets (a staff token: its own only)."
+            "$ref": "#/components/parameters/ReportDepartment"
           },
           {
-            "name": "group_by",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "enum": [
-                "language",
-                "channel",
-                "service",
-                "department",
-                "jurisdiction",
-                "area"
-              ]
-            },
-            "description": "How to group the rows.",
-            "example": "language"
+            "$ref": "#/components/parameters/ReportGroupBy"
           }
         ],
         "responses": {
@@ -1546,16 +1403,7 @@ enum OpenAPIDocument {
             "description": "Which entries."
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 1000,
-              "default": 100
-            },
-            "description": "1 to 1000."
+            "$ref": "#/components/parameters/Limit"
           }
         ],
         "responses": {
@@ -1663,16 +1511,7 @@ enum OpenAPIDocument {
             "description": "Which jobs."
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 1000,
-              "default": 100
-            },
-            "description": "1 to 1000."
+            "$ref": "#/components/parameters/Limit"
           }
         ],
         "responses": {
@@ -1801,23 +1640,10 @@ enum OpenAPIDocument {
         "description": "Also `/open311/v2/services.xml`: the same as XML (`text/xml`), lists wrapped (`<services><service>`, `<service_requests><request>`) even with one element.",
         "parameters": [
           {
-            "name": "jurisdiction_id",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Accepted: the city's id or one of its jurisdictions' (404 otherwise). Empty is absent."
+            "$ref": "#/components/parameters/JurisdictionID"
           },
           {
-            "name": "locale",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "One of the city's languages: names, questions and notes in it (a CityLine extension).",
-            "example": "es"
+            "$ref": "#/components/parameters/Open311Locale"
           }
         ],
         "responses": {
@@ -1866,23 +1692,10 @@ enum OpenAPIDocument {
         "description": "Also `/open311/v2/services/{service_code}.xml`: the same as XML (`text/xml`), lists wrapped (`<services><service>`, `<service_requests><request>`) even with one element. The XML root is `<service_definition>`.",
         "parameters": [
           {
-            "name": "jurisdiction_id",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Accepted: the city's id or one of its jurisdictions' (404 otherwise). Empty is absent."
+            "$ref": "#/components/parameters/JurisdictionID"
           },
           {
-            "name": "locale",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "One of the city's languages: names, questions and notes in it (a CityLine extension).",
-            "example": "es"
+            "$ref": "#/components/parameters/Open311Locale"
           }
         ],
         "responses": {
@@ -1999,23 +1812,10 @@ enum OpenAPIDocument {
             "description": "`true`: Chicago-style `extended_attributes`."
           },
           {
-            "name": "jurisdiction_id",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Accepted: the city's id or one of its jurisdictions' (404 otherwise). Empty is absent."
+            "$ref": "#/components/parameters/JurisdictionID"
           },
           {
-            "name": "locale",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "One of the city's languages: names, questions and notes in it (a CityLine extension).",
-            "example": "es"
+            "$ref": "#/components/parameters/Open311Locale"
           }
         ],
         "responses": {
@@ -2234,23 +2034,10 @@ enum OpenAPIDocument {
         "description": "Also `/open311/v2/requests/{service_request_id}.xml`: the same as XML (`text/xml`), lists wrapped (`<services><service>`, `<service_requests><request>`) even with one element.",
         "parameters": [
           {
-            "name": "jurisdiction_id",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Accepted: the city's id or one of its jurisdictions' (404 otherwise). Empty is absent."
+            "$ref": "#/components/parameters/JurisdictionID"
           },
           {
-            "name": "locale",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "One of the city's languages: names, questions and notes in it (a CityLine extension).",
-            "example": "es"
+            "$ref": "#/components/parameters/Open311Locale"
           },
           {
             "name": "extensions",
@@ -2375,13 +2162,7 @@ enum OpenAPIDocument {
             "description": "ISO 8601; default: now."
           },
           {
-            "name": "jurisdiction_id",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Accepted: the city's id or one of its jurisdictions' (404 otherwise). Empty is absent."
+            "$ref": "#/components/parameters/JurisdictionID"
           }
         ],
         "responses": {
@@ -2544,6 +2325,98 @@ enum OpenAPIDocument {
         "in": "query",
         "name": "api_key",
         "description": "An Open311 api_key (`cityline token create --role open311`; an admin token works too), sent as the `api_key` form field of the POST body as GeoReport v2 clients do, or as a query parameter."
+      }
+    },
+    "parameters": {
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255,
+          "pattern": "^[!-~]+$"
+        },
+        "description": "A retry with the same key returns the first ticket (200) and files nothing."
+      },
+      "JurisdictionID": {
+        "name": "jurisdiction_id",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Accepted: the city's id or one of its jurisdictions' (404 otherwise). Empty is absent."
+      },
+      "Limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "description": "1 to 1000."
+      },
+      "Open311Locale": {
+        "name": "locale",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "One of the city's languages: names, questions and notes in it (a CityLine extension).",
+        "example": "es"
+      },
+      "ReportDepartment": {
+        "name": "department",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Only this department's tickets (a staff token: its own only)."
+      },
+      "ReportFrom": {
+        "name": "from",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A day (`2026-11-01`, the city's time zone) or an ISO 8601 time.",
+        "example": "2026-11-01"
+      },
+      "ReportGroupBy": {
+        "name": "group_by",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "enum": [
+            "language",
+            "channel",
+            "service",
+            "department",
+            "jurisdiction",
+            "area"
+          ]
+        },
+        "description": "How to group the rows.",
+        "example": "language"
+      },
+      "ReportTo": {
+        "name": "to",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A day (included) or an ISO 8601 time.",
+        "example": "2026-11-30"
       }
     },
     "schemas": {
