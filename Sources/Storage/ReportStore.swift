@@ -66,11 +66,17 @@ extension ReportStore {
     /// The report of `accumulator` once the contacts of `query` (emergencies, handoffs, abandoned reports) are in.
     public func addingContacts(_ query: ReportQuery, to accumulator: KPIAccumulator) async throws -> KPIReport {
         var accumulator = accumulator
-        let contacts = try await contactFacts(query)
-        for fact in contacts.emergencies { accumulator.add(fact) }
-        for fact in contacts.handoffs { accumulator.add(fact) }
-        for fact in contacts.abandoned { accumulator.add(fact) }
+        accumulator.add(try await contactFacts(query))
         return accumulator.report()
+    }
+}
+
+extension KPIAccumulator {
+    /// The contacts that are not tickets: emergencies, handoffs, abandoned reports.
+    public mutating func add(_ contacts: ContactFacts) {
+        for fact in contacts.emergencies { add(fact) }
+        for fact in contacts.handoffs { add(fact) }
+        for fact in contacts.abandoned { add(fact) }
     }
 }
 

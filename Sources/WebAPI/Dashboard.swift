@@ -46,15 +46,8 @@ struct Dashboard: Sendable {
                             BothSinks(KPIAccumulator(grouping: .area), TrendAccumulator(timeZone: city.timeZone)))
         )
         let contacts = try await store.contactFacts(parameters.query)
-        for fact in contacts.emergencies {
-            both.first.first.add(fact)
-            both.first.second.add(fact)
-        }
-        for fact in contacts.handoffs {
-            both.first.first.add(fact)
-            both.first.second.add(fact)
-        }
-        for fact in contacts.abandoned { both.first.first.add(fact) }
+        both.first.first.add(contacts)
+        both.first.second.add(contacts)
         let model = DashboardPage.Model(
             city: city, who: ConversationsAPI.actor(token), department: token.role == .admin ? nil : token.department,
             csrf: sessions.csrf(for: cookie), values: values, grouping: grouping,
