@@ -180,7 +180,7 @@ let package = Package(
         .executableTarget(
             name: "cityline-bench",
             dependencies: [
-                "ChannelSMS",
+                "ChannelSMS", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

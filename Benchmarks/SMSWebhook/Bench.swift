@@ -4,6 +4,7 @@ import ChannelSMS
 import Foundation
 import NIOCore
 import Synchronization
+import Transport
 
 /// Sends signed Twilio SMS webhooks (each from a new resident, each with a new MessageSid) to a running
 /// CityLine and measures turns per second and latency, with `GET /health` probed in the same run.

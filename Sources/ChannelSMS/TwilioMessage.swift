@@ -2,6 +2,7 @@ import CityModel
 import Foundation
 import Messaging
 import Storage
+import Transport
 
 /// A Twilio Messaging webhook (an inbound SMS or MMS), read from its form parameters.
 ///

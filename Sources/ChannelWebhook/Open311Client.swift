@@ -45,7 +45,7 @@ public struct Open311ClientTransport: Transport {
         request.headers.add(name: "User-Agent", value: "CityLine")
         request.headers.add(name: "Idempotency-Key", value: filing.idempotencyKey)
         let fields = [("api_key", apiKey)] + filing.fields.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
-        request.body = .bytes(ByteBuffer(string: Open311Form.encode(fields)))
+        request.body = .bytes(ByteBuffer(string: FormBody.encode(fields)))
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
@@ -88,7 +88,7 @@ public struct Open311HTTPRemote: Open311Remote {
         let format = ISO8601DateFormatter()
         var query = [("start_date", format.string(from: start)), ("end_date", format.string(from: end))]
         if let id = endpoint.jurisdictionID { query.append(("jurisdiction_id", id)) }
-        guard let list = try await get(endpoint.url("servicerequestupdates.\(endpoint.format)") + "?" + Open311Form.encode(query), missingIsNil: true) else {
+        guard let list = try await get(endpoint.url("servicerequestupdates.\(endpoint.format)") + "?" + FormBody.encode(query), missingIsNil: true) else {
             return nil
         }
         return list.compactMap { item in
@@ -96,7 +96,7 @@ public struct Open311HTTPRemote: Open311Remote {
             return RemoteUpdate(updateID: Open311Form.string(item["update_id"]), requestID: id,
                                 status: Open311Form.string(item["external_status_code"]) ?? Open311Form.string(item["status"]) ?? "",
                                 description: Open311Form.string(item["description"]),
-                                at: Open311Form.string(item["updated_datetime"]).flatMap(Self.date))
+                                at: Open311Form.string(item["updated_datetime"]).flatMap(InternetTime.date))
         }
     }
 
@@ -104,11 +104,11 @@ public struct Open311HTTPRemote: Open311Remote {
         guard !ids.isEmpty else { return [] }
         var query = [("service_request_id", ids.joined(separator: ","))]
         if let id = endpoint.jurisdictionID { query.append(("jurisdiction_id", id)) }
-        let list = try await get(endpoint.url("requests.\(endpoint.format)") + "?" + Open311Form.encode(query), missingIsNil: false) ?? []
+        let list = try await get(endpoint.url("requests.\(endpoint.format)") + "?" + FormBody.encode(query), missingIsNil: false) ?? []
         return list.compactMap { item in
             guard let id = Open311Form.string(item["service_request_id"]), let status = Open311Form.string(item["status"]) else { return nil }
             return RemoteUpdate(updateID: nil, requestID: id, status: status, description: Open311Form.string(item["status_notes"]),
-                                at: Open311Form.string(item["updated_datetime"]).flatMap(Self.date))
+                                at: Open311Form.string(item["updated_datetime"]).flatMap(InternetTime.date))
         }
     }
 
@@ -132,13 +132,6 @@ public struct Open311HTTPRemote: Open311Remote {
         guard let list = Open311Form.records(body) else { throw Open311RemoteError(message: "\(url): not a list of records") }
         return list
     }
-
-    static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
-    }
 }
 
 struct Open311RemoteError: Error, CustomStringConvertible {
@@ -147,14 +140,6 @@ struct Open311RemoteError: Error, CustomStringConvertible {
 }
 
 enum Open311Form {
-    /// `application/x-www-form-urlencoded`, every byte but unreserved ones percent-encoded (`+` and `&` included).
-    static func encode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        func escape(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
-        return fields.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
-    }
-
     /// Ids and codes as strings, whether the server sent them as strings or numbers.
     static func string(_ value: Any?) -> String? {
         switch value {

@@ -103,10 +103,10 @@ public enum HistoryImport {
         guard let id else { throw fail("no id") }
         guard let category else { throw fail("no category") }
         guard let openedText = opened else { throw fail("no opening time") }
-        guard let openedAt = date(openedText) else { throw fail("opening time '\(openedText)' is not ISO 8601 with an offset") }
+        guard let openedAt = InternetTime.date(openedText) else { throw fail("opening time '\(openedText)' is not ISO 8601 with an offset") }
         var closedAt: Date?
         if let closed {
-            guard let date = date(closed) else { throw fail("closing time '\(closed)' is not ISO 8601 with an offset") }
+            guard let date = InternetTime.date(closed) else { throw fail("closing time '\(closed)' is not ISO 8601 with an offset") }
             guard date >= openedAt else { throw fail("closed (\(closed)) before it was opened (\(openedText))") }
             closedAt = date
         }
@@ -132,13 +132,6 @@ public enum HistoryImport {
             status: state, opened: openedAt, closed: state == .closed ? closedAt : nil, locale: locale.map(LanguageTag.init),
             origin: origin
         )
-    }
-
-    static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 
     /// The ticket a past request becomes in `city`: services named by code or English name, else a code made from

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Storage
+import Transport
 
 /// mySociety's `servicerequestupdates` extension: what happened to requests (GET), and a back end telling us
 /// (POST) — a status change or a note — which reaches the residents like a staff update does.

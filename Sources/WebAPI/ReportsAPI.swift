@@ -125,10 +125,7 @@ enum ReportDates {
             calendar.timeZone = timeZone
             return end ? calendar.date(byAdding: .day, value: 1, to: start) ?? start : start
         }
-        let iso = ISO8601DateFormatter()
-        if let date = iso.date(from: text) { return date }
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = iso.date(from: text) { return date }
+        if let date = InternetTime.date(text) { return date }
         throw APIProblem(.badRequest, "invalid_date", "'\(name)' must be a day like 2026-11-01 or an ISO 8601 time like 2026-11-01T08:00:00-06:00")
     }
 

@@ -90,11 +90,7 @@ struct StaffAPI: Sendable {
         }
         filter.serviceCode = query["service_code"].map(String.init)
         if let since = query["updated_since"].map(String.init) {
-            // RFC 3339, with or without fractional seconds.
-            let formatter = ISO8601DateFormatter()
-            let fractional = ISO8601DateFormatter()
-            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            guard let date = formatter.date(from: since) ?? fractional.date(from: since) else {
+            guard let date = InternetTime.date(since) else {
                 throw APIProblem(.badRequest, "invalid_date", "updated_since must be ISO 8601, like 2026-11-23T00:00:00Z")
             }
             filter.updatedSince = date

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import Storage
 import Switchboard
+import Transport
 
 /// `POST /webhooks/twilio/sms` and `POST /webhooks/twilio/status`.
 ///

@@ -10,6 +10,7 @@ import Storage
 import StorageSQLite
 import Synchronization
 import Testing
+import Transport
 
 /// Kill the real server with SIGKILL in the middle of a burst of signed webhooks; after restart, every message
 /// that got a 200 must be in the database.

@@ -15,6 +15,7 @@ import StorageSQLite
 import Switchboard
 import Synchronization
 import Testing
+import Transport
 import WebAPI
 
 /// Human handoff through the switchboard and the operator desk, on both stores: a resident who asks for a person

@@ -13,6 +13,7 @@ import StorageSQLite
 import Switchboard
 import Synchronization
 import Testing
+import Transport
 import WebAPI
 
 /// CityLine as an Open311 client: a department's tickets filed into its work-order system and its status changes

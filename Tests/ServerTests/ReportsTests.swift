@@ -11,6 +11,7 @@ import Reports
 import Storage
 import StorageSQLite
 import Testing
+import Transport
 @testable import WebAPI
 
 /// The KPIs, the equity view, the trend and the CSV export: the definitions on known tickets in both stores, then

@@ -11,6 +11,7 @@ import Storage
 import StorageSQLite
 import Synchronization
 import Testing
+import Transport
 import WebAPI
 
 /// Twilio's signature algorithm against its published example and our own quirks.
