@@ -9,9 +9,6 @@ import Transport
 /// mySociety's `servicerequestupdates` extension: what happened to requests (GET), and a back end telling us
 /// (POST) — a status change or a note — which reaches the residents like a staff update does.
 extension Open311API {
-    /// Statuses a back end may send (the mySociety extended list) → ours, and the resolution they mean.
-    static var extendedStatuses: [String: (status: TicketStatus, resolution: String?)] { Open311Status.known }
-
     /// `GET servicerequestupdates`: the status changes and public notes of requests between `start_date` and
     /// `end_date` (the last day by default), oldest first; `update_id` is the request's id and the entry's place
     /// in its history.
@@ -51,7 +48,7 @@ extension Open311API {
         }
         guard let updateID = field("update_id"), updateID.count <= 100 else { throw Failure(status: .badRequest, description: "update_id is required") }
         guard let raw = field("status"), let (status, resolution) = Open311Status.read(raw) else {
-            throw Failure(status: .badRequest, description: "status must be one of \(Self.extendedStatuses.keys.sorted().joined(separator: ", "))")
+            throw Failure(status: .badRequest, description: "status must be one of \(Open311Status.known.keys.sorted().joined(separator: ", "))")
         }
         let note = field("description")?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (note?.count ?? 0) <= 2_000 else { throw Failure(status: .badRequest, description: "description is longer than 2000 characters") }
