@@ -32,6 +32,8 @@ let package = Package(
         // YAML city configuration with line numbers in every loading error.
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // PostgreSQL, the scale-out store (`--database-url`): several `cityline serve` processes on one database.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         // Web chat: WebSocket upgrades on the same server (`/chat/ws`).
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
@@ -102,6 +104,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The same ports on PostgreSQL (PostgresNIO's client and pool): leased queues with FOR UPDATE SKIP LOCKED.
+        .target(
+            name: "StoragePostgres",
+            dependencies: ["Messaging",
+                "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Reports",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // TLS to the database server (`sslmode=require` in the URL); PostgresNIO takes NIOSSL's context.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ChannelSMS",
             dependencies: ["Messaging", 
@@ -151,7 +165,7 @@ let package = Package(
             name: "CityLineApp",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Geocoding", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
+                "Transport", "StorageSQLite", "StoragePostgres", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -239,7 +253,7 @@ let package = Package(
             name: "CityLineTestSupport",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "Transport",
-                "StorageSQLite", "CityLineApp",
+                "StorageSQLite", "StoragePostgres", "CityLineApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -272,7 +286,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp", "Reports",
+                "Transport", "StorageSQLite", "StoragePostgres", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp", "Reports",
                 "CityLineTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

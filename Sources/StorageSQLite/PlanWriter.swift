@@ -14,13 +14,13 @@ enum SessionRows {
     static func stored(_ address: ChannelAddress, _ db: Database) throws -> StoredSession {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT data, version FROM sessions WHERE channel = ? AND address = ?"),
                                          arguments: [address.channel.rawValue, address.address]) else { return StoredSession(nil, version: 0) }
-        return StoredSession(try Coding.decode(Session.self, row["data"]), version: row["version"])
+        return StoredSession(try StoredJSON.decode(Session.self, row["data"]), version: row["version"])
     }
 
     /// Writes `write` if its condition holds; throws `StoreError.sessionChanged` when a version does not match.
     static func save(_ write: SessionWrite, at: Double, _ db: Database) throws {
         let (channel, address) = (write.address.channel.rawValue, write.address.address)
-        let data = try Coding.encode(write.session)
+        let data = try StoredJSON.encode(write.session)
         switch write.condition {
         case .version(0):
             try db.run("INSERT INTO sessions (channel, address, data, updated_at, version) VALUES (?, ?, ?, ?, 1) ON CONFLICT DO NOTHING",
@@ -101,7 +101,7 @@ enum PlanWriter {
                       survey.startedAt.timeIntervalSince1970, survey.updatedAt.timeIntervalSince1970, survey.ticket.digits])
         }
         for message in plan.outbox {
-            let encoded = try Coding.encode(message)
+            let encoded = try StoredJSON.encode(message)
             try TurnWriter.logOutbound(message, replyTo: messageID, inline: false, at: at, encoded: encoded, db)
             try OutboxRows.enqueue(message, at: plan.at, encoded: encoded, db)
         }
@@ -113,7 +113,7 @@ enum PlanWriter {
         for write in plan.handoffs { try HandoffRows.save(write, db) }
         for event in plan.events {
             try db.run("INSERT INTO events (message_id, channel, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
-                       [messageID, channel?.rawValue, event.name, try Coding.encode(event), at])
+                       [messageID, channel?.rawValue, event.name, try StoredJSON.encode(event), at])
         }
     }
 }
@@ -127,7 +127,7 @@ enum TurnWriter {
         do {
             try db.run("""
                 INSERT INTO messages (direction, channel, address, external_id, data, created_at) VALUES ('in', ?, ?, ?, ?, ?)
-                """, [from.channel.rawValue, from.address, inbound.externalID, try Coding.encode(inbound), at])
+                """, [from.channel.rawValue, from.address, inbound.externalID, try StoredJSON.encode(inbound), at])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.duplicateInbound
         }
@@ -141,6 +141,6 @@ enum TurnWriter {
                             _ db: Database) throws {
         try db.run("""
             INSERT INTO messages (direction, channel, address, reply_to, inline, data, created_at) VALUES ('out', ?, ?, ?, ?, ?, ?)
-            """, [message.to.channel.rawValue, message.to.address, replyTo, inline, try encoded ?? Coding.encode(message), at])
+            """, [message.to.channel.rawValue, message.to.address, replyTo, inline, try encoded ?? StoredJSON.encode(message), at])
     }
 }

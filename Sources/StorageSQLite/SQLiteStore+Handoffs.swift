@@ -30,7 +30,7 @@ enum HandoffRows {
                 INSERT INTO handoffs (channel, address, locale, state, department, opened_at, last_message_at, report)
                 VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?)
                 """, [address.channel.rawValue, address.address, locale?.code, department, at.timeIntervalSince1970, at.timeIntervalSince1970,
-                      try report.map(Coding.encode)])
+                      try report.map(StoredJSON.encode)])
         }
     }
 
@@ -44,7 +44,7 @@ enum HandoffRows {
                 closed_at = ?, closed_by = ?, report = ? WHERE id = ?
             """, [handoff.locale?.code, handoff.state.rawValue, handoff.department, handoff.lastMessageAt.timeIntervalSince1970,
                   handoff.assignedTo, handoff.firstReplyAt?.timeIntervalSince1970, handoff.closedAt?.timeIntervalSince1970,
-                  handoff.closedBy, try handoff.report.map(Coding.encode), handoff.id])
+                  handoff.closedBy, try handoff.report.map(StoredJSON.encode), handoff.id])
     }
 
     static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, suffix: String = "") throws -> [Handoff] {
@@ -55,7 +55,7 @@ enum HandoffRows {
                            locale: (row["locale"] as String?).map(LanguageTag.init), state: state, department: row["department"],
                            openedAt: date("opened_at") ?? .distantPast, lastMessageAt: date("last_message_at") ?? .distantPast,
                            assignedTo: row["assigned_to"], firstReplyAt: date("first_reply_at"), closedAt: date("closed_at"),
-                           closedBy: row["closed_by"], report: try (row["report"] as String?).map { try Coding.decode(ReportDraft.self, $0) })
+                           closedBy: row["closed_by"], report: try (row["report"] as String?).map { try StoredJSON.decode(ReportDraft.self, $0) })
         }
     }
 }
@@ -109,9 +109,9 @@ extension SQLiteStore: HandoffStore {
                 """, arguments: [address.channel.rawValue, address.address, date.timeIntervalSince1970, limit]).reversed().map { row in
                 let at = Date(timeIntervalSince1970: row["created_at"])
                 if row["direction"] as String == "in" {
-                    return TranscriptLine(from: .resident, text: try Coding.decode(InboundMessage.self, row["data"]).text, at: at)
+                    return TranscriptLine(from: .resident, text: try StoredJSON.decode(InboundMessage.self, row["data"]).text, at: at)
                 }
-                let message = try Coding.decode(RenderedMessage.self, row["data"])
+                let message = try StoredJSON.decode(RenderedMessage.self, row["data"])
                 return TranscriptLine(from: message.kind == .operatorReply ? .operator : .bot, text: message.body, at: at)
             }
         }

@@ -12,13 +12,13 @@ enum JobRows {
             try db.run("""
                 INSERT INTO jobs (kind, dedupe_key, data, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (dedupe_key) DO NOTHING
-                """, [job.work.kind, job.dedupeKey, try Coding.encode(job.work), job.dueAt.timeIntervalSince1970,
+                """, [job.work.kind, job.dedupeKey, try StoredJSON.encode(job.work), job.dueAt.timeIntervalSince1970,
                       date.timeIntervalSince1970, date.timeIntervalSince1970])
         }
     }
 
     static func job(_ row: Row) throws -> Job {
-        Job(id: row["id"], work: try Coding.decode(Work.self, row["data"]), dedupeKey: row["dedupe_key"],
+        Job(id: row["id"], work: try StoredJSON.decode(Work.self, row["data"]), dedupeKey: row["dedupe_key"],
             dueAt: Date(timeIntervalSince1970: row["due_at"]), attempts: row["attempts"],
             state: Job.State(rawValue: row["state"]) ?? .pending, note: row["note"])
     }

@@ -9,13 +9,13 @@ import Storage
 enum OutboxRows {
     static func enqueue(_ message: RenderedMessage, at date: Date, encoded: String? = nil, _ db: Database) throws {
         try db.run("INSERT INTO outbox (channel, address, data, created_at, due_at) VALUES (?, ?, ?, ?, ?)",
-                   [message.to.channel.rawValue, message.to.address, try encoded ?? Coding.encode(message), date.timeIntervalSince1970,
+                   [message.to.channel.rawValue, message.to.address, try encoded ?? StoredJSON.encode(message), date.timeIntervalSince1970,
                     date.timeIntervalSince1970])
     }
 
     static func entry(_ row: Row) throws -> OutboxEntry {
         OutboxEntry(
-            id: row["id"], message: try Coding.decode(RenderedMessage.self, row["data"]),
+            id: row["id"], message: try StoredJSON.decode(RenderedMessage.self, row["data"]),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
             attempts: row["attempts"], state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, lastError: row["last_error"],
             providerID: row["provider_id"], deliveryStatus: row["delivery_status"]

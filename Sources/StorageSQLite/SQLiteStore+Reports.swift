@@ -132,7 +132,7 @@ extension SQLiteStore: ReportStore {
                 WHERE kind = 'session_ended' AND created_at >= ? AND created_at < ? ORDER BY created_at
                 """, arguments: [from, to])
             for row in ended {
-                guard case .sessionEnded(let reason) = try Coding.decode(Event.self, row[1]), reason.abandonsReport else { continue }
+                guard case .sessionEnded(let reason) = try StoredJSON.decode(Event.self, row[1]), reason.abandonsReport else { continue }
                 facts.abandoned.append(AbandonedFact(channel: row[0] ?? "unknown", at: row[2]))
             }
             return facts

@@ -70,7 +70,7 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
             guard let inbound = try Int64.fetchOne(db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?",
                                                    arguments: [channel.rawValue, id]) else { return nil }
             return try String.fetchAll(db, sql: "SELECT data FROM messages WHERE reply_to = ? AND inline = 1 ORDER BY id",
-                                       arguments: [inbound]).map { try Coding.decode(RenderedMessage.self, $0) }
+                                       arguments: [inbound]).map { try StoredJSON.decode(RenderedMessage.self, $0) }
         }
     }
 
@@ -119,7 +119,7 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT channel, data, created_at FROM events WHERE created_at >= ? ORDER BY id",
                              arguments: [date.timeIntervalSince1970]).map { row in
-                EventRecord(event: try Coding.decode(Event.self, row["data"]), channel: (row["channel"] as String?).flatMap(Channel.init),
+                EventRecord(event: try StoredJSON.decode(Event.self, row["data"]), channel: (row["channel"] as String?).flatMap(Channel.init),
                             at: Date(timeIntervalSince1970: row["created_at"]))
             }
         }
@@ -158,7 +158,7 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
             try String.fetchAll(db, sql: """
                 SELECT e.data FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
                 WHERE t.tracking_number = ? ORDER BY e.id
-                """, arguments: [number.digits]).map { try Coding.decode(TicketEvent.self, $0) }
+                """, arguments: [number.digits]).map { try StoredJSON.decode(TicketEvent.self, $0) }
         }
     }
 
@@ -286,22 +286,6 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         precondition(["messages", "tickets", "sessions", "outbox", "ticket_events", "contacts", "jobs", "ticket_followers", "surveys", "events"]
             .contains(table))
         return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-    }
-}
-
-/// JSON in TEXT columns for nested values (sessions, attributes, events).
-enum Coding {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode(type, from: Data(text.utf8))
     }
 }
 

@@ -9,7 +9,7 @@ enum TicketRows {
     static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, order: String = "id",
                       limit: Int) throws -> [Ticket] {
         try String.fetchAll(db.cachedStatement(sql: "SELECT data FROM tickets WHERE \(condition) ORDER BY \(order) LIMIT \(limit)"),
-                            arguments: arguments).map { try Coding.decode(Ticket.self, $0) }
+                            arguments: arguments).map { try StoredJSON.decode(Ticket.self, $0) }
     }
 
     /// The tickets an address reported, newest first.
@@ -29,7 +29,7 @@ enum TicketRows {
                 ticket.status.rawValue, ticket.reporter.channel.rawValue, ticket.reporter.address,
                 ticket.draft.location?.coordinate?.latitude, ticket.draft.location?.coordinate?.longitude,
                 ticket.draft.requestedAt.timeIntervalSince1970, ticket.updatedAt.timeIntervalSince1970,
-                ticket.draft.expectedAt.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket),
+                ticket.draft.expectedAt.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, try StoredJSON.encode(ticket),
                 ticket.draft.firstContact.timeIntervalSince1970, ticket.draft.locale.code, ticket.draft.channel.rawValue,
                 ticket.draft.area, ticket.reopenCount ?? 0,
             ])
@@ -43,7 +43,7 @@ enum TicketRows {
             WHERE tracking_number = ?
             """, [
                 ticket.department, ticket.status.rawValue, ticket.updatedAt.timeIntervalSince1970,
-                ticket.closedAt?.timeIntervalSince1970, try Coding.encode(ticket), ticket.reopenCount ?? 0, ticket.trackingNumber.digits,
+                ticket.closedAt?.timeIntervalSince1970, try StoredJSON.encode(ticket), ticket.reopenCount ?? 0, ticket.trackingNumber.digits,
             ])
         if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM tickets WHERE tracking_number = ?"),
                                        arguments: [ticket.trackingNumber.digits]) {
@@ -85,7 +85,7 @@ enum TicketRows {
             guard let data = try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM tickets WHERE id = ?"), arguments: [entry.id]) else {
                 return nil
             }
-            return NearbyTicket(ticket: try Coding.decode(Ticket.self, data).summary, distance: entry.distance)
+            return NearbyTicket(ticket: try StoredJSON.decode(Ticket.self, data).summary, distance: entry.distance)
         }
     }
 
@@ -93,6 +93,6 @@ enum TicketRows {
         try db.run("""
             INSERT INTO ticket_events (ticket_id, kind, at, data)
             SELECT id, ?, ?, ? FROM tickets WHERE tracking_number = ?
-            """, [event.kind.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event), number.digits])
+            """, [event.kind.rawValue, event.at.timeIntervalSince1970, try StoredJSON.encode(event), number.digits])
     }
 }

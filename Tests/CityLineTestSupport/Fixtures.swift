@@ -4,6 +4,7 @@ import Conversation
 import Foundation
 import Messaging
 import Storage
+import StoragePostgres
 import StorageSQLite
 
 /// A fresh temporary directory.
@@ -13,18 +14,43 @@ public func temporaryDirectory() throws -> String {
     return path
 }
 
-/// Every kind of store the storage contract must hold for.
+/// Every kind of store the storage contract must hold for: memory and SQLite always, PostgreSQL when
+/// `CITYLINE_TEST_DATABASE_URL` names a server (`.ci/run` starts one; `PostgresAvailability` says when it was skipped).
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
     public var description: String { rawValue }
 
     public typealias AllPorts = AppStorePorts
 
-    public func make() throws -> any AllPorts {
+    /// The kinds this run can test.
+    public static var allCases: [StoreKind] { TestDatabase.server == nil ? [.memory, .sqlite] : [.memory, .sqlite, .postgres] }
+
+    /// A new, empty store of this kind (on PostgreSQL: in a database of its own).
+    public func make() async throws -> any AllPorts {
         switch self {
         case .memory: return MemoryStore()
         case .sqlite: return try SQLiteStore(path: temporaryDirectory() + "/cityline.sqlite")
+        case .postgres: return try await TestDatabase.store()
         }
+    }
+}
+
+/// The PostgreSQL server the tests may use (`CITYLINE_TEST_DATABASE_URL`), and fresh databases on it.
+public enum TestDatabase {
+    public static let server: DatabaseURL? = ProcessInfo.processInfo.environment["CITYLINE_TEST_DATABASE_URL"]
+        .flatMap { $0.isEmpty ? nil : try? DatabaseURL($0) }
+
+    /// A new empty database on the test server; its URL.
+    public static func database() async throws -> DatabaseURL {
+        guard let server else { throw PostgresStoreError("CITYLINE_TEST_DATABASE_URL is not set") }
+        let name = "cityline_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await PostgresStore.createDatabase(name, on: server)
+        return server.database(name)
+    }
+
+    /// A store on a new empty database (small pool: a test run opens hundreds of stores).
+    public static func store() async throws -> PostgresStore {
+        try await PostgresStore(url: try await database(), maximumConnections: 4)
     }
 }
 

@@ -47,8 +47,8 @@ import WebAPI
         var date: Date { now.withLock { $0 } }
     }
 
-    func harness(_ kind: StoreKind) throws -> Harness {
-        let store = try kind.make()
+    func harness(_ kind: StoreKind) async throws -> Harness {
+        let store = try await kind.make()
         let switchboard = try Demo.switchboard(store)
         let clock = Clock()
         return Harness(store: store, switchboard: switchboard, desk: OperatorDesk(switchboard: switchboard, store: store, clock: { clock.date }),
@@ -59,7 +59,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func aSpanishResidentReachesAnOperatorAndComesBackToTheBot(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         // Asking for a person in Spanish: the operators' queue has her, in Spanish, for the city's operators.
         let asked = try await h.say("quiero hablar con una persona")
         #expect(Self.replies(asked) == ["Bien, en breve le escribe un operador del 311. Responda REINICIAR para volver al servicio automatizado."])
@@ -107,7 +107,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func stopTakesTheResidentOutOfTheQueueAndNothingMoreIsSent(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("AGENT")
         let handoff = try #require(try await h.open())
         _ = try await h.say("STOP")
@@ -119,7 +119,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func restartGoesBackToTheBot(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("0")
         let handoff = try #require(try await h.open())
         let restarted = try await h.say("RESTART")
@@ -130,7 +130,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func aWaitingResidentIsNeverTimedOutOfTheQueue(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("I want to talk to a person")
         let handoff = try #require(try await h.open())
         // Three days later (longer than any session expiry), what she writes still reaches the queue, silently.
@@ -144,7 +144,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func emergenciesAreAnsweredAtOnceWhileWaitingForAPerson(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("AGENT")
         let emergency = try await h.say("my neighbor collapsed and isn't breathing")
         #expect(emergency.replies.contains { $0.kind == .emergency && $0.body.contains("911") })
@@ -156,7 +156,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func anOperatorFilesAReportForTheResident(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("necesito hablar con alguien")
         let handoff = try #require(try await h.open())
         let pothole = try #require(try Demo.city.service("pothole"))
@@ -176,7 +176,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func operatorsSeeConversationsInTheirLanguagesFirstAndEveryoneSeesAll(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("quiero hablar con una persona")
         _ = try await h.switchboard.receive(InboundMessage(from: ChannelAddress(channel: .sms, address: "+12175550199"),
                                                            text: "أريد التحدث مع موظف", receivedAt: h.clock.advance(60)))
@@ -192,7 +192,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func theReportInProgressGoesToTheOperator(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("there's a big pothole at 1423 Oak St")
         let asked = try await h.say("AGENT")
         #expect(asked.events.contains { if case .reportHandedOver = $0 { true } else { false } })
@@ -203,7 +203,7 @@ import WebAPI
 
     @Test(arguments: StoreKind.allCases)
     func transferPutsTheConversationInAnotherDepartmentsQueue(kind: StoreKind) async throws {
-        let h = try harness(kind)
+        let h = try await harness(kind)
         _ = try await h.say("AGENT")
         let handoff = try #require(try await h.open())
         _ = try await h.desk.reply(handoff.id, text: "Let me pass you to Streets.", by: "Ana")

@@ -32,8 +32,8 @@ import Transport
         let policy: OutreachPolicy
         let clock: Clock
 
-        init(_ kind: StoreKind, start: Date = t0, surveyDelay: Int = 3_600) throws {
-            store = try kind.make()
+        init(_ kind: StoreKind, start: Date = t0, surveyDelay: Int = 3_600) async throws {
+            store = try await kind.make()
             switchboard = try Demo.switchboard(store)
             var city = try Demo.city
             city.timings.surveyDelay = surveyDelay
@@ -88,7 +88,7 @@ import Transport
 
     @Test(arguments: StoreKind.allCases)
     func closingReachesReporterAndFollowersThenSurveys(_ kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         try await Self.reportAndFollow(h)
 
         try await h.staff(Self.number, TicketChange(status: .inProgress, statusNote: "A crew is scheduled for Wednesday."))
@@ -143,7 +143,7 @@ import Transport
     /// A reported, followed ticket closed with no survey delay: the reporter has just been asked "is it fixed?" —
     /// after being told it was closed, never before, though both were due at once.
     static func surveyAsked(_ kind: StoreKind) async throws -> Harness {
-        let h = try Harness(kind, surveyDelay: 0)
+        let h = try await Harness(kind, surveyDelay: 0)
         try await reportAndFollow(h)
         try await h.staff(number, TicketChange(status: .closed, resolution: "fixed"))
         try await h.drain()
@@ -187,7 +187,7 @@ import Transport
     /// A status update queued before STOP is not sent after it: the dispatcher checks at the last moment.
     @Test(arguments: StoreKind.allCases)
     func theDispatcherSendsNothingAfterStop(_ kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         try await Self.reportAndFollow(h)
         try await h.staff(Self.number, TicketChange(status: .inProgress))
         try await h.drain()
@@ -216,7 +216,7 @@ import Transport
     func statusUpdatesWaitForTheMorning(_ at: String, _ expected: String, _ timeZone: String?) async throws {
         let format = ISO8601DateFormatter()
         let start = try #require(format.date(from: at))
-        let h = try Harness(.memory, start: start.addingTimeInterval(-600))
+        let h = try await Harness(.memory, start: start.addingTimeInterval(-600))
         try await Self.reportAndFollow(h)
         if let timeZone { try await h.store.setTimeZone(timeZone, for: ChannelAddress(channel: .sms, address: Self.reporter)) }
         h.clock.set(start)
@@ -241,7 +241,7 @@ import Transport
         let format = ISO8601DateFormatter()
         let evening = try #require(format.date(from: "2026-11-23T20:59:50-06:00"))
         let morning = try #require(format.date(from: "2026-11-24T08:00:00-06:00"))
-        let h = try Harness(kind, start: evening.addingTimeInterval(-600))
+        let h = try await Harness(kind, start: evening.addingTimeInterval(-600))
         try await Self.reportAndFollow(h)
         h.clock.set(evening)
         try await h.staff(Self.number, TicketChange(status: .inProgress))
@@ -279,7 +279,7 @@ import Transport
         let afternoon = try #require(format.date(from: "2026-11-23T15:00:00-06:00"))
         let night = try #require(format.date(from: "2026-11-23T23:15:00-06:00"))
         let morning = try #require(format.date(from: "2026-11-24T08:00:00-06:00"))
-        let h = try Harness(kind, start: afternoon.addingTimeInterval(-600))
+        let h = try await Harness(kind, start: afternoon.addingTimeInterval(-600))
         try await Self.reportAndFollow(h)
         h.clock.set(afternoon)
         try await h.staff(Self.number, TicketChange(status: .inProgress))

@@ -213,7 +213,7 @@ import Transport
     /// pacer's or the one the store asks for — moves the test's clock on at once and is added up.
     @Test(arguments: StoreKind.allCases)
     func twoProcessesShareOneNumbersRate(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let clock = JumpingClock()
         let start = t0
         let now: @Sendable () -> Date = { start.addingTimeInterval(PacingTests.seconds(clock.now.offset)) }

@@ -63,7 +63,7 @@ import Transport
 
     @Test(arguments: StoreKind.allCases)
     func theDefinitionsOnKnownTickets(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await Self.seed(store)
 
         let byLanguage = try await store.kpis(Self.period, grouping: .language)

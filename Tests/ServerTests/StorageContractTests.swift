@@ -21,7 +21,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func turnCommitsAndReads(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let address = ChannelAddress(channel: .sms, address: "+12175550100")
         #expect(try await store.session(for: address) == nil)
         try await store.commit(record(sms("+12175550100", "hi", id: "SM1"), tickets: [ticket(1)], reply: "hello"))
@@ -37,7 +37,7 @@ import Testing
     /// a closed ticket is not one, a reopened one is again.
     @Test(arguments: StoreKind.allCases)
     func openTicketsNearAPoint(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let here = Coordinate(latitude: 39.7666, longitude: -89.6781)
         func at(_ serial: Int, metresNorth: Double, service: String = "pothole", daysAgo: Double = 1) -> Ticket {
             var made = ticket(serial, at: t0.addingTimeInterval(-daysAgo * 86_400))
@@ -68,7 +68,7 @@ import Testing
     /// the turn's events, and a redelivered message adds none.
     @Test(arguments: StoreKind.allCases)
     func emergenciesAnsweredAndEventsAreKept(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         var turn = record(sms("+12175550100", "my house is on fire", id: "SM1"))
         turn.plan.emergencies = [EmergencyRecord(trigger: "fire", channel: .sms, locale: LanguageTag("es"), at: t0)]
         turn.plan.events = [.emergencyTriaged(trigger: "fire"), .sessionEnded(.emergency)]
@@ -91,7 +91,7 @@ import Testing
     /// processes.
     @Test(arguments: StoreKind.allCases)
     func aSessionWrittenSinceItWasReadRefusesTheWholeTurn(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let address = ChannelAddress(channel: .sms, address: "+1")
         try await store.commit(record(sms("+1", "a", id: "SM1")))
         let (read, _) = try await store.turnContext(for: address, referencing: [])
@@ -117,7 +117,7 @@ import Testing
     /// holds, followers once, survey records replaced, consent changes.
     @Test(arguments: StoreKind.allCases)
     func planPartsArePersistedAsWritten(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let resident = ChannelAddress(channel: .sms, address: "+1")
         let neighbour = ChannelAddress(channel: .sms, address: "+2")
         try await store.commit(record(sms("+1", "a", id: "SM1"), tickets: [ticket(1, reporter: "+1"), ticket(2, reporter: "+1")]))
@@ -152,7 +152,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func duplicateInboundChangesNothing(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.commit(record(sms("+1", "a", id: "SM1")))
         await #expect(throws: StoreError.duplicateInbound) {
             try await store.commit(record(sms("+1", "b", id: "SM1"), tickets: [ticket(2)]))
@@ -164,7 +164,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func takenTrackingNumberRollsBackTheWholeTurn(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.commit(record(sms("+1", "a", id: "SM1"), tickets: [ticket(7)]))
         await #expect(throws: StoreError.trackingNumberTaken) {
             try await store.commit(record(sms("+2", "b", id: "SM2"), tickets: [ticket(7, reporter: "+2")], queued: ["x"]))
@@ -176,7 +176,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func staffChangesKeepHistory(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.commit(record(sms("+1", "a", id: "SM1"), tickets: [ticket(1), ticket(2, department: "parks")]))
         let later = t0.addingTimeInterval(3600)
         let updated = try await store.update(TrackingNumber(serial: 1), TicketChange(status: .inProgress, statusNote: "Crew on the way"),
@@ -199,7 +199,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func oneRecipientsMessagesLeaveInOrder(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["first", "second"]))
         try await store.commit(record(sms("+2", "b", id: "SM2"), queued: ["other"]))
         let claimed = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60))
@@ -218,7 +218,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func outboxLeasesRetriesAndDeadLetters(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["one"]))
         try await store.commit(record(sms("+2", "b", id: "SM2"), queued: ["two"]))
         let claimed = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60))
@@ -245,7 +245,7 @@ import Testing
     /// The queue depths `/metrics` reads: entries and jobs counted by state, a state with none absent.
     @Test(arguments: StoreKind.allCases)
     func queuesAreCountedByState(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         #expect(try await store.outboxCounts().isEmpty)
         #expect(try await store.jobCounts().isEmpty)
         try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["one", "two"]))
@@ -261,7 +261,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func tokensAreFoundByHash(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let token = try await store.createToken(hash: "abc", role: .staff, department: "parks", label: "crew", at: t0)
         #expect(try await store.token(hash: "abc") == token)
         #expect(try await store.token(hash: "abd") == nil)
@@ -273,7 +273,7 @@ import Testing
     /// refused.
     @Test(arguments: StoreKind.allCases)
     func filedTicketsAreIdempotentAndStartTheConversationInTheirLanguage(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let caller = ChannelAddress(channel: .sms, address: "+12175550142")
         var filed = ticket(7, reporter: caller.address)
         filed.draft.locale = LanguageTag("vi")
@@ -362,7 +362,7 @@ import Testing
 @Suite struct TrackingSequenceTests {
     @Test(arguments: StoreKind.allCases)
     func reservedBlocksNeverOverlap(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let blocks = try await withThrowingTaskGroup(of: Range<Int>.self) { group in
             for _ in 0..<50 { group.addTask { try await store.reserveTrackingNumbers(7) } }
             return try await group.reduce(into: [Range<Int>]()) { $0.append($1) }

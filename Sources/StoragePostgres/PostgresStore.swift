@@ -1,0 +1,468 @@
+import CityModel
+import Conversation
+import Foundation
+import Localization
+import Logging
+import Messaging
+import NIOSSL
+import Outreach
+import PostgresNIO
+import Storage
+
+/// The scale-out store: every storage port on one PostgreSQL database that several `cityline serve` processes share.
+///
+/// Each turn is one transaction on a pooled connection (PostgreSQL's own group commit shares the WAL flush of
+/// concurrent commits). What the SQLite store gets from its single writer, this one gets from the database: a
+/// resident's session is written only over the version that was read (`UPDATE … WHERE version = $n`), a redelivered
+/// message is refused by a unique index whichever instance stored it first, tickets and conversations are read
+/// `FOR UPDATE` before they are rewritten, and the outbox and jobs are claimed with `FOR UPDATE SKIP LOCKED` under
+/// leases that another instance takes over when they run out.
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// Runs the pool; cancelled when the store goes away.
+    private let running: Task<Void, Never>
+    /// A connection of its own holding the instances' shared advisory lock (see `releaseLeasesIfAlone`).
+    let presence: PostgresConnection?
+    public let url: DatabaseURL
+
+    /// Where the data is, for the start-up summary (no password).
+    public var location: String { url.redacted }
+
+    /// Connects, migrates the schema (once, whichever instance starts first) and opens a pool of at most
+    /// `maximumConnections`. Throws `PostgresStoreError` naming the URL without its password when the server
+    /// cannot be reached or refuses.
+    public init(url: DatabaseURL, maximumConnections: Int = 16, logger: Logger = Logger(label: "cityline.postgres")) async throws {
+        self.url = url
+        self.logger = logger
+        let tls = try Self.tls(url)
+        var single = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
+                                                     database: url.database, tls: tls)
+        single.options.connectTimeout = .seconds(10)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: single, id: 1, logger: logger)
+        } catch {
+            throw PostgresStoreError("cannot connect to PostgreSQL at \(url.redacted): \(Self.explain(error))")
+        }
+        do {
+            try await Self.migrate(connection, logger: logger)
+            try await connection.query("SELECT pg_advisory_lock_shared(\(Self.presenceLock))", logger: logger)
+        } catch {
+            try? await connection.close()
+            throw PostgresStoreError("cannot prepare the database at \(url.redacted): \(Self.explain(error))")
+        }
+        presence = connection
+        var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
+                                                         database: url.database, tls: try Self.clientTLS(url))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(10)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    deinit {
+        running.cancel()
+        if let presence { Task { try? await presence.close() } }
+    }
+
+    /// Closes the pool and the presence connection (the store cannot be used afterwards).
+    public func close() async {
+        running.cancel()
+        try? await presence?.close()
+    }
+
+    // MARK: - Connections and transactions
+
+    /// Runs `body` on a pooled connection outside a transaction (one statement, or reads that need no snapshot).
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch let error as PSQLError {
+            throw Self.wrap(error)
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back (and its error rethrown as it was)
+    /// when it throws.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let logger = logger
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let value = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch let error as PSQLError {
+            throw Self.wrap(error)
+        }
+    }
+
+    /// Creates an empty database `name` on `server`'s server (tests, benchmarks; an operator's first
+    /// `cityline db copy` into a new database). The name must be a plain identifier.
+    public static func createDatabase(_ name: String, on server: DatabaseURL, logger: Logger = Logger(label: "cityline.postgres")) async throws {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !name.isEmpty else {
+            throw PostgresStoreError("\(name) is not a plain database name (letters, digits, _)")
+        }
+        var configuration = PostgresConnection.Configuration(host: server.host, port: server.port, username: server.user,
+                                                            password: server.password, database: server.database, tls: try tls(server))
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            defer { Task { try? await connection.close() } }
+            try await connection.run(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger)
+        } catch {
+            throw PostgresStoreError("cannot create database \(name) at \(server.redacted): \(explain(error))")
+        }
+    }
+
+    // MARK: - Schema
+
+    /// The shared lock every open store holds while it lives: an instance that can take it exclusively is alone.
+    static let presenceLock: Int64 = 0x4369_7479_4C69_6E66
+
+    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS cityline_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, applied_at double precision NOT NULL)
+                """, logger: logger)
+            var applied: Set<Int> = []
+            for try await version in try await connection.query("SELECT version FROM cityline_migrations", logger: logger).decode(Int.self) {
+                applied.insert(version)
+            }
+            for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
+                for statement in migration.sql { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                try await connection.query("""
+                    INSERT INTO cityline_migrations (version, name, applied_at)
+                    VALUES (\(migration.version), \(migration.name), \(Date().timeIntervalSince1970))
+                    """, logger: logger)
+            }
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    // MARK: - Errors
+
+    private static func tls(_ url: DatabaseURL) throws -> PostgresConnection.Configuration.TLS {
+        switch url.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
+
+    private static func clientTLS(_ url: DatabaseURL) throws -> PostgresClient.Configuration.TLS {
+        switch url.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(.makeClientConfiguration())
+        case .require: return .require(.makeClientConfiguration())
+        }
+    }
+
+    /// What went wrong, in words: the server's message when it sent one, else the connection error.
+    static func explain(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
+    }
+
+    /// A driver error as the store's own, with the server's words (PSQLError's description hides them).
+    static func wrap(_ error: PSQLError) -> PostgresStoreError {
+        PostgresStoreError("PostgreSQL: \(explain(error))")
+    }
+}
+
+extension PostgresConnection {
+    /// Every row of `query`.
+    func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+
+    /// Runs `query` for its effect.
+    func run(_ query: PostgresQuery, _ logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
+    }
+}
+
+// MARK: - ConversationStore
+
+extension PostgresStore: ConversationStore {
+    public func session(for address: ChannelAddress) async throws -> Session? {
+        try await read { db in try await SessionRows.stored(address, db, logger).session }
+    }
+
+    public func tickets(reportedBy address: ChannelAddress) async throws -> [Ticket] {
+        try await read { db in try await TicketRows.reportedBy(address, db, logger) }
+    }
+
+    public func ticket(_ number: TrackingNumber) async throws -> Ticket? {
+        try await read { db in try await TicketRows.fetch(number, db, logger) }
+    }
+
+    public func tickets(_ numbers: [TrackingNumber]) async throws -> [TrackingNumber: Ticket] {
+        guard !numbers.isEmpty else { return [:] }
+        let digits = numbers.map(\.digits)
+        return try await read { db in
+            var found: [TrackingNumber: Ticket] = [:]
+            for row in try await db.rows("SELECT data FROM tickets WHERE tracking_number = ANY(\(digits))", logger) {
+                let ticket = try StoredJSON.decode(Ticket.self, try row.decode(String.self))
+                found[ticket.trackingNumber] = ticket
+            }
+            return found
+        }
+    }
+
+    public func replies(toExternalID id: String, channel: CityModel.Channel) async throws -> [RenderedMessage]? {
+        try await read { db in
+            guard let inbound = try await db.rows("""
+                SELECT id FROM messages WHERE channel = \(channel.rawValue) AND external_id = \(id)
+                """, logger).first?.decode(Int64.self) else { return nil }
+            return try await db.rows("SELECT data FROM messages WHERE reply_to = \(inbound) AND inline ORDER BY id", logger).map {
+                try StoredJSON.decode(RenderedMessage.self, try $0.decode(String.self))
+            }
+        }
+    }
+
+    public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (StoredSession, [Ticket]) {
+        try await read { db in
+            let session = try await SessionRows.stored(address, db, logger)
+            var tickets = try await TicketRows.reportedBy(address, db, logger)
+            for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
+                if let ticket = try await TicketRows.fetch(number, db, logger) { tickets.append(ticket) }
+            }
+            return (session, tickets)
+        }
+    }
+
+    public func openTickets(near query: NearbyQuery, limit: Int) async throws -> [NearbyTicket] {
+        try await read { db in try await TicketRows.open(near: query, limit: limit, db, logger) }
+    }
+
+    public func surveys(of tickets: [TrackingNumber]) async throws -> [TrackingNumber: SurveyRecord] {
+        try await read { db in
+            var found: [TrackingNumber: SurveyRecord] = [:]
+            for ticket in tickets { found[ticket] = try await JobRows.survey(ticket, db, logger) }
+            return found
+        }
+    }
+
+    public func commit(_ record: TurnRecord) async throws {
+        try await transaction { db in try await TurnWriter.write(record, db, logger) }
+    }
+
+    public func apply(_ plan: WritePlan) async throws {
+        try await transaction { db in
+            try await PlanWriter.write(plan, messageID: nil, channel: plan.session?.address.channel ?? plan.contact?.address.channel, db, logger)
+        }
+    }
+
+    public func emergencies(since date: Date) async throws -> [EmergencyRecord] {
+        try await read { db in
+            try await db.rows("""
+                SELECT trigger, channel, locale, created_at FROM emergencies WHERE created_at >= \(date.timeIntervalSince1970) ORDER BY id
+                """, logger).map { row in
+                let (trigger, channel, locale, at) = try row.decode((String, String, String?, Double).self)
+                return EmergencyRecord(trigger: trigger, channel: CityModel.Channel(rawValue: channel) ?? .sms, locale: locale.map(LanguageTag.init),
+                                       at: Date(timeIntervalSince1970: at))
+            }
+        }
+    }
+
+    public func events(since date: Date) async throws -> [EventRecord] {
+        try await read { db in
+            try await db.rows("""
+                SELECT channel, data, created_at FROM events WHERE created_at >= \(date.timeIntervalSince1970) ORDER BY id
+                """, logger).map { row in
+                let (channel, data, at) = try row.decode((String?, String, Double).self)
+                return EventRecord(event: try StoredJSON.decode(Event.self, data), channel: channel.flatMap(CityModel.Channel.init),
+                                   at: Date(timeIntervalSince1970: at))
+            }
+        }
+    }
+}
+
+// MARK: - TicketStore
+
+extension PostgresStore: TicketStore {
+    public func tickets(_ filter: TicketFilter) async throws -> [Ticket] {
+        let statuses = filter.statuses?.map(\.rawValue)
+        let departments = filter.departments.map { $0.sorted() }
+        let since = filter.updatedSince?.timeIntervalSince1970
+        return try await read { db in
+            try await db.rows("""
+                SELECT data FROM tickets
+                WHERE (\(statuses)::text[] IS NULL OR status = ANY(\(statuses)))
+                  AND (\(filter.serviceCode)::text IS NULL OR service_code = \(filter.serviceCode))
+                  AND (\(departments)::text[] IS NULL OR department = ANY(\(departments)))
+                  AND (\(since)::float8 IS NULL OR updated_at >= \(since))
+                ORDER BY updated_at DESC LIMIT \(filter.limit)
+                """, logger).map { try StoredJSON.decode(Ticket.self, try $0.decode(String.self)) }
+        }
+    }
+
+    public func history(of number: TrackingNumber) async throws -> [TicketEvent] {
+        try await read { db in
+            try await db.rows("""
+                SELECT e.data FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+                WHERE t.tracking_number = \(number.digits) ORDER BY e.id
+                """, logger).map { try StoredJSON.decode(TicketEvent.self, try $0.decode(String.self)) }
+        }
+    }
+
+    public func update(_ number: TrackingNumber, _ change: TicketChange, actor: String, at date: Date,
+                       plan: @Sendable (Ticket, [TicketEvent]) -> [NewJob]) async throws -> Ticket? {
+        try await transaction { db in
+            guard var ticket = try await TicketRows.fetch(number, forUpdate: true, db, logger) else { return nil }
+            let events = change.apply(to: &ticket, at: date, actor: actor)
+            try await TicketRows.save(ticket, db, logger)
+            for event in events { try await TicketRows.append(event, to: number, db, logger) }
+            try await JobRows.schedule(plan(ticket, events), at: date, db, logger)
+            return ticket
+        }
+    }
+
+    public func create(_ ticket: Ticket, idempotencyKey: String?, actor: String, plan: WritePlan) async throws
+        -> (ticket: Ticket, created: Bool) {
+        try await transaction { db in
+            if let key = idempotencyKey {
+                // Two instances given the same key at once: the second waits for the first's row, then finds it.
+                try await db.run("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 7))", logger)
+                if let data = try await db.rows("""
+                    SELECT t.data FROM ticket_requests r JOIN tickets t ON t.id = r.ticket_id WHERE r.idempotency_key = \(key)
+                    """, logger).first?.decode(String.self) {
+                    return (try StoredJSON.decode(Ticket.self, data), false)
+                }
+            }
+            let id = try await TicketRows.insert(ticket, actor: actor, db, logger)
+            if let key = idempotencyKey {
+                try await db.run("""
+                    INSERT INTO ticket_requests (idempotency_key, ticket_id, created_at) VALUES (\(key), \(id), \(plan.at.timeIntervalSince1970))
+                    """, logger)
+            }
+            try await PlanWriter.write(plan, messageID: nil, channel: nil, db, logger)
+            return (ticket, true)
+        }
+    }
+
+    public func addNote(to number: TrackingNumber, text: String, isPublic: Bool, actor: String, at date: Date) async throws -> TicketEvent? {
+        try await transaction { db in
+            guard var ticket = try await TicketRows.fetch(number, forUpdate: true, db, logger) else { return nil }
+            let event = TicketEvent(kind: .note, at: date, note: text, isPublic: isPublic, actor: actor)
+            ticket.updatedAt = date
+            if isPublic { ticket.publicNote = text }
+            try await TicketRows.save(ticket, db, logger)
+            try await TicketRows.append(event, to: number, db, logger)
+            return event
+        }
+    }
+
+    /// Stores tickets kept elsewhere before (a city's earlier system, a benchmark's million) in one transaction, as
+    /// they are: no acknowledgement, no jobs. Throws `StoreError.trackingNumberTaken` (and stores none) when a
+    /// number is in use.
+    public func importTickets(_ tickets: [Ticket], actor: String = "import") async throws {
+        try await transaction { db in
+            for ticket in tickets { _ = try await TicketRows.insert(ticket, actor: actor, db, logger) }
+        }
+    }
+}
+
+// MARK: - Tracking numbers, pacing, tokens
+
+extension PostgresStore: TrackingNumberStore, PacingStore, TokenStore {
+    public func reserveTrackingNumbers(_ count: Int) async throws -> Range<Int> {
+        try await read { db in
+            let end = try await db.rows("UPDATE sequences SET next = next + \(count) WHERE name = 'tracking' RETURNING next", logger)
+                .first?.decode(Int.self) ?? count
+            return (end - count)..<end
+        }
+    }
+
+    public func takeTokens(sender: String, segments: Double, rate: Double, burst: Double, now: Date) async throws -> TimeInterval {
+        try await transaction { db in
+            // A missing bucket is full; the row is made first so that every instance then waits on its lock.
+            try await db.run("""
+                INSERT INTO pacing (sender, tokens, updated_at) VALUES (\(sender), \(burst), \(now.timeIntervalSince1970))
+                ON CONFLICT (sender) DO NOTHING
+                """, logger)
+            let (tokens, updated) = try await db.rows("SELECT tokens, updated_at FROM pacing WHERE sender = \(sender) FOR UPDATE", logger)[0]
+                .decode((Double, Double).self)
+            let (bucket, wait) = TokenBucket.take(segments, from: TokenBucket(tokens: tokens, updatedAt: Date(timeIntervalSince1970: updated)),
+                                                  rate: rate, burst: burst, now: now)
+            try await db.run("""
+                UPDATE pacing SET tokens = \(bucket.tokens), updated_at = \(bucket.updatedAt.timeIntervalSince1970) WHERE sender = \(sender)
+                """, logger)
+            return wait
+        }
+    }
+
+    public func createToken(hash: String, role: StaffRole, department: String?, label: String?, languages: [LanguageTag], at date: Date)
+        async throws -> StaffToken {
+        let codes = languages.map(\.code).joined(separator: ",")
+        let id = try await read { db in
+            try await db.rows("""
+                INSERT INTO staff_tokens (token_hash, role, department, label, languages, created_at)
+                VALUES (\(hash), \(role.rawValue), \(department), \(label), \(codes), \(date.timeIntervalSince1970)) RETURNING id
+                """, logger)[0].decode(Int64.self)
+        }
+        return StaffToken(id: id, role: role, department: department, label: label, languages: languages, createdAt: date)
+    }
+
+    public func token(hash: String) async throws -> StaffToken? {
+        try await read { db in
+            try await db.rows("""
+                SELECT id, role, department, label, languages, created_at FROM staff_tokens WHERE token_hash = \(hash)
+                """, logger).first.map { row in
+                let (id, role, department, label, languages, created) = try row.decode((Int64, String, String?, String?, String, Double).self)
+                return StaffToken(id: id, role: StaffRole(rawValue: role) ?? .staff, department: department, label: label,
+                                  languages: languages.split(separator: ",").map { LanguageTag(String($0)) },
+                                  createdAt: Date(timeIntervalSince1970: created))
+            }
+        }
+    }
+}
+
+// MARK: - Inspection (tests, benchmarks, `cityline db copy`)
+
+extension PostgresStore {
+    /// The tables `count` may name.
+    public static let countedTables: Set<String> = ["messages", "tickets", "sessions", "outbox", "ticket_events", "contacts", "jobs",
+                                                    "ticket_followers", "surveys", "events", "contact_addresses", "staff_tokens",
+                                                    "handoffs", "handoff_notes", "emergencies", "ticket_links", "ticket_requests", "pacing"]
+
+    /// Counts of stored rows, for tests, benchmarks and the copy's check.
+    public func count(_ table: String) async throws -> Int {
+        precondition(Self.countedTables.contains(table))
+        return try await read { db in try await db.rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger)[0].decode(Int.self) }
+    }
+
+    /// Whether an inbound message with this channel id is stored.
+    public func hasInbound(externalID: String, channel: CityModel.Channel) async throws -> Bool {
+        try await read { db in
+            try await db.rows("""
+                SELECT 1 FROM messages WHERE channel = \(channel.rawValue) AND external_id = \(externalID) AND direction = 'in'
+                """, logger).isEmpty == false
+        }
+    }
+
+    /// Queues a message outside a turn.
+    @discardableResult
+    public func enqueue(_ message: RenderedMessage, at date: Date) async throws -> Int64 {
+        try await transaction { db in try await OutboxRows.enqueue(message, at: date, db, logger) }
+    }
+}
