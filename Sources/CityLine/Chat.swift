@@ -51,7 +51,7 @@ struct Chat: AsyncParsableCommand {
         }
         guard let channel = Channel(rawValue: channel) else { throw ValidationError("--channel must be sms, email or chat") }
         let loaded = try LoadedCity.load(configuration.city)
-        let store = try configuration.storage.openSQLiteStore()
+        let store = try await configuration.storage.openStore()
         let address = ChannelAddress(channel: channel, address: from)
         let switchboard = Switchboard(engine: loaded.engine, composer: loaded.composer(), store: store, numbers: SequenceTrackingNumbers(store: store))
         let interactive = isatty(STDIN_FILENO) != 0

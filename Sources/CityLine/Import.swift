@@ -59,7 +59,7 @@ struct Import: AsyncParsableCommand {
             throw ValidationError("--map names '\(code)', which is not a service of the catalog")
         }
         if let department, loaded.city.department(department) == nil { throw ValidationError("unknown department '\(department)'") }
-        let store = try configuration.storage.openSQLiteStore()
+        let store = try await configuration.storage.openStore()
         let summary = try await HistoryImporter.run(requests, city: loaded.city, store: store, mapping: mapping, department: department, at: Date())
         print("imported \(summary.imported) requests from \(name) (\(summary.closed) closed); \(summary.alreadyThere) were there already")
         if !summary.outsideCatalog.isEmpty {

@@ -50,7 +50,7 @@ struct Token: AsyncParsableCommand {
             }
             let secret = "clt_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            let store = try configuration.storage.openSQLiteStore()
+            let store = try await configuration.storage.openStore()
             let token = try await store.createToken(hash: StaffTokenHash.hash(secret), role: role,
                                                     department: role == .staff ? department : nil, label: label, languages: spoken, at: Date())
             print(secret)

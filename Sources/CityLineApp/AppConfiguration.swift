@@ -2,6 +2,7 @@ import ChannelEmail
 import Foundation
 import Logging
 import Storage
+import StoragePostgres
 import StorageSQLite
 
 /// Everything CityLine is configured with, read once — from the command line's flags and the environment — by
@@ -104,7 +105,8 @@ public struct AppConfiguration: Sendable {
     public struct StorageSettings: Sendable {
         /// `--data-dir`: created if missing; holds `cityline.sqlite`, `outbox.jsonl` and `secret.key`.
         public var dataDirectory: String
-        /// `--database-url`, else `CITYLINE_DATABASE_URL`: `postgres://…` selects PostgreSQL (not in this build yet).
+        /// `--database-url`, else `CITYLINE_DATABASE_URL`: `postgres://user:password@host:5432/db` selects PostgreSQL
+        /// (several `cityline serve` processes may share it); the data directory still holds the outbox file and secret.
         public var databaseURL: String?
         /// The store to use: the SQLite file in the data directory, or one handed in (tests keep a reference to
         /// look inside it).
@@ -121,10 +123,12 @@ public struct AppConfiguration: Sendable {
 
     /// Which store the application uses.
     public enum StoreChoice: Sendable {
-        /// `cityline.sqlite` in the data directory (or PostgreSQL with a database URL, when available).
+        /// `cityline.sqlite` in the data directory, or PostgreSQL with a database URL.
         case dataDirectory
         /// A store made by the caller.
         case sqlite(SQLiteStore)
+        /// A PostgreSQL store made by the caller.
+        case postgres(PostgresStore)
         /// The in-memory twin (nothing survives the process).
         case memory(MemoryStore)
     }

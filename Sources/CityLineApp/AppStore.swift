@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import Storage
+import StoragePostgres
 import StorageSQLite
 
 /// Every storage port the application uses (conversations, tickets, outbox, staff tokens, jobs), in one store.
@@ -8,19 +10,16 @@ public typealias AppStorePorts = ConversationStore & TicketStore & OutboxStore &
 /// The store the application runs on, opened from `AppConfiguration.StorageSettings`.
 struct AppStore {
     let ports: any AppStorePorts
-    /// Where the data is, for the start-up summary.
+    /// Where the data is, for the start-up summary (a PostgreSQL URL without its password).
     let location: String
-    /// The SQLite store, when it is one: its leases are freed at start-up.
-    let sqlite: SQLiteStore?
+    /// Frees the leases a stopped process left when this one is alone with the database (nil: another process
+    /// uses it, or the store keeps no leases across processes).
+    let releaseLeasesIfAlone: @Sendable (Date) async throws -> (jobs: Int, outbox: Int)?
 }
 
 extension AppConfiguration.StorageSettings {
-    /// Opens `cityline.sqlite` in the data directory (creating both), or throws an `AppError` saying why; a
-    /// database URL is refused until PostgreSQL is available.
+    /// Opens `cityline.sqlite` in the data directory (creating both), or throws an `AppError` saying why.
     public func openSQLiteStore() throws -> SQLiteStore {
-        if databaseURL != nil {
-            throw AppError("PostgreSQL (--database-url) is not available in this build yet; CityLine runs on SQLite in --data-dir")
-        }
         do {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
             return try SQLiteStore(path: (dataDirectory as NSString).appendingPathComponent("cityline.sqlite"))
@@ -29,15 +28,36 @@ extension AppConfiguration.StorageSettings {
         }
     }
 
-    func open() throws -> AppStore {
+    /// Connects to the PostgreSQL database of `databaseURL` (migrating its schema), or throws an `AppError` naming the
+    /// URL without its password.
+    public func openPostgresStore(_ url: String, logger: Logger = Logger(label: "cityline.postgres")) async throws -> PostgresStore {
+        do {
+            return try await PostgresStore(url: try DatabaseURL(url), logger: logger)
+        } catch let error as PostgresStoreError {
+            throw AppError(error.description)
+        }
+    }
+
+    /// The store the commands use: PostgreSQL with a database URL, else the SQLite file in the data directory.
+    public func openStore() async throws -> any AppStorePorts {
+        try await open().ports
+    }
+
+    func open() async throws -> AppStore {
         switch store {
         case .dataDirectory:
+            if let databaseURL {
+                let postgres = try await openPostgresStore(databaseURL)
+                return AppStore(ports: postgres, location: postgres.location, releaseLeasesIfAlone: { try await postgres.releaseLeasesIfAlone(at: $0) })
+            }
             let sqlite = try openSQLiteStore()
-            return AppStore(ports: sqlite, location: sqlite.path, sqlite: sqlite)
+            return AppStore(ports: sqlite, location: sqlite.path, releaseLeasesIfAlone: { try await sqlite.releaseLeasesIfAlone(at: $0) })
         case .sqlite(let sqlite):
-            return AppStore(ports: sqlite, location: sqlite.path, sqlite: sqlite)
+            return AppStore(ports: sqlite, location: sqlite.path, releaseLeasesIfAlone: { try await sqlite.releaseLeasesIfAlone(at: $0) })
+        case .postgres(let postgres):
+            return AppStore(ports: postgres, location: postgres.location, releaseLeasesIfAlone: { try await postgres.releaseLeasesIfAlone(at: $0) })
         case .memory(let memory):
-            return AppStore(ports: memory, location: "in memory (nothing is kept after the process ends)", sqlite: nil)
+            return AppStore(ports: memory, location: "in memory (nothing is kept after the process ends)", releaseLeasesIfAlone: { _ in (0, 0) })
         }
     }
 }

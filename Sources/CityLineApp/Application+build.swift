@@ -24,15 +24,13 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let loaded = try LoadedCity.load(configuration.city)
     var logger = Logger(label: "cityline")
     logger.logLevel = configuration.logLevel
-    let store = try configuration.storage.open()
-    if let sqlite = store.sqlite {
-        if let released = try await sqlite.releaseLeasesIfAlone(at: configuration.clock()) {
-            if released.jobs + released.outbox > 0 {
-                logger.notice("resumed work left by a stopped process", metadata: ["jobs": "\(released.jobs)", "outbox": "\(released.outbox)"])
-            }
-        } else {
-            logger.notice("another process uses this database: work it leased is taken over only when its leases expire")
+    let store = try await configuration.storage.open()
+    if let released = try await store.releaseLeasesIfAlone(configuration.clock()) {
+        if released.jobs + released.outbox > 0 {
+            logger.notice("resumed work left by a stopped process", metadata: ["jobs": "\(released.jobs)", "outbox": "\(released.outbox)"])
         }
+    } else {
+        logger.notice("another process uses this database: work it leased is taken over only when its leases expire")
     }
     if let department = loaded.city.departments.first(where: { $0.webhook != nil }), configuration.webhookSecret == nil {
         throw AppError("department '\(department.code)' has a webhook but CITYLINE_WEBHOOK_SECRET is not set: events could not be signed")

@@ -41,6 +41,11 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// An error that says the database cannot be reached right now (down, restarting, out of connections) — not that
+/// the request was wrong: nothing was stored, and the same request may be retried as it is. The HTTP edge answers
+/// `503` with `Retry-After`, so carriers and clients retry (Twilio through its fallback URL).
+public protocol StoreUnavailable: Error {}
+
 /// A session as read, with the version a write must name to replace it (0: there is none).
 public struct StoredSession: Sendable {
     public var session: Session?

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// A `postgres://user:password@host:port/database?sslmode=…` URL, read once; `redacted` is what logs, errors and the
 /// start-up summary show (never the password).
@@ -10,6 +11,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     public var password: String?
     public var database: String
+    /// `?schema=name`: CityLine's tables in this schema of the database (created if missing) rather than `public` —
+    /// for a database CityLine shares, and for the tests' stores (one schema each).
+    public var schema: String?
     public var tls: TLSMode
 
     /// Reads `text`; throws `PostgresStoreError` naming what is wrong (with the password masked).
@@ -28,6 +32,12 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? user : path
         tls = .prefer
+        for item in components.queryItems ?? [] where item.name == "schema" {
+            guard let name = item.value, Self.isIdentifier(name) else {
+                throw PostgresStoreError("schema=\(item.value ?? "") in \(Self.mask(text)) is not a plain name (lower-case letters, digits, _)")
+            }
+            schema = name
+        }
         for item in components.queryItems ?? [] where item.name == "sslmode" {
             switch item.value ?? "" {
             case "disable": tls = .disable
@@ -41,17 +51,24 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The URL without its password.
     public var redacted: String {
-        var text = "postgres://\(user)@\(host):\(port)/\(database)"
-        if tls != .prefer { text += "?sslmode=\(tls.rawValue)" }
-        return text
+        var parameters: [String] = []
+        if let schema { parameters.append("schema=\(schema)") }
+        if tls != .prefer { parameters.append("sslmode=\(tls.rawValue)") }
+        return "postgres://\(user)@\(host):\(port)/\(database)" + (parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&"))
+    }
+
+    /// Whether `name` can be written in SQL as it is (no quoting): lower-case ASCII letters, digits and `_`, not first a digit.
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.first, !first.isNumber, name.count <= 63 else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
     }
 
     public var description: String { redacted }
 
-    /// The same server and credentials, another database (tests make one database per store).
-    public func database(_ name: String) -> DatabaseURL {
+    /// The same database, another schema (tests make one schema per store).
+    public func schema(_ name: String) -> DatabaseURL {
         var copy = self
-        copy.database = name
+        copy.schema = name
         return copy
     }
 
@@ -70,4 +87,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
 public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// The database cannot be reached right now (see `StoreUnavailable`); the description names the URL without its password.
+public struct PostgresUnavailable: StoreUnavailable, CustomStringConvertible, Sendable {
+    public var description: String
 }

@@ -11,8 +11,8 @@ enum PostgresSchema {
         let sql: [String]
     }
 
-    /// The advisory lock key migrations run under ("CityLine" in ASCII).
-    static let migrationLock: Int64 = 0x4369_7479_4C69_6E65
+    /// The advisory lock migrations run under (with the schema's name hashed as the second key).
+    static let migrationLock: Int32 = 0x4D69_6772
 
     static let migrations: [Migration] = [
         Migration(version: 1, name: "the SQLite store's schema v12", sql: [

@@ -176,7 +176,9 @@ extension PostgresStore: OutboxStore {
         let at = date.timeIntervalSince1970
         // Every live store holds the presence lock shared on its own connection; taking it exclusively on ours
         // succeeds only when no other session holds it (our own shared hold does not conflict with us).
-        let alone = try await presence.rows("SELECT pg_try_advisory_lock(\(Self.presenceLock))", logger)[0].decode(Bool.self)
+        let schema = url.schema ?? "public"
+        let alone = try await presence.rows("SELECT pg_try_advisory_lock(\(Self.presenceLock), hashtext(\(schema)))", logger)[0]
+            .decode(Bool.self)
         guard alone else { return nil }
         do {
             let freed = try await transaction { db in
@@ -188,10 +190,10 @@ extension PostgresStore: OutboxStore {
                     """, logger).count
                 return (jobs, outbox)
             }
-            try await presence.run("SELECT pg_advisory_unlock(\(Self.presenceLock))", logger)
+            try await presence.run("SELECT pg_advisory_unlock(\(Self.presenceLock), hashtext(\(schema)))", logger)
             return freed
         } catch {
-            try? await presence.run("SELECT pg_advisory_unlock(\(Self.presenceLock))", logger)
+            try? await presence.run("SELECT pg_advisory_unlock(\(Self.presenceLock), hashtext(\(schema)))", logger)
             throw error
         }
     }

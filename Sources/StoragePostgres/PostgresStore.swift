@@ -8,6 +8,7 @@ import NIOSSL
 import Outreach
 import PostgresNIO
 import Storage
+import Synchronization
 
 /// The scale-out store: every storage port on one PostgreSQL database that several `cityline serve` processes share.
 ///
@@ -39,6 +40,7 @@ public final class PostgresStore: Sendable {
         var single = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
                                                      database: url.database, tls: tls)
         single.options.connectTimeout = .seconds(10)
+        single.options.additionalStartupParameters = Self.startupParameters(url)
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: single, id: 1, logger: logger)
@@ -46,8 +48,8 @@ public final class PostgresStore: Sendable {
             throw PostgresStoreError("cannot connect to PostgreSQL at \(url.redacted): \(Self.explain(error))")
         }
         do {
-            try await Self.migrate(connection, logger: logger)
-            try await connection.query("SELECT pg_advisory_lock_shared(\(Self.presenceLock))", logger: logger)
+            try await Self.migrate(connection, schema: url.schema, logger: logger)
+            try await connection.query("SELECT pg_advisory_lock_shared(\(Self.presenceLock), hashtext(\(url.schema ?? "public")))", logger: logger)
         } catch {
             try? await connection.close()
             throw PostgresStoreError("cannot prepare the database at \(url.redacted): \(Self.explain(error))")
@@ -57,6 +59,7 @@ public final class PostgresStore: Sendable {
                                                          database: url.database, tls: try Self.clientTLS(url))
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = Self.startupParameters(url)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         running = Task { await client.run() }
@@ -75,63 +78,91 @@ public final class PostgresStore: Sendable {
 
     // MARK: - Connections and transactions
 
+    /// How long a request waits for a pooled connection before the store says the database is unavailable (the
+    /// pool itself would wait for its circuit breaker, about a minute — longer than a carrier waits for an answer).
+    static let leaseTimeout: Duration = .seconds(5)
+
     /// Runs `body` on a pooled connection outside a transaction (one statement, or reads that need no snapshot).
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch let error as PSQLError {
-            throw Self.wrap(error)
-        }
+        try await leased { connection in try await body(connection) }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back (and its error rethrown as it was)
     /// when it throws.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let logger = logger
-        do {
-            return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    let value = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
-                    return value
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+        return try await leased { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
-        } catch let error as PSQLError {
-            throw Self.wrap(error)
         }
     }
 
-    /// Creates an empty database `name` on `server`'s server (tests, benchmarks; an operator's first
-    /// `cityline db copy` into a new database). The name must be a plain identifier.
-    public static func createDatabase(_ name: String, on server: DatabaseURL, logger: Logger = Logger(label: "cityline.postgres")) async throws {
-        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !name.isEmpty else {
-            throw PostgresStoreError("\(name) is not a plain database name (letters, digits, _)")
-        }
-        var configuration = PostgresConnection.Configuration(host: server.host, port: server.port, username: server.user,
-                                                            password: server.password, database: server.database, tls: try tls(server))
-        configuration.options.connectTimeout = .seconds(10)
+    /// Leases a connection for `body`, giving up after `leaseTimeout` if none comes (the database is down, or every
+    /// connection is busy for that long) — but never once `body` has started. Driver and pool errors come out as
+    /// `PostgresUnavailable` (cannot reach the database) or `PostgresStoreError` (the database refused).
+    private func leased<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let started = StartedFlag()
+        let client = client
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-            defer { Task { try? await connection.close() } }
-            try await connection.run(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger)
-        } catch {
-            throw PostgresStoreError("cannot create database \(name) at \(server.redacted): \(explain(error))")
+            return try await withoutActuallyEscaping(body) { body in
+                let unchecked = UncheckedBody(body)
+                return try await withThrowingTaskGroup(of: T?.self) { group in
+                    group.addTask {
+                        try await client.withConnection { connection in
+                            started.set()
+                            return try await unchecked.body(connection)
+                        }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: Self.leaseTimeout)
+                        if started.isSet { return nil }
+                        throw LeaseTimedOut()
+                    }
+                    while let result = try await group.next() {
+                        if let value = result {
+                            group.cancelAll()
+                            return value
+                        }
+                    }
+                    throw LeaseTimedOut()
+                }
+            }
+        } catch let error as PSQLError {
+            throw wrap(error)
+        } catch is LeaseTimedOut {
+            throw PostgresUnavailable(description: "PostgreSQL at \(url.redacted) is unavailable: no connection within \(Self.leaseTimeout)")
+        } catch where !started.isSet && !(error is CancellationError) {
+            // The pool's own errors (its circuit breaker, a closed pool) before any statement ran.
+            throw PostgresUnavailable(description: "PostgreSQL at \(url.redacted) is unavailable: \(error)")
         }
     }
 
     // MARK: - Schema
 
-    /// The shared lock every open store holds while it lives: an instance that can take it exclusively is alone.
-    static let presenceLock: Int64 = 0x4369_7479_4C69_6E66
+    /// The shared lock every open store holds while it lives (keyed by this and the schema's name): an instance
+    /// that can take it exclusively is alone.
+    static let presenceLock: Int32 = 0x4369_7479
 
-    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+    /// The URL's schema as every connection's search path.
+    static func startupParameters(_ url: DatabaseURL) -> [(String, String)] {
+        url.schema.map { [("options", "-c search_path=\($0)")] } ?? []
+    }
+
+    /// Applies the migrations this database has not had yet, in one transaction, holding a lock that makes
+    /// instances starting together take turns.
+    static func migrate(_ connection: PostgresConnection, schema: String?, logger: Logger) async throws {
         try await connection.query("BEGIN", logger: logger)
         do {
-            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock), hashtext(\(schema ?? "public")))",
+                                       logger: logger)
+            if let schema { try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS cityline_migrations (
                     version integer PRIMARY KEY, name text NOT NULL, applied_at double precision NOT NULL)
@@ -182,10 +213,34 @@ public final class PostgresStore: Sendable {
         return "\(error.code)"
     }
 
-    /// A driver error as the store's own, with the server's words (PSQLError's description hides them).
-    static func wrap(_ error: PSQLError) -> PostgresStoreError {
-        PostgresStoreError("PostgreSQL: \(explain(error))")
+    /// A driver error as the store's own, with the server's words (PSQLError's description hides them):
+    /// `PostgresUnavailable` when the server cannot be reached or is going away (connection errors, SQLSTATE classes
+    /// 08 connection exception, 53 insufficient resources, 57 operator intervention).
+    func wrap(_ error: PSQLError) -> any Error {
+        let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed]
+        let state = error.serverInfo?[.sqlState] ?? ""
+        if unreachable.contains(error.code) || ["08", "53", "57"].contains(String(state.prefix(2))) {
+            return PostgresUnavailable(description: "PostgreSQL at \(url.redacted) is unavailable: \(Self.explain(error))")
+        }
+        return PostgresStoreError("PostgreSQL: \(Self.explain(error))")
     }
+}
+
+/// Whether a lease's body has started (set once, read by the timer).
+private final class StartedFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
+
+/// The lease timer fired before a connection came.
+private struct LeaseTimedOut: Error {}
+
+/// A caller's body run in the lease's child task: the caller waits for that task (the group returns only when it
+/// has finished or been cancelled), so the body never outlives the call that lent it.
+private struct UncheckedBody<T>: @unchecked Sendable {
+    let body: (PostgresConnection) async throws -> T
+    init(_ body: @escaping (PostgresConnection) async throws -> T) { self.body = body }
 }
 
 extension PostgresConnection {

@@ -74,6 +74,7 @@ public struct WebAPIDependencies: Sendable {
 /// Builds the router with every endpoint of the contract that exists so far.
 public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: StoreUnavailableMiddleware(logger: dependencies.logger))
     router.get("/health") { _, _ in
         JSONResponse.make(["status": "ok"])
     }

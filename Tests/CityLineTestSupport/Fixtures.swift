@@ -40,17 +40,16 @@ public enum TestDatabase {
     public static let server: DatabaseURL? = ProcessInfo.processInfo.environment["CITYLINE_TEST_DATABASE_URL"]
         .flatMap { $0.isEmpty ? nil : try? DatabaseURL($0) }
 
-    /// A new empty database on the test server; its URL.
-    public static func database() async throws -> DatabaseURL {
+    /// A new empty schema in the test database (the store creates it); its URL. (`.ci/postgres-up` starts each run
+    /// with an empty database.)
+    public static func database() throws -> DatabaseURL {
         guard let server else { throw PostgresStoreError("CITYLINE_TEST_DATABASE_URL is not set") }
-        let name = "cityline_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await PostgresStore.createDatabase(name, on: server)
-        return server.database(name)
+        return server.schema("t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
     }
 
-    /// A store on a new empty database (small pool: a test run opens hundreds of stores).
+    /// A store on a new empty schema (small pool: a test run opens hundreds of stores).
     public static func store() async throws -> PostgresStore {
-        try await PostgresStore(url: try await database(), maximumConnections: 4)
+        try await PostgresStore(url: try database(), maximumConnections: 4)
     }
 }
 
