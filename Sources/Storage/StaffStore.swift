@@ -42,25 +42,30 @@ public struct TicketChange: Hashable, Sendable, Codable {
         self.department = department
     }
 
-    /// Applies the change to `ticket` at `date`; returns the history entries it makes.
+    /// Applies the change to `ticket` at `date`; returns the history entries it makes. A change the ticket already
+    /// has (the same status, the same public note, the same resolution) makes none: a request repeated by a client
+    /// or a second instance tells the resident nothing twice, and a closed ticket keeps the time it was closed.
     public func apply(to ticket: inout Ticket, at date: Date, actor: String) -> [TicketEvent] {
         var events: [TicketEvent] = []
         if let department, department != ticket.department {
             ticket.draft.department = department
             events.append(TicketEvent(kind: .department, at: date, department: department, actor: actor))
         }
+        let newResolution = resolution.map { $0 != ticket.resolution } ?? false
         if let resolution { ticket.resolution = resolution }
-        if let status, status != ticket.status || statusNote != nil {
-            if ticket.status == .closed, status != .closed { ticket.reopenCount = (ticket.reopenCount ?? 0) + 1 }
+        let newNote = statusNote.map { $0 != ticket.publicNote } ?? false
+        if let status, status != ticket.status || newNote {
+            let wasClosed = ticket.status == .closed
+            if wasClosed, status != .closed { ticket.reopenCount = (ticket.reopenCount ?? 0) + 1 }
+            if status != .closed { ticket.closedAt = nil } else if !wasClosed { ticket.closedAt = date }
             ticket.status = status
-            ticket.closedAt = status == .closed ? date : nil
             if let statusNote { ticket.publicNote = statusNote }
             events.append(TicketEvent(kind: .status, at: date, status: status, note: statusNote, isPublic: statusNote != nil, actor: actor))
-        } else if let statusNote {
+        } else if let statusNote, newNote {
             ticket.publicNote = statusNote
             events.append(TicketEvent(kind: .note, at: date, note: statusNote, isPublic: true, actor: actor))
         }
-        if !events.isEmpty || resolution != nil { ticket.updatedAt = date }
+        if !events.isEmpty || newResolution { ticket.updatedAt = date }
         return events
     }
 }

@@ -500,10 +500,14 @@ extension PostgresStore {
                                                     "ticket_followers", "surveys", "events", "contact_addresses", "staff_tokens",
                                                     "handoffs", "handoff_notes", "emergencies", "ticket_links", "ticket_requests", "pacing"]
 
-    /// Counts of stored rows, for tests, benchmarks and the copy's check.
-    public func count(_ table: String) async throws -> Int {
+    /// Counts of stored rows, for tests, benchmarks and the copy's check; `condition`: a fixed SQL condition
+    /// written by the caller (never input).
+    public func count(_ table: String, where condition: StaticString? = nil) async throws -> Int {
         precondition(Self.countedTables.contains(table))
-        return try await read { db in try await db.rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger)[0].decode(Int.self) }
+        let filter = condition.map { " WHERE \($0)" } ?? ""
+        return try await read { db in
+            try await db.rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)\(filter)"), logger)[0].decode(Int.self)
+        }
     }
 
     /// Whether an inbound message with this channel id is stored.
