@@ -8,7 +8,7 @@ struct CityLine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cityline",
         abstract: "CityLine — 311 messaging: residents text, email or chat; the city answers.",
-        subcommands: [Serve.self, Chat.self, Classify.self, Geocode.self, Check.self, Token.self, Import.self],
+        subcommands: [Serve.self, Chat.self, Classify.self, Geocode.self, Check.self, Token.self, Import.self, Database.self],
         defaultSubcommand: Serve.self
     )
 
