@@ -239,7 +239,7 @@ let package = Package(
         .executableTarget(
             name: "cityline-outreach-bench",
             dependencies: ["Messaging", 
-                "CityModel", "Conversation", "Outreach", "Storage", "StorageSQLite", "Switchboard", "Transport", "CityConfig",
+                "CityModel", "Conversation", "Outreach", "Storage", "StorageSQLite", "StoragePostgres", "Switchboard", "Transport", "CityConfig",
                 "Rendering", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,11 +9,12 @@ import Messaging
 import Outreach
 import Rendering
 import Storage
+import StoragePostgres
 import StorageSQLite
 import Switchboard
 import Transport
 
-/// Enqueues N status-update notifications into the SQLite job queue, then drains them — job → rendered message in
+/// Enqueues N status-update notifications into the job queue (SQLite, or PostgreSQL with --database-url), then drains them — job → rendered message in
 /// the recipient's language → outbox → outbox file — and reports both rates. Durable throughout (WAL,
 /// synchronous=FULL, fsync of the outbox file), as in production.
 @main
@@ -21,6 +22,7 @@ struct OutreachBench: AsyncParsableCommand {
     @Option(help: "Notifications to enqueue.") var count = 1_000_000
     @Option(help: "Tickets they are about.") var tickets = 1_000
     @Option(help: "Working directory (a fresh temporary one by default).") var directory: String?
+    @Option(help: "postgres://… to run on PostgreSQL (an empty database or schema) instead of SQLite.") var databaseURL: String?
     @Flag(help: "Run the scheduler to the end before the dispatcher starts, and time each.") var separate = false
     @Flag(help: "Interleave the tickets (every batch touches every ticket) instead of the fan-out order.") var interleaved = false
 
@@ -32,7 +34,12 @@ struct OutreachBench: AsyncParsableCommand {
         let city = try CityLoader(directory: root + "/DemoCity", environment: ["CITYLINE_QUIET_HOURS_START": "00:00",
                                                                               "CITYLINE_QUIET_HOURS_END": "00:00"]).load()
         let (catalog, lexicon) = try LocaleLoader(directory: root + "/Locales").load()
-        let store = try SQLiteStore(path: dir + "/cityline.sqlite")
+        let store: any ConversationStore & JobStore & OutboxStore & TrackingNumberStore
+        if let databaseURL {
+            store = try await PostgresStore(url: try DatabaseURL(databaseURL))
+        } else {
+            store = try SQLiteStore(path: dir + "/cityline.sqlite")
+        }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
@@ -108,7 +115,8 @@ struct OutreachBench: AsyncParsableCommand {
         try await sends
         let drained = ContinuousClock.now - drainStart - .milliseconds(1_000) // the dispatcher's idle check at the end
         let counts = try await store.jobCounts()
-        let unfinished = try await store.outboxUnfinished()
+        let outbox = try await store.outboxCounts()
+        let unfinished = (outbox[.pending] ?? 0) + (outbox[.sending] ?? 0) + (outbox[.held] ?? 0)
         print("drained \(count) notifications to \(file.path) in \(Self.seconds(drained)) s: \(Int(Double(count) / Self.seconds(drained)))/s "
               + "(jobs done \(counts[.done] ?? 0), outbox unfinished \(unfinished))")
     }

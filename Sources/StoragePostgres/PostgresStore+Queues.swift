@@ -222,12 +222,17 @@ extension PostgresStore: OutboxStore {
 
 /// Job rows and the outreach side of a turn (followers, survey records).
 enum JobRows {
+    /// Schedules `jobs` (a fan-out may bring thousands): one statement per 5,000, the rows as arrays.
     static func schedule(_ jobs: [NewJob], at date: Date, _ db: PostgresConnection, _ logger: Logger) async throws {
-        for job in jobs {
+        let at = date.timeIntervalSince1970
+        for start in stride(from: 0, to: jobs.count, by: 5_000) {
+            let chunk = jobs[start..<min(start + 5_000, jobs.count)]
+            let kinds = chunk.map(\.work.kind), keys = chunk.map(\.dedupeKey), due = chunk.map(\.dueAt.timeIntervalSince1970)
+            let data = try chunk.map { try StoredJSON.encode($0.work) }
             try await db.run("""
                 INSERT INTO jobs (kind, dedupe_key, data, due_at, created_at, updated_at)
-                VALUES (\(job.work.kind), \(job.dedupeKey), \(try StoredJSON.encode(job.work)), \(job.dueAt.timeIntervalSince1970),
-                    \(date.timeIntervalSince1970), \(date.timeIntervalSince1970))
+                SELECT kind, key, data, due, \(at), \(at) FROM unnest(\(kinds)::text[], \(keys)::text[], \(data)::text[], \(due)::float8[])
+                    AS j(kind, key, data, due)
                 ON CONFLICT (dedupe_key) DO NOTHING
                 """, logger)
         }
