@@ -264,7 +264,7 @@ let package = Package(
             name: "TranscriptTests",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "CityLineApp",
-                "CityLineTestSupport",
+                "CityLineTestSupport", "ChannelChatApps", "Transport",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Transcripts", "__Snapshots__"],
