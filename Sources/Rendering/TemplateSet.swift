@@ -34,7 +34,7 @@ public struct TemplateSet: Sendable {
 
     /// The parts each channel the product ships templates for must have (from the channels' profiles).
     public static let requiredParts: [Channel: [String]] = Dictionary(uniqueKeysWithValues: [
-        ChannelProfile.sms(maxSegments: 1), .chat, .email, .whatsapp, .telegram,
+        ChannelProfile.sms(maxSegments: 1), .chat, .email,
     ].map { ($0.channel, $0.templateParts) })
 
     let library: MustacheLibrary
