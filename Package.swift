@@ -138,6 +138,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // WhatsApp Cloud API and Telegram Bot API: their webhooks' payloads, signatures, photos, and outbound messages.
+        .target(
+            name: "ChannelChatApps",
+            dependencies: ["Messaging",
+                "CityModel", "Localization", "Storage", "Transport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ChannelWebhook",
             dependencies: ["Messaging", 
@@ -151,7 +162,7 @@ let package = Package(
             name: "WebAPI",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS", "ChannelEmail", "Reports",
-                "Rendering", "Transport",
+                "Rendering", "Transport", "ChannelChatApps",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -165,7 +176,7 @@ let package = Package(
             name: "CityLineApp",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Geocoding", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "StoragePostgres", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI",
+                "Transport", "StorageSQLite", "StoragePostgres", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "ChannelChatApps", "WebAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -267,7 +278,7 @@ let package = Package(
             name: "TranscriptTests",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "CityLineApp",
-                "CityLineTestSupport",
+                "CityLineTestSupport", "ChannelChatApps", "Transport",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Transcripts", "__Snapshots__"],
@@ -286,7 +297,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Rendering", "CityConfig", "Switchboard",
-                "Transport", "StorageSQLite", "StoragePostgres", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "WebAPI", "CityLineApp", "Reports",
+                "Transport", "StorageSQLite", "StoragePostgres", "ChannelSMS", "ChannelEmail", "ChannelWebhook", "ChannelChatApps", "WebAPI", "CityLineApp", "Reports",
                 "CityLineTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

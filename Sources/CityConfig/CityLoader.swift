@@ -1,5 +1,6 @@
 import CityModel
 import Foundation
+import Localization
 
 /// Loads a city configuration directory (see `Docs/CityConfiguration.md`) into a `City`.
 ///
@@ -20,6 +21,7 @@ public struct CityLoader {
         try root.only([
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
             "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates", "boundary", "areas",
+            "whatsapp",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -88,6 +90,7 @@ public struct CityLoader {
             if let limit = sms["max_segments"] { city.smsSegmentLimit = try limit.count("max_segments") }
         }
         if let web = root["web"] { city.web = try webLook(web) }
+        if let whatsapp = root["whatsapp"] { city.whatsappTemplates = try whatsappTemplates(whatsapp, locales: locales) }
         if let boundary = root["boundary"] {
             try boundary.only(["margin_m"])
             if let margin = boundary["margin_m"] {
@@ -140,6 +143,46 @@ public struct CityLoader {
             }
         }
         return look
+    }
+
+    /// `whatsapp:` — `templates`: kind of message → locale → a template name (lower-case letters, digits and `_`, as
+    /// Meta names them) or `{name, language}` when the template's language code at Meta is not the locale's.
+    private func whatsappTemplates(_ value: YAMLValue, locales: [LanguageTag]) throws -> WhatsAppTemplates {
+        try value.only(["templates"])
+        guard let templates = value["templates"] else { return WhatsAppTemplates() }
+        let kinds = MessageKind.allCases.map(\.rawValue)
+        var result = WhatsAppTemplates()
+        for (kindName, perLocale) in try templates.entries() {
+            guard kinds.contains(kindName) else {
+                throw perLocale.fail("'\(kindName)' is not a kind of message (one of \(kinds.joined(separator: ", ")))")
+            }
+            for (code, entry) in try perLocale.entries() {
+                let locale = LanguageTag(code)
+                guard locales.contains(locale) else {
+                    throw entry.fail("'\(code)' is not one of the city's locales (\(locales.map(\.code).joined(separator: ", ")))")
+                }
+                let nameValue: YAMLValue
+                var language = WhatsAppTemplates.languageCode(for: locale)
+                if entry.node.mapping != nil {
+                    try entry.only(["name", "language"])
+                    nameValue = try entry.required("name")
+                    if let given = entry["language"] {
+                        language = try given.nonEmptyString()
+                        guard language.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") }), (2...6).contains(language.count) else {
+                            throw given.fail("'language' is a WhatsApp language code such as en_US, es or zh_CN, not '\(language)'")
+                        }
+                    }
+                } else {
+                    nameValue = entry
+                }
+                let name = try nameValue.nonEmptyString()
+                guard name.count <= 512, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+                    throw nameValue.fail("'\(name)' is not a WhatsApp template name (lower-case letters, digits and _)")
+                }
+                result.byKind[kindName, default: [:]][locale] = WhatsAppTemplates.Template(name: name, language: language)
+            }
+        }
+        return result
     }
 
     func file(_ name: String, overridable: Bool = false) throws -> YAMLValue {

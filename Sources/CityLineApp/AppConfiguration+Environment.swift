@@ -52,6 +52,14 @@ extension AppConfiguration {
         public static let smtpURL = "SMTP_URL"
         public static let smtpFrom = "SMTP_FROM"
         public static let smtpCAFile = "SMTP_CA_FILE"
+        public static let whatsappVerifyToken = "WHATSAPP_VERIFY_TOKEN"
+        public static let whatsappAppSecret = "WHATSAPP_APP_SECRET"
+        public static let whatsappAccessToken = "WHATSAPP_ACCESS_TOKEN"
+        public static let whatsappPhoneNumberID = "WHATSAPP_PHONE_NUMBER_ID"
+        public static let whatsappAPIBase = "WHATSAPP_API_BASE"
+        public static let telegramBotToken = "TELEGRAM_BOT_TOKEN"
+        public static let telegramSecretToken = "TELEGRAM_SECRET_TOKEN"
+        public static let telegramAPIBase = "TELEGRAM_API_BASE"
 
         /// The `CITYLINE_*` variables above, which are not city configuration overrides.
         static let own: Set<String> = [publicURL, webhookSecret, emailInboundToken, metricsToken, secret, databaseURL, home, chatConnectionsPerIP,
@@ -104,6 +112,7 @@ extension AppConfiguration {
             serverSecret: value(Variable.secret),
             logLevel: logLevel
         )
+        (whatsapp, telegram) = try Self.chatApps(value)
         open311Keys = environment.filter { $0.key.contains("OPEN311") && !$0.value.isEmpty }
         chat = ChatSettings(
             connectionsPerAddress: try value(Variable.chatConnectionsPerIP).map { try Self.positiveInteger($0, name: Variable.chatConnectionsPerIP) } ?? 50,

@@ -10,7 +10,8 @@ import StorageSQLite
 ///
 /// Each key is documented where it is declared, with the flag or environment variable it comes from. Empty
 /// environment variables count as unset. Secrets (`TWILIO_AUTH_TOKEN`, `SMTP_URL`'s password, `CITYLINE_SECRET`,
-/// `CITYLINE_WEBHOOK_SECRET`, `CITYLINE_EMAIL_INBOUND_TOKEN`, `CITYLINE_METRICS_TOKEN`) only ever come from the environment.
+/// `CITYLINE_WEBHOOK_SECRET`, `CITYLINE_EMAIL_INBOUND_TOKEN`, `CITYLINE_METRICS_TOKEN`, `WHATSAPP_APP_SECRET`,
+/// `WHATSAPP_ACCESS_TOKEN`, `WHATSAPP_VERIFY_TOKEN`, `TELEGRAM_BOT_TOKEN`, `TELEGRAM_SECRET_TOKEN`) only ever come from the environment.
 ///
 /// Tests build the real application from a configuration too (`buildApplication(_:)`), with what they want to
 /// see or control handed in: a store (`storage.store`), a city already loaded (`city.preloaded`), a clock,
@@ -32,6 +33,10 @@ public struct AppConfiguration: Sendable {
     public var email: SMTPConfiguration?
     /// The web chat's limits per network address, and the proxies in front of the server.
     public var chat: ChatSettings
+    /// WhatsApp Cloud API (`WHATSAPP_*`, see `WhatsAppSettings`): unset, WhatsApp messages go to the outbox file.
+    public var whatsapp = WhatsAppSettings()
+    /// Telegram Bot API (`TELEGRAM_*`, see `TelegramSettings`): unset, Telegram messages go to the outbox file.
+    public var telegram = TelegramSettings()
     /// `CITYLINE_PUBLIC_URL`: the public base URL (`https://311.springfield.example`) — Twilio signatures are
     /// checked against it, Twilio posts delivery receipts to it, unsubscribe links point at it. Normalized once:
     /// no trailing slash. Nil when unset (signatures then cannot be checked; links use the local address).

@@ -50,12 +50,21 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     if configuration.twilio.authToken != nil, configuration.publicURL == nil {
         throw AppError("TWILIO_AUTH_TOKEN is set but CITYLINE_PUBLIC_URL is not: webhook signatures cannot be checked")
     }
+    if configuration.whatsapp.accessToken != nil, configuration.whatsapp.appSecret == nil {
+        throw AppError("WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_APP_SECRET is not: X-Hub-Signature-256 could not be checked")
+    }
+    if configuration.telegram.botToken != nil, configuration.telegram.secretToken == nil {
+        throw AppError("TELEGRAM_BOT_TOKEN is set but TELEGRAM_SECRET_TOKEN is not: anyone could post updates as Telegram "
+            + "(choose one and give it to setWebhook as secret_token)")
+    }
+    // WhatsApp and Telegram: the Cloud API and the Bot API when their credentials are set.
+    Outbound.addChatApps(to: &transports, configuration, city: loaded.city, renderer: composer.renderer, transcripts: store.ports)
     let outreach = OutreachPolicy(city: loaded.city)
     // One pace per chat resident, for their messages and their photos alike.
     let chatLimiter = ChatLimiter()
     let photos = ChatPhotos(directory: configuration.storage.dataDirectory + "/photos", maxBytes: configuration.chat.photoMaxBytes,
                             store: store.ports, limiter: chatLimiter, clock: configuration.clock)
-    let router = buildRouter(WebAPIDependencies(
+    var web = WebAPIDependencies(
         city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
         jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, policy: outreach, clock: configuration.clock),
         reports: store.ports,
@@ -66,7 +75,9 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         emailInboundToken: configuration.emailInboundToken, chatPhotos: photos,
         metrics: MetricsEndpoint(token: configuration.metricsToken) { [ports = store.ports] in try await metrics.scrape(ports) },
         logger: logger, clock: configuration.clock
-    ))
+    )
+    web.chatApps = Outbound.chatAppWebhooks(configuration, transcripts: store.ports)
+    let router = buildRouter(web)
     // Departments with a work-order system of their own: new tickets filed there (Open311 client), statuses back.
     var endpoints: [String: (endpoint: Open311Endpoint, apiKey: String)] = [:]
     for department in loaded.city.departments {
@@ -110,7 +121,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let summary = StartupSummary(
         program: loaded.city.program.resolve(loaded.city.defaultLocale), host: host,
         checksSignatures: configuration.twilio.authToken != nil, publicURL: configuration.publicURL, unsubscribeBase: publicBase,
-        emailTokenRequired: configuration.emailInboundToken != nil, metricsTokenRequired: configuration.metricsToken != nil, smtpPort: smtpPort, data: store.location,
+        emailTokenRequired: configuration.emailInboundToken != nil,
+        whatsappSignatures: configuration.whatsapp.appSecret != nil, telegramSecret: configuration.telegram.secretToken != nil, metricsTokenRequired: configuration.metricsToken != nil, smtpPort: smtpPort, data: store.location,
         transports: transports.summary
     )
     let onServerRunning = configuration.onServerRunning

@@ -13,6 +13,10 @@ struct StartupSummary: Sendable {
     var unsubscribeBase: String
     /// Whether `POST /webhooks/email/inbound` needs a Bearer token.
     var emailTokenRequired: Bool
+    /// Whether WhatsApp's `X-Hub-Signature-256` is checked (`WHATSAPP_APP_SECRET`).
+    var whatsappSignatures: Bool
+    /// Whether Telegram's `X-Telegram-Bot-Api-Secret-Token` is checked (`TELEGRAM_SECRET_TOKEN`).
+    var telegramSecret: Bool
     /// Whether `GET /metrics` needs a Bearer token.
     var metricsTokenRequired: Bool
     /// The SMTP listener's bound port; nil with `--no-smtp`.
@@ -35,6 +39,10 @@ struct StartupSummary: Sendable {
         lines.append("  Twilio SMS    POST \(base)/webhooks/twilio/sms  (signatures: "
             + (checksSignatures ? "checked against \(publicURL ?? ""))" : "not checked, TWILIO_AUTH_TOKEN unset)"))
         lines.append("  delivery      POST \(base)/webhooks/twilio/status")
+        lines.append("  WhatsApp      GET, POST \(base)/webhooks/whatsapp  (signatures: "
+            + (whatsappSignatures ? "checked)" : "not checked, WHATSAPP_APP_SECRET unset)"))
+        lines.append("  Telegram      POST \(base)/webhooks/telegram  (secret token: "
+            + (telegramSecret ? "checked)" : "not checked, TELEGRAM_SECRET_TOKEN unset)"))
         lines.append("  email in      POST \(base)/webhooks/email/inbound  (raw RFC 5322; "
             + (emailTokenRequired ? "Bearer token required)" : "no token: set CITYLINE_EMAIL_INBOUND_TOKEN unless only the local MTA can reach it)"))
         if let smtpPort {

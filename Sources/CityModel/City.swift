@@ -40,6 +40,8 @@ public struct City: Sendable, Equatable {
     /// The areas the city reports by (`areas:`: wards, council districts, neighbourhoods): each ticket with a point
     /// is stamped with the first area containing it, for the KPIs and the equity view. Empty: no areas.
     public var areas: [CityArea] = []
+    /// The pre-approved WhatsApp templates for messages outside WhatsApp's 24-hour window (`whatsapp.templates`).
+    public var whatsappTemplates = WhatsAppTemplates()
 
     public init(
         id: String, name: LocalizedText, program: LocalizedText, phone: String, website: String? = nil,

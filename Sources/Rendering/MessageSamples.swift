@@ -59,6 +59,7 @@ public enum MessageSamples {
             "chat.title": ["program": program], "chat.log": [:], "chat.label": [:], "chat.send": [:], "chat.connecting": [:],
             "chat.offline": [:], "chat.hint": [:], "chat.photo": [:], "chat.photo_failed": ["megabytes": .number(10)],
             "chat.too_fast": [:], "chat.busy": [:], "chat.close": [:],
+            "chatapp.unsupported": ["program": program], "chatapp.choose": [:],
             "canned.looking": [:], "canned.address": [:], "canned.photo": [:], "canned.filed": [:],
             "language.changed": [:],
             "language.choose": ["choices": languages],
@@ -148,6 +149,6 @@ public enum MessageSamples {
         "email.subject.ticket", "email.subject.general", "email.footer.reply", "email.footer.unsubscribe", "email.footer.call",
         "status.name.open", "status.name.acknowledged", "status.name.in_progress", "status.name.closed",
         "choice.something_else", "choice.back", "choice.somewhere_else", "hint.string", "hint.text", "hint.number", "hint.datetime",
-        "hint.singlevaluelist", "hint.multivaluelist",
+        "hint.singlevaluelist", "hint.multivaluelist", "chatapp.choose",
     ]
 }

@@ -52,7 +52,7 @@ public struct TemplateSet: Sendable {
             let path = source.name.split(separator: "/").map(String.init)
             guard let channel = path.first.flatMap(Channel.init(rawValue:)), channel != .webhook, path.count <= 3 else {
                 problems.append(Problem(file: source.file, line: 0, message: "not a template of a resident channel: "
-                    + "templates live in sms/, chat/ or email/, optionally in a folder named after a kind of message"))
+                    + "templates live in sms/, chat/, email/, whatsapp/ or telegram/, optionally in a folder named after a kind of message"))
                 continue
             }
             if let bad = path.first(where: { $0.isEmpty || !$0.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) }) {

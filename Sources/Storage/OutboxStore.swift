@@ -55,7 +55,7 @@ public protocol OutboxStore: Sendable {
     /// Holds a claimed entry, untried, until `date` (quiet hours): the attempt does not count, and the
     /// recipient's later messages may go before it.
     func postpone(_ id: Int64, to date: Date) async throws
-    /// Records a provider's delivery receipt. Statuses only move forward (`queued` → `sent` → `delivered`);
+    /// Records a provider's delivery receipt. Statuses only move forward (`queued` → `sent` → `delivered` → `read`);
     /// a late or repeated callback changes nothing. Returns false when no message has that provider id.
     func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool
     func outboxEntry(_ id: Int64) async throws -> OutboxEntry?
@@ -89,7 +89,9 @@ public enum DeliveryStatus {
         case "queued": 2
         case "sending": 3
         case "sent": 4
-        case "delivered", "undelivered", "failed", "canceled", "read": 5
+        case "delivered", "undelivered", "failed", "canceled": 5
+        // WhatsApp (and Twilio's WhatsApp) say when the resident read it, after delivered.
+        case "read": 6
         default: 0
         }
     }

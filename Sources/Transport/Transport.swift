@@ -48,6 +48,6 @@ public struct TransportRegistry: Sendable {
 
     /// One line per channel for start-up output.
     public var summary: [String] {
-        [Channel.sms, .email, .chat, .webhook].map { "\($0.rawValue): \(transport(for: $0).description)" }
+        [Channel.sms, .email, .chat, .whatsapp, .telegram, .webhook].map { "\($0.rawValue): \(transport(for: $0).description)" }
     }
 }

@@ -1,6 +1,7 @@
 import CityModel
 import Crypto
 import Foundation
+import Messaging
 import Storage
 import Transport
 
@@ -117,13 +118,7 @@ enum ChatFrames {
     /// The numbered choices a bot message offers ("1. Smaller than a dinner plate" lines, as every locale writes
     /// them), for the page to show as buttons; the resident may still type the number.
     static func choices(in text: String) -> [(key: String, label: String)] {
-        text.split(separator: "\n").compactMap { line in
-            let parts = line.split(separator: ".", maxSplits: 1)
-            guard parts.count == 2, (1...2).contains(parts[0].count), parts[0].allSatisfy(\.isASCII), Int(parts[0]) != nil,
-                  parts[1].hasPrefix(" ") else { return nil }
-            let label = parts[1].trimmingCharacters(in: .whitespaces)
-            return label.isEmpty ? nil : (String(parts[0]), label)
-        }
+        ChoiceMenu(text).choices.map { ($0.key, $0.label) }
     }
 
     static func message(id: String, from: String, text: String, locale: LanguageTag?, at: Date) -> String {

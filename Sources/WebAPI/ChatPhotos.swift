@@ -74,6 +74,15 @@ public struct ChatPhotos: Sendable {
         return JSONResponse.make(["photo": name], status: .created)
     }
 
+    /// Keeps a photo fetched from a chat app (WhatsApp, Telegram) like an uploaded one, its type read from its
+    /// bytes; nil when they are not a photo of a format taken.
+    func keep(fetched bytes: [UInt8]) throws -> MediaRef? {
+        guard let (type, format) = Self.formats.first(where: { $0.value.matches(bytes) }) else { return nil }
+        let name = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() + "." + format.ext
+        try keep(bytes, as: name)
+        return MediaRef(url: Self.scheme + name, contentType: type)
+    }
+
     /// Writes the photo once: to a temporary file, then renamed into place, so a crash leaves no half photo.
     private func keep(_ bytes: [UInt8], as name: String) throws {
         let files = FileManager.default

@@ -39,6 +39,9 @@ public struct WebAPIDependencies: Sendable {
     public var chatPhotos: ChatPhotos?
     /// `GET /metrics` (Prometheus); nil leaves it out.
     public var metrics: MetricsEndpoint?
+    /// The WhatsApp and Telegram webhooks' secrets, photo fetchers and the transcript they read; nil leaves
+    /// `/webhooks/whatsapp` and `/webhooks/telegram` out.
+    public var chatApps: ChatAppWebhooks.Settings?
     /// Largest webhook body accepted; larger ones get 413 and change nothing.
     public var maxWebhookBytes: Int
     public var logger: Logger
@@ -86,6 +89,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     WebBrand(city: dependencies.city, renderer: dependencies.switchboard.composer.renderer).register(on: router)
     dependencies.chatPhotos?.register(on: router)
     TwilioWebhooks(dependencies).register(on: router)
+    if let settings = dependencies.chatApps { ChatAppWebhooks(dependencies, settings).register(on: router) }
     EmailWebhook(dependencies).register(on: router)
     let staff = StaffAPI(dependencies)
     staff.register(on: router)

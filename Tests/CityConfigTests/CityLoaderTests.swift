@@ -111,6 +111,27 @@ import Testing
         }
     }
 
+    @Test func whatsappTemplatesAreReadAndCheckedWithTheirLine() throws {
+        let city = try CityLoader(directory: Self.demo, environment: [:]).load()
+        #expect(city.whatsappTemplates.template(kind: "status_update", locale: LanguageTag("es"))
+            == WhatsAppTemplates.Template(name: "cityline_status_update", language: "es"))
+        #expect(city.whatsappTemplates.template(kind: "status_update", locale: LanguageTag("zh-Hans"))?.language == "zh_CN")
+        #expect(city.whatsappTemplates.template(kind: "operator_reply", locale: .english)?.language == "en_US")
+        #expect(city.whatsappTemplates.template(kind: "operator_reply", locale: LanguageTag("vi")) == nil)
+        for (line, message) in [
+            ("    postcard: {en: cityline_postcard}", "'postcard' is not a kind of message"),
+            ("    notice: {fr: cityline_notice}", "'fr' is not one of the city's locales"),
+            ("    notice: {en: Cityline-Notice}", "'Cityline-Notice' is not a WhatsApp template name"),
+            ("    notice: {en: {name: cityline_notice, lang: en_US}}", "unknown key 'lang'"),
+        ] {
+            let directory = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "  templates:\n", with: "  templates:\n\(line)\n") }
+            let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+            #expect(error?.file.hasSuffix("city.yaml") == true)
+            #expect(error?.line == (try lineNumber(of: line, in: "city.yaml", directory: directory)), "\(line)")
+            #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+        }
+    }
+
     @Test func yamlSyntaxErrorNamesTheLine() throws {
         let directory = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "phone: \"311\"", with: "phone: \"311") }
         let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
