@@ -57,7 +57,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let chatLimiter = ChatLimiter()
     let photos = ChatPhotos(directory: configuration.storage.dataDirectory + "/photos", maxBytes: configuration.chat.photoMaxBytes,
                             store: store.ports, limiter: chatLimiter, clock: configuration.clock)
-    let router = buildRouter(WebAPIDependencies(
+    var dependencies = WebAPIDependencies(
         city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
         jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, policy: outreach, clock: configuration.clock),
         reports: store.ports,
@@ -68,7 +68,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         emailInboundToken: configuration.emailInboundToken, chatPhotos: photos,
         metrics: MetricsEndpoint(token: configuration.metricsToken) { [ports = store.ports] in try await metrics.scrape(ports) },
         logger: logger, clock: configuration.clock
-    ))
+    )
+    dependencies.notices = NoticeDesk(city: loaded.city, store: store.ports, composer: composer, policy: outreach,
+                                      segmentsPerSecond: configuration.twilio.segmentsPerSecond, clock: configuration.clock)
+    let router = buildRouter(dependencies)
     // Departments with a work-order system of their own: new tickets filed there (Open311 client), statuses back.
     var endpoints: [String: (endpoint: Open311Endpoint, apiKey: String)] = [:]
     for department in loaded.city.departments {
