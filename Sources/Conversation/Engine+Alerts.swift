@@ -33,9 +33,13 @@ extension Engine {
     private func subscribe(_ turn: inout TurnBuilder, argument: String, folded: String) {
         var words = argument.split(separator: " ").map(String.init)
         var topic: AlertTopic?
-        if let first = words.first, let named = alertTopic(named: first) {
-            topic = named
-            words.removeFirst()
+        // "ALERTS water 1423 Oak St", "alertas agua …", "提醒 供水 …" (a name may fold to several words).
+        for length in (1...min(3, max(words.count, 1))).reversed() where words.count >= length {
+            if let named = alertTopic(named: words.prefix(length).joined(separator: " ")) {
+                topic = named
+                words.removeFirst(length)
+                break
+            }
         }
         let place = written(turn.text, argument: words, folded: folded)
         guard !words.isEmpty else {
@@ -77,12 +81,18 @@ extension Engine {
          "topics": .list(city.alertTopics.map { ["name": .text($0.name.resolve(turn.locale, fallbacks: city.fallbackLocales))] })]
     }
 
-    /// The place as the resident wrote it (with capitals and marks), when the folded words line up with the written
-    /// ones; else the folded words.
+    /// The place as the resident wrote it (with capitals, marks and no spaces between ideographs): the written
+    /// tokens left once those holding the command and topic words are skipped; the folded words when they do not
+    /// line up.
     private func written(_ text: String, argument: [String], folded: String) -> String {
-        let original = text.split(whereSeparator: \.isWhitespace)
-        let foldedCount = folded.split(separator: " ").count
-        guard original.count == foldedCount, argument.count <= original.count else { return argument.joined(separator: " ") }
-        return original.suffix(argument.count).joined(separator: " ")
+        let tokens = text.split(whereSeparator: \.isWhitespace)
+        let skip = folded.split(separator: " ").count - argument.count
+        var consumed = 0, index = 0
+        while consumed < skip, index < tokens.count {
+            consumed += FoldedText(String(tokens[index])).words.count
+            index += 1
+        }
+        guard consumed == skip, index < tokens.count else { return argument.joined(separator: " ") }
+        return tokens[index...].joined(separator: " ")
     }
 }

@@ -14,7 +14,6 @@ extension StaffAPITests {
         [-89.600, 39.760], [-89.580, 39.760], [-89.580, 39.772], [-89.600, 39.772], [-89.600, 39.760],
     ]]] }
 
-    static func body(_ object: [String: Any]) -> ByteBuffer { ByteBuffer(data: JSONResponse(object)) }
     static func JSONResponse(_ object: [String: Any]) -> Data { (try? JSONSerialization.data(withJSONObject: object)) ?? Data() }
 
     @Test func noticesAreSentCountedAndCancelledByAdmins() async throws {
@@ -27,16 +26,17 @@ extension StaffAPITests {
                                          place: AlertPlace(matched: "3689 10th St", point: Coordinate(latitude: 39.773494, longitude: -89.685608)),
                                          locale: .english, source: "sms", consentedAt: t0)),
         ], at: t0))
-        let notice: [String: Any] = ["area": Self.square, "messages": ["en": "Road closed on Lawrence Ave today."], "emergency": false]
+        let request: [String: Any] = ["area": Self.square, "messages": ["en": "Road closed on Lawrence Ave today."], "emergency": false]
+        var dryRequest = request
+        dryRequest["dry_run"] = true
+        let notice = String(decoding: Self.JSONResponse(request), as: UTF8.self), dry = String(decoding: Self.JSONResponse(dryRequest), as: UTF8.self)
         try await h.app.test(.live) { client in
-            #expect(try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(nil), body: Self.body(notice)).status
+            #expect(try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(nil), body: ByteBuffer(string: notice)).status
                 == .unauthorized)
-            let staff = try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(h.streets), body: Self.body(notice))
+            let staff = try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(h.streets), body: ByteBuffer(string: notice))
             #expect(staff.status == .forbidden && Self.errorCode(staff) == "forbidden")
 
-            var dry = notice
-            dry["dry_run"] = true
-            let preview = try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(h.admin), body: Self.body(dry))
+            let preview = try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(h.admin), body: ByteBuffer(string: dry))
             #expect(preview.status == .ok)
             let cost = Self.json(preview)["cost"] as? [String: Any] ?? [:]
             #expect(cost["recipients"] as? Int == 1 && cost["sms_segments"] as? Int == 1, "\(cost)")
@@ -45,7 +45,7 @@ extension StaffAPITests {
             #expect((cost["fallbacks"] as? [String: String])?["es"] == "en", "a missing translation is flagged: \(cost)")
             #expect(try await h.store.notices(limit: 5).isEmpty, "a dry run queues nothing")
 
-            let sent = try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(h.admin), body: Self.body(notice))
+            let sent = try await client.execute(uri: "/api/v1/notices", method: .post, headers: Self.auth(h.admin), body: ByteBuffer(string: notice))
             #expect(sent.status == .accepted)
             let created = Self.json(sent)
             let id = try #require(created["id"] as? Int)
