@@ -27,7 +27,9 @@ struct NoticeBench {
                                                                               "CITYLINE_QUIET_HOURS_END": "00:00"]).load()
         let (catalog, _) = try LocaleLoader(directory: root + "/Locales").load()
         let renderer = MessageRenderer(catalog: catalog, timeZone: city.timeZone, fallbacks: city.fallbackLocales)
-        let composer = MessageComposer(renderer: renderer, templates: try TemplateLoader(directories: [root + "/Templates"]).load(), city: city)
+        // Each email carries its own unsubscribe link, as in `cityline serve`.
+        let composer = MessageComposer(renderer: renderer, templates: try TemplateLoader(directories: [root + "/Templates"]).load(), city: city,
+                                       unsubscribeLink: { "https://springfield.example/unsubscribe/\($0.address.replacingOccurrences(of: "@", with: "-at-"))?s=0f3a9c" })
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-notice-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -89,6 +91,7 @@ struct NoticeBench {
         let baseline = try await time("baseline: reading the subscriptions in the polygon's box") {
             read = try await store.alertSubscribers(in: box, topic: nil).count
         }
+        _ = try await time("preview: resolve and render, nothing written") { _ = try await desk.preview(request) }
         var queued = 0
         let send = try await time("notice: resolve, render and queue") {
             let (id, preview) = try await desk.send(request, by: "bench")

@@ -158,20 +158,22 @@ enum NoticeEncoding {
     static let placeholder = "cityline-notice-recipient-7f3a"
 
     static func encode(_ messages: [RenderedMessage]) throws -> [String] {
-        // Each distinct message (recipient aside) → its JSON split around the recipient; nil when the placeholder is
-        // not found exactly once.
-        var templates: [RenderedMessage: (String, String)?] = [:]
+        // The last message of each channel and language (recipient aside) and its JSON split around the recipient:
+        // the copies of one rendering follow one another, so one comparison finds the template; an email with its own
+        // unsubscribe link is encoded on its own.
+        var templates: [String: (shape: RenderedMessage, parts: (String, String)?)] = [:]
         let safe = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "+@.-_:"))
         return try messages.map { message in
             var shape = message
             shape.to.address = placeholder
+            let key = message.to.channel.rawValue + "|" + message.locale.code
             let parts: (String, String)?
-            if let known = templates[shape] {
-                parts = known
+            if let known = templates[key], known.shape == shape {
+                parts = known.parts
             } else {
                 let pieces = try Coding.encode(shape).components(separatedBy: placeholder)
                 parts = pieces.count == 2 ? (pieces[0], pieces[1]) : nil
-                templates[shape] = parts
+                templates[key] = (shape, parts)
             }
             let address = message.to.address
             guard let (before, after) = parts,

@@ -175,7 +175,10 @@ public struct NoticeDesk: Sendable {
         var fallbacks: [LanguageTag: LanguageTag] = [:]
         for locale in city.locales where text(for: locale, in: request).locale != locale { fallbacks[locale] = text(for: locale, in: request).locale }
 
-        var rendered: [String: RenderedMessage] = [:]
+        // One rendering per channel and language (an email's unsubscribe link is put in per address), one send time
+        // per time zone: a notice to 100,000 residents renders a handful of messages.
+        var rendered: [String: @Sendable (ChannelAddress) -> MessageComposer.Composed] = [:]
+        var dueTimes: [String: Date] = [:]
         var languages: [LanguageTag: NoticePreview.Language] = [:]
         var deliveries: [NoticeDelivery] = []
         deliveries.reserveCapacity(recipients.count)
@@ -183,24 +186,34 @@ public struct NoticeDesk: Sendable {
         var segments = 0
         for subscriber in recipients {
             let locale = self.locale(of: subscriber)
-            var message: RenderedMessage
-            let key = "\(subscriber.address.channel.rawValue)|\(locale.code)"
-            if subscriber.address.channel != .email, var known = rendered[key] {
-                known.to = subscriber.address
-                message = known
+            let address = subscriber.address
+            let key = "\(address.channel.rawValue)|\(locale.code)"
+            let composed: MessageComposer.Composed
+            if let copy = rendered[key] {
+                composed = copy(address)
             } else {
-                message = render(request, to: subscriber.address, locale: locale)
-                rendered[key] = message
+                composed = compose(request, to: address, locale: locale)
+                rendered[key] = composer.retargeting(composed, from: address)
             }
-            message.to = subscriber.address
+            var message = RenderedMessage(to: address, subject: composed.subject, body: composed.body, html: composed.html, locale: locale,
+                                          kind: .alert)
             if request.emergency { message.urgent = true }
-            let due = request.emergency ? now : policy.sendTime(.alert, at: now, timeZoneID: subscriber.timeZone)
+            let zone = subscriber.timeZone ?? ""
+            let due: Date
+            if request.emergency {
+                due = now
+            } else if let known = dueTimes[zone] {
+                due = known
+            } else {
+                due = policy.sendTime(.alert, at: now, timeZoneID: subscriber.timeZone)
+                dueTimes[zone] = due
+            }
             if due > now { held += 1 }
             deliveries.append(NoticeDelivery(message: message, dueAt: due, held: due > now))
             if languages[locale] == nil { languages[locale] = language(locale, request) }
             languages[locale]?.recipients += 1
-            languages[locale]?.byChannel[subscriber.address.channel, default: 0] += 1
-            if subscriber.address.channel == .sms { segments += SMSText.cost(of: message.body).segments }
+            languages[locale]?.byChannel[address.channel, default: 0] += 1
+            if address.channel == .sms { segments += SMSText.cost(of: message.body).segments }
         }
         // Every city language is shown, with or without recipients: staff see each text's cost before sending.
         for locale in city.locales where languages[locale] == nil { languages[locale] = language(locale, request) }
@@ -246,17 +259,18 @@ public struct NoticeDesk: Sendable {
         return (first.key, first.value)
     }
 
-    func render(_ request: NoticeRequest, to address: ChannelAddress, locale: LanguageTag) -> RenderedMessage {
+    /// The notice as `address`'s channel sends it, framed in `locale` (`alerts.notice`: the program, the text, how to
+    /// stop alerts).
+    func compose(_ request: NoticeRequest, to address: ChannelAddress, locale: LanguageTag) -> MessageComposer.Composed {
         let text = self.text(for: locale, in: request).text.trimmingCharacters(in: .whitespacesAndNewlines)
         let program = city.program.resolve(locale, fallbacks: city.fallbackLocales)
         let outbound = OutboundMessage("alerts.notice", ["program": .text(program), "text": .text(text)], kind: .alert)
-        let composed = composer.compose([outbound], to: address, locale: locale, ticket: nil).first
-        return RenderedMessage(to: address, subject: composed?.subject, body: composed?.body ?? text, html: composed?.html, locale: locale,
-                               kind: .alert)
+        return composer.compose([outbound], to: address, locale: locale, ticket: nil).first
+            ?? MessageComposer.Composed(subject: nil, body: text, html: nil, kind: .alert)
     }
 
     func language(_ locale: LanguageTag, _ request: NoticeRequest) -> NoticePreview.Language {
-        let sample = render(request, to: ChannelAddress(channel: .sms, address: "+10000000000"), locale: locale)
+        let sample = compose(request, to: ChannelAddress(channel: .sms, address: "+10000000000"), locale: locale)
         return NoticePreview.Language(locale: locale, textLocale: text(for: locale, in: request).locale, recipients: 0, byChannel: [:],
                                       sms: SMSText.cost(of: sample.body))
     }

@@ -216,6 +216,28 @@ import Transport
         #expect(try await outboxEntries(h.store).filter { $0.message.kind == .alert }.isEmpty)
     }
 
+    /// A notice is rendered once per channel and language; each email still carries its own unsubscribe link.
+    @Test func eachEmailHasItsOwnUnsubscribeLink() async throws {
+        let store = MemoryStore()
+        let composer = try Demo.loadedCity.composer { "https://springfield.example/unsubscribe/\($0.address)" }
+        let desk = NoticeDesk(city: try Demo.city, store: store, composer: composer, clock: { t0 })
+        let addresses = ["ana@example.org", "bo@example.org", "cy@example.org"].map { ChannelAddress(channel: .email, address: $0) }
+        try await store.apply(WritePlan(alerts: addresses.map { address in
+            .subscribe(AlertSubscription(address: address, place: AlertPlace(matched: "6448 Lawrence Ave",
+                                                                              point: Coordinate(latitude: 39.766377, longitude: -89.589912)),
+                                         locale: .english, source: "email", consentedAt: t0))
+        }, at: t0))
+        let (id, _) = try await desk.send(Self.notice(), by: "test")
+        let emails = try await outboxEntries(store).filter { $0.notice == id }.map(\.message)
+        #expect(emails.count == 3)
+        for email in emails {
+            let own = "https://springfield.example/unsubscribe/\(email.to.address)"
+            #expect(email.body.contains(own) && email.html?.contains(own) == true, "\(email.body)")
+            #expect(addresses.filter { $0 != email.to }.allSatisfy { !email.body.contains($0.address) && email.html?.contains($0.address) != true })
+            #expect(email.subject == "Springfield 311 alert" && email.body.contains("Water main break on Lawrence Ave"))
+        }
+    }
+
     @Test func theCostIsShownPerLanguage() async throws {
         let h = try Harness(.memory)
         try await Self.residents(h)
