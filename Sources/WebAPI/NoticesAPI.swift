@@ -72,7 +72,7 @@ struct NoticesAPI: Sendable {
 
     private func list(_ request: Request, _ token: StaffToken) async throws -> Response {
         try adminOnly(token)
-        var limit = 50
+        var limit = 100
         if let raw = request.uri.queryParameters["limit"].map(String.init) {
             guard let value = Int(raw), (1...1000).contains(value) else { throw APIProblem(.badRequest, "invalid_limit", "limit must be 1 to 1000") }
             limit = value
