@@ -258,6 +258,13 @@ let package = Package(
             path: "Benchmarks/Outreach",
             swiftSettings: strict
         ),
+        // An area notice to 100,000 opted-in residents, resolved and queued (Benchmarks/notices.sh).
+        .executableTarget(
+            name: "cityline-notice-bench",
+            dependencies: ["CityModel", "CityConfig", "Localization", "Messaging", "Rendering", "Storage", "StorageSQLite", "Switchboard"],
+            path: "Benchmarks/Notices",
+            swiftSettings: strict
+        ),
         // Helpers shared by the test targets (the demo city, temporary directories, a manual clock, a transport
         // double that fails on calls it was not told to expect). A regular target under Tests/: never shipped.
         .target(

@@ -22,6 +22,7 @@ public struct CityLoader {
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
             "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates", "boundary", "areas",
             "whatsapp",
+            "alerts",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -99,6 +100,7 @@ public struct CityLoader {
                 city.boundaryMargin = value
             }
         }
+        if let alerts = root["alerts"] { city.alertTopics = try alertTopics(alerts) }
         if let duplicates = root["duplicates"] {
             try duplicates.only(["days"])
             if let days = duplicates["days"] { city.duplicateDays = try days.count("days") }
@@ -226,6 +228,25 @@ public struct CityLoader {
             result.format = try format.string()
         }
         return result
+    }
+
+    /// `alerts:` — `topics:`, a list of `{code, name}`: the kinds of area notices residents may choose
+    /// (`ALERTS water 1423 Oak St`) and staff send (`"topic": "water"`). A code is lower-case letters, digits, `-`
+    /// or `_`, starting with a letter; its name is a text per language.
+    private func alertTopics(_ value: YAMLValue) throws -> [AlertTopic] {
+        try value.only(["topics"])
+        guard let list = value["topics"] else { return [] }
+        let topics = try list.array().map { item -> AlertTopic in
+            try item.only(["code", "name"])
+            let codeValue = try item.required("code")
+            let code = try codeValue.nonEmptyString()
+            guard code.first?.isLetter == true, code.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw codeValue.fail("alert topic code '\(code)' must be lower-case letters, digits, - or _, starting with a letter (like water)")
+            }
+            return AlertTopic(code: code, name: try item.required("name").localizedText())
+        }
+        try unique(topics.map(\.code), in: list, what: "alert topic")
+        return topics
     }
 
     /// An area the city reports by: like a jurisdiction, but its boundary is required.

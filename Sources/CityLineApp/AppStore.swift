@@ -5,7 +5,7 @@ import StoragePostgres
 import StorageSQLite
 
 /// Every storage port the application uses (conversations, tickets, outbox, staff tokens, jobs), in one store.
-public typealias AppStorePorts = ConversationStore & TicketStore & OutboxStore & TokenStore & JobStore & TrackingNumberStore & PacingStore & HandoffStore & ReportStore & ExternalLinkStore
+public typealias AppStorePorts = ConversationStore & TicketStore & OutboxStore & TokenStore & JobStore & TrackingNumberStore & PacingStore & HandoffStore & ReportStore & ExternalLinkStore & AlertStore
 
 /// The store the application runs on, opened from `AppConfiguration.StorageSettings`.
 struct AppStore {

@@ -77,6 +77,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         logger: logger, clock: configuration.clock
     )
     web.chatApps = Outbound.chatAppWebhooks(configuration, transcripts: store.ports)
+    web.notices = NoticeDesk(city: loaded.city, store: store.ports, composer: composer, policy: outreach,
+                             segmentsPerSecond: configuration.twilio.segmentsPerSecond, clock: configuration.clock)
     let router = buildRouter(web)
     // Departments with a work-order system of their own: new tickets filed there (Open311 client), statuses back.
     var endpoints: [String: (endpoint: Open311Endpoint, apiKey: String)] = [:]

@@ -42,6 +42,8 @@ public struct City: Sendable, Equatable {
     public var areas: [CityArea] = []
     /// The pre-approved WhatsApp templates for messages outside WhatsApp's 24-hour window (`whatsapp.templates`).
     public var whatsappTemplates = WhatsAppTemplates()
+    /// The kinds of area notices residents may choose (`alerts.topics:`; empty: one kind, every notice).
+    public var alertTopics: [AlertTopic] = []
 
     public init(
         id: String, name: LocalizedText, program: LocalizedText, phone: String, website: String? = nil,
@@ -86,6 +88,7 @@ public struct City: Sendable, Equatable {
     public func group(_ code: String) -> ServiceGroup? { groups.first { $0.code == code } }
     public func jurisdiction(_ id: String) -> Jurisdiction? { jurisdictions.first { $0.id == id } }
     public func services(inGroup code: String) -> [Service] { services.filter { $0.group == code } }
+    public func alertTopic(_ code: String) -> AlertTopic? { alertTopics.first { $0.code == code } }
 
     /// Fallbacks after a resident's own locale: the city default, then English.
     public var fallbackLocales: [LanguageTag] { [defaultLocale, .english] }

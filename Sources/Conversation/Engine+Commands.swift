@@ -5,6 +5,7 @@ import Localization
 extension Engine {
     /// Handles a command sent as the whole message; returns false when the text is not one.
     func handleCommand(_ turn: inout TurnBuilder, folded: String, context: TurnContext) -> Bool {
+        if handleAlerts(&turn, folded: folded) { return true }
         // "STATUS 1234567" and "LANGUAGE es" — but not "check the light on Elm" or "language barrier at city hall".
         if let (command, argument) = lexicon.command(prefixOf: folded, marked: turn.marked, locale: turn.locale, among: [.status, .language, .follow]) {
             if command == .follow, argument.filter(\.isNumber).count >= 2 {
@@ -59,6 +60,8 @@ extension Engine {
             if turn.session.state == .withAgent { return false }
             if turn.session.draft == nil { turn.session.draft = ReportDraft(startedAt: turn.now) }
             askGroup(&turn, unclear: false)
+        case .alerts, .alertsOff:
+            return false // read above (handleAlerts)
         case .yes, .no, .skip, .done, .follow:
             return false // answers, read by the dialog step that asked (FOLLOW needs a number)
         }

@@ -14,7 +14,7 @@ extension Engine {
         var phrase: String?
         if lexicon.command(exactly: folded, marked: turn.marked, locale: turn.locale) != nil {
             phrase = folded
-        } else if lexicon.command(prefixOf: folded, marked: turn.marked, locale: turn.locale, among: [.status, .language, .follow]) != nil {
+        } else if lexicon.command(prefixOf: folded, marked: turn.marked, locale: turn.locale, among: [.status, .language, .follow, .alerts]) != nil {
             // The command words before the argument: the longest prefix that is a command word somewhere.
             let words = folded.split(separator: " ")
             phrase = (1..<max(words.count, 1)).reversed().map { words.prefix($0).joined(separator: " ") }

@@ -32,6 +32,10 @@ public enum Event: Hashable, Sendable, Codable {
     case surveyEnded(TrackingNumber, expired: Bool)
     /// The resident says a closed ticket is not fixed: the host reopens it and tells the department.
     case reopenRequested(TrackingNumber)
+    /// The resident asked for area notices about a place (`ALERTS 1423 Oak St`): their consent, from this channel.
+    case alertsSubscribed(AlertPlace)
+    /// The resident asked for no more area notices (`ALERTS OFF`), at any of their places.
+    case alertsStopped
 }
 
 extension Event {
@@ -54,6 +58,8 @@ extension Event {
         case .surveyAnswered: "survey_answered"
         case .surveyEnded: "survey_ended"
         case .reopenRequested: "reopen_requested"
+        case .alertsSubscribed: "alerts_subscribed"
+        case .alertsStopped: "alerts_stopped"
         }
     }
 }

@@ -4,6 +4,9 @@ import CityModel
 public enum CommandWord: String, Sendable, CaseIterable, Codable {
     case status, help, stop, start, cancel, restart, agent, language, menu, follow
     case yes, no, skip, done
+    /// `ALERTS <address>`: area notices for that address; `ALERTS OFF` (`alertsOff`): no more of them.
+    case alerts
+    case alertsOff = "alerts_off"
 }
 
 /// The words that mean each command, per locale, read from the `commands:` section of `Locales/*.yaml`, and the

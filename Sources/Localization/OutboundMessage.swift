@@ -27,6 +27,8 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable {
     case optOutConfirmation = "opt_out_confirmation", emergency
     /// A 311 operator's own words to a resident who asked for a person.
     case operatorReply = "operator_reply"
+    /// An area notice staff sent to the residents who opted in (`ALERTS <address>`).
+    case alert
 }
 
 /// A message the engine wants sent: a key into `Locales/` and its arguments — never finished text.

@@ -37,6 +37,9 @@ public struct RenderedMessage: Hashable, Sendable, Codable {
     public var ticket: TrackingNumber?
     /// The resident's message this one answers, on channels that thread (email: In-Reply-To and References).
     public var inReplyTo: MessageThread?
+    /// An emergency area notice (`"emergency": true`): the one message besides replies, "call 911" and the STOP
+    /// confirmation that goes out in quiet hours. Nil (absent from the JSON) for every other message.
+    public var urgent: Bool?
 
     public init(to: ChannelAddress, subject: String? = nil, body: String, html: String? = nil, locale: LanguageTag,
                 kind: MessageKind, ticket: TrackingNumber? = nil, inReplyTo: MessageThread? = nil) {

@@ -98,7 +98,8 @@ public struct OutreachPolicy: Sendable {
         switch kind {
         // An operator's reply answers a conversation the resident is in: quiet hours do not apply.
         case .reply, .emergency, .optOutConfirmation, .operatorReply: return date
-        case .acknowledgement, .statusUpdate, .survey, .reminder, .notice:
+        // An area notice waits for the morning too, unless staff marked it an emergency (see `RenderedMessage.urgent`).
+        case .acknowledgement, .statusUpdate, .survey, .reminder, .notice, .alert:
             return quietHours.nextAllowed(after: date, in: timeZone ?? self.timeZone)
         }
     }

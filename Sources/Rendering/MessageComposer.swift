@@ -24,6 +24,13 @@ public struct MessageComposer: Sendable {
         /// Email only: the HTML alternative.
         public var html: String?
         public var kind: MessageKind
+
+        public init(subject: String? = nil, body: String, html: String? = nil, kind: MessageKind) {
+            self.subject = subject
+            self.body = body
+            self.html = html
+            self.kind = kind
+        }
     }
 
     public let renderer: MessageRenderer
@@ -64,6 +71,28 @@ public struct MessageComposer: Sendable {
             if let segments = profile.maxSegments { body = SMSText.fit(body, segments: segments, locale: locale) }
             if let limit = profile.maxLength, body.count > limit { body = String(body.prefix(limit - 1)) + "…" }
             return Composed(body: body, kind: message.kind)
+        }
+    }
+
+    /// `composed`, made for `from`, as it reads for any other address of the same channel in the same language: the
+    /// only part of a message that depends on its recipient is the email's unsubscribe link, put in by the returned
+    /// function. Lets one message to many (an area notice) be rendered once per channel and language; the text is
+    /// split around the link once, so each copy costs one join.
+    public func retargeting(_ composed: Composed, from: ChannelAddress) -> @Sendable (ChannelAddress) -> Composed {
+        guard from.channel == .email, let old = unsubscribeLink(from) else { return { _ in composed } }
+        let link = unsubscribeLink
+        let body = composed.body.components(separatedBy: old)
+        let escapedOld = HTMLText.escape(old)
+        let raw = composed.html?.components(separatedBy: old)
+        let escaped = composed.html?.components(separatedBy: escapedOld)
+        // Where the HTML shows the link escaped (attributes), it is put back escaped.
+        let (html, escapes) = (escaped?.count ?? 0) > (raw?.count ?? 0) ? (escaped, true) : (raw, false)
+        return { to in
+            guard to != from, let new = link(to) else { return composed }
+            var result = composed
+            result.body = body.joined(separator: new)
+            result.html = html?.joined(separator: escapes ? HTMLText.escape(new) : new)
+            return result
         }
     }
 

@@ -17,6 +17,15 @@ public enum MessageSamples {
         "ar": "سيصل فريق الصيانة بعد ظهر اليوم. هل أصيب أحد؟",
     ]
 
+    /// An area notice, as staff would write it in each launch language.
+    static let noticeWords = [
+        "en": "Water main break on Oak St between 5th and 7th. Water is off until about 6 pm.",
+        "es": "Rotura de tubería en Oak St entre 5th y 7th. Sin agua hasta las 6 pm aprox.",
+        "zh": "橡树街第5至第7街之间水管爆裂，预计下午6点前停水。",
+        "vi": "Vỡ ống nước trên Oak St (từ 5th đến 7th). Cúp nước đến khoảng 6 giờ chiều.",
+        "ar": "كسر في أنبوب المياه في شارع أوك. المياه مقطوعة حتى 6 مساء تقريبا.",
+    ]
+
     public static func arguments(for locale: LanguageTag, city: City) -> [String: [String: MessageArgument]] {
         func text(_ value: LocalizedText) -> MessageArgument { .text(value.resolve(locale, fallbacks: city.fallbackLocales)) }
         let services = city.services
@@ -119,6 +128,16 @@ public enum MessageSamples {
                 "expected": .day(week),
             ],
             "follow.done": ["number": .text("1000002"), "service": serviceName],
+            "alerts.subscribed": ["program": program, "address": .text("1423 Oak St"),
+                                  "topic": city.alertTopics.first.map { text($0.name) } ?? .text("water")],
+            "alerts.off": ["program": program],
+            "alerts.usage": ["has_topics": .flag(!city.alertTopics.isEmpty),
+                             "topics": .list(city.alertTopics.map { ["name": text($0.name)] })],
+            "alerts.not_found": ["place": .text("1423 Oka Ave"), "city": text(city.name)],
+            "alerts.ambiguous": ["choices": .list([["address": .text("405 Maple St")], ["address": .text("405 Maple Ave")]])],
+            "alerts.outside": ["place": .text("4500 W Lake Shore Rd"), "program": program, "phone": .text(city.phone)],
+            "alerts.unavailable": ["program": program, "phone": .text(city.phone)],
+            "alerts.notice": ["program": program, "text": .text(noticeWords[locale.language] ?? noticeWords["en"]!)],
             "ack.created": [
                 "program": program, "number": .text("1000002"), "service": serviceName,
                 "department": city.departments.first.map { text($0.name) } ?? .text("Public Works"), "expected": .day(week),
@@ -138,6 +157,7 @@ public enum MessageSamples {
             "hint.string": [:], "hint.text": [:], "hint.number": [:], "hint.datetime": [:],
             "hint.singlevaluelist": [:], "hint.multivaluelist": [:],
             "email.subject.ticket": ["program": program, "number": .text("1000002")], "email.subject.general": ["program": program],
+            "email.subject.alert": ["program": program],
             "email.footer.reply": [:], "email.footer.unsubscribe": ["program": program],
             "email.footer.call": ["phone": .text(city.phone)],
         ]

@@ -6,7 +6,7 @@ import Foundation
 import Reports
 
 /// The in-memory twin of every storage port: the same contract as SQLite, nothing durable. For tests.
-public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore, PacingStore, HandoffStore {
+public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStore, JobStore, TrackingNumberStore, PacingStore, HandoffStore, AlertStore {
     private var sessions: [ChannelAddress: Session] = [:]
     private var versions: [ChannelAddress: Int] = [:]
     private var eventRecords: [EventRecord] = []
@@ -28,6 +28,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var handoffRows: [Int64: Handoff] = [:]
     private var handoffNotes: [Int64: [HandoffNote]] = [:]
     var links: [TrackingNumber: [String: ExternalLink]] = [:]
+    private var alertRows: [AlertSubscription] = []
+    private var noticeRows: [Int64: (notice: NewNotice, cancelledAt: Date?)] = [:]
     private var messageLog: [(address: ChannelAddress, line: TranscriptLine)] = []
     public private(set) var inbound: [InboundMessage] = []
     public private(set) var inlineReplies: [RenderedMessage] = []
@@ -138,6 +140,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         }
         schedule(plan.jobs, at: date)
         for write in plan.handoffs { apply(write) }
+        for write in plan.alerts { apply(write) }
         emergencyRecords += plan.emergencies
         eventRecords += plan.events.map { EventRecord(event: $0, channel: channel, at: date) }
     }
@@ -157,6 +160,71 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
             handoffRows[id] = Handoff(id: id, address: address, locale: locale, state: .waiting, department: department,
                                       openedAt: at, lastMessageAt: at, report: report)
         }
+    }
+
+    private func apply(_ write: AlertWrite) {
+        switch write {
+        case .subscribe(let subscription):
+            if let index = alertRows.firstIndex(where: { $0.address == subscription.address && $0.place.matched == subscription.place.matched
+                && $0.place.topic == subscription.place.topic }) {
+                alertRows[index] = subscription
+            } else {
+                alertRows.append(subscription)
+            }
+        case .unsubscribeAll(let address):
+            alertRows.removeAll { $0.address == address }
+        }
+    }
+
+    // MARK: AlertStore
+
+    public func alertSubscriptions(of address: ChannelAddress) -> [AlertSubscription] { alertRows.filter { $0.address == address } }
+
+    public func alertSubscribers(in box: GeoBox?, topic: String?) -> [AlertSubscriber] {
+        alertRows.filter { row in
+            (box?.contains(row.place.point) ?? true) && (topic == nil || row.place.topic == nil || row.place.topic == topic)
+        }.map { row in
+            AlertSubscriber(address: row.address, point: row.place.point, topic: row.place.topic,
+                            locale: sessions[row.address]?.locale ?? row.locale, optedOut: optOutTimes[row.address] != nil,
+                            timeZone: timeZones[row.address])
+        }
+    }
+
+    public func createNotice(_ notice: NewNotice, deliveries: [NoticeDelivery]) -> Int64 {
+        let id = Int64(noticeRows.count + 1)
+        noticeRows[id] = (notice, nil)
+        for delivery in deliveries {
+            let entryID = enqueue(delivery.message, at: notice.createdAt)
+            outbox[entryID]?.notice = id
+            outbox[entryID]?.dueAt = delivery.dueAt
+            if delivery.held { outbox[entryID]?.state = .held }
+            log(delivery.message, at: notice.createdAt)
+        }
+        return id
+    }
+
+    public func notice(_ id: Int64) -> NoticeRecord? {
+        guard let row = noticeRows[id] else { return nil }
+        var counts = NoticeCounts()
+        counts.suppressedOptOut = row.notice.suppressedOptOut
+        for entry in outbox.values where entry.notice == id { counts.count(entry.state, error: entry.lastError) }
+        counts.targeted += row.notice.suppressedOptOut
+        return NoticeRecord(id: id, notice: row.notice, cancelledAt: row.cancelledAt, counts: counts)
+    }
+
+    public func notices(limit: Int) -> [NoticeRecord] {
+        noticeRows.keys.sorted(by: >).prefix(limit).compactMap { notice($0) }
+    }
+
+    public func cancelNotice(_ id: Int64, at date: Date) -> Int? {
+        guard noticeRows[id] != nil else { return nil }
+        if noticeRows[id]?.cancelledAt == nil { noticeRows[id]?.cancelledAt = date }
+        var cancelled = 0
+        for (entryID, entry) in outbox where entry.notice == id && (entry.state == .pending || entry.state == .held) {
+            outbox[entryID]?.state = .cancelled
+            cancelled += 1
+        }
+        return cancelled
     }
 
     // MARK: HandoffStore

@@ -7,7 +7,8 @@ import Messaging
 public struct OutboxEntry: Hashable, Sendable, Codable {
     /// `held`: waiting for the end of the recipient's quiet hours; until then it does not hold back the
     /// resident's later messages (a reply at 22:00 does not wait behind an update held for 08:00).
-    public enum State: String, Sendable, Codable, CaseIterable { case pending, sending, held, sent, dead }
+    /// `cancelled`: withdrawn before it went (an area notice staff cancelled); never sent.
+    public enum State: String, Sendable, Codable, CaseIterable { case pending, sending, held, sent, dead, cancelled }
     public var id: Int64
     public var message: RenderedMessage
     public var createdAt: Date
@@ -23,6 +24,8 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
     public var recipientOptedOutAt: Date?
     /// The recipient's own time zone (IANA), as known when the entry was claimed (nil: the city's).
     public var recipientTimeZone: String?
+    /// The area notice this message is a copy of (`AlertStore.createNotice`); nil for every other message.
+    public var notice: Int64?
 
     public init(id: Int64, message: RenderedMessage, createdAt: Date, dueAt: Date, attempts: Int = 0, state: State = .pending,
                 lastError: String? = nil, providerID: String? = nil, deliveryStatus: String? = nil) {

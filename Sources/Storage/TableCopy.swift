@@ -22,8 +22,8 @@ public struct TableBatch: Sendable {
 /// The tables every store keeps, parents before children (the order a copy writes them in).
 public enum StoredTables {
     public static let all = [
-        "contacts", "contact_addresses", "sessions", "messages", "tickets", "ticket_events", "outbox", "staff_tokens", "jobs",
+        "contacts", "contact_addresses", "sessions", "messages", "tickets", "ticket_events", "notices", "outbox", "staff_tokens", "jobs",
         "ticket_followers", "surveys", "ticket_requests", "emergencies", "events", "sequences", "pacing", "handoffs", "handoff_notes",
-        "ticket_links",
+        "ticket_links", "alert_subscriptions",
     ]
 }

@@ -34,11 +34,13 @@ public struct WritePlan: Sendable {
     public var events: [Event]
     /// Changes to the operators' queue, in order.
     public var handoffs: [HandoffWrite]
+    /// Area-notice subscriptions added or ended, in order.
+    public var alerts: [AlertWrite]
     public var at: Date
 
     public init(session: SessionWrite? = nil, contact: ContactWrite? = nil, tickets: [Ticket] = [], ticketUpdates: [TicketUpdate] = [],
                 follows: [Follow] = [], surveys: [SurveyRecord] = [], outbox: [RenderedMessage] = [], jobs: [NewJob] = [],
-                emergencies: [EmergencyRecord] = [], events: [Event] = [], handoffs: [HandoffWrite] = [], at: Date) {
+                emergencies: [EmergencyRecord] = [], events: [Event] = [], handoffs: [HandoffWrite] = [], alerts: [AlertWrite] = [], at: Date) {
         self.session = session
         self.contact = contact
         self.tickets = tickets
@@ -50,6 +52,7 @@ public struct WritePlan: Sendable {
         self.emergencies = emergencies
         self.events = events
         self.handoffs = handoffs
+        self.alerts = alerts
         self.at = at
     }
 }

@@ -209,6 +209,7 @@ enum PlanWriter {
                 """, logger)
         }
         for write in plan.handoffs { try await HandoffRows.save(write, db, logger) }
+        for write in plan.alerts { try await AlertRows.save(write, db, logger) }
         for event in plan.events {
             try await db.run("""
                 INSERT INTO events (message_id, channel, kind, data, created_at)

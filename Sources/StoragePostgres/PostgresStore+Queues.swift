@@ -21,14 +21,16 @@ enum OutboxRows {
             """, logger)[0].decode(Int64.self)
     }
 
-    static let columns = "o.id, o.data, o.created_at, o.due_at, o.attempts, o.state, o.last_error, o.provider_id, o.delivery_status"
+    static let columns = "o.id, o.data, o.created_at, o.due_at, o.attempts, o.state, o.last_error, o.provider_id, o.delivery_status, o.notice_id"
 
     static func entry(_ row: PostgresRow) throws -> OutboxEntry {
-        let (id, data, created, due, attempts, state, error, provider, delivery) =
-            try row.decode((Int64, String, Double, Double, Int, String, String?, String?, String?).self)
-        return OutboxEntry(id: id, message: try StoredJSON.decode(RenderedMessage.self, data), createdAt: Date(timeIntervalSince1970: created),
-                           dueAt: Date(timeIntervalSince1970: due), attempts: attempts, state: OutboxEntry.State(rawValue: state) ?? .pending,
-                           lastError: error, providerID: provider, deliveryStatus: delivery)
+        let (id, data, created, due, attempts, state, error, provider, delivery, notice) =
+            try row.decode((Int64, String, Double, Double, Int, String, String?, String?, String?, Int64?).self)
+        var entry = OutboxEntry(id: id, message: try StoredJSON.decode(RenderedMessage.self, data), createdAt: Date(timeIntervalSince1970: created),
+                                dueAt: Date(timeIntervalSince1970: due), attempts: attempts, state: OutboxEntry.State(rawValue: state) ?? .pending,
+                                lastError: error, providerID: provider, deliveryStatus: delivery)
+        entry.notice = notice
+        return entry
     }
 }
 
@@ -68,9 +70,9 @@ extension PostgresStore: OutboxStore {
             for row in rows {
                 var entry = try OutboxRows.entry(row)
                 let columns = row.makeRandomAccess()
-                entry.recipientOptedOutAt = try columns[10].decode(Double?.self).map(Date.init(timeIntervalSince1970:))
-                entry.recipientTimeZone = try columns[11].decode(String?.self)
-                claimed.append((try columns[9].decode(Double.self), entry))
+                entry.recipientOptedOutAt = try columns[11].decode(Double?.self).map(Date.init(timeIntervalSince1970:))
+                entry.recipientTimeZone = try columns[12].decode(String?.self)
+                claimed.append((try columns[10].decode(Double.self), entry))
             }
             return claimed.sorted { ($0.due, $0.entry.id) < ($1.due, $1.entry.id) }.map(\.entry)
         }

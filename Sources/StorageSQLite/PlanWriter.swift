@@ -111,6 +111,7 @@ enum PlanWriter {
                        [emergency.trigger, emergency.channel.rawValue, emergency.locale?.code, emergency.at.timeIntervalSince1970])
         }
         for write in plan.handoffs { try HandoffRows.save(write, db) }
+        for write in plan.alerts { try AlertRows.save(write, db) }
         for event in plan.events {
             try db.run("INSERT INTO events (message_id, channel, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
                        [messageID, channel?.rawValue, event.name, try StoredJSON.encode(event), at])

@@ -14,12 +14,14 @@ enum OutboxRows {
     }
 
     static func entry(_ row: Row) throws -> OutboxEntry {
-        OutboxEntry(
+        var entry = OutboxEntry(
             id: row["id"], message: try StoredJSON.decode(RenderedMessage.self, row["data"]),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
             attempts: row["attempts"], state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, lastError: row["last_error"],
             providerID: row["provider_id"], deliveryStatus: row["delivery_status"]
         )
+        entry.notice = row["notice_id"]
+        return entry
     }
 }
 

@@ -289,6 +289,42 @@ extension SQLiteStore {
                 CREATE UNIQUE INDEX ticket_links_external ON ticket_links(system, external_id) WHERE external_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v13: area notices") { db in
+            try db.execute(sql: """
+                -- Residents' consent to area notices about a place (ALERTS <address>): one row per address, place and
+                -- topic ('' = every topic); when and how consent was given. The point is indexed for the notice's
+                -- bounding box; the exact area is tested after.
+                CREATE TABLE alert_subscriptions (
+                    id INTEGER PRIMARY KEY,
+                    channel TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    matched TEXT NOT NULL,
+                    latitude REAL NOT NULL,
+                    longitude REAL NOT NULL,
+                    topic TEXT NOT NULL DEFAULT '',
+                    locale TEXT,
+                    source TEXT NOT NULL,
+                    consented_at REAL NOT NULL,
+                    UNIQUE (channel, address, matched, topic)
+                );
+                CREATE INDEX alert_subscriptions_point ON alert_subscriptions(latitude, longitude);
+                -- Notices staff sent: the area as given (JSON), the text per language (JSON object), who and when.
+                CREATE TABLE notices (
+                    id INTEGER PRIMARY KEY,
+                    area TEXT NOT NULL,
+                    messages TEXT NOT NULL,
+                    emergency INTEGER NOT NULL,
+                    topic TEXT,
+                    created_by TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    suppressed_opt_out INTEGER NOT NULL DEFAULT 0,
+                    cancelled_at REAL
+                );
+                -- Each resident's copy of a notice is an outbox entry carrying its id: the counts are read from there.
+                ALTER TABLE outbox ADD COLUMN notice_id INTEGER REFERENCES notices(id);
+                CREATE INDEX outbox_notice ON outbox(notice_id, state) WHERE notice_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

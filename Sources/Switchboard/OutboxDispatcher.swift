@@ -50,7 +50,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
 
     /// When `entry` may go out, at or after `date`: later in quiet hours for messages a resident did not just ask for.
     func allowedTime(_ entry: OutboxEntry, at date: Date) -> Date {
-        guard let policy, entry.message.to.channel.reachesResident else { return date }
+        guard let policy, entry.message.to.channel.reachesResident, entry.message.urgent != true else { return date }
         return policy.sendTime(entry.message.kind, at: date, timeZoneID: entry.recipientTimeZone)
     }
 
@@ -80,7 +80,7 @@ public struct OutboxDispatcher: ServiceLifecycle.Service {
         do {
             // Never after STOP: only the confirmation and replies the resident asked for since (HELP, START).
             if !entry.mayGo(optedOutAt: entry.recipientOptedOutAt) {
-                try await store.markDead(entry.id, error: "suppressed: the recipient opted out", at: clock())
+                try await store.markDead(entry.id, error: NoticeCounts.optOutReason, at: clock())
                 log.info("suppressed after opt-out", metadata: ["kind": "\(entry.message.kind.rawValue)"])
                 return
             }

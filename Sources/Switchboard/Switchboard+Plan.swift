@@ -82,6 +82,11 @@ struct TurnPlanner: Sendable {
                     surveys[ticket]?.state = .expired
                     surveys[ticket]?.updatedAt = at
                 }
+            case .alertsSubscribed(let place):
+                plan.alerts.append(.subscribe(AlertSubscription(address: address, place: place, locale: after.locale ?? locale,
+                                                                source: address.channel.rawValue, consentedAt: at)))
+            case .alertsStopped:
+                plan.alerts.append(.unsubscribeAll(address))
             case .reopenRequested(let ticket):
                 plan.ticketUpdates.append(TicketUpdate(
                     ticket: ticket, ifStatus: .closed, change: TicketChange(status: .open), actor: "resident",
@@ -91,6 +96,9 @@ struct TurnPlanner: Sendable {
             }
             plan.events.append(event)
         }
+        // STOP (or a carrier opt-out) ends consent to area notices as well: nothing is sent after STOP, and START
+        // does not bring them back unasked.
+        if after.optedOut, !(before.session?.optedOut ?? false) { plan.alerts.append(.unsubscribeAll(address)) }
         // A resident who was with a person and is not any more (RESTART, STOP) leaves the operators' queue.
         if before.session?.state == .withAgent, after.state != .withAgent || after.optedOut,
            !events.contains(where: { if case .handedOff = $0 { true } else { false } }) {

@@ -17,6 +17,8 @@ struct Console: Sendable {
     let city: City
     let clock: @Sendable () -> Date
     let guarded: @Sendable (Request, (StaffToken) async throws -> Response) async throws -> Response
+    /// Whether area notices are served (admins then get their form on the page).
+    var notices = false
 
     /// How long one event stream lasts before the browser reconnects (so a shutdown never waits on it for long).
     static let streamLifetime: Duration = .seconds(25)
@@ -30,6 +32,7 @@ struct Console: Sendable {
         router.post("/console/sign-out") { request, _ in try await signOut(request) }
         router.get("/console/events") { request, _ in try await guarded(request) { token in events(token) } }
         router.get("/console/console.js") { _, _ in Self.asset(ConsoleAssets.script, type: "text/javascript; charset=utf-8") }
+        router.get("/console/notices.js") { _, _ in Self.asset(ConsoleNotices.script, type: "text/javascript; charset=utf-8") }
         router.get("/console/console.css") { _, _ in Self.asset(ConsoleAssets.style, type: "text/css; charset=utf-8") }
     }
 
@@ -44,7 +47,8 @@ struct Console: Sendable {
     private func page(_ request: Request) async throws -> Response {
         guard let (token, cookie) = try await signedIn(request) else { return Self.html(.ok, ConsoleAssets.signIn(city: city, error: nil)) }
         return Self.html(.ok, ConsoleAssets.app(city: city, who: ConversationsAPI.actor(token), department: token.department,
-                                                csrf: sessions.csrf(for: cookie)))
+                                                csrf: sessions.csrf(for: cookie),
+                                                notices: token.role == .admin && notices ? ConsoleNotices.section(city: city) : ""))
     }
 
     private func signIn(_ request: Request) async throws -> Response {

@@ -47,7 +47,8 @@ enum ConsoleAssets {
         """
     }
 
-    static func app(city: City, who: String, department: String?, csrf: String) -> String {
+    /// `notices`: the area-notice form (admin tokens), or empty.
+    static func app(city: City, who: String, department: String?, csrf: String, notices: String = "") -> String {
         let program = program(city)
         let departments = city.departments.map { department in
             "<option value=\"\(HTMLText.escape(department.code))\">\(HTMLText.escape(department.name.resolve(.english, fallbacks: city.fallbackLocales)))</option>"
@@ -125,6 +126,7 @@ enum ConsoleAssets {
         </div>
         <p id="feedback" role="alert"></p>
         </section>
+        \(notices)
         </main>
         </body>
         </html>

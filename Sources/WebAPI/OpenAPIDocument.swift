@@ -42,6 +42,9 @@ enum OpenAPIDocument {
       "name": "Staff: operations"
     },
     {
+      "name": "Staff: area notices"
+    },
+    {
       "name": "Open311 GeoReport v2",
       "description": "http://wiki.open311.org/GeoReport_v2 with mySociety's servicerequestupdates and Chicago-style paging and extensions. Every path also answers as `.xml`."
     }
@@ -2311,6 +2314,206 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/api/v1/notices": {
+      "post": {
+        "tags": [
+          "Staff: area notices"
+        ],
+        "operationId": "sendNotice",
+        "summary": "Send an area notice to the residents who opted in there (admin token)",
+        "description": "Resolves the recipients once — the subscriptions (ALERTS <address>) whose point lies in the area, one message per address, in the resident's language — and queues them in the outbox (kind `alert`) in one transaction. Residents who sent STOP are counted, never sent to; an ordinary notice waits for the end of quiet hours; the SMS sender's pace applies. With `dry_run`, only the cost (200). Bad input queues nothing.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NoticeRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Dry run: the cost, nothing queued.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "dry_run": {
+                      "type": "boolean"
+                    },
+                    "cost": {
+                      "$ref": "#/components/schemas/NoticeCost"
+                    }
+                  },
+                  "required": [
+                    "dry_run",
+                    "cost"
+                  ]
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "Queued: the notice, its counts so far and its cost.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Notice"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Staff: area notices"
+        ],
+        "operationId": "listNotices",
+        "summary": "Notices, newest first, with their counts (admin token)",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "notices": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Notice"
+                      }
+                    }
+                  },
+                  "required": [
+                    "notices"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/api/v1/notices/{id}": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]+$"
+          },
+          "description": "The notice's id.",
+          "example": "1"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Staff: area notices"
+        ],
+        "operationId": "getNotice",
+        "summary": "A notice's progress and final counts (admin token)",
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Notice"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/api/v1/notices/{id}/cancel": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]+$"
+          },
+          "description": "The notice's id.",
+          "example": "1"
+        }
+      ],
+      "post": {
+        "tags": [
+          "Staff: area notices"
+        ],
+        "operationId": "cancelNotice",
+        "summary": "Withdraw a notice's messages that have not gone yet (admin token)",
+        "description": "Queued and held messages are cancelled; one being sent at that moment still goes. `withdrawn` says how many this call cancelled (0 the second time).",
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Notice"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -3387,7 +3590,8 @@ enum OpenAPIDocument {
               "sending",
               "held",
               "sent",
-              "dead"
+              "dead",
+              "cancelled"
             ]
           },
           "attempts": {
@@ -3853,6 +4057,315 @@ enum OpenAPIDocument {
           "description",
           "media_url"
         ]
+      },
+      "NoticeArea": {
+        "description": "A GeoJSON Polygon or MultiPolygon (or a Feature holding one; positions are [longitude, latitude], rings closed, not crossing themselves), {\"jurisdiction\": id}, or \"all\" (every subscriber).",
+        "oneOf": [
+          {
+            "type": "string",
+            "enum": [
+              "all"
+            ]
+          },
+          {
+            "type": "object",
+            "properties": {
+              "jurisdiction": {
+                "type": "string",
+                "minLength": 1
+              }
+            },
+            "required": [
+              "jurisdiction"
+            ]
+          },
+          {
+            "type": "object",
+            "properties": {
+              "type": {
+                "type": "string",
+                "enum": [
+                  "Polygon",
+                  "MultiPolygon",
+                  "Feature"
+                ]
+              },
+              "coordinates": {
+                "type": "array"
+              },
+              "geometry": {
+                "type": "object"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          }
+        ],
+        "example": {
+          "type": "Polygon",
+          "coordinates": [
+            [
+              [
+                -89.6,
+                39.76
+              ],
+              [
+                -89.58,
+                39.76
+              ],
+              [
+                -89.58,
+                39.772
+              ],
+              [
+                -89.6,
+                39.772
+              ],
+              [
+                -89.6,
+                39.76
+              ]
+            ]
+          ]
+        }
+      },
+      "NoticeRequest": {
+        "type": "object",
+        "properties": {
+          "area": {
+            "$ref": "#/components/schemas/NoticeArea"
+          },
+          "messages": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 1600
+            },
+            "description": "The text per language (the city's languages). A resident whose language has no text gets the first one along the fallback chain (the city's default, then English); the cost's `fallbacks` names them.",
+            "example": {
+              "en": "Water main break on Oak St. Water is off until 6 pm.",
+              "es": "Rotura de tubería en Oak St. Sin agua hasta las 6 pm."
+            }
+          },
+          "emergency": {
+            "type": "boolean",
+            "default": false,
+            "description": "Goes out in quiet hours too (only that: opt-outs and pacing still apply)."
+          },
+          "topic": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "One of the city's `alerts.topics` (city.yaml): only subscribers of that topic, or of none, get it."
+          },
+          "dry_run": {
+            "type": "boolean",
+            "default": false,
+            "description": "Only the cost: nothing is stored or queued (200)."
+          }
+        },
+        "required": [
+          "area",
+          "messages"
+        ],
+        "additionalProperties": false
+      },
+      "NoticeCost": {
+        "type": "object",
+        "description": "What the notice costs: recipients and SMS segments per language, GSM-7 or UCS-2, and how long the SMS sender's pace (TWILIO_SEGMENTS_PER_SECOND) takes to send them.",
+        "properties": {
+          "recipients": {
+            "type": "integer"
+          },
+          "targeted": {
+            "type": "integer"
+          },
+          "suppressed_opt_out": {
+            "type": "integer"
+          },
+          "held_quiet_hours": {
+            "type": "integer"
+          },
+          "sms_segments": {
+            "type": "integer"
+          },
+          "pacing_seconds": {
+            "type": "number"
+          },
+          "segments_per_second": {
+            "type": "number"
+          },
+          "languages": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "locale": {
+                  "type": "string"
+                },
+                "text_locale": {
+                  "type": "string"
+                },
+                "fallback": {
+                  "type": "boolean"
+                },
+                "recipients": {
+                  "type": "integer"
+                },
+                "channels": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "integer"
+                  }
+                },
+                "encoding": {
+                  "type": "string",
+                  "enum": [
+                    "GSM-7",
+                    "UCS-2"
+                  ]
+                },
+                "segments": {
+                  "type": "integer"
+                },
+                "characters": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "locale",
+                "text_locale",
+                "fallback",
+                "recipients",
+                "channels",
+                "encoding",
+                "segments",
+                "characters"
+              ]
+            }
+          },
+          "fallbacks": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            },
+            "description": "City language → the language of the text its residents get instead."
+          }
+        },
+        "required": [
+          "recipients",
+          "targeted",
+          "suppressed_opt_out",
+          "held_quiet_hours",
+          "sms_segments",
+          "pacing_seconds",
+          "segments_per_second",
+          "languages",
+          "fallbacks"
+        ]
+      },
+      "Notice": {
+        "type": "object",
+        "description": "A notice and its counts: targeted = queued + sent + failed + suppressed_opt_out + cancelled; held_quiet_hours is the part of queued waiting for the morning.",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "area": {},
+          "messages": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "emergency": {
+            "type": "boolean"
+          },
+          "topic": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "created_by": {
+            "type": "string"
+          },
+          "cancelled_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "sending",
+              "done",
+              "cancelled"
+            ]
+          },
+          "targeted": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "queued": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "sent": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "failed": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "suppressed_opt_out": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "held_quiet_hours": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "cancelled": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "cost": {
+            "$ref": "#/components/schemas/NoticeCost"
+          },
+          "withdrawn": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "id",
+          "area",
+          "messages",
+          "emergency",
+          "topic",
+          "created_at",
+          "created_by",
+          "cancelled_at",
+          "state",
+          "targeted",
+          "queued",
+          "sent",
+          "failed",
+          "suppressed_opt_out",
+          "held_quiet_hours",
+          "cancelled"
+        ]
       }
     },
     "responses": {
@@ -3922,6 +4435,16 @@ enum OpenAPIDocument {
           "application/json": {
             "schema": {
               "$ref": "#/components/schemas/Open311Errors"
+            }
+          }
+        }
+      },
+      "Unprocessable": {
+        "description": "The area is not a usable polygon (not closed, too few corners, off the Earth, or crossing itself); nothing was queued.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
             }
           }
         }

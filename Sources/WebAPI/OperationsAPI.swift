@@ -56,7 +56,7 @@ struct OperationsAPI: Sendable {
         try adminOnly(token)
         let raw = request.uri.queryParameters["state"].map(String.init) ?? "dead"
         guard let state = OutboxEntry.State(rawValue: raw) else {
-            throw APIProblem(.badRequest, "invalid_state", "state must be pending, sending, held, sent or dead")
+            throw APIProblem(.badRequest, "invalid_state", "state must be pending, sending, held, sent, dead or cancelled")
         }
         let entries = try await dependencies.outbox.outboxEntries(state: state, limit: try limit(request))
         return JSONResponse.make(["outbox": entries.map(Self.json)])

@@ -38,6 +38,9 @@ struct StaffAPI: Sendable {
         }
         OperationsAPI(dependencies).register(on: router, guarded: guarded)
         if let desk = dependencies.desk { ConversationsAPI(desk: desk, guarded: guarded).register(on: router) }
+        if let notices = dependencies.notices {
+            NoticesAPI(desk: notices, store: notices.store, logger: dependencies.logger).register(on: router, guarded: guarded)
+        }
         if let reports = dependencies.reports { ReportsAPI(city: dependencies.city, store: reports).register(on: router, guarded: guarded) }
     }
 

@@ -20,6 +20,8 @@ public struct WebAPIDependencies: Sendable {
     public var desk: OperatorDesk?
     /// The KPIs, equity view, trend and CSV export (`/api/v1/reports`) and the dashboard; nil leaves them out.
     public var reports: (any ReportStore)?
+    /// Area notices (`/api/v1/notices`, admin tokens); nil leaves those routes out.
+    public var notices: NoticeDesk?
     /// How residents reach the city, for the front page (`GET /`).
     public var frontDoor: FrontDoor
     /// Operators' console sign-in (`/console`); nil leaves the console out.
@@ -96,7 +98,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     Open311API(dependencies: dependencies).register(on: router)
     if let console = dependencies.console, let desk = dependencies.desk {
         Console(sessions: console, desk: desk, tokens: dependencies.tokens, city: dependencies.city, clock: dependencies.clock,
-                guarded: staff.guarded).register(on: router)
+                guarded: staff.guarded, notices: dependencies.notices != nil).register(on: router)
         if let reports = dependencies.reports {
             Dashboard(sessions: console, tokens: dependencies.tokens, store: reports, city: dependencies.city, clock: dependencies.clock)
                 .register(on: router)

@@ -132,6 +132,27 @@ import Testing
         }
     }
 
+    @Test func alertTopicsAreReadAndCheckedWithTheirLine() throws {
+        let city = try CityLoader(directory: Self.demo, environment: [:]).load()
+        #expect(city.alertTopics.map(\.code) == ["water", "roads", "trash"])
+        #expect(city.alertTopic("water")?.name.resolve(LanguageTag("es")) == "agua")
+        for (line, message) in [
+            ("- {code: Water, name: {en: water}}", "alert topic code 'Water' must be lower-case letters"),
+            ("- {code: roads, name: {en: streets}}", "duplicate alert topic 'roads'"),
+            ("- {code: parking}", "'name'"),
+            ("- {code: parking, name: {en: parking}, icon: car}", "unknown key 'icon'"),
+        ] {
+            let directory = try brokenCity("city.yaml") {
+                $0.replacingOccurrences(of: "    - {code: water,", with: "    \(line)\n    - {code: water,")
+            }
+            let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+            #expect(error?.file.hasSuffix("city.yaml") == true)
+            let expected = try lineNumber(of: line, in: "city.yaml", directory: directory)
+            #expect(error?.line == expected || message.hasPrefix("duplicate"), "\(line): \(error?.line ?? 0) vs \(expected)")
+            #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+        }
+    }
+
     @Test func yamlSyntaxErrorNamesTheLine() throws {
         let directory = try brokenCity("city.yaml") { $0.replacingOccurrences(of: "phone: \"311\"", with: "phone: \"311") }
         let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }

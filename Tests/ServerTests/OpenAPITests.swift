@@ -38,14 +38,17 @@ import WebAPI
     static func routes() throws -> [(method: String, path: String)] {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/cityline.sqlite")
         let switchboard = try Demo.switchboard(store)
-        let router = buildRouter(WebAPIDependencies(
+        var dependencies = WebAPIDependencies(
             city: try Demo.city, switchboard: switchboard, tickets: store, tokens: store, outbox: store, jobs: store,
             desk: OperatorDesk(switchboard: switchboard, store: store), reports: store,
             console: ConsoleSessions(secret: Data(repeating: 7, count: 32), secure: false),
             twilioAuthToken: nil, publicURL: nil,
             chatPhotos: ChatPhotos(directory: try temporaryDirectory(), maxBytes: 1 << 20, store: store, limiter: ChatLimiter()),
             metrics: MetricsEndpoint { [] }, logger: Logger(label: "test")
-        ))
+        )
+        let (city, _, composer) = try Demo.loaded
+        dependencies.notices = NoticeDesk(city: city, store: store, composer: composer)
+        let router = buildRouter(dependencies)
         return router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
     }
 

@@ -92,6 +92,9 @@ extension Event {
         case .surveyAnswered(let number, let response): return "survey \(number) \(response)"
         case .surveyEnded(let number, let expired): return "survey ended \(number)\(expired ? " (expired)" : "")"
         case .reopenRequested(let number): return "reopen \(number)"
+        case .alertsSubscribed(let place):
+            return "alerts \(place.topic.map { "[\($0)] " } ?? "")\"\(place.matched)\" at=\(String(format: "%.4f,%.4f", place.point.latitude, place.point.longitude))"
+        case .alertsStopped: return "alerts stopped"
         }
     }
 }
