@@ -15,6 +15,9 @@ struct AppStore {
     /// Frees the leases a stopped process left when this one is alone with the database (nil: another process
     /// uses it, or the store keeps no leases across processes).
     let releaseLeasesIfAlone: @Sendable (Date) async throws -> (jobs: Int, outbox: Int)?
+    /// The secret every instance on the store shares, given a new one to keep if there is none (nil: the store is
+    /// one process's; the secret lives in the data directory).
+    var sharedSecret: (@Sendable ([UInt8]) async throws -> [UInt8])? = nil
 }
 
 extension AppConfiguration.StorageSettings {
@@ -48,14 +51,16 @@ extension AppConfiguration.StorageSettings {
         case .dataDirectory:
             if let databaseURL {
                 let postgres = try await openPostgresStore(databaseURL)
-                return AppStore(ports: postgres, location: postgres.location, releaseLeasesIfAlone: { try await postgres.releaseLeasesIfAlone(at: $0) })
+                return AppStore(ports: postgres, location: postgres.location, releaseLeasesIfAlone: { try await postgres.releaseLeasesIfAlone(at: $0) },
+                                sharedSecret: { try await postgres.sharedSecret(candidate: $0) })
             }
             let sqlite = try openSQLiteStore()
             return AppStore(ports: sqlite, location: sqlite.path, releaseLeasesIfAlone: { try await sqlite.releaseLeasesIfAlone(at: $0) })
         case .sqlite(let sqlite):
             return AppStore(ports: sqlite, location: sqlite.path, releaseLeasesIfAlone: { try await sqlite.releaseLeasesIfAlone(at: $0) })
         case .postgres(let postgres):
-            return AppStore(ports: postgres, location: postgres.location, releaseLeasesIfAlone: { try await postgres.releaseLeasesIfAlone(at: $0) })
+            return AppStore(ports: postgres, location: postgres.location, releaseLeasesIfAlone: { try await postgres.releaseLeasesIfAlone(at: $0) },
+                            sharedSecret: { try await postgres.sharedSecret(candidate: $0) })
         case .memory(let memory):
             return AppStore(ports: memory, location: "in memory (nothing is kept after the process ends)", releaseLeasesIfAlone: { _ in (0, 0) })
         }

@@ -37,7 +37,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     }
     let (host, port) = (configuration.http.host, configuration.http.port)
     let publicBase = configuration.publicURL ?? "http://\(host):\(port)"
-    let unsubscribe = UnsubscribeLinks(secret: try ServerSecret.key(configuration), publicURL: publicBase)
+    let secret = try await ServerSecret.key(configuration, store: store)
+    let unsubscribe = UnsubscribeLinks(secret: secret, publicURL: publicBase)
     var transports = try Outbound.transports(configuration, unsubscribe: unsubscribe, pacing: store.ports, logger: logger)
     // Web chat: what arrives later is pushed to the resident's open tabs (and kept for their history).
     let chatHub = ChatHub()
@@ -68,7 +69,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         city: loaded.city, switchboard: switchboard, tickets: store.ports, tokens: store.ports, outbox: store.ports,
         jobs: store.ports, desk: OperatorDesk(switchboard: switchboard, store: store.ports, policy: outreach, clock: configuration.clock),
         reports: store.ports,
-        console: ConsoleSessions(secret: try ServerSecret.key(configuration), secure: publicBase.hasPrefix("https://")),
+        console: ConsoleSessions(secret: secret, secure: publicBase.hasPrefix("https://")),
         frontDoor: FrontDoor(smsNumber: configuration.twilio.from, emailAddress: configuration.email?.from.address),
         outreach: outreach, unsubscribe: unsubscribe,
         twilioAuthToken: configuration.twilio.authToken, publicURL: configuration.publicURL,

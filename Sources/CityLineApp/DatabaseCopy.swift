@@ -4,7 +4,7 @@ import StoragePostgres
 import StorageSQLite
 
 /// `cityline db copy`: a city's SQLite database into an empty PostgreSQL one — tickets, conversations, consent,
-/// outbox, jobs, tokens, everything — in one transaction, then checked table by table by counting rows on both sides.
+/// outbox, jobs, tokens, notices, everything, and the data directory's `secret.key` — in one transaction, then checked table by table by counting rows on both sides.
 /// Stop `cityline serve` first (a copy of a database still being written would miss what comes after it).
 public enum DatabaseCopy {
     public struct Report: Sendable {
@@ -29,6 +29,12 @@ public enum DatabaseCopy {
             }
         } catch let error as PostgresStoreError {
             throw AppError("nothing was copied: \(error.description)")
+        }
+        // The deployment's secret (unsubscribe links already sent, console sign-ins) goes along, unless CITYLINE_SECRET
+        // was used, which the new instances will be given too.
+        let secretFile = ((sqlitePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("secret.key")
+        if let secret = FileManager.default.contents(atPath: secretFile), secret.count >= 32 {
+            try await target.replaceSharedSecret(Array(secret))
         }
         var report = Report()
         for table in StoredTables.all {

@@ -286,5 +286,10 @@ enum PostgresSchema {
             "ALTER TABLE outbox ADD COLUMN notice_id bigint REFERENCES notices(id)",
             "CREATE INDEX outbox_notice ON outbox (notice_id, state) WHERE notice_id IS NOT NULL",
         ]),
+        Migration(version: 3, name: "the instances' shared secret", sql: [
+            // The server's secret (signs unsubscribe links and console sign-ins) when CITYLINE_SECRET is not set: made
+            // once by the first instance, read by every other, so a link or a sign-in from one is good on all.
+            "CREATE TABLE server_secrets (name text PRIMARY KEY, value bytea NOT NULL, created_at double precision NOT NULL)",
+        ]),
     ]
 }

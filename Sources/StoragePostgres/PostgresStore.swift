@@ -492,6 +492,36 @@ extension PostgresStore: TrackingNumberStore, PacingStore, TokenStore {
     }
 }
 
+// MARK: - The instances' shared secret
+
+extension PostgresStore {
+    /// The server secret every instance on this database shares (`cityline serve` uses it when `CITYLINE_SECRET` is
+    /// not set): `candidate` is stored if there is none yet — the first instance's wins — and the stored one returned.
+    public func sharedSecret(candidate: [UInt8]) async throws -> [UInt8] {
+        try await read { db in
+            try await db.run("""
+                INSERT INTO server_secrets (name, value, created_at) VALUES ('server', \(ByteBuffer(bytes: candidate)), \(Date().timeIntervalSince1970))
+                ON CONFLICT (name) DO NOTHING
+                """, logger)
+            var value = try await db.rows("SELECT value FROM server_secrets WHERE name = 'server'", logger)[0].decode(ByteBuffer.self)
+            return value.readBytes(length: value.readableBytes) ?? []
+        }
+    }
+}
+
+extension PostgresStore {
+    /// Keeps `secret` as the instances' shared secret, replacing any (`cityline db copy` brings the SQLite
+    /// deployment's `secret.key`, so unsubscribe links already sent keep working).
+    public func replaceSharedSecret(_ secret: [UInt8]) async throws {
+        try await read { db in
+            try await db.run("""
+                INSERT INTO server_secrets (name, value, created_at) VALUES ('server', \(ByteBuffer(bytes: secret)), \(Date().timeIntervalSince1970))
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value, created_at = excluded.created_at
+                """, logger)
+        }
+    }
+}
+
 // MARK: - Inspection (tests, benchmarks, `cityline db copy`)
 
 extension PostgresStore {

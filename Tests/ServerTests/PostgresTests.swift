@@ -38,6 +38,9 @@ import Testing
         let (a, b) = try await (first, second)
         try await a.commit(seedTurn(sms("+12175550100", "hi", id: "SM1")))
         #expect(try await b.hasInbound(externalID: "SM1", channel: .sms))
+        // The server secret (unsubscribe links, console sign-ins) is the first instance's for both.
+        let secret = try await a.sharedSecret(candidate: Array(repeating: 1, count: 32))
+        #expect(try await b.sharedSecret(candidate: Array(repeating: 2, count: 32)) == secret)
         #expect(try await b.releaseLeasesIfAlone(at: t0) == nil, "the other instance is alive")
         await a.close()
         // Its presence lock goes with its connection: now the second is alone.
@@ -134,6 +137,8 @@ import Testing
             _ = try await sqlite.createToken(hash: "hash-of-a-token", role: .staff, department: "streets", label: "Ana", at: t0)
             try await sqlite.enqueue(RenderedMessage(to: maria, body: "queued before the move", locale: .english, kind: .notice), at: t0)
         }
+        let key = (0..<32).map { UInt8($0) }
+        #expect(FileManager.default.createFile(atPath: directory + "/secret.key", contents: Data(key)))
         let url = try TestDatabase.database()
         let report = try await DatabaseCopy.run(from: path, to: url.description)
         #expect(report.matches, "\(report.counts)")
@@ -148,6 +153,7 @@ import Testing
         #expect(try await postgres.session(for: maria) == (try await sqlite.session(for: maria)))
         #expect(try await postgres.recipient(ChannelAddress(channel: .sms, address: "+12175550143")).optedOut)
         #expect(try await postgres.token(hash: "hash-of-a-token")?.department == "streets")
+        #expect(try await postgres.sharedSecret(candidate: Array(repeating: 9, count: 32)) == key, "links already sent stay good")
         #expect(try await postgres.emergencies(since: .distantPast).count == 1)
         #expect(try await postgres.outboxEntries(state: .pending, limit: 10).map(\.message.body).contains("queued before the move"))
         let used = try await sqlite.reserveTrackingNumbers(0).lowerBound
