@@ -60,8 +60,10 @@ echo "webhook turns/s   PostgreSQL, one instance            $one  ($(ratio "$one
 serve 18403 "$server_url?sslmode=disable&schema=${schema}_two"
 serve 18404 "$server_url?sslmode=disable&schema=${schema}_two"
 load 18403 C 32 > "$work/two-a" &
+first=$!
 load 18404 D 32 > "$work/two-b" &
-wait %1 %2 2>/dev/null || wait
+second=$!
+wait "$first" "$second"
 two=$(python3 -c "print(round($(cat "$work/two-a") + $(cat "$work/two-b"), 2))")
 stop_all
 echo "webhook turns/s   PostgreSQL, two instances (sum)     $two  ($(ratio "$two" "$sqlite") × SQLite, $(ratio "$two" "$one") × one instance)"
