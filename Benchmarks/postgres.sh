@@ -85,8 +85,9 @@ for tickets in 100000 1000000; do
       FROM generate_series(1, $tickets) g;
     INSERT INTO messages (direction, channel, address, external_id, data, created_at)
       SELECT CASE WHEN g % 2 = 0 THEN 'in' ELSE 'out' END, 'sms', '+1999' || (g / 2), CASE WHEN g % 2 = 0 THEN 'SMB' || g END, '{}', 1.7e9 - g
-      FROM generate_series(1, 2 * $tickets) g;
-    VACUUM ANALYZE tickets; VACUUM ANALYZE messages;"
+      FROM generate_series(1, 2 * $tickets) g;"
+  psql_run "VACUUM ANALYZE $big.tickets"
+  psql_run "VACUUM ANALYZE $big.messages"
   filled=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")
   serve 18405 "$server_url?sslmode=disable&schema=$big"
   rate=$(load 18405 "E$tickets" 64)
