@@ -26,6 +26,7 @@ public final class PostgresStore: Sendable {
     /// A connection of its own holding the instances' shared advisory lock (see `releaseLeasesIfAlone`).
     let presence: PostgresConnection?
     public let url: DatabaseURL
+    let leaseTimeout: Duration
 
     /// Where the data is, for the start-up summary (no password).
     public var location: String { url.redacted }
@@ -33,8 +34,14 @@ public final class PostgresStore: Sendable {
     /// Connects, migrates the schema (once, whichever instance starts first) and opens a pool of at most
     /// `maximumConnections`. Throws `PostgresStoreError` naming the URL without its password when the server
     /// cannot be reached or refuses.
-    public init(url: DatabaseURL, maximumConnections: Int = 16, logger: Logger = Logger(label: "cityline.postgres")) async throws {
+    ///
+    /// `leaseTimeout`: how long a request waits for a pooled connection before the store says the database is
+    /// unavailable (the pool itself would wait for its circuit breaker, about a minute — longer than a carrier waits
+    /// for an answer).
+    public init(url: DatabaseURL, maximumConnections: Int = 16, leaseTimeout: Duration = .seconds(5),
+                logger: Logger = Logger(label: "cityline.postgres")) async throws {
         self.url = url
+        self.leaseTimeout = leaseTimeout
         self.logger = logger
         let tls = try Self.tls(url)
         var single = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
@@ -78,10 +85,6 @@ public final class PostgresStore: Sendable {
 
     // MARK: - Connections and transactions
 
-    /// How long a request waits for a pooled connection before the store says the database is unavailable (the
-    /// pool itself would wait for its circuit breaker, about a minute — longer than a carrier waits for an answer).
-    static let leaseTimeout: Duration = .seconds(5)
-
     /// Runs `body` on a pooled connection outside a transaction (one statement, or reads that need no snapshot).
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await leased { connection in try await body(connection) }
@@ -110,6 +113,7 @@ public final class PostgresStore: Sendable {
     private func leased<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let started = StartedFlag()
         let client = client
+        let timeout = leaseTimeout
         do {
             return try await withoutActuallyEscaping(body) { body in
                 let unchecked = UncheckedBody(body)
@@ -121,7 +125,7 @@ public final class PostgresStore: Sendable {
                         }
                     }
                     group.addTask {
-                        try await Task.sleep(for: Self.leaseTimeout)
+                        try await Task.sleep(for: timeout)
                         if started.isSet { return nil }
                         throw LeaseTimedOut()
                     }
@@ -137,7 +141,7 @@ public final class PostgresStore: Sendable {
         } catch let error as PSQLError {
             throw wrap(error)
         } catch is LeaseTimedOut {
-            throw PostgresUnavailable(description: "PostgreSQL at \(url.redacted) is unavailable: no connection within \(Self.leaseTimeout)")
+            throw PostgresUnavailable(description: "PostgreSQL at \(url.redacted) is unavailable: no connection within \(leaseTimeout)")
         } catch where !started.isSet && !(error is CancellationError) {
             // The pool's own errors (its circuit breaker, a closed pool) before any statement ran.
             throw PostgresUnavailable(description: "PostgreSQL at \(url.redacted) is unavailable: \(error)")

@@ -47,9 +47,10 @@ public enum TestDatabase {
         return server.schema("t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
     }
 
-    /// A store on a new empty schema (small pool: a test run opens hundreds of stores).
+    /// A store on a new empty schema (small pool: a test run opens hundreds of stores; a long wait for a connection:
+    /// the whole suite shares two cores, and these tests are about what is stored, not about shedding load).
     public static func store() async throws -> PostgresStore {
-        try await PostgresStore(url: try database(), maximumConnections: 4)
+        try await PostgresStore(url: try database(), maximumConnections: 4, leaseTimeout: .seconds(120))
     }
 }
 

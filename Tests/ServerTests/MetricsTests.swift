@@ -55,7 +55,7 @@ import Testing
     static func scrape(_ base: String, token: String? = nil) async throws -> (status: UInt, contentType: String?, text: String) {
         var request = HTTPClientRequest(url: base + "/metrics")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 22)
         return (response.status.code, response.headers.first(name: "Content-Type"), String(buffer: body))
     }
@@ -63,7 +63,7 @@ import Testing
     static func text(_ base: String, from: String, _ body: String, sid: String) async throws -> String {
         let form = [("MessageSid", sid), ("From", from), ("To", "+12175550199"), ("Body", body)]
         let request = CrashTests.signedWebhook(base: base, publicURL: publicURL, form: form, signer: TwilioSignature(authToken: token))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         #expect(response.status == .ok)
         return String(buffer: try await response.body.collect(upTo: 1 << 16))
     }
