@@ -1,0 +1,21 @@
+import CityConfig
+import Foundation
+
+/// A copy of the demo city whose `city.yaml` each input replaces.
+let directory: String = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-fuzz-city-\(getpid())")
+    try? FileManager.default.removeItem(at: copy)
+    try! FileManager.default.copyItem(at: root.appendingPathComponent("DemoCity"), to: copy)
+    return copy.path
+}()
+
+/// The city configuration's `city.yaml` (YAML through Yams, then every field checked): any bytes give a city or a
+/// `file:line: problem`.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    FileManager.default.createFile(atPath: directory + "/city.yaml", contents: Data(UnsafeBufferPointer(start: data, count: size)))
+    _ = try? CityLoader(directory: directory, environment: [:]).load()
+    return 0
+}
