@@ -21,7 +21,7 @@ timeout_s="${FUZZ_TIMEOUT:-10}"
 rss_mb="${FUZZ_RSS_MB:-2048}"
 scratch=.build-fuzz
 
-build=(swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+build=(swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address)
 for target in "${targets[@]}"; do build+=(--product "$target"); done
 echo "== building: ${targets[*]}"
 if ! "${build[@]}" 2>&1 | grep -E "error|warning: |Compiling|Build complete" | grep -vE "^\[[0-9]+/[0-9]+\] Compiling" ; then :; fi

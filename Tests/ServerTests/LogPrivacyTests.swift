@@ -51,11 +51,11 @@ final class CapturedLogs: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            let merged = metadata.merging(explicit ?? [:]) { $1 }
-            logs.append(Record(label: label, level: level, message: message.description,
-                               metadata: merged.flatMap { key, value in [key] + Self.strings(value) }, source: source))
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let error = event.error.map { ["error", "\($0)"] } ?? []
+            logs.append(Record(label: label, level: event.level, message: event.message.description,
+                               metadata: merged.flatMap { key, value in [key] + Self.strings(value) } + error, source: event.source))
         }
 
         static func strings(_ value: Logger.Metadata.Value) -> [String] {

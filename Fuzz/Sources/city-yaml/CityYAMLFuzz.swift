@@ -1,5 +1,6 @@
 import CityConfig
 import Foundation
+import FuzzDriver
 
 /// A copy of the demo city whose `city.yaml` each input replaces.
 let directory: String = {
@@ -18,4 +19,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FileManager.default.createFile(atPath: directory + "/city.yaml", contents: Data(UnsafeBufferPointer(start: data, count: size)))
     _ = try? CityLoader(directory: directory, environment: [:]).load()
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import FuzzDriver
 import Transport
 
 /// `application/x-www-form-urlencoded` bodies (every webhook and Open311 POST): any bytes give parameters or
@@ -11,4 +13,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fatalError("FormBody: encoding what was read does not read back the same")
     }
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

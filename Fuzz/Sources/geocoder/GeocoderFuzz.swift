@@ -1,6 +1,7 @@
 import CityConfig
-import Foundation
 import CityModel
+import Foundation
+import FuzzDriver
 import Geocoding
 
 /// The demo city's address data.
@@ -21,4 +22,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = geocoder.placing(Location(kind: .address, text: text))
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

@@ -1,5 +1,6 @@
 import CityConfig
 import Foundation
+import FuzzDriver
 
 /// `cityline import`: a CSV export and an Open311 `GET requests` JSON answer from a city's earlier system.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -11,4 +12,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = try? HistoryImport.open311(Data(bytes), source: "fuzz.json")
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

@@ -1,5 +1,6 @@
 import CityConfig
 import Foundation
+import FuzzDriver
 import Geocoding
 import Transport
 import WebAPI
@@ -17,4 +18,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size <= 64 * 1024, let form = try? FormBody(Array(UnsafeBufferPointer(start: data, count: size))) else { return 0 }
     _ = try? Open311Submission(form: form.parameters.filter { !$0.1.isEmpty }, city: city, geocoder: geocoder)
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

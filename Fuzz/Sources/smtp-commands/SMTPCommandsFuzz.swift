@@ -1,4 +1,6 @@
 import ChannelEmail
+import Foundation
+import FuzzDriver
 
 /// The SMTP listener's command reader: the input is what a client sends, cut into chunks where it has a 0xFF byte
 /// (so pipelining and lines split across reads are covered). Every step is a reply with a 3-digit code, a message
@@ -22,4 +24,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

@@ -1,5 +1,6 @@
 import ChannelSMS
 import Foundation
+import FuzzDriver
 import Transport
 
 let signature = TwilioSignature(authToken: "fuzz-auth-token")
@@ -23,4 +24,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = TwiML.response([inbound.body])
     }
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

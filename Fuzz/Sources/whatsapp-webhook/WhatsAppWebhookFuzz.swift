@@ -1,4 +1,6 @@
 import ChannelChatApps
+import Foundation
+import FuzzDriver
 
 let signature = WhatsAppSignature(appSecret: "fuzz-app-secret")
 
@@ -14,4 +16,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard signature.isValid(signature.header(for: body), body: body) else { fatalError("WhatsAppSignature: its own header is not valid") }
     _ = try? WhatsAppNotification(body)
     return 0
+}
+
+@main enum Main {
+    static func main() { exit(cityline_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }
