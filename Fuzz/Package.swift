@@ -24,9 +24,9 @@ let package = Package(
             "FuzzDriver", .product(name: "FuzzedWebAPI", package: "CityLine"), .product(name: "FuzzedCityConfig", package: "CityLine"),
             .product(name: "FuzzedTransport", package: "CityLine"), .product(name: "FuzzedGeocoding", package: "CityLine"),
         ]),
-        .executableTarget(name: "city-yaml", dependencies: ["FuzzDriver", .product(name: "FuzzedCityConfig", package: "CityLine")]),
-        .executableTarget(name: "geo-data", dependencies: ["FuzzDriver", .product(name: "FuzzedCityConfig", package: "CityLine")]),
-        .executableTarget(name: "history-import", dependencies: ["FuzzDriver", .product(name: "FuzzedCityConfig", package: "CityLine")]),
+        .executableTarget(name: "city-yaml", dependencies: ["FuzzDriver", .product(name: "FuzzedCityConfig", package: "CityLine"), .product(name: "FuzzedGeocoding", package: "CityLine")]),
+        .executableTarget(name: "geo-data", dependencies: ["FuzzDriver", .product(name: "FuzzedCityConfig", package: "CityLine"), .product(name: "FuzzedGeocoding", package: "CityLine")]),
+        .executableTarget(name: "history-import", dependencies: ["FuzzDriver", .product(name: "FuzzedCityConfig", package: "CityLine"), .product(name: "FuzzedGeocoding", package: "CityLine")]),
         .executableTarget(name: "geocoder", dependencies: [
             "FuzzDriver", .product(name: "FuzzedCityConfig", package: "CityLine"), .product(name: "FuzzedGeocoding", package: "CityLine"),
         ]),
