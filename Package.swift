@@ -25,6 +25,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cityline", targets: ["CityLine"]),
+        // The modules whose parsers read outside input, for Fuzz/ (a package of its own, built with libFuzzer):
+        // not an API for anyone else.
+        .library(name: "FuzzedTransport", targets: ["Transport"]),
+        .library(name: "FuzzedChannelSMS", targets: ["ChannelSMS"]),
+        .library(name: "FuzzedChannelEmail", targets: ["ChannelEmail"]),
+        .library(name: "FuzzedChannelChatApps", targets: ["ChannelChatApps"]),
+        .library(name: "FuzzedCityConfig", targets: ["CityConfig"]),
+        .library(name: "FuzzedGeocoding", targets: ["Geocoding", "CityModel"]),
+        .library(name: "FuzzedWebAPI", targets: ["WebAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -162,7 +171,7 @@ let package = Package(
             name: "WebAPI",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Outreach", "Storage", "Switchboard", "ChannelSMS", "ChannelEmail", "Reports",
-                "Rendering", "Transport", "ChannelChatApps",
+                "Rendering", "Transport", "ChannelChatApps", "Geocoding",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),

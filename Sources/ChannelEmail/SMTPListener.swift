@@ -56,7 +56,7 @@ public struct SMTPListener: Sendable {
         }
     }
 
-    /// One SMTP conversation.
+    /// One SMTP conversation: the bytes go through an `SMTPCommandReader`; its steps are answered here.
     func session(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -64,31 +64,14 @@ public struct SMTPListener: Sendable {
                     try await outbound.write(ByteBuffer(string: lines.map { $0 + "\r\n" }.joined()))
                 }
                 try await reply("220 \(hostname) CityLine ESMTP")
-                var pending = ByteBuffer()
-                var transaction = Transaction()
-                for try await var chunk in inbound {
-                    pending.writeBuffer(&chunk)
-                    while let line = Self.nextLine(&pending) {
-                        if transaction.inData {
-                            guard line != [UInt8(ascii: ".")] else {
-                                try await reply(await finish(&transaction))
-                                continue
-                            }
-                            transaction.append(line.first == UInt8(ascii: ".") ? Array(line.dropFirst()) : line, limit: maxMessageBytes)
-                            continue
+                var reader = SMTPCommandReader(hostname: hostname, maxMessageBytes: maxMessageBytes)
+                for try await chunk in inbound {
+                    for step in reader.read(chunk.readableBytesView) {
+                        switch step {
+                        case .reply(let answer): try await reply(answer)
+                        case .deliver(let message): try await reply(await finish(message))
+                        case .close: return
                         }
-                        let (answer, close) = command(String(decoding: line, as: UTF8.self), &transaction)
-                        try await reply(answer)
-                        if close { return }
-                    }
-                    if transaction.inData, pending.readableBytes > maxMessageBytes {
-                        // An endless line in a message: the message is too large; read on, keeping nothing, until its
-                        // end, and answer 552 then (the client is still sending, so it could not read an answer now).
-                        transaction.append([], limit: 0)
-                        pending.moveReaderIndex(forwardBy: pending.readableBytes)
-                    } else if !transaction.inData, pending.readableBytes > 2_048 {
-                        try await reply("500 5.5.6 Line too long")
-                        return
                     }
                 }
             }
@@ -97,84 +80,10 @@ public struct SMTPListener: Sendable {
         }
     }
 
-    /// The state of one mail transaction.
-    struct Transaction {
-        var greeted = false
-        var hasSender = false
-        var recipients = 0
-        var inData = false
-        var data: [UInt8] = []
-        var tooLarge = false
-
-        mutating func append(_ line: [UInt8], limit: Int) {
-            guard !tooLarge else { return }
-            if data.count + line.count + 2 > limit {
-                tooLarge = true
-                data = []
-                return
-            }
-            data += line
-            data += [0x0D, 0x0A]
-        }
-
-        mutating func reset() {
-            hasSender = false
-            recipients = 0
-            inData = false
-            data = []
-            tooLarge = false
-        }
-    }
-
-    /// The answer to one command line, and whether to close the connection after it.
-    func command(_ line: String, _ transaction: inout Transaction) -> (String, Bool) {
-        let verb = line.prefix { $0 != " " }.uppercased()
-        let argument = line.dropFirst(verb.count).trimmingCharacters(in: .whitespaces)
-        switch verb {
-        case "EHLO":
-            transaction.reset()
-            transaction.greeted = true
-            return ("250-\(hostname)\r\n250-SIZE \(maxMessageBytes)\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES", false)
-        case "HELO":
-            transaction.reset()
-            transaction.greeted = true
-            return ("250 \(hostname)", false)
-        case "MAIL":
-            guard transaction.greeted else { return ("503 5.5.1 Say EHLO first", false) }
-            guard argument.uppercased().hasPrefix("FROM:") else { return ("501 5.5.4 Syntax: MAIL FROM:<address>", false) }
-            if let size = argument.uppercased().split(separator: " ").first(where: { $0.hasPrefix("SIZE=") }),
-               let bytes = Int(size.dropFirst(5)), bytes > maxMessageBytes {
-                return ("552 5.3.4 Message larger than \(maxMessageBytes) bytes", false)
-            }
-            transaction.reset()
-            transaction.hasSender = true
-            return ("250 2.1.0 OK", false)
-        case "RCPT":
-            guard transaction.hasSender else { return ("503 5.5.1 Need MAIL first", false) }
-            guard argument.uppercased().hasPrefix("TO:") else { return ("501 5.5.4 Syntax: RCPT TO:<address>", false) }
-            guard transaction.recipients < 100 else { return ("452 4.5.3 Too many recipients", false) }
-            transaction.recipients += 1
-            return ("250 2.1.5 OK", false)
-        case "DATA":
-            guard transaction.recipients > 0 else { return ("503 5.5.1 Need RCPT first", false) }
-            transaction.inData = true
-            return ("354 End data with <CR><LF>.<CR><LF>", false)
-        case "RSET":
-            transaction.reset()
-            return ("250 2.0.0 OK", false)
-        case "NOOP": return ("250 2.0.0 OK", false)
-        case "VRFY": return ("252 2.5.2 Cannot verify", false)
-        case "QUIT": return ("221 2.0.0 Bye", true)
-        default: return ("502 5.5.2 Command not recognized", false)
-        }
-    }
-
     /// The end of DATA: the message goes to the intake; the answer says whether the MTA may forget it.
-    func finish(_ transaction: inout Transaction) async -> String {
-        defer { transaction.reset() }
-        if transaction.tooLarge { return "552 5.3.4 Message larger than \(maxMessageBytes) bytes" }
+    func finish(_ message: [UInt8]) async -> String {
         do {
-            switch try await deliver(transaction.data) {
+            switch try await deliver(message) {
             case .accepted, .redelivered: return "250 2.0.0 OK: stored"
             case .ignored: return "250 2.0.0 OK: automatic mail, not answered"
             case .rejected(let reason): return "554 5.6.0 \(reason.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " "))"
@@ -183,15 +92,5 @@ public struct SMTPListener: Sendable {
             logger.error("email could not be stored; the MTA will retry", metadata: ["error": "\(error)"])
             return "451 4.3.0 Could not store the message, try again later"
         }
-    }
-
-    /// The next CRLF- (or LF-) terminated line, without its terminator; nil until a whole line is there.
-    static func nextLine(_ buffer: inout ByteBuffer) -> [UInt8]? {
-        let view = buffer.readableBytesView
-        guard let newline = view.firstIndex(of: 0x0A) else { return nil }
-        var line = Array(view[view.startIndex..<newline])
-        if line.last == 0x0D { line.removeLast() }
-        buffer.moveReaderIndex(forwardBy: newline - view.startIndex + 1)
-        return line
     }
 }

@@ -3,11 +3,16 @@ import Foundation
 
 /// Reads a jurisdiction boundary from GeoJSON: a Polygon or MultiPolygon geometry, or a Feature or
 /// FeatureCollection of them. Coordinates are `[longitude, latitude]`, as GeoJSON (RFC 7946) says.
-enum GeoJSONBoundary {
-    struct Problem: Error { var message: String }
+public enum GeoJSONBoundary {
+    public struct Problem: Error, Sendable { public var message: String }
 
     static func load(path: String) throws -> GeoBoundary {
         guard let data = FileManager.default.contents(atPath: path) else { throw Problem(message: "cannot read the file") }
+        return try read(data)
+    }
+
+    /// A boundary file's bytes (public for `Fuzz/`).
+    public static func read(_ data: Data) throws -> GeoBoundary {
         guard let json = try? JSONSerialization.jsonObject(with: data) else { throw Problem(message: "not valid JSON") }
         let polygons = try collect(json)
         guard !polygons.isEmpty else { throw Problem(message: "no Polygon or MultiPolygon found") }

@@ -62,6 +62,9 @@ public struct AppConfiguration: Sendable {
     /// `LOG_LEVEL` (`trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`; default `info`), or a
     /// command's `--log-level`.
     public var logLevel: Logger.Level
+    /// Where the application's log records go: a swift-log handler made per label. Nil: the process's
+    /// `LoggingSystem` (what `cityline serve` bootstraps); tests capture the records of one application.
+    public var logHandler: (@Sendable (String) -> any LogHandler)?
     /// What the application reads the time from (the HTTP edge, the scheduler, the dispatcher). Default: the
     /// system clock; tests pass a fixed or manual one.
     public var clock: @Sendable () -> Date
@@ -242,6 +245,7 @@ public struct AppConfiguration: Sendable {
         metrics = nil
         self.serverSecret = serverSecret
         self.logLevel = logLevel
+        logHandler = nil
         clock = { Date() }
         trackingNumbers = nil
         runsBackgroundWork = true

@@ -22,7 +22,7 @@ import WebAPI
 /// a port in use or a missing secret stops start-up with an `AppError` saying what to change.
 public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
     let loaded = try LoadedCity.load(configuration.city)
-    var logger = Logger(label: "cityline")
+    var logger = configuration.logHandler.map { Logger(label: "cityline", factory: $0) } ?? Logger(label: "cityline")
     logger.logLevel = configuration.logLevel
     let store = try await configuration.storage.open()
     if let released = try await store.releaseLeasesIfAlone(configuration.clock()) {

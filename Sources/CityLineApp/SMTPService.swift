@@ -2,7 +2,11 @@ import ChannelEmail
 import ServiceLifecycle
 
 /// The SMTP listener as a service of the application: it stops with the server.
-struct SMTPService: ServiceLifecycle.Service {
+struct SMTPService: ServiceLifecycle.Service, CustomStringConvertible {
+    /// Its name only: ServiceLifecycle logs each service as `"\(service)"`, and the default description would
+    /// print every field — the city, the store, the transports with their credentials.
+    var description: String { "SMTPService" }
+
     let listener: SMTPListener
     let server: SMTPListener.Server
 

@@ -39,7 +39,11 @@ public protocol Open311Remote: Sendable {
 /// still open here are checked against their status there (a server without the updates extension, or an update
 /// missed while one side was down). A change is made like a staff change — residents and followers hear of it in
 /// their language, "closed" starts the survey — by actor `open311:<department>:<update>`.
-public struct Open311Sync: ServiceLifecycle.Service {
+public struct Open311Sync: ServiceLifecycle.Service, CustomStringConvertible {
+    /// Its name only: ServiceLifecycle logs each service as `"\(service)"`, and the default description would
+    /// print every field — the city, the store, the transports with their credentials.
+    public var description: String { "Open311Sync" }
+
     let city: City
     let store: any TicketStore & ExternalLinkStore
     let remote: any Open311Remote

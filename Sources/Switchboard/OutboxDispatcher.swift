@@ -15,7 +15,11 @@ import Transport
 /// Quiet hours hold here too, not only when a job runs: an update, survey or reminder that comes due at night —
 /// a retry's backoff ran into the evening, or it waited behind the resident's earlier message — goes back to wait
 /// for the morning in the recipient's time zone, without counting as an attempt. Replies go out at any hour.
-public struct OutboxDispatcher: ServiceLifecycle.Service {
+public struct OutboxDispatcher: ServiceLifecycle.Service, CustomStringConvertible {
+    /// Its name only: ServiceLifecycle logs each service as `"\(service)"`, and the default description would
+    /// print every field — the city, the store, the transports with their credentials.
+    public var description: String { "OutboxDispatcher" }
+
     public struct Settings: Sendable {
         public var pollInterval: Duration = .milliseconds(200)
         public var batchSize = 100

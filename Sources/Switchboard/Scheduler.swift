@@ -15,7 +15,11 @@ import Storage
 /// A job's messages, follow-up jobs, session change and new state are committed at once (`JobStore.complete`),
 /// so a crash either leaves the job to run again or finds it done with its messages queued: nothing is sent
 /// twice. Jobs that touch a resident's session run under that resident's lock, like their own messages.
-public struct Scheduler: ServiceLifecycle.Service {
+public struct Scheduler: ServiceLifecycle.Service, CustomStringConvertible {
+    /// Its name only: ServiceLifecycle logs each service as `"\(service)"`, and the default description would
+    /// print every field — the city, the store, the transports with their credentials.
+    public var description: String { "Scheduler" }
+
     public struct Settings: Sendable {
         public var pollInterval: Duration = .milliseconds(250)
         public var batchSize = 200

@@ -103,15 +103,13 @@ public struct ChatSocket: Sendable {
 
     private func frame(_ text: String, address: inout ChannelAddress?, connection: UUID, client: String,
                        reply: AsyncStream<String>.Continuation) async {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], let type = object["type"] as? String else {
-            reply.yield(ChatFrames.error("bad_frame", "a frame is a JSON object with a \"type\""))
-            return
-        }
         do {
+            let (type, object) = try ChatClientFrame.typed(text)
             switch type {
             case "start":
+                let (session, locale) = try ChatClientFrame.start(object)
                 if let old = address { await hub.remove(old, connection) }
-                let (token, resident, history) = try await start(object, client: client)
+                let (token, resident, history) = try await start(session: session, locale: locale, client: client)
                 address = resident
                 await hub.add(resident, connection, reply)
                 reply.yield(ChatFrames.encode(["type": "started", "session": token, "history": history]))
@@ -120,9 +118,10 @@ public struct ChatSocket: Sendable {
                     reply.yield(ChatFrames.error("not_started", "send start first"))
                     return
                 }
-                try await message(object, from: resident, connection: connection, reply: reply)
+                let (id, text, photo) = try ChatClientFrame.message(object)
+                try await message(id: id, text: text, photo: photo, from: resident, connection: connection, reply: reply)
             default:
-                reply.yield(ChatFrames.error("bad_frame", "unknown type '\(type.prefix(40))'; use start or message"))
+                throw ChatClientFrame.unknownType(type)
             }
         } catch let problem as ChatProblem {
             reply.yield(ChatFrames.error(problem.code, problem.message, id: problem.id))
@@ -132,19 +131,13 @@ public struct ChatSocket: Sendable {
         }
     }
 
-    private func start(_ object: [String: Any], client: String) async throws -> (String, ChannelAddress, [[String: Any]]) {
-        var locale: LanguageTag?
-        if let raw = object["locale"] as? String {
-            locale = LanguageTag(raw).match(among: switchboard.engine.city.locales)
-        }
-        if let token = object["session"] as? String {
+    private func start(session: String?, locale raw: String?, client: String) async throws -> (String, ChannelAddress, [[String: Any]]) {
+        let locale = raw.flatMap { LanguageTag($0).match(among: switchboard.engine.city.locales) }
+        if let token = session {
             guard let address = ChatSession.address(for: token), try await store.session(for: address) != nil else {
                 throw ChatProblem("unknown_session", "this chat session is not known; start a new one with \"session\": null")
             }
             return (token, address, try await history(of: address))
-        }
-        guard object["session"] == nil || object["session"] is NSNull else {
-            throw ChatProblem("bad_frame", "\"session\" is a token from an earlier \"started\", or null")
         }
         let now = clock()
         let wait = await gate.startSession(client, now: now)
@@ -168,17 +161,12 @@ public struct ChatSocket: Sendable {
         }
     }
 
-    private func message(_ object: [String: Any], from address: ChannelAddress, connection: UUID,
+    private func message(id: String, text: String, photo name: String?, from address: ChannelAddress, connection: UUID,
                          reply: AsyncStream<String>.Continuation) async throws {
-        guard let id = object["id"] as? String, (1...64).contains(id.count) else {
-            throw ChatProblem("bad_frame", "a message needs an \"id\" of 1 to 64 characters")
-        }
-        guard let raw = object["text"] as? String else { throw ChatProblem("bad_frame", "a message needs a \"text\"", id: id) }
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         var media: [MediaRef] = []
-        if let name = object["photo"] {
+        if let name {
             // A photo uploaded to `POST /chat/photos` first; the text is then optional (a caption).
-            guard let name = name as? String, let photo = photos?.media(named: name) else {
+            guard let photo = photos?.media(named: name) else {
                 throw ChatProblem("unknown_photo", "upload the photo to /chat/photos first, then name it in \"photo\"", id: id)
             }
             media.append(photo)

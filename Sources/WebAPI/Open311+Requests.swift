@@ -97,7 +97,9 @@ extension Open311API {
         ])
     }
 
-    func date(_ raw: String, _ name: String) throws -> Date {
+    func date(_ raw: String, _ name: String) throws -> Date { try Self.date(raw, name) }
+
+    static func date(_ raw: String, _ name: String) throws -> Date {
         let formatter = ISO8601DateFormatter()
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
             formatter.formatOptions = options
@@ -147,104 +149,20 @@ extension Open311API {
     /// `last_name`, `media_url`, `device_id`, `account_id`, `jurisdiction_id`.
     func create(_ request: Request) async throws -> Open311Value {
         let (form, token) = try await authorizedForm(request)
-        func field(_ name: String) -> String? { form.first { $0.0 == name }?.1 }
-        if let id = field("jurisdiction_id") { try checkJurisdiction(["jurisdiction_id": id]) }
         let city = dependencies.city
-        guard let code = field("service_code") else { throw Failure(status: .badRequest, description: "service_code is required") }
-        guard let service = city.service(code) else { throw Failure(status: .badRequest, description: "service_code '\(code.prefix(60))' is not a service here") }
-        let description = (field("description") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard description.count <= 4_000 else { throw Failure(status: .badRequest, description: "description is longer than 4000 characters") }
-
-        var location: Location
-        switch (field("lat").map(Double.init), field("long").map(Double.init), field("address_string")) {
-        case (let lat??, let long??, let address):
-            let point = Coordinate(latitude: lat, longitude: long)
-            guard point.isValid else { throw Failure(status: .badRequest, description: "lat must be -90…90 and long -180…180") }
-            location = Location(kind: address == nil ? .coordinates : .address, text: address ?? String(format: "%.6f, %.6f", lat, long),
-                                coordinate: point, matched: dependencies.switchboard.engine.geocoder.reverse(point, within: 60)?.address)
-        case (nil, nil, let address?):
-            guard address.count <= 200 else { throw Failure(status: .badRequest, description: "address_string is longer than 200 characters") }
-            location = dependencies.switchboard.engine.geocoder.placing(Location(kind: .address, text: address))
-        case (nil, nil, nil):
-            throw Failure(status: .badRequest, description: "a location is required: lat and long, or address_string")
-        default:
-            throw Failure(status: .badRequest, description: "lat and long must both be numbers")
-        }
-
-        let attributes = try answers(for: service, form)
-        let reporter = try reporter(field("phone"), field("email"))
-        let locale = try self.locale(field("locale").map { ["locale": $0] } ?? [:])
-        var media: [MediaRef] = []
-        if let link = field("media_url") {
-            guard link.count <= 2_000, let url = URL(string: link), ["http", "https"].contains(url.scheme ?? "") else {
-                throw Failure(status: .badRequest, description: "media_url must be an http(s) URL")
-            }
-            media.append(MediaRef(url: link))
-        }
+        let submission = try Open311Submission(form: form, city: city, geocoder: dependencies.switchboard.engine.geocoder)
         let idempotency = request.headers[HTTPField.Name("Idempotency-Key")!].map { "open311:\(token.id):\($0.prefix(255))" }
         let (ticket, _) = try await dependencies.switchboard.file(
-            Switchboard.TicketRequest(service: service, description: description.isEmpty ? service.name.resolve(city.defaultLocale) : description,
-                                      location: location, reporter: reporter, locale: field("locale") == nil ? nil : locale,
+            Switchboard.TicketRequest(service: submission.service, description: submission.description,
+                                      location: submission.location, reporter: submission.reporter, locale: submission.requestedLocale,
                                       idempotencyKey: idempotency, actor: "open311:\(token.id)",
-                                      attributes: attributes, media: media),
+                                      attributes: submission.attributes, media: submission.media),
             in: dependencies.tickets, policy: dependencies.outreach, at: dependencies.clock()
         )
-        let notice = "\(city.departmentName(ticket.department, in: locale)): \(TicketJSON.iso(ticket.draft.expectedAt))"
+        let notice = "\(city.departmentName(ticket.department, in: submission.locale)): \(TicketJSON.iso(ticket.draft.expectedAt))"
         return .list("service_requests", "request", [.object([
             ("service_request_id", .string(ticket.trackingNumber.digits)), ("service_notice", .string(notice)),
-            ("account_id", field("account_id").map(Open311Value.string) ?? .null),
+            ("account_id", submission.accountID.map(Open311Value.string) ?? .null),
         ])])
-    }
-
-    /// `attribute[code]=value` and `attribute[code][]=value` read against the service's questions: list keys must
-    /// be among the values, numbers numbers, dates ISO 8601; required ones present.
-    func answers(for service: Service, _ form: [(String, String)]) throws -> [AttributeAnswer] {
-        var given: [String: [String]] = [:]
-        for (key, value) in form where key.hasPrefix("attribute[") {
-            var code = String(key.dropFirst("attribute[".count))
-            if code.hasSuffix("][]") { code.removeLast(3) } else if code.hasSuffix("]") { code.removeLast() } else { continue }
-            guard service.attributes.contains(where: { $0.code == code }) else {
-                throw Failure(status: .badRequest, description: "attribute '\(code.prefix(60))' is not a question of \(service.code)")
-            }
-            given[code, default: []].append(value)
-        }
-        var answers: [AttributeAnswer] = []
-        for attribute in service.attributes {
-            guard let values = given[attribute.code], !values.isEmpty else {
-                if attribute.required { throw Failure(status: .badRequest, description: "attribute[\(attribute.code)] is required") }
-                continue
-            }
-            let keys = Set(attribute.values.map(\.key))
-            switch attribute.datatype {
-            case .singlevaluelist, .multivaluelist:
-                guard values.allSatisfy(keys.contains), attribute.datatype == .multivaluelist || values.count == 1 else {
-                    throw Failure(status: .badRequest, description: "attribute[\(attribute.code)] must be one of \(keys.sorted().joined(separator: ", "))")
-                }
-                answers.append(AttributeAnswer(code: attribute.code, value: .options(values)))
-            case .number:
-                guard let number = Double(values[0]), number.isFinite else {
-                    throw Failure(status: .badRequest, description: "attribute[\(attribute.code)] must be a number")
-                }
-                answers.append(AttributeAnswer(code: attribute.code, value: .number(number)))
-            case .datetime:
-                answers.append(AttributeAnswer(code: attribute.code, value: .datetime(try date(values[0], "attribute[\(attribute.code)]"))))
-            case .string, .text:
-                guard values[0].count <= 2_000 else { throw Failure(status: .badRequest, description: "attribute[\(attribute.code)] is too long") }
-                answers.append(AttributeAnswer(code: attribute.code, value: .text(values[0])))
-            }
-        }
-        return answers
-    }
-
-    /// The reporter to acknowledge: a phone (E.164 or ten North American digits) or an email address.
-    func reporter(_ phone: String?, _ email: String?) throws -> ChannelAddress? {
-        var object: [String: Any] = [:]
-        if let phone { object["phone"] = phone }
-        if let email, phone == nil { object["email"] = email }
-        do {
-            return try StaffAPI.reporter(object)
-        } catch let problem as APIProblem {
-            throw Failure(status: .badRequest, description: problem.message)
-        }
     }
 }

@@ -97,17 +97,20 @@ struct Open311API: Sendable {
     }
 
     /// The `locale` parameter matched to the city's languages (default: the city's first).
-    func locale(_ parameters: [String: String]) throws -> LanguageTag {
-        guard let raw = parameters["locale"] else { return dependencies.city.defaultLocale }
-        guard let locale = LanguageTag(raw).match(among: dependencies.city.locales) else {
-            throw Failure(status: .badRequest, description: "locale must be one of \(dependencies.city.locales.map(\.code).joined(separator: ", "))")
+    func locale(_ parameters: [String: String]) throws -> LanguageTag { try Self.locale(parameters, city: dependencies.city) }
+
+    static func locale(_ parameters: [String: String], city: City) throws -> LanguageTag {
+        guard let raw = parameters["locale"] else { return city.defaultLocale }
+        guard let locale = LanguageTag(raw).match(among: city.locales) else {
+            throw Failure(status: .badRequest, description: "locale must be one of \(city.locales.map(\.code).joined(separator: ", "))")
         }
         return locale
     }
 
-    func checkJurisdiction(_ parameters: [String: String]) throws {
+    func checkJurisdiction(_ parameters: [String: String]) throws { try Self.checkJurisdiction(parameters, city: dependencies.city) }
+
+    static func checkJurisdiction(_ parameters: [String: String], city: City) throws {
         guard let id = parameters["jurisdiction_id"] else { return }
-        let city = dependencies.city
         guard id == city.id || city.jurisdictions.contains(where: { $0.id == id }) else {
             throw Failure(status: .notFound, description: "jurisdiction_id '\(id.prefix(60))' is not served here")
         }

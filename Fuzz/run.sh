@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds CityLine's fuzz targets with libFuzzer and AddressSanitizer and runs each for a while.
+#
+#   Fuzz/run.sh [SECONDS_PER_TARGET] [TARGET…]     (default: 60 seconds, every target)
+#   Fuzz/run.sh 10                                  the smoke run .ci/run makes
+#
+# Each target starts from its seed corpus (Fuzz/Corpus/<target>, read only) and keeps what it finds in
+# .build-fuzz/corpus/<target>, so a later run goes on from there. A crash, a leak, a hang (a single input over
+# FUZZ_TIMEOUT seconds, default 10) or memory over FUZZ_RSS_MB (default 2048) stops the target, leaves the input in
+# .build-fuzz/artifacts/<target>/ and makes the script exit 1 once every target has run. FUZZ_JOBS is not used:
+# one process per target, one after another (the machine is shared).
+set -uo pipefail
+cd "$(dirname "$0")"
+seconds="${1:-60}"
+shift || true
+all=(twilio-webhook whatsapp-webhook telegram-webhook form-body inbound-email smtp-commands chat-frame open311-post
+     city-yaml geo-data history-import geocoder)
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
+timeout_s="${FUZZ_TIMEOUT:-10}"
+rss_mb="${FUZZ_RSS_MB:-2048}"
+scratch=.build-fuzz
+
+build=(swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address)
+for target in "${targets[@]}"; do build+=(--product "$target"); done
+echo "== building: ${targets[*]}"
+# Only what matters from the build: errors, our own warnings, the result (not dependencies' or the linker's notes).
+"${build[@]}" 2>&1 | grep -E "error|warning: |Build complete" | grep -vE "ld.gold: warning: Cannot export|swift-distributed-tracing" || true
+bin="$("${build[@]}" --show-bin-path 2>/dev/null)"
+
+status=0
+summary=()
+for target in "${targets[@]}"; do
+    [ -x "$bin/$target" ] || { echo "== $target: not built"; status=1; summary+=("$target: NOT BUILT"); continue; }
+    corpus="$scratch/corpus/$target"
+    artifacts="$scratch/artifacts/$target"
+    mkdir -p "$corpus" "$artifacts"
+    log="$scratch/logs/$target.log"
+    mkdir -p "$(dirname "$log")"
+    echo "== $target: ${seconds}s"
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$bin/$target" "$corpus" "Corpus/$target" \
+        -max_total_time="$seconds" -rss_limit_mb="$rss_mb" -timeout="$timeout_s" -max_len=65536 \
+        -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
+    code=$?
+    runs=$(grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" | grep -Eo "[0-9]+$" | tail -1)
+    speed=$(grep -Eo "stat::average_exec_per_sec: *[0-9]+" "$log" | grep -Eo "[0-9]+$" | tail -1)
+    line="$target: ${runs:-?} executions, ${speed:-?} exec/s"
+    if [ $code -ne 0 ]; then
+        status=1
+        problem=$(grep -Em1 "ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|Fatal error|Precondition failed|deadly signal|timeout" "$log" || echo "exit $code")
+        line="$line — FAILED: $problem (input: $(ls -t "$artifacts" | head -1); log: Fuzz/$log)"
+        grep -E "Fatal error|Precondition|ERROR:|#[0-9]+ 0x" "$log" | head -20
+    fi
+    echo "   $line"
+    summary+=("$line")
+done
+echo "== summary (${seconds}s per target)"
+printf '   %s\n' "${summary[@]}"
+exit $status
