@@ -18,7 +18,7 @@ public enum DatabaseCopy {
         let source = try SQLiteStore(path: sqlitePath)
         let target: PostgresStore
         do {
-            target = try await PostgresStore(url: try DatabaseURL(url), maximumConnections: 2)
+            target = try await PostgresStore(url: try DatabaseURL(url), maximumConnections: 2, leaseTimeout: .seconds(60))
         } catch let error as PostgresStoreError {
             throw AppError(error.description)
         }

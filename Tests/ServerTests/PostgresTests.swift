@@ -33,8 +33,8 @@ import Testing
     @Test(.enabled(if: TestDatabase.server != nil, skipped))
     func instancesStartingTogetherMigrateOnce() async throws {
         let url = try TestDatabase.database()
-        async let first = PostgresStore(url: url, maximumConnections: 2)
-        async let second = PostgresStore(url: url, maximumConnections: 2)
+        async let first = PostgresStore(url: url, maximumConnections: 2, leaseTimeout: .seconds(120))
+        async let second = PostgresStore(url: url, maximumConnections: 2, leaseTimeout: .seconds(120))
         let (a, b) = try await (first, second)
         try await a.commit(seedTurn(sms("+12175550100", "hi", id: "SM1")))
         #expect(try await b.hasInbound(externalID: "SM1", channel: .sms))
@@ -53,8 +53,8 @@ import Testing
     @Test(.enabled(if: TestDatabase.server != nil, skipped))
     func twoInstancesClaimEachItemOnce() async throws {
         let url = try TestDatabase.database()
-        let a = try await PostgresStore(url: url, maximumConnections: 4)
-        let b = try await PostgresStore(url: url, maximumConnections: 4)
+        let a = try await PostgresStore(url: url, maximumConnections: 4, leaseTimeout: .seconds(120))
+        let b = try await PostgresStore(url: url, maximumConnections: 4, leaseTimeout: .seconds(120))
         let residents = (0..<20).map { ChannelAddress(channel: .sms, address: "+1217555\(String(format: "%04d", 3_000 + $0))") }
         var messages: [RenderedMessage] = []
         for round in 0..<10 {
@@ -146,7 +146,7 @@ import Testing
         #expect(report.counts.first { $0.table == "jobs" }?.to ?? 0 >= 1)
 
         let sqlite = try SQLiteStore(path: path)
-        let postgres = try await PostgresStore(url: url, maximumConnections: 2)
+        let postgres = try await PostgresStore(url: url, maximumConnections: 2, leaseTimeout: .seconds(120))
         let number = try #require(try await sqlite.tickets(reportedBy: maria).first?.trackingNumber)
         #expect(try await postgres.ticket(number) == (try await sqlite.ticket(number)))
         #expect(try await postgres.history(of: number) == (try await sqlite.history(of: number)))

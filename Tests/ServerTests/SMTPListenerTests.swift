@@ -16,7 +16,7 @@ import Testing
     import smtplib, sys
     port = int(sys.argv[1])
     messages = sys.argv[2:]
-    with smtplib.SMTP("127.0.0.1", port, timeout=20) as smtp:
+    with smtplib.SMTP("127.0.0.1", port, timeout=90) as smtp:
         smtp.ehlo("mta.springfield.example")
         print("size", smtp.esmtp_features.get("size"))
         for raw in messages:
@@ -71,7 +71,7 @@ import Testing
         defer { serving.cancel() }
         let script = #"""
         import socket, sys
-        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=90)
         f = s.makefile("rb")
         f.readline()
         s.sendall(b"HELO mta\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n")
