@@ -9,7 +9,7 @@ import Storage
 import StorageSQLite
 import Testing
 
-/// One contract, every store: the in-memory twin and SQLite (PostgreSQL joins when it lands).
+/// One contract, every store: the in-memory twin, SQLite and PostgreSQL (when CITYLINE_TEST_DATABASE_URL names a server).
 @Suite struct StorageContractTests {
     func record(_ inbound: InboundMessage, tickets: [Ticket] = [], reply: String = "ok", queued: [String] = []) -> TurnRecord {
         var session = Session()
