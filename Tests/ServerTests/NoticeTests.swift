@@ -14,27 +14,18 @@ import Transport
 /// polygon, and the dispatcher delivers it — only inside, in each resident's language, never after STOP, an ordinary
 /// notice held for the morning and an emergency one sent at night; a cancel withdraws what has not gone.
 @Suite struct NoticeTests {
-    final class Clock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var current: Date
-        init(_ start: Date) { current = start }
-        var now: Date { lock.withLock { current } }
-        func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
-        func set(_ date: Date) { lock.withLock { current = date } }
-    }
-
     struct Harness {
         let store: any StoreKind.AllPorts
         let switchboard: Switchboard
         let desk: NoticeDesk
-        let clock: Clock
+        let clock: TestClock
         let sink = RecordingTransport()
 
         init(_ kind: StoreKind, start: Date = t0) async throws {
             store = try await kind.make()
             switchboard = try Demo.switchboard(store)
             let (city, _, composer) = try Demo.loaded
-            let clock = Clock(start)
+            let clock = TestClock(start)
             self.clock = clock
             desk = NoticeDesk(city: city, store: store, composer: composer, segmentsPerSecond: 1, clock: { clock.now })
         }

@@ -15,22 +15,12 @@ import Transport
 /// reaches the reporter and followers in their languages; after closure comes "is it fixed?", then 1–5 and a
 /// comment; "no" reopens the ticket; nothing goes twice, after STOP, or in quiet hours.
 @Suite struct OutreachTests {
-    /// A clock the test moves by hand.
-    final class Clock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var current: Date
-        init(_ start: Date) { current = start }
-        var now: Date { lock.withLock { current } }
-        func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
-        func set(_ date: Date) { lock.withLock { current = date } }
-    }
-
     struct Harness {
         let store: any StoreKind.AllPorts
         let switchboard: Switchboard
         let scheduler: Scheduler
         let policy: OutreachPolicy
-        let clock: Clock
+        let clock: TestClock
 
         init(_ kind: StoreKind, start: Date = t0, surveyDelay: Int = 3_600) async throws {
             store = try await kind.make()
@@ -38,7 +28,7 @@ import Transport
             var city = try Demo.city
             city.timings.surveyDelay = surveyDelay
             policy = OutreachPolicy(city: city)
-            clock = Clock(start)
+            clock = TestClock(start)
             let clock = self.clock
             scheduler = Scheduler(switchboard: switchboard, jobs: store, policy: policy, logger: Logger(label: "test"), clock: { clock.now })
         }
