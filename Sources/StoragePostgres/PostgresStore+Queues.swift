@@ -48,7 +48,7 @@ extension PostgresStore: OutboxStore {
     /// skipped (`SKIP LOCKED`); a row it claimed since this statement's snapshot is re-checked and left alone.
     public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxEntry] {
         let (at, until) = (now.timeIntervalSince1970, leaseUntil.timeIntervalSince1970)
-        return try await transaction { db in
+        return try await read { db in // one statement: atomic without BEGIN and COMMIT round trips
             let rows = try await db.rows("""
                 WITH due AS (
                     SELECT o.id, o.due_at FROM outbox o

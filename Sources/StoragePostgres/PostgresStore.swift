@@ -556,6 +556,6 @@ extension PostgresStore {
     /// Queues a message outside a turn.
     @discardableResult
     public func enqueue(_ message: RenderedMessage, at date: Date) async throws -> Int64 {
-        try await transaction { db in try await OutboxRows.enqueue(message, at: date, db, logger) }
+        try await read { db in try await OutboxRows.enqueue(message, at: date, db, logger) }
     }
 }
