@@ -164,22 +164,28 @@ final class Locked<Value: Sendable>: Sendable {
         defer { restarted.terminate() }
         let outboxFile = directory + "/outbox.jsonl"
         var lines: [[String: Any]] = []
-        for _ in 0..<200 {
+        // Wait for 40 updates and 40 survey questions (the file also holds each department's "closed" event). Counting
+        // lines is not enough: a survey whose closing update is still queued waits a second for it, and in that
+        // second the queues hold nothing due.
+        for _ in 0..<300 {
             let text = (try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? ""
             lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            if lines.count >= 80 { break } // 40 updates and 40 survey questions
+            let surveys = lines.filter { $0["kind"] as? String == "survey" }.count
+            let updates = lines.filter { $0["kind"] as? String == "status_update" }.count
+            if surveys >= 40, updates >= 40 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        // Nothing more is queued, so nothing more can arrive: the file is final.
+        // Nothing more is due, so nothing more can arrive: the file is final.
         try await waitUntilDrained(databasePath: directory + "/cityline.sqlite")
         lines = ((try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? "").split(separator: "\n")
             .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let ids = lines.compactMap { $0["id"] as? String }
         #expect(ids.count == lines.count && ids.count >= 80)
         #expect(Set(ids).count == ids.count, "an outbox message was written twice")
+        let kinds = Dictionary(grouping: lines, by: { "\($0["kind"] ?? "none"): \(String(describing: $0["body"] ?? "").prefix(40))" }).mapValues(\.count)
         for kind in ["status_update", "survey"] {
             let recipients = lines.filter { $0["kind"] as? String == kind }.compactMap { $0["to"] as? String }
-            #expect(recipients.count == 40, "\(kind): \(recipients.count) messages")
+            #expect(recipients.count == 40, "\(kind): \(recipients.count) messages; kinds in the file: \(kinds)")
             #expect(Set(recipients).count == 40, "\(kind): someone got it twice")
         }
     }
