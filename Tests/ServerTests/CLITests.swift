@@ -79,7 +79,7 @@ import Testing
         let (status, output) = try run(["classify"], input: "pothole on Main St\nI smell gas\nSTOP\nhello\n")
         #expect(status == 0)
         let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(lines.count == 4)
+        try #require(lines.count == 4, "\(output)")
         #expect(lines[0]?["service_code"] as? String == "pothole")
         #expect(lines[0]?["service_name"] as? String == "Pothole")
         #expect(lines[0]?["language"] as? String == "en")
@@ -93,6 +93,7 @@ import Testing
         let input = "Hay un bache enorme en la calle Oak\n路灯坏了\nĐèn đường bị hỏng\nحفرة كبيرة في الشارع\nALTO\n"
         let (_, output) = try run(["classify"], input: input)
         let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        try #require(lines.count == 5, "\(output)")
         #expect(lines.map { $0?["language"] as? String } == ["es", "zh", "vi", "ar", "es"])
         #expect(lines[0]?["service_code"] as? String == "pothole")
         #expect(lines[0]?["service_name"] as? String == "Bache")
