@@ -15,6 +15,28 @@ public enum CityLineBinary {
     }
 }
 
+/// Runs blocking work (waiting for a child process's output or its exit) on a thread of its own. Swift concurrency
+/// runs every test's tasks on one thread per core; a test that blocks one of them for as long as a server takes to
+/// start (much longer under a sanitizer) starves the others, whose own timeouts then pass.
+public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result(catching: work)) }
+    }
+}
+
+extension Process {
+    /// Ends a server a test started (`cityline serve`): SIGTERM, then waits until it has exited (SIGKILL after
+    /// `grace`). The test leaves nothing running behind it, and Foundation lets go of the process (under
+    /// AddressSanitizer a process never waited for is still held, with its pipes, when the test run ends).
+    public func stopAndWait(grace: TimeInterval = 60) {
+        if isRunning { terminate() }
+        let deadline = Date().addingTimeInterval(grace)
+        while isRunning && Date() < deadline { usleep(20_000) }
+        if isRunning { kill(processIdentifier, SIGKILL) }
+        waitUntilExit()
+    }
+}
+
 /// Runs `body` with a Hummingbird server for `router` on a free loopback port; `body` gets its base URL
 /// (`http://127.0.0.1:PORT`). The server stops when `body` returns. For stand-ins of other systems (a
 /// Twilio-compatible API, a department's webhook receiver).

@@ -15,9 +15,15 @@ import Transport
 /// Kill the real server with SIGKILL in the middle of a burst of signed webhooks; after restart, every message
 /// that got a 200 must be in the database.
 @Suite struct CrashTests {
-    /// Starts `cityline serve` on a free port; returns the process and its base URL.
+    /// Starts `cityline serve` on a free port; returns the process and its base URL. Waits for the server's first
+    /// line on a thread of its own (`blocking`): a sanitized server takes long to start.
     static func startServer(dataDirectory: String, token: String, publicURL: String,
-                            extra: [String: String] = [:]) throws -> (Process, String) {
+                            extra: [String: String] = [:]) async throws -> (Process, String) {
+        try await blocking { try startServerWaiting(dataDirectory: dataDirectory, token: token, publicURL: publicURL, extra: extra) }
+    }
+
+    private static func startServerWaiting(dataDirectory: String, token: String, publicURL: String,
+                                           extra: [String: String]) throws -> (Process, String) {
         let process = Process()
         guard let binary = CityLineBinary.url else { throw CrashTestError(description: "build the cityline executable first") }
         process.executableURL = binary
@@ -62,7 +68,7 @@ import Transport
     }
 
     @Test func sigtermStopsCleanly() async throws {
-        let (server, base) = try Self.startServer(dataDirectory: try temporaryDirectory(), token: "t", publicURL: "https://x.example")
+        let (server, base) = try await Self.startServer(dataDirectory: try temporaryDirectory(), token: "t", publicURL: "https://x.example")
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(5))
         #expect(response.status == .ok)
         kill(server.processIdentifier, SIGTERM)
@@ -75,7 +81,7 @@ import Transport
         let directory = try temporaryDirectory()
         let token = "crash-token"
         let publicURL = "https://311.springfield.example"
-        let (server, base) = try Self.startServer(dataDirectory: directory, token: token, publicURL: publicURL)
+        let (server, base) = try await Self.startServer(dataDirectory: directory, token: token, publicURL: publicURL)
         let acknowledged = Locked<[String]>([])
         let signer = TwilioSignature(authToken: token)
 
@@ -111,8 +117,8 @@ import Transport
         #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
 
         // And the restarted server answers a redelivery of an acknowledged message from the database.
-        let (restarted, newBase) = try Self.startServer(dataDirectory: directory, token: token, publicURL: publicURL)
-        defer { restarted.terminate() }
+        let (restarted, newBase) = try await Self.startServer(dataDirectory: directory, token: token, publicURL: publicURL)
+        defer { restarted.stopAndWait() }
         let sid = try #require(sids.first)
         let worker = sid.dropFirst("SMcrash".count).split(separator: "x")
         let form = [("MessageSid", sid), ("From", "+1217555\(String(format: "%02d%02d", Int(worker[0])!, Int(worker[1])! % 100))"),
@@ -153,15 +159,15 @@ final class Locked<Value: Sendable>: Sendable {
         }
         // No quiet hours and no survey delay, whatever the time of day the test runs.
         let environment = ["CITYLINE_QUIET_HOURS_START": "00:00", "CITYLINE_QUIET_HOURS_END": "00:00", "CITYLINE_SURVEYS_DELAY": "0s"]
-        let (server, _) = try CrashTests.startServer(dataDirectory: directory, token: "t", publicURL: "https://x.example",
+        let (server, _) = try await CrashTests.startServer(dataDirectory: directory, token: "t", publicURL: "https://x.example",
                                                      extra: environment)
         try await Task.sleep(for: .milliseconds(150))
         kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()
 
-        let (restarted, _) = try CrashTests.startServer(dataDirectory: directory, token: "t", publicURL: "https://x.example",
+        let (restarted, _) = try await CrashTests.startServer(dataDirectory: directory, token: "t", publicURL: "https://x.example",
                                                         extra: environment)
-        defer { restarted.terminate() }
+        defer { restarted.stopAndWait() }
         let outboxFile = directory + "/outbox.jsonl"
         var lines: [[String: Any]] = []
         // Wait for 40 updates and 40 survey questions (the file also holds each department's "closed" event). Counting

@@ -31,9 +31,9 @@ import WebAPI
             _ = try await store.createToken(hash: StaffTokenHash.hash("admin-secret"), role: .admin, department: nil, label: nil, at: Date())
         }
         let environment = ["CITYLINE_QUIET_HOURS_START": "00:00", "CITYLINE_QUIET_HOURS_END": "00:00", "CITYLINE_SURVEYS_DELAY": "0s"]
-        let (server, base) = try CrashTests.startServer(dataDirectory: directory, token: Self.token, publicURL: Self.publicURL,
+        let (server, base) = try await CrashTests.startServer(dataDirectory: directory, token: Self.token, publicURL: Self.publicURL,
                                                         extra: environment)
-        defer { server.terminate() }
+        defer { server.stopAndWait() }
         let outbox = OutboxFile(path: directory + "/outbox.jsonl")
 
         let follow = try await text(base, from: Self.follower, "SEGUIR \(number.digits)", sid: "SM1")

@@ -174,8 +174,8 @@ import Testing
     /// types, and no label value is one of the residents' numbers or words.
     @Test(.enabled(if: hasPrometheusClient, "needs prometheus-client from PyPI (pip install prometheus-client; .ci/run installs it)"))
     func prometheusOwnParserReadsTheServersMetrics() async throws {
-        let (server, base) = try CrashTests.startServer(dataDirectory: try temporaryDirectory(), token: Self.token, publicURL: Self.publicURL)
-        defer { server.terminate() }
+        let (server, base) = try await CrashTests.startServer(dataDirectory: try temporaryDirectory(), token: Self.token, publicURL: Self.publicURL)
+        defer { server.stopAndWait() }
         let number = try await Self.residentsWrite(base)
         // The department's event: wait (bounded) until the dispatcher has sent it, so every family is there.
         for _ in 0..<200 where Self.value(Self.samples(try await Self.scrape(base).text), "cityline_outbound_sends_total") == nil {

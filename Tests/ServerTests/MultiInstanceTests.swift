@@ -88,14 +88,14 @@ struct MultiInstanceTests {
                 // Updates go out whatever the time of day the test runs; no survey questions to count.
                 "CITYLINE_QUIET_HOURS_START": "00:00", "CITYLINE_QUIET_HOURS_END": "00:00", "CITYLINE_SURVEYS_DELAY": "30d",
             ]
-            func start() throws -> (Process, String) {
-                try CrashTests.startServer(dataDirectory: try temporaryDirectory(), token: Self.token, publicURL: Self.publicURL,
+            func start() async throws -> (Process, String) {
+                try await CrashTests.startServer(dataDirectory: try temporaryDirectory(), token: Self.token, publicURL: Self.publicURL,
                                            extra: environment)
             }
             var processes: [Process] = []
             var bases: [String] = []
             for _ in 0..<3 {
-                let (process, base) = try start()
+                let (process, base) = try await start()
                 processes.append(process)
                 bases.append(base)
             }
@@ -143,7 +143,7 @@ struct MultiInstanceTests {
                     kill(victim.processIdentifier, SIGKILL)
                     victim.waitUntilExit()
                     try await Task.sleep(for: .milliseconds(500))
-                    let (process, base) = try start()
+                    let (process, base) = try await start()
                     running.withLock { $0[1] = process }
                     instances.set(1, base)
                 }

@@ -206,8 +206,8 @@ import WebAPI
             _ = try await store.createToken(hash: StaffTokenHash.hash("open311-openapi"), role: .open311, department: nil, label: "work orders", at: Date())
         }
         let (twilioToken, publicURL) = ("openapi-twilio-token", "https://311.springfield.example")
-        let (server, base) = try CrashTests.startServer(dataDirectory: directory, token: twilioToken, publicURL: publicURL)
-        defer { server.terminate() }
+        let (server, base) = try await CrashTests.startServer(dataDirectory: directory, token: twilioToken, publicURL: publicURL)
+        defer { server.stopAndWait() }
 
         // Something to find: a ticket filed through the staff API, and a resident who asked for a person.
         var file = HTTPClientRequest(url: base + "/api/v1/tickets")

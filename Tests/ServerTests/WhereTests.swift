@@ -22,8 +22,8 @@ import WebAPI
             let store = try SQLiteStore(path: directory + "/cityline.sqlite")
             _ = try await store.createToken(hash: StaffTokenHash.hash("admin-secret"), role: .admin, department: nil, label: nil, at: Date())
         }
-        let (server, base) = try CrashTests.startServer(dataDirectory: directory, token: DoneWhenTests.token, publicURL: DoneWhenTests.publicURL)
-        defer { server.terminate() }
+        let (server, base) = try await CrashTests.startServer(dataDirectory: directory, token: DoneWhenTests.token, publicURL: DoneWhenTests.publicURL)
+        defer { server.stopAndWait() }
         func report(_ from: String, _ words: [String], sid: String) async throws -> [String] {
             var replies: [String] = []
             for (index, text) in words.enumerated() { replies.append(try await done.text(base, from: from, text, sid: "\(sid)\(index)")) }

@@ -108,7 +108,8 @@ final class SMTPTestServer {
 
         let ready = directory.appendingPathComponent("ready.json")
         let deadline = Date().addingTimeInterval(90) // eight Python servers start at once on a loaded two-core machine
-        while Date() < deadline {
+        // Looks once more after the deadline: on a busy machine this task may wake long after its 20 ms sleep.
+        while true {
             if let data = try? Data(contentsOf: ready),
                let port = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["port"] as? Int {
                 return SMTPTestServer(directory: directory, port: port, certificateFile: certificateFile, process: process,
@@ -118,6 +119,7 @@ final class SMTPTestServer {
                 let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
                 throw Failure("the aiosmtpd test server exited: \(output.suffix(2_000))")
             }
+            guard Date() < deadline else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         Self.end(process, lifeline)
