@@ -92,6 +92,9 @@ def main():
             choice = next(option.text for option in canned.options if option.text.startswith("¿Cuál es la dirección"))
             canned.select_by_visible_text(choice)
             return choice
+        # The canned responses come after the transcript, by a request of their own: wait for them to be listed.
+        wait.until(lambda d: any(option.text.startswith("¿Cuál es la dirección")
+                                 for option in Select(d.find_element(By.ID, "canned")).options))
         choice = again(pick)
         assert driver.find_element(By.ID, "reply").get_attribute("value") == choice
         driver.find_element(By.CSS_SELECTOR, "#reply-form button").send_keys(Keys.ENTER)

@@ -11,6 +11,7 @@ scan the page: no serious or critical violations. Prints one line per step; exit
 import sys
 
 from browser import accessible, chromium, step
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -27,7 +28,8 @@ def tile(driver, title):
 
 def main():
     driver = chromium(1280, 1000)
-    wait = WebDriverWait(driver, 30)
+    # The filters reload the page: an element found on the old one goes stale while the new one loads.
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
     try:
         driver.get(BASE + "/dashboard")
         box = driver.find_element(By.ID, "token")
