@@ -147,6 +147,21 @@ import Testing
         #expect(rules.category(1, locale: LanguageTag("es-MX")) == "one")
     }
 
+    /// Every turn renders through the one shared cache: many tasks at once all get ICU's answers. (Run under
+    /// ThreadSanitizer by `Reliability/sanitizers.sh`: its lock must be one the sanitizer sees.)
+    @Test func pluralCategoriesFromManyTasksAtOnce() async {
+        let rules = PluralRules.shared
+        let locales = ["ar", "en", "es", "vi", "zh-Hans"].map { LanguageTag($0) }
+        let answers = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask { locales.flatMap { locale in (0..<3_000).map { rules.category($0, locale: locale) } } }
+            }
+            return await group.reduce(into: [[String]]()) { $0.append($1) }
+        }
+        #expect(answers.count == 8 && Set(answers).count == 1)
+        #expect(answers.first?.prefix(4) == ["zero", "one", "two", "few"])
+    }
+
     @Test func arabicCountsAgreeWithTheirNumber() throws {
         let renderer = try DemoCity.shared.renderer
         let forms = [0, 1, 2, 3, 11, 100].map { n in
