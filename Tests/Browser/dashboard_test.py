@@ -28,7 +28,7 @@ def tile(driver, title):
 
 def main():
     driver = chromium(1280, 1000)
-    # The filters reload the page: an element found on the old one goes stale while the new one loads.
+    # An element found on a page that is being replaced goes stale.
     wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
     try:
         driver.get(BASE + "/dashboard")
@@ -75,6 +75,8 @@ def main():
 
         Select(driver.find_element(By.ID, "group_by")).select_by_value("area")
         driver.find_element(By.CSS_SELECTOR, ".filters button").send_keys(Keys.ENTER)
+        # The form loads a new page: read it only once it is there, not the old one going away.
+        wait.until(lambda d: "group_by=area" in d.current_url)
         wait.until(lambda d: d.find_element(By.ID, "breakdown-title").text == "By area")
         names = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#breakdown-title ~ div table tbody th")]
         assert "Ward 1 (Northwest)" in names and "No area (no point on the map)" in names, names
