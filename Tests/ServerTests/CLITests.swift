@@ -4,42 +4,45 @@ import Testing
 
 /// The `cityline` binary itself, run as a newcomer would: piped `chat`, `classify` and `check`.
 @Suite struct CLITests {
-    func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    /// Runs `cityline` to its end on a thread of its own (`blocking`): a sanitized build takes seconds per command.
+    func run(_ arguments: [String], input: String, environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
         let binary = try #require(CityLineBinary.url, "build the cityline executable first (swift build)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Demo.root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try await blocking {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments
+            process.currentDirectoryURL = Demo.root
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let stdin = Pipe(), stdout = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stdout
+            try process.run()
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+            let data = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
     }
 
-    @Test func chatReportsAPotholeFromPipedInput() throws {
+    @Test func chatReportsAPotholeFromPipedInput() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-chat-\(UUID().uuidString)").path
-        let (status, output) = try run(["chat", "--data-dir", data], input: "There's a big pothole at 1423 Oak St\nskip\nskip\nskip\nyes\n")
+        let (status, output) = try await run(["chat", "--data-dir", data], input: "There's a big pothole at 1423 Oak St\nskip\nskip\nskip\nyes\n")
         #expect(status == 0)
         #expect(output.contains("Tracking number: "), "\(output)")
         #expect(output.contains("Public Works - Streets"), "SMS bodies use a plain dash")
         // The conversation lives in the SQLite store: a second run continues with the same resident.
-        let (_, again) = try run(["chat", "--data-dir", data], input: "STATUS\n")
+        let (_, again) = try await run(["chat", "--data-dir", data], input: "STATUS\n")
         #expect(again.contains("You have 1 open report:"), "\(again)")
         #expect(FileManager.default.fileExists(atPath: data + "/cityline.sqlite"))
     }
 
     /// The issue's "done when": a Spanish report from the first message to the ticket, every reply in Spanish.
-    @Test func chatCompletesASpanishReport() throws {
+    @Test func chatCompletesASpanishReport() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-chat-\(UUID().uuidString)").path
         let input = "Hay un bache enorme en la calle Oak\nCalle Oak 1423\nomitir\nomitir\nomitir\nsí\n"
-        let (status, output) = try run(["chat", "--data-dir", data], input: input)
+        let (status, output) = try await run(["chat", "--data-dir", data], input: input)
         #expect(status == 0)
         #expect(output.contains("Bache: anotado. ¿Dónde está?"), "\(output)")
         #expect(output.contains("Revise su reporte:"), "\(output)")
@@ -62,21 +65,24 @@ import Testing
         try process.run()
         defer { process.terminate() }
         stdin.fileHandleForWriting.write(Data("help\n".utf8))
-        var output = ""
-        while !output.contains("Emergency? Call 911.") {
-            let chunk = stdout.fileHandleForReading.availableData // blocks until the reply is written
-            #expect(!chunk.isEmpty, "chat ended before answering")
-            if chunk.isEmpty { break }
-            output += String(decoding: chunk, as: UTF8.self)
+        let (output, ended) = try await blocking {
+            var output = ""
+            while !output.contains("Emergency? Call 911.") {
+                let chunk = stdout.fileHandleForReading.availableData // blocks until the reply is written
+                if chunk.isEmpty { return (output, true) }
+                output += String(decoding: chunk, as: UTF8.self)
+            }
+            return (output, false)
         }
+        #expect(!ended, "chat ended before answering")
         #expect(output.hasPrefix("Springfield 311: report city problems"), "\(output)")
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
     }
 
-    @Test func classifyPrintsOneJSONObjectPerLine() throws {
-        let (status, output) = try run(["classify"], input: "pothole on Main St\nI smell gas\nSTOP\nhello\n")
+    @Test func classifyPrintsOneJSONObjectPerLine() async throws {
+        let (status, output) = try await run(["classify"], input: "pothole on Main St\nI smell gas\nSTOP\nhello\n")
         #expect(status == 0)
         let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         try #require(lines.count == 4, "\(output)")
@@ -89,9 +95,9 @@ import Testing
         #expect((lines[0]?["confidence"] as? Double ?? 0) > 0.5)
     }
 
-    @Test func classifyNamesTheLanguageAndUsesItsServiceName() throws {
+    @Test func classifyNamesTheLanguageAndUsesItsServiceName() async throws {
         let input = "Hay un bache enorme en la calle Oak\n路灯坏了\nĐèn đường bị hỏng\nحفرة كبيرة في الشارع\nALTO\n"
-        let (_, output) = try run(["classify"], input: input)
+        let (_, output) = try await run(["classify"], input: input)
         let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         try #require(lines.count == 5, "\(output)")
         #expect(lines.map { $0?["language"] as? String } == ["es", "zh", "vi", "ar", "es"])
@@ -103,43 +109,43 @@ import Testing
         #expect(lines[4]?["opt_out"] as? Bool == true)
     }
 
-    @Test func checkReportsSMSSegmentsPerLocale() throws {
-        let (_, output) = try run(["check"], input: "")
+    @Test func checkReportsSMSSegmentsPerLocale() async throws {
+        let (_, output) = try await run(["check"], input: "")
         #expect(output.contains("SMS encoding and segments per message"), "\(output)")
         #expect(output.range(of: #"\n +welcome +G2 +G2 "#, options: .regularExpression) != nil,
                 "English and Spanish welcome are two GSM-7 segments: \(output)")
     }
 
-    @Test func checkPassesOnTheDemoCity() throws {
-        let (status, output) = try run(["check"], input: "")
+    @Test func checkPassesOnTheDemoCity() async throws {
+        let (status, output) = try await run(["check"], input: "")
         #expect(status == 0, "\(output)")
         #expect(output.contains("configuration is clean"))
     }
 
-    @Test func checkFailsWithFileAndLine() throws {
-        let (status, output) = try run(["check"], input: "", environment: ["CITYLINE_SESSION_EXPIRY": "forever"])
+    @Test func checkFailsWithFileAndLine() async throws {
+        let (status, output) = try await run(["check"], input: "", environment: ["CITYLINE_SESSION_EXPIRY": "forever"])
         #expect(status == 1)
         #expect(output.contains("environment CITYLINE_SESSION_EXPIRY"), "\(output)")
     }
 
     /// A city's own `templates/` folder overrides one file; a broken template stops `check` (and `serve`) with its
     /// file and line.
-    @Test func cityTemplatesOverrideAndBrokenOnesAreNamed() throws {
+    @Test func cityTemplatesOverrideAndBrokenOnesAreNamed() async throws {
         let city = try temporaryDirectory()
         for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "emergencies", "boundaries", "brand"] {
             try FileManager.default.copyItem(atPath: Demo.root.appendingPathComponent("DemoCity/\(file)").path, toPath: city + "/\(file)")
         }
         try FileManager.default.createDirectory(atPath: city + "/templates/sms", withIntermediateDirectories: true)
         try "{{body}}\n{{#ticket}}\n".write(toFile: city + "/templates/sms/message.mustache", atomically: true, encoding: .utf8)
-        let (status, output) = try run(["check", "--config", city], input: "")
+        let (status, output) = try await run(["check", "--config", city], input: "")
         #expect(status == 1)
         #expect(output.contains("\(city)/templates/sms/message.mustache:3: a section is not closed"), "\(output)")
-        let serve = try run(["serve", "--config", city, "--data-dir", try temporaryDirectory(), "--port", "0", "--smtp-port", "0"], input: "")
+        let serve = try await run(["serve", "--config", city, "--data-dir", try temporaryDirectory(), "--port", "0", "--smtp-port", "0"], input: "")
         #expect(serve.status != 0)
         #expect(serve.output.contains("templates/sms/message.mustache:3"), "\(serve.output)")
 
         try "{{body}} -{{program}}".write(toFile: city + "/templates/sms/message.mustache", atomically: true, encoding: .utf8)
-        let (_, chat) = try run(["chat", "--config", city, "--data-dir", try temporaryDirectory()], input: "help\n")
+        let (_, chat) = try await run(["chat", "--config", city, "--data-dir", try temporaryDirectory()], input: "help\n")
         #expect(chat.contains("Emergency? Call 911. -Springfield 311"), "\(chat)")
     }
 }

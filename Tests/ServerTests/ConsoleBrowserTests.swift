@@ -41,7 +41,7 @@ import WebAPI
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
+        let data = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }

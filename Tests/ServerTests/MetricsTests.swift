@@ -188,7 +188,7 @@ import Testing
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let output = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
+        let output = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "check_metrics.py:\n\(String(decoding: output, as: UTF8.self))")
     }
