@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Synchronization
 
 /// The built `cityline` executable next to the test bundle (`.build/debug/`).
 public enum CityLineBinary {
@@ -41,7 +40,7 @@ extension Process {
 /// (`http://127.0.0.1:PORT`). The server stops when `body` returns. For stand-ins of other systems (a
 /// Twilio-compatible API, a department's webhook receiver).
 public func withLoopbackServer(_ router: Router<BasicRequestContext>, _ body: (String) async throws -> Void) async throws {
-    let port = Mutex(0)
+    let port = Locked(0)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                           onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
     try await withThrowingTaskGroup(of: Void.self) { group in

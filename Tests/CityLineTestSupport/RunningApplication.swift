@@ -1,13 +1,12 @@
 import CityLineApp
 import Foundation
 import Hummingbird
-import Synchronization
 
 /// The application as `cityline serve` builds it from `configuration`, running on its port (0: a free one) while
 /// `body` runs with the port it bound; stopped, and waited for, when `body` returns or throws.
 public func withRunningApplication<T: Sendable>(_ configuration: AppConfiguration, _ body: (Int) async throws -> T) async throws -> T {
     var configuration = configuration
-    let port = Mutex(0)
+    let port = Locked(0)
     configuration.onServerRunning = { bound, _ in port.withLock { $0 = bound } }
     let app = try await buildApplication(configuration)
     let server = Task { try await app.runService() }

@@ -5,7 +5,6 @@ import Foundation
 import Hummingbird
 import Logging
 import Storage
-import Synchronization
 import Testing
 
 /// The one typed configuration: read once from flags and an environment dictionary, every invalid value named,
@@ -113,7 +112,7 @@ import Testing
 
     /// The application on port 0 reports the port it bound and the summary `cityline serve` prints.
     @Test func theRunningServerReportsItsPortAndSummary() async throws {
-        let reported = Mutex<(Int, [String])?>(nil)
+        let reported = Locked<(Int, [String])?>(nil)
         var configuration = try AppConfiguration.testing(store: .memory(MemoryStore()),
                                                          environment: ["CITYLINE_PUBLIC_URL": "https://311.springfield.example/"])
         configuration.onServerRunning = { port, summary in reported.withLock { $0 = (port, summary) } }

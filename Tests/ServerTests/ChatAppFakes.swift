@@ -3,7 +3,6 @@ import CityLineTestSupport
 import Foundation
 import Hummingbird
 import NIOCore
-import Synchronization
 
 /// A request a fake chat-app API received: its path and its JSON body.
 struct Received: Sendable {
@@ -25,7 +24,7 @@ struct Received: Sendable {
 /// Telegram Bot API (`/bot{token}/sendMessage`, `getFile`, `/file/bot{token}/…`) on loopback: it records every
 /// message sent, gives each an id, and serves one photo.
 final class FakeChatAppAPI: Sendable {
-    let received = Mutex<[Received]>([])
+    let received = Locked<[Received]>([])
     /// A tiny PNG (the signature and a header are what the photo store checks).
     static let photo: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1]
     static let botToken = "4242:TEST-token"
@@ -131,13 +130,13 @@ enum ChatAppClient {
 /// A clock at 14:00 in Springfield today (so nothing waits for quiet hours), running at real speed, that a test
 /// can move forward by whole days (still 14:00).
 final class ShiftableClock: Sendable {
-    let shift: Mutex<TimeInterval>
+    let shift: Locked<TimeInterval>
 
     init() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "America/Chicago")!
         let target = calendar.date(bySettingHour: 14, minute: 0, second: 0, of: Date()) ?? Date()
-        shift = Mutex(target.timeIntervalSinceNow)
+        shift = Locked(target.timeIntervalSinceNow)
     }
 
     func advance(days: Int) { shift.withLock { $0 += Double(days) * 86_400 } }

@@ -6,7 +6,6 @@ import Foundation
 import NIOCore
 import Storage
 import StorageSQLite
-import Synchronization
 import Testing
 import WebAPI
 
@@ -48,7 +47,7 @@ import WebAPI
         _ = try await store.createToken(hash: StaffTokenHash.hash("code-secret"), role: .staff, department: "code", label: nil, at: Date())
         _ = try await store.createToken(hash: StaffTokenHash.hash("streets-secret"), role: .staff, department: "streets", label: nil, at: Date())
         try await withRunningApplication(configuration) { port in
-            let session = Mutex("")
+            let session = Locked("")
             try await ChatProtocolTests.connect(port) { c in
                 try await c.send(["type": "start", "session": nil, "locale": "en"])
                 let started = try await c.next()

@@ -6,7 +6,6 @@ import Logging
 import Storage
 import StorageSQLite
 import Switchboard
-import Synchronization
 import Testing
 import WebAPI
 import WSClient
@@ -61,7 +60,7 @@ import WSClient
 
     /// The protocol, step by step, against the server on `bound`.
     static func exercise(_ bound: Int, _ store: SQLiteStore) async throws {
-        let token = Mutex("")
+        let token = Locked("")
 
         // A new resident, in Spanish: started, then each message acknowledged before the bot's replies.
         try await Self.connect(bound) { c in
@@ -159,7 +158,7 @@ import WSClient
 
     @Test func aSessionResumesAfterTheServerRestarts() async throws {
         let path = try temporaryDirectory() + "/cityline.sqlite"
-        let token = Mutex("")
+        let token = Locked("")
         try await Self.serving(try SQLiteStore(path: path)) { port in
             try await ChatProtocolTests.connect(port) { c in
                 try await c.send(["type": "start", "session": nil, "locale": "en"])

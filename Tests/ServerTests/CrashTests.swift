@@ -8,7 +8,6 @@ import NIOCore
 import Outreach
 import Storage
 import StorageSQLite
-import Synchronization
 import Testing
 import Transport
 
@@ -129,13 +128,6 @@ import Transport
         #expect(response.status == .ok)
         #expect(try await store.count("messages") == before)
     }
-}
-
-/// A value shared between tasks.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
 }
 
 /// Kill the server while it runs due jobs (status updates and surveys for 40 closed tickets); after a restart,

@@ -13,7 +13,6 @@ import NIOCore
 import Storage
 import StorageSQLite
 import Switchboard
-import Synchronization
 import Testing
 import Transport
 import WebAPI
@@ -42,7 +41,7 @@ import WebAPI
 
     /// The test's time, moved on by hand.
     final class Clock: Sendable {
-        private let now = Mutex(t0)
+        private let now = Locked(t0)
         func advance(_ seconds: TimeInterval) -> Date { now.withLock { $0 = $0.addingTimeInterval(seconds); return $0 } }
         var date: Date { now.withLock { $0 } }
     }

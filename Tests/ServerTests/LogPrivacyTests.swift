@@ -9,7 +9,6 @@ import Logging
 import NIOCore
 import Storage
 import StorageSQLite
-import Synchronization
 import Testing
 import Transport
 import WebAPI
@@ -29,7 +28,7 @@ final class CapturedLogs: Sendable {
         var text: String { ([label, message, source] + metadata).joined(separator: " ") }
     }
 
-    private let records = Mutex<[Record]>([])
+    private let records = Locked<[Record]>([])
 
     var all: [Record] { records.withLock { $0 } }
 

@@ -7,7 +7,6 @@ import Hummingbird
 import NIOCore
 import Storage
 import StoragePostgres
-import Synchronization
 import Testing
 import Transport
 import WebAPI
@@ -29,7 +28,7 @@ struct MultiInstanceTests {
 
     /// A Twilio-compatible API on loopback: records each message and answers with a new message SID.
     final class Carrier: Sendable {
-        let sent = Mutex<[(to: String, body: String)]>([])
+        let sent = Locked<[(to: String, body: String)]>([])
 
         func router() -> Router<BasicRequestContext> {
             let router = Router(context: BasicRequestContext.self)
@@ -50,8 +49,8 @@ struct MultiInstanceTests {
 
     /// The running instances' base URLs (an entry is replaced when its process is restarted).
     final class Instances: Sendable {
-        let bases: Mutex<[String]>
-        init(_ bases: [String]) { self.bases = Mutex(bases) }
+        let bases: Locked<[String]>
+        init(_ bases: [String]) { self.bases = Locked(bases) }
         var all: [String] { bases.withLock { $0 } }
         func set(_ index: Int, _ base: String) { bases.withLock { $0[index] = base } }
     }

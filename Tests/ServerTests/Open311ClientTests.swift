@@ -11,7 +11,6 @@ import NIOHTTP1
 import Storage
 import StorageSQLite
 import Switchboard
-import Synchronization
 import Testing
 import Transport
 import WebAPI
@@ -121,7 +120,7 @@ import WebAPI
     /// and says a request is closed only through `requests`.
     final class TokenServer: Sendable {
         let xml: Bool
-        let state = Mutex<(posts: [String], id: String?, closed: Bool)>(([], nil, false))
+        let state = Locked<(posts: [String], id: String?, closed: Bool)>(([], nil, false))
         init(xml: Bool = false) { self.xml = xml }
 
         func list(_ root: String, _ element: String, _ records: [[(String, String)]]) -> Response {
@@ -138,7 +137,7 @@ import WebAPI
 
         /// Runs on a free port of loopback until the task is cancelled.
         func start() async throws -> (Task<Void, any Error>, Int) {
-            let port = Mutex(0)
+            let port = Locked(0)
             let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
             let running = Task { try await app.runService() }

@@ -9,7 +9,6 @@ import Messaging
 import Storage
 import StorageSQLite
 import Switchboard
-import Synchronization
 import Testing
 import Transport
 
@@ -63,8 +62,8 @@ import Transport
             var form: [String: String]
         }
 
-        let recorded = Mutex<[Recorded]>([])
-        let answers = Mutex<[(HTTPResponse.Status, String)]>([])
+        let recorded = Locked<[Recorded]>([])
+        let answers = Locked<[(HTTPResponse.Status, String)]>([])
 
         func router() -> Router<BasicRequestContext> {
             let router = Router(context: BasicRequestContext.self)

@@ -6,7 +6,6 @@ import Foundation
 import Hummingbird
 import Localization
 import Storage
-import Synchronization
 import Testing
 import Transport
 
@@ -57,7 +56,7 @@ import Transport
 
     /// Which callers got their tokens, in order.
     final class Served: Sendable {
-        let list = Mutex<[Int]>([])
+        let list = Locked<[Int]>([])
         func append(_ index: Int) { list.withLock { $0.append(index) } }
     }
 
@@ -239,7 +238,7 @@ import Transport
 /// A clock on which every sleep returns at once, having moved the time to its deadline and added the wait up.
 final class JumpingClock: Clock, Sendable {
     typealias Instant = ManualClock.Instant
-    private let state = Mutex((now: Instant(offset: .zero), waited: Duration.zero))
+    private let state = Locked((now: Instant(offset: .zero), waited: Duration.zero))
 
     var now: Instant { state.withLock { $0.now } }
     var waited: Duration { state.withLock { $0.waited } }

@@ -8,7 +8,6 @@ import Outreach
 import Storage
 import StoragePostgres
 import StorageSQLite
-import Synchronization
 import Testing
 
 /// What only PostgreSQL has: several stores (instances) on one database, migrations racing at start-up, moving a

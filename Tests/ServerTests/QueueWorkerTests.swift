@@ -2,7 +2,6 @@ import CityLineTestSupport
 import Foundation
 import Logging
 import Switchboard
-import Synchronization
 import Testing
 
 /// The run loop of the outbox and the job queue: a failing round is logged and retried with backoff, never
@@ -10,7 +9,7 @@ import Testing
 @Suite struct QueueWorkerTests {
     /// Keeps what was logged.
     final class Captured: Sendable {
-        let records = Mutex<[(Logger.Level, String, Logger.Metadata)]>([])
+        let records = Locked<[(Logger.Level, String, Logger.Metadata)]>([])
     }
 
     struct CapturingHandler: LogHandler {
@@ -34,7 +33,7 @@ import Testing
         let captured = Captured()
         let logger = Logger(label: "test") { _ in CapturingHandler(captured: captured) }
         let worker = QueueWorker(queue: "outbox", pollInterval: .milliseconds(1), logger: logger)
-        let rounds = Mutex(0)
+        let rounds = Locked(0)
         let loop = Task {
             await worker.run {
                 let round = rounds.withLock { count -> Int in

@@ -9,7 +9,6 @@ import HummingbirdTesting
 import Messaging
 import Storage
 import StorageSQLite
-import Synchronization
 import Testing
 import Transport
 import WebAPI
@@ -120,7 +119,7 @@ import WebAPI
     /// reply it got then and changes nothing (the message log keeps every id it has seen).
     @Test func aRedeliveryThreeDaysLaterAnswersTheSameAndChangesNothing() async throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
-        let now = Mutex(t0)
+        let now = Locked(t0)
         let app = try await buildApplication(try .testing(store: .sqlite(store), environment: ["CITYLINE_PUBLIC_URL": Self.publicURL,
                                                                                              "TWILIO_AUTH_TOKEN": Self.token],
                                                           clock: { now.withLock { $0 } }))

@@ -11,7 +11,6 @@ import Messaging
 import NIOCore
 import Storage
 import StorageSQLite
-import Synchronization
 import Testing
 import Transport
 
@@ -24,8 +23,8 @@ import Transport
             var eventID: String?
             var body: String
         }
-        let recorded = Mutex<[Recorded]>([])
-        let answers = Mutex<[HTTPResponse.Status]>([])
+        let recorded = Locked<[Recorded]>([])
+        let answers = Locked<[HTTPResponse.Status]>([])
 
         func router() -> Router<BasicRequestContext> {
             let router = Router(context: BasicRequestContext.self)
