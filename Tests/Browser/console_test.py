@@ -130,7 +130,8 @@ def main():
               .send_keys(Keys.ENTER))
         wait.until(lambda d: d.find_element(By.ID, "transcript").get_attribute("lang") == "ar")
         assert driver.find_element(By.ID, "transcript").get_attribute("dir") == "rtl"
-        assert driver.find_element(By.ID, "reply").get_attribute("dir") == "rtl"
+        # The reply box takes her language with the canned responses, a request after the transcript.
+        wait.until(lambda d: d.find_element(By.ID, "reply").get_attribute("dir") == "rtl")
         step("a new Arabic conversation appeared live and reads right to left")
 
         driver.find_element(By.CSS_SELECTOR, "header form button").send_keys(Keys.ENTER)
