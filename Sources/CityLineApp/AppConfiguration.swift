@@ -4,6 +4,7 @@ import Logging
 import Storage
 import StoragePostgres
 import StorageSQLite
+import WebAPI
 
 /// Everything CityLine is configured with, read once — from the command line's flags and the environment — by
 /// `AppConfiguration(flags:environment:)`, and nothing read anywhere else.
@@ -85,12 +86,16 @@ public struct AppConfiguration: Sendable {
         /// `--port`: the port to listen on; 0 is any free port.
         public var port: Int
 
+        /// How long slow clients are waited for (`CITYLINE_HTTP_HEAD_TIMEOUT`, `…_IDLE_TIMEOUT`, `…_REQUEST_TIMEOUT`).
+        public var slowClients: SlowClientLimits
+
         public static let defaultHost = "127.0.0.1"
         public static let defaultPort = 8311
 
-        public init(host: String = defaultHost, port: Int = defaultPort) {
+        public init(host: String = defaultHost, port: Int = defaultPort, slowClients: SlowClientLimits = SlowClientLimits()) {
             self.host = host
             self.port = port
+            self.slowClients = slowClients
         }
     }
 
@@ -101,11 +106,20 @@ public struct AppConfiguration: Sendable {
         /// False with `--no-smtp`: mail then arrives through `POST /webhooks/email/inbound` only.
         public var isEnabled: Bool
 
+        /// How long a client may take to send one command line (`CITYLINE_SMTP_COMMAND_TIMEOUT`, default 5 minutes as
+        /// RFC 5321 § 4.5.3.2.7 asks) and one message's content, from DATA to its final dot
+        /// (`CITYLINE_SMTP_DATA_TIMEOUT`, default 10 minutes, § 4.5.3.2.6).
+        public var commandTimeout: Duration
+        public var dataTimeout: Duration
+
         public static let defaultPort = 2525
 
-        public init(port: Int = defaultPort, isEnabled: Bool = true) {
+        public init(port: Int = defaultPort, isEnabled: Bool = true, commandTimeout: Duration = SMTPListener.defaultCommandTimeout,
+                    dataTimeout: Duration = SMTPListener.defaultDataTimeout) {
             self.port = port
             self.isEnabled = isEnabled
+            self.commandTimeout = commandTimeout
+            self.dataTimeout = dataTimeout
         }
     }
 

@@ -87,6 +87,10 @@ def main():
         step("the conversation so far: resident, bot, resident — in Spanish")
         accessible(driver, "the console with a conversation open")
 
+        # The canned replies arrive with the conversation's own request: wait for them, as an operator would.
+        wait.until(lambda d: any(option.text.startswith("¿Cuál es la dirección")
+                                 for option in Select(d.find_element(By.ID, "canned")).options))
+
         def pick():
             canned = Select(driver.find_element(By.ID, "canned"))
             choice = next(option.text for option in canned.options if option.text.startswith("¿Cuál es la dirección"))
