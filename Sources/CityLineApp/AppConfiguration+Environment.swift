@@ -45,6 +45,8 @@ extension AppConfiguration {
         public static let chatSessionsPerIPPerMinute = "CITYLINE_CHAT_SESSIONS_PER_IP_PER_MINUTE"
         public static let chatPhotoMaxBytes = "CITYLINE_CHAT_PHOTO_MAX_BYTES"
         public static let trustedProxies = "CITYLINE_TRUSTED_PROXIES"
+        public static let publicRequestsPerIPPerMinute = "CITYLINE_PUBLIC_REQUESTS_PER_IP_PER_MINUTE"
+        public static let signInsPerIPPerMinute = "CITYLINE_SIGN_INS_PER_IP_PER_MINUTE"
         public static let httpHeadTimeout = "CITYLINE_HTTP_HEAD_TIMEOUT"
         public static let httpIdleTimeout = "CITYLINE_HTTP_IDLE_TIMEOUT"
         public static let httpRequestTimeout = "CITYLINE_HTTP_REQUEST_TIMEOUT"
@@ -71,6 +73,7 @@ extension AppConfiguration {
         /// The `CITYLINE_*` variables above, which are not city configuration overrides.
         static let own: Set<String> = [publicURL, webhookSecret, emailInboundToken, metricsToken, secret, databaseURL, home, chatConnectionsPerIP,
                                        chatSessionsPerIPPerMinute, chatPhotoMaxBytes, trustedProxies, httpHeadTimeout, httpIdleTimeout,
+                                       publicRequestsPerIPPerMinute, signInsPerIPPerMinute,
                                        httpRequestTimeout, smtpCommandTimeout, smtpDataTimeout]
     }
 
@@ -136,7 +139,11 @@ extension AppConfiguration {
                 .map { try Self.positiveInteger($0, name: Variable.chatSessionsPerIPPerMinute) } ?? 20),
             trustedProxies: Set((value(Variable.trustedProxies) ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
-            photoMaxBytes: try value(Variable.chatPhotoMaxBytes).map { try Self.positiveInteger($0, name: Variable.chatPhotoMaxBytes) } ?? 10 << 20
+            photoMaxBytes: try value(Variable.chatPhotoMaxBytes).map { try Self.positiveInteger($0, name: Variable.chatPhotoMaxBytes) } ?? 10 << 20,
+            publicRequestsPerMinute: Double(try value(Variable.publicRequestsPerIPPerMinute)
+                .map { try Self.positiveInteger($0, name: Variable.publicRequestsPerIPPerMinute) } ?? 300),
+            signInsPerMinute: Double(try value(Variable.signInsPerIPPerMinute)
+                .map { try Self.positiveInteger($0, name: Variable.signInsPerIPPerMinute) } ?? 10)
         )
     }
 

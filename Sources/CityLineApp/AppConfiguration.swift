@@ -214,7 +214,8 @@ public struct AppConfiguration: Sendable {
         public var sendsSMS: Bool { accountSID != nil && authToken != nil && from != nil }
     }
 
-    /// The web chat's door: limits per network address (see `ChatGate`) and the reverse proxies that name it.
+    /// The web's door: limits per network address on the chat (see `ChatGate`), the public pages and sign-ins (see
+    /// `AddressLimits`), and the reverse proxies that name the address.
     public struct ChatSettings: Sendable {
         /// `CITYLINE_CHAT_CONNECTIONS_PER_IP`: chat connections one network address may hold open (default 50 — a
         /// library's or a school's residents share one address).
@@ -229,13 +230,21 @@ public struct AppConfiguration: Sendable {
         /// The largest photo a resident may send through the web chat, in bytes (`CITYLINE_CHAT_PHOTO_MAX_BYTES`,
         /// default 10 MiB — a phone camera's full-size JPEG).
         public var photoMaxBytes: Int
+        /// `CITYLINE_PUBLIC_REQUESTS_PER_IP_PER_MINUTE`: requests one network address may make a minute to the public
+        /// pages, Open311, unsubscribe links and photo uploads (as many at once, then at that pace; default 300).
+        public var publicRequestsPerMinute: Double
+        /// `CITYLINE_SIGN_INS_PER_IP_PER_MINUTE`: console sign-in attempts one network address may make a minute
+        /// (default 10).
+        public var signInsPerMinute: Double
 
         public init(connectionsPerAddress: Int = 50, sessionsPerMinute: Double = 20, trustedProxies: Set<String> = [],
-                    photoMaxBytes: Int = 10 << 20) {
+                    photoMaxBytes: Int = 10 << 20, publicRequestsPerMinute: Double = 300, signInsPerMinute: Double = 10) {
             self.connectionsPerAddress = connectionsPerAddress
             self.sessionsPerMinute = sessionsPerMinute
             self.trustedProxies = trustedProxies
             self.photoMaxBytes = photoMaxBytes
+            self.publicRequestsPerMinute = publicRequestsPerMinute
+            self.signInsPerMinute = signInsPerMinute
         }
     }
 

@@ -79,6 +79,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         logger: logger, clock: configuration.clock
     )
     web.chatApps = Outbound.chatAppWebhooks(configuration, transcripts: store.ports)
+    web.addressLimits = AddressLimits(publicPerMinute: configuration.chat.publicRequestsPerMinute,
+                                      signInsPerMinute: configuration.chat.signInsPerMinute, trustedProxies: configuration.chat.trustedProxies)
     web.notices = NoticeDesk(city: loaded.city, store: store.ports, composer: composer, policy: outreach,
                              segmentsPerSecond: configuration.twilio.segmentsPerSecond, clock: configuration.clock)
     let router = buildRouter(web)
