@@ -24,10 +24,14 @@ scratch=.build-fuzz
 configuration="${FUZZ_CONFIGURATION:-release}"
 
 build=(swift build -c "$configuration" --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address)
-for target in "${targets[@]}"; do build+=(--product "$target"); done
-echo "== building: ${targets[*]}"
-# Only what matters from the build: errors, our own warnings, the result (not dependencies' or the linker's notes).
-"${build[@]}" 2>&1 | grep -E "error|warning: |Build complete" | grep -vE "ld.gold: warning: Cannot export|swift-distributed-tracing" || true
+echo "== building ($configuration): ${targets[*]}"
+# SwiftPM builds one --product per call (the last one named): every product at once when all are asked for, else
+# one call each. Only what matters from the build is shown: errors, our own warnings, the result.
+if [ ${#targets[@]} -eq ${#all[@]} ]; then products=(""); else products=("${targets[@]}"); fi
+for product in "${products[@]}"; do
+    "${build[@]}" ${product:+--product "$product"} 2>&1 | grep -E "error|warning: |Build complete" |
+        grep -vE "ld.gold: warning: Cannot export|swift-distributed-tracing" || true
+done
 bin="$("${build[@]}" --show-bin-path 2>/dev/null)"
 
 status=0
