@@ -159,9 +159,7 @@ import Testing
         // Deadlines of a few seconds: the conversation before the slow part must fit in them on a loaded machine.
         let listener = SMTPListener(host: "127.0.0.1", port: 0, commandTimeout: .seconds(4), dataTimeout: .seconds(6),
                                     group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"), deliver: { _ in .accepted })
-        let server = try await listener.bind()
-        let port = try #require(server.channel.localAddress?.port)
-        let serving = Task { try await listener.serve(server) }
+        let (port, serving) = try await listening(listener)
         defer { serving.cancel() }
         let output = await python(["-c", Self.smtpClient, String(port)])
         let lines = Self.cases(output)
@@ -174,9 +172,7 @@ import Testing
     @Test func oneConnectionOverTheLimitIsTurnedAwayWith421() async throws {
         let listener = SMTPListener(host: "127.0.0.1", port: 0, maxConnections: 2, group: MultiThreadedEventLoopGroup.singleton,
                                     logger: Logger(label: "test"), deliver: { _ in .accepted })
-        let server = try await listener.bind()
-        let port = try #require(server.channel.localAddress?.port)
-        let serving = Task { try await listener.serve(server) }
+        let (port, serving) = try await listening(listener)
         defer { serving.cancel() }
         let script = #"""
         import socket, sys, time
