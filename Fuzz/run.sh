@@ -2,7 +2,8 @@
 # Builds CityLine's fuzz targets with libFuzzer and AddressSanitizer and runs each for a while.
 #
 #   Fuzz/run.sh [SECONDS_PER_TARGET] [TARGET…]     (default: 60 seconds, every target)
-#   Fuzz/run.sh 10                                  the smoke run .ci/run makes
+#   FUZZ_CONFIGURATION=debug Fuzz/run.sh 10         the smoke run .ci/run makes (a debug build: minutes less to
+#                                                   build, fewer executions a second; the long runs use release)
 #
 # Each target starts from its seed corpus (Fuzz/Corpus/<target>, read only) and keeps what it finds in
 # .build-fuzz/corpus/<target>, so a later run goes on from there. A crash, a leak, a hang (a single input over
@@ -20,12 +21,17 @@ targets=("$@")
 timeout_s="${FUZZ_TIMEOUT:-10}"
 rss_mb="${FUZZ_RSS_MB:-2048}"
 scratch=.build-fuzz
+configuration="${FUZZ_CONFIGURATION:-release}"
 
-build=(swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address)
-for target in "${targets[@]}"; do build+=(--product "$target"); done
-echo "== building: ${targets[*]}"
-# Only what matters from the build: errors, our own warnings, the result (not dependencies' or the linker's notes).
-"${build[@]}" 2>&1 | grep -E "error|warning: |Build complete" | grep -vE "ld.gold: warning: Cannot export|swift-distributed-tracing" || true
+build=(swift build -c "$configuration" --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address)
+echo "== building ($configuration): ${targets[*]}"
+# SwiftPM builds one --product per call (the last one named): every product at once when all are asked for, else
+# one call each. Only what matters from the build is shown: errors, our own warnings, the result.
+if [ ${#targets[@]} -eq ${#all[@]} ]; then products=(""); else products=("${targets[@]}"); fi
+for product in "${products[@]}"; do
+    "${build[@]}" ${product:+--product "$product"} 2>&1 | grep -E "error|warning: |Build complete" |
+        grep -vE "ld.gold: warning: Cannot export|swift-distributed-tracing" || true
+done
 bin="$("${build[@]}" --show-bin-path 2>/dev/null)"
 
 status=0

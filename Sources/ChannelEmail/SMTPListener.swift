@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A small SMTP server (RFC 5321) for mail relayed by the city's own MTA: each message is handed to `deliver`
 /// (an `EmailIntake`), and `250` is answered only once the resident's turn is durably stored — so the MTA keeps
@@ -10,6 +11,11 @@ import NIOPosix
 /// It speaks EHLO/HELO, MAIL, RCPT, DATA (dot-unstuffing, a size limit announced as `SIZE`), RSET, NOOP, VRFY and
 /// QUIT, with pipelined commands. It offers no TLS and no AUTH: it is meant to sit behind the MTA on a private
 /// address, not to face the internet. Nothing about senders, recipients or content is logged.
+///
+/// A client that is slow or silent is not waited for forever (RFC 5321 § 4.5.3.2): each command line must arrive
+/// whole within `commandTimeout` of the last reply, a message's content within `dataTimeout` of the `354`; then the
+/// listener answers `421` and closes. At most `maxConnections` are open at once; one more is answered `421` (the
+/// MTA retries).
 public struct SMTPListener: Sendable {
     public typealias Deliver = @Sendable ([UInt8]) async throws -> EmailIntake.Outcome
 
@@ -20,16 +26,43 @@ public struct SMTPListener: Sendable {
     let group: any EventLoopGroup
     let logger: Logger
     let deliver: Deliver
+    let commandTimeout: Duration
+    let dataTimeout: Duration
+    let maxConnections: Int
+    private let open = OpenConnections()
+
+    public static let defaultCommandTimeout: Duration = .seconds(300)
+    public static let defaultDataTimeout: Duration = .seconds(600)
 
     public init(host: String, port: Int, hostname: String = "cityline", maxMessageBytes: Int = InboundEmail.maxBytes,
+                commandTimeout: Duration = defaultCommandTimeout, dataTimeout: Duration = defaultDataTimeout, maxConnections: Int = 100,
                 group: any EventLoopGroup, logger: Logger, deliver: @escaping Deliver) {
         self.host = host
         self.port = port
         self.hostname = hostname
         self.maxMessageBytes = maxMessageBytes
+        self.commandTimeout = commandTimeout
+        self.dataTimeout = dataTimeout
+        self.maxConnections = maxConnections
         self.group = group
         self.logger = logger
         self.deliver = deliver
+    }
+
+    /// How many connections are open.
+    final class OpenConnections: Sendable {
+        let count = Atomic<Int>(0)
+    }
+
+    /// When the client's current command (or message) must have arrived whole. Behind an `NSLock`, not a `Mutex`:
+    /// the reader and the watchdog contend for it, and ThreadSanitizer cannot see a contended `Mutex` hand-over on
+    /// Linux (README, "Sanitizers").
+    final class Deadline: @unchecked Sendable {
+        private let lock = NSLock()
+        private var instant: ContinuousClock.Instant
+        init(_ instant: ContinuousClock.Instant) { self.instant = instant }
+        var value: ContinuousClock.Instant { lock.withLock { instant } }
+        func set(_ new: ContinuousClock.Instant) { lock.withLock { instant = new } }
     }
 
     public typealias Server = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -56,27 +89,55 @@ public struct SMTPListener: Sendable {
         }
     }
 
-    /// One SMTP conversation: the bytes go through an `SMTPCommandReader`; its steps are answered here.
+    /// One SMTP conversation: the bytes go through an `SMTPCommandReader`; its steps are answered here, while a
+    /// watchdog closes the connection when the client keeps it waiting past the current deadline.
     func session(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let admitted = open.count.wrappingAdd(1, ordering: .relaxed).newValue <= maxConnections
+        defer { open.count.wrappingSubtract(1, ordering: .relaxed) }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                func reply(_ lines: String...) async throws {
-                    try await outbound.write(ByteBuffer(string: lines.map { $0 + "\r\n" }.joined()))
+                let reply: @Sendable (String) async throws -> Void = { line in try await outbound.write(ByteBuffer(string: line + "\r\n")) }
+                guard admitted else {
+                    return try await reply("421 4.3.2 \(hostname) Too many connections, try again later")
                 }
-                try await reply("220 \(hostname) CityLine ESMTP")
-                var reader = SMTPCommandReader(hostname: hostname, maxMessageBytes: maxMessageBytes)
-                for try await chunk in inbound {
-                    for step in reader.read(chunk.readableBytesView) {
-                        switch step {
-                        case .reply(let answer): try await reply(answer)
-                        case .deliver(let message): try await reply(await finish(message))
-                        case .close: return
+                let clock = ContinuousClock()
+                let deadline = Deadline(clock.now.advanced(by: commandTimeout))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(until: deadline.value, clock: clock)
+                            if deadline.value <= clock.now { break }
+                        }
+                        try? await reply("421 4.4.2 \(hostname) Timeout waiting for the client, closing connection")
+                        connection.channel.close(promise: nil)
+                    }
+                    group.addTask {
+                        try await reply("220 \(hostname) CityLine ESMTP")
+                        var reader = SMTPCommandReader(hostname: hostname, maxMessageBytes: maxMessageBytes)
+                        for try await chunk in inbound {
+                            for step in reader.read(chunk.readableBytesView) {
+                                switch step {
+                                case .reply(let answer):
+                                    try await reply(answer)
+                                    // After 354 the message's content is awaited; after any other reply, a command.
+                                    let wait = answer.hasPrefix("354") ? dataTimeout : commandTimeout
+                                    deadline.set(clock.now.advanced(by: wait))
+                                case .deliver(let message):
+                                    deadline.set(clock.now.advanced(by: .seconds(86_400))) // storing is ours to wait for
+                                    try await reply(await finish(message))
+                                    deadline.set(clock.now.advanced(by: commandTimeout))
+                                case .close:
+                                    return
+                                }
+                            }
                         }
                     }
+                    try await group.next()
+                    group.cancelAll()
                 }
             }
         } catch {
-            logger.debug("SMTP session ended", metadata: ["error": "\(error)"])
+            logger.debug("SMTP session ended", metadata: ["error.type": "\(type(of: error))"])
         }
     }
 

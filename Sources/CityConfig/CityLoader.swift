@@ -22,7 +22,7 @@ public struct CityLoader {
             "id", "name", "program", "phone", "website", "timezone", "locales", "business_hours", "quiet_hours",
             "surveys", "session", "jurisdictions", "default_jurisdiction", "departments", "sms", "operators", "web", "duplicates", "boundary", "areas",
             "whatsapp",
-            "alerts",
+            "alerts", "flood",
         ])
         let timeZoneValue = try root.required("timezone")
         let timeZoneID = try timeZoneValue.string()
@@ -101,6 +101,15 @@ public struct CityLoader {
             }
         }
         if let alerts = root["alerts"] { city.alertTopics = try alertTopics(alerts) }
+        if let flood = root["flood"] {
+            try flood.only(["burst", "per_minute"])
+            if let burst = flood["burst"] { city.flood.burst = try burst.count("burst") }
+            if let rate = flood["per_minute"] {
+                let value = try rate.number()
+                guard value > 0, value <= 600 else { throw rate.fail("'per_minute' must be more than 0 and at most 600") }
+                city.flood.perMinute = value
+            }
+        }
         if let duplicates = root["duplicates"] {
             try duplicates.only(["days"])
             if let days = duplicates["days"] { city.duplicateDays = try days.count("days") }

@@ -1,6 +1,8 @@
 import ChannelEmail
+import CityModel
 import Foundation
 import Logging
+import WebAPI
 
 extension AppConfiguration {
     /// What the command line says; every field has the flag's default. Commands set the flags they have.
@@ -43,6 +45,13 @@ extension AppConfiguration {
         public static let chatSessionsPerIPPerMinute = "CITYLINE_CHAT_SESSIONS_PER_IP_PER_MINUTE"
         public static let chatPhotoMaxBytes = "CITYLINE_CHAT_PHOTO_MAX_BYTES"
         public static let trustedProxies = "CITYLINE_TRUSTED_PROXIES"
+        public static let publicRequestsPerIPPerMinute = "CITYLINE_PUBLIC_REQUESTS_PER_IP_PER_MINUTE"
+        public static let signInsPerIPPerMinute = "CITYLINE_SIGN_INS_PER_IP_PER_MINUTE"
+        public static let httpHeadTimeout = "CITYLINE_HTTP_HEAD_TIMEOUT"
+        public static let httpIdleTimeout = "CITYLINE_HTTP_IDLE_TIMEOUT"
+        public static let httpRequestTimeout = "CITYLINE_HTTP_REQUEST_TIMEOUT"
+        public static let smtpCommandTimeout = "CITYLINE_SMTP_COMMAND_TIMEOUT"
+        public static let smtpDataTimeout = "CITYLINE_SMTP_DATA_TIMEOUT"
         public static let logLevel = "LOG_LEVEL"
         public static let twilioAccountSID = "TWILIO_ACCOUNT_SID"
         public static let twilioAuthToken = "TWILIO_AUTH_TOKEN"
@@ -63,7 +72,9 @@ extension AppConfiguration {
 
         /// The `CITYLINE_*` variables above, which are not city configuration overrides.
         static let own: Set<String> = [publicURL, webhookSecret, emailInboundToken, metricsToken, secret, databaseURL, home, chatConnectionsPerIP,
-                                       chatSessionsPerIPPerMinute, chatPhotoMaxBytes, trustedProxies]
+                                       chatSessionsPerIPPerMinute, chatPhotoMaxBytes, trustedProxies, httpHeadTimeout, httpIdleTimeout,
+                                       publicRequestsPerIPPerMinute, signInsPerIPPerMinute,
+                                       httpRequestTimeout, smtpCommandTimeout, smtpDataTimeout]
     }
 
     /// Reads the whole configuration from the command line's flags and an environment (the executable passes the
@@ -88,9 +99,17 @@ extension AppConfiguration {
         } catch {
             throw AppError("email: \(error)")
         }
+        func timeout(_ name: String, _ fallback: Duration) throws -> Duration {
+            try value(name).map { try Self.timeout($0, name: name) } ?? fallback
+        }
+        let slow = SlowClientLimits()
         self.init(
-            http: HTTPSettings(host: flags.host, port: flags.port),
-            smtpListener: SMTPListenerSettings(port: flags.smtpPort, isEnabled: flags.smtp),
+            http: HTTPSettings(host: flags.host, port: flags.port, slowClients: SlowClientLimits(
+                head: try timeout(Variable.httpHeadTimeout, slow.head), idle: try timeout(Variable.httpIdleTimeout, slow.idle),
+                request: try timeout(Variable.httpRequestTimeout, slow.request))),
+            smtpListener: SMTPListenerSettings(port: flags.smtpPort, isEnabled: flags.smtp,
+                                               commandTimeout: try timeout(Variable.smtpCommandTimeout, SMTPListener.defaultCommandTimeout),
+                                               dataTimeout: try timeout(Variable.smtpDataTimeout, SMTPListener.defaultDataTimeout)),
             storage: StorageSettings(dataDirectory: flags.dataDirectory,
                                      databaseURL: flags.databaseURL.flatMap { $0.isEmpty ? nil : $0 } ?? value(Variable.databaseURL)),
             city: CitySettings(
@@ -120,8 +139,20 @@ extension AppConfiguration {
                 .map { try Self.positiveInteger($0, name: Variable.chatSessionsPerIPPerMinute) } ?? 20),
             trustedProxies: Set((value(Variable.trustedProxies) ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
-            photoMaxBytes: try value(Variable.chatPhotoMaxBytes).map { try Self.positiveInteger($0, name: Variable.chatPhotoMaxBytes) } ?? 10 << 20
+            photoMaxBytes: try value(Variable.chatPhotoMaxBytes).map { try Self.positiveInteger($0, name: Variable.chatPhotoMaxBytes) } ?? 10 << 20,
+            publicRequestsPerMinute: Double(try value(Variable.publicRequestsPerIPPerMinute)
+                .map { try Self.positiveInteger($0, name: Variable.publicRequestsPerIPPerMinute) } ?? 300),
+            signInsPerMinute: Double(try value(Variable.signInsPerIPPerMinute)
+                .map { try Self.positiveInteger($0, name: Variable.signInsPerIPPerMinute) } ?? 10)
         )
+    }
+
+    /// A duration such as `10s`, `2m` or `1h`, above zero.
+    static func timeout(_ raw: String, name: String) throws -> Duration {
+        guard let seconds = ShortDuration.seconds(raw), seconds > 0 else {
+            throw AppError("\(name) must be a duration above 0 such as 10s, 2m or 1h, not \"\(raw)\"")
+        }
+        return .seconds(seconds)
     }
 
     /// A whole number above zero.

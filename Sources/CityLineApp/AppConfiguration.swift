@@ -4,6 +4,7 @@ import Logging
 import Storage
 import StoragePostgres
 import StorageSQLite
+import WebAPI
 
 /// Everything CityLine is configured with, read once — from the command line's flags and the environment — by
 /// `AppConfiguration(flags:environment:)`, and nothing read anywhere else.
@@ -85,12 +86,16 @@ public struct AppConfiguration: Sendable {
         /// `--port`: the port to listen on; 0 is any free port.
         public var port: Int
 
+        /// How long slow clients are waited for (`CITYLINE_HTTP_HEAD_TIMEOUT`, `…_IDLE_TIMEOUT`, `…_REQUEST_TIMEOUT`).
+        public var slowClients: SlowClientLimits
+
         public static let defaultHost = "127.0.0.1"
         public static let defaultPort = 8311
 
-        public init(host: String = defaultHost, port: Int = defaultPort) {
+        public init(host: String = defaultHost, port: Int = defaultPort, slowClients: SlowClientLimits = SlowClientLimits()) {
             self.host = host
             self.port = port
+            self.slowClients = slowClients
         }
     }
 
@@ -101,11 +106,20 @@ public struct AppConfiguration: Sendable {
         /// False with `--no-smtp`: mail then arrives through `POST /webhooks/email/inbound` only.
         public var isEnabled: Bool
 
+        /// How long a client may take to send one command line (`CITYLINE_SMTP_COMMAND_TIMEOUT`, default 5 minutes as
+        /// RFC 5321 § 4.5.3.2.7 asks) and one message's content, from DATA to its final dot
+        /// (`CITYLINE_SMTP_DATA_TIMEOUT`, default 10 minutes, § 4.5.3.2.6).
+        public var commandTimeout: Duration
+        public var dataTimeout: Duration
+
         public static let defaultPort = 2525
 
-        public init(port: Int = defaultPort, isEnabled: Bool = true) {
+        public init(port: Int = defaultPort, isEnabled: Bool = true, commandTimeout: Duration = SMTPListener.defaultCommandTimeout,
+                    dataTimeout: Duration = SMTPListener.defaultDataTimeout) {
             self.port = port
             self.isEnabled = isEnabled
+            self.commandTimeout = commandTimeout
+            self.dataTimeout = dataTimeout
         }
     }
 
@@ -200,7 +214,8 @@ public struct AppConfiguration: Sendable {
         public var sendsSMS: Bool { accountSID != nil && authToken != nil && from != nil }
     }
 
-    /// The web chat's door: limits per network address (see `ChatGate`) and the reverse proxies that name it.
+    /// The web's door: limits per network address on the chat (see `ChatGate`), the public pages and sign-ins (see
+    /// `AddressLimits`), and the reverse proxies that name the address.
     public struct ChatSettings: Sendable {
         /// `CITYLINE_CHAT_CONNECTIONS_PER_IP`: chat connections one network address may hold open (default 50 — a
         /// library's or a school's residents share one address).
@@ -215,13 +230,21 @@ public struct AppConfiguration: Sendable {
         /// The largest photo a resident may send through the web chat, in bytes (`CITYLINE_CHAT_PHOTO_MAX_BYTES`,
         /// default 10 MiB — a phone camera's full-size JPEG).
         public var photoMaxBytes: Int
+        /// `CITYLINE_PUBLIC_REQUESTS_PER_IP_PER_MINUTE`: requests one network address may make a minute to the public
+        /// pages, Open311, unsubscribe links and photo uploads (as many at once, then at that pace; default 300).
+        public var publicRequestsPerMinute: Double
+        /// `CITYLINE_SIGN_INS_PER_IP_PER_MINUTE`: console sign-in attempts one network address may make a minute
+        /// (default 10).
+        public var signInsPerMinute: Double
 
         public init(connectionsPerAddress: Int = 50, sessionsPerMinute: Double = 20, trustedProxies: Set<String> = [],
-                    photoMaxBytes: Int = 10 << 20) {
+                    photoMaxBytes: Int = 10 << 20, publicRequestsPerMinute: Double = 300, signInsPerMinute: Double = 10) {
             self.connectionsPerAddress = connectionsPerAddress
             self.sessionsPerMinute = sessionsPerMinute
             self.trustedProxies = trustedProxies
             self.photoMaxBytes = photoMaxBytes
+            self.publicRequestsPerMinute = publicRequestsPerMinute
+            self.signInsPerMinute = signInsPerMinute
         }
     }
 

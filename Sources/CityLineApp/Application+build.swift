@@ -4,6 +4,7 @@ import CityModel
 import ChannelEmail
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOPosix
@@ -78,6 +79,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         logger: logger, clock: configuration.clock
     )
     web.chatApps = Outbound.chatAppWebhooks(configuration, transcripts: store.ports)
+    web.addressLimits = AddressLimits(publicPerMinute: configuration.chat.publicRequestsPerMinute,
+                                      signInsPerMinute: configuration.chat.signInsPerMinute, trustedProxies: configuration.chat.trustedProxies)
     web.notices = NoticeDesk(city: loaded.city, store: store.ports, composer: composer, policy: outreach,
                              segmentsPerSecond: configuration.twilio.segmentsPerSecond, clock: configuration.clock)
     let router = buildRouter(web)
@@ -110,7 +113,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         let intake = EmailIntake(receive: { message in try await switchboard.receive(message, delivery: .outbox).redelivered },
                                  clock: configuration.clock)
         let requested = configuration.smtpListener.port
-        let listener = SMTPListener(host: host, port: requested, group: MultiThreadedEventLoopGroup.singleton, logger: logger,
+        let listener = SMTPListener(host: host, port: requested, commandTimeout: configuration.smtpListener.commandTimeout,
+                                    dataTimeout: configuration.smtpListener.dataTimeout, group: MultiThreadedEventLoopGroup.singleton, logger: logger,
                                     deliver: { try await intake.take($0) })
         let server: SMTPListener.Server
         do {
@@ -134,16 +138,22 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
                                          sessionsPerMinute: configuration.chat.sessionsPerMinute),
                           photos: photos, logger: logger, clock: configuration.clock)
     let trustedProxies = configuration.chat.trustedProxies
+    let slowClients = configuration.http.slowClients
     return Application(
         router: router,
-        server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: ChatSocket.maxFrame))) { request, channel, _ in
-            // `/chat/ws`, from a page of this server (or a client that sends no Origin, like the test clients).
-            guard request.path?.split(separator: "?").first == "/chat/ws", ChatSocket.allows(origin: request.headerFields[.origin],
-                                                                                         authority: request.authority, publicURL: publicBase)
-            else { return .dontUpgrade }
-            let client = ChatGate.clientAddress(peer: channel.remoteAddress?.ipAddress, forwardedFor: request.headerFields[ChatGate.forwardedFor],
-                                                trustedProxies: trustedProxies)
-            return .upgrade([:]) { inbound, outbound, _ in try await chat.handle(inbound, outbound, client: client) }
+        // Slow clients are not waited for (see `SlowClientLimits`); the chat's WebSocket is upgraded out of those limits.
+        server: HTTPServerBuilder { responder in
+            HeadDeadlineChildChannel(HTTP1WebSocketUpgradeChannel(
+                responder: responder, configuration: .init(http1: slowClients.http1, ws: .init(maxFrameSize: ChatSocket.maxFrame))
+            ) { request, channel, _ in
+                // `/chat/ws`, from a page of this server (or a client that sends no Origin, like the test clients).
+                guard request.path?.split(separator: "?").first == "/chat/ws", ChatSocket.allows(origin: request.headerFields[.origin],
+                                                                                             authority: request.authority, publicURL: publicBase)
+                else { return .dontUpgrade }
+                let client = ChatGate.clientAddress(peer: channel.remoteAddress?.ipAddress, forwardedFor: request.headerFields[ChatGate.forwardedFor],
+                                                    trustedProxies: trustedProxies)
+                return .upgrade([:]) { inbound, outbound, _ in try await chat.handle(inbound, outbound, client: client) }
+            }, head: slowClients.head)
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "CityLine"),
         services: services,

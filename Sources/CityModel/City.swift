@@ -32,6 +32,8 @@ public struct City: Sendable, Equatable {
     public var web = WebLook()
     /// The most SMS segments one message may take (`sms.max_segments`, default 2): `cityline check` fails past it.
     public var smsSegmentLimit = 2
+    /// How fast one resident may write before the bot stops answering each message (`flood:`).
+    public var flood = FloodLimit()
     /// How far back an open ticket counts as one a new report may duplicate (`duplicates.days`, default 30).
     public var duplicateDays = 30
     /// A point this close (metres) to a boundary between jurisdictions that would send a report to different
@@ -255,6 +257,19 @@ public struct Timings: Sendable, Equatable {
         self.sessionExpiry = sessionExpiry
         self.surveyDelay = surveyDelay
         self.surveyReminder = surveyReminder
+    }
+}
+
+/// How fast one resident may write and still get an answer to each message (`flood: {burst, per_minute}`): a burst
+/// of `burst` messages, then `perMinute` a minute. A person reporting a problem never meets it — a report takes a few
+/// messages over minutes; a script, a stuck phone or two bots answering each other do. Past it every message is
+/// still stored, STOP and emergencies are still answered, and the resident hears once that answers will wait.
+public struct FloodLimit: Sendable, Equatable {
+    public var burst: Int
+    public var perMinute: Double
+    public init(burst: Int = 20, perMinute: Double = 10) {
+        self.burst = burst
+        self.perMinute = perMinute
     }
 }
 

@@ -94,6 +94,11 @@ public struct Engine: Sendable {
         turn.marked = words.hasMarks ? words.markedText : nil
         expireIfIdleTooLong(&turn)
         turn.session.lastActivity = now
+        // Past the city's flood limit the message is kept but not answered — except STOP, START and emergencies.
+        if !admit(&turn), !isConsentCommand(turn, folded: folded) {
+            answerTooFast(&turn, words: words)
+            return turn.result
+        }
 
         if turn.session.optedOut {
             if !handleWhileOptedOut(&turn, folded: folded), let finding = triage.assess(words) {
@@ -165,12 +170,13 @@ public struct Engine: Sendable {
     /// "Call 911" (and 988 for someone in crisis) in the resident's language; any report in progress ends, and no
     /// ticket is opened. A resident whose language is not known yet is answered in the language of the words
     /// that raised the alarm.
-    private func answerEmergency(_ turn: inout TurnBuilder, _ finding: Triage.Finding) {
+    func answerEmergency(_ turn: inout TurnBuilder, _ finding: Triage.Finding) {
         if turn.session.locale == nil, let locale = finding.locale,
            let match = LanguageDetector.locale(for: locale.language, among: city.locales) {
             turn.locale = match
         }
         turn.events.append(.emergencyTriaged(trigger: finding.code))
+        turn.session.pace?.emergencyAnsweredAt = turn.now
         // An operator who has the conversation sees what the resident wrote as well.
         if turn.session.state == .withAgent { turn.events.append(.forwardedToAgent(turn.text)) }
         let key = finding.answer == .crisis ? "crisis" : "emergency"

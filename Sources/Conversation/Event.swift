@@ -36,6 +36,8 @@ public enum Event: Hashable, Sendable, Codable {
     case alertsSubscribed(AlertPlace)
     /// The resident asked for no more area notices (`ALERTS OFF`), at any of their places.
     case alertsStopped
+    /// A message past the city's `flood` limit: stored, not answered (unless STOP or an emergency).
+    case tooFast
 }
 
 extension Event {
@@ -60,6 +62,7 @@ extension Event {
         case .reopenRequested: "reopen_requested"
         case .alertsSubscribed: "alerts_subscribed"
         case .alertsStopped: "alerts_stopped"
+        case .tooFast: "too_fast"
         }
     }
 }

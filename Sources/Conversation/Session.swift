@@ -13,6 +13,8 @@ public struct Session: Hashable, Sendable, Codable {
     public var optedOut: Bool
     /// Whether the resident has heard the welcome message.
     public var welcomed: Bool
+    /// How fast the resident has been writing (the city's `flood` limit); nil before their first message.
+    public var pace: ResidentPace?
 
     public init(locale: LanguageTag? = nil) {
         self.locale = locale
@@ -21,6 +23,23 @@ public struct Session: Hashable, Sendable, Codable {
         lastActivity = nil
         optedOut = false
         welcomed = false
+    }
+}
+
+/// How fast one resident has been writing, kept with their session so every instance and every restart sees the
+/// same count (a resident's turns are serialised and their session written with its version).
+public struct ResidentPace: Hashable, Sendable, Codable {
+    /// One token a message, refilled at the city's `flood.per_minute` up to `flood.burst`.
+    public var bucket: TokenBucket?
+    /// They were told their messages wait; said once until they slow down (the bucket half full again).
+    public var warned: Bool
+    /// The last "call 911" they were sent: past the limit, the same emergency is answered at most once a minute.
+    public var emergencyAnsweredAt: Date?
+
+    public init(bucket: TokenBucket? = nil, warned: Bool = false, emergencyAnsweredAt: Date? = nil) {
+        self.bucket = bucket
+        self.warned = warned
+        self.emergencyAnsweredAt = emergencyAnsweredAt
     }
 }
 

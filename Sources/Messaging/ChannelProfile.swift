@@ -44,10 +44,13 @@ public struct ChannelProfile: Hashable, Sendable {
     public var plainPunctuation: Bool
     /// The template parts a city's `Templates/<channel>/` must have.
     public var templateParts: [String]
+    /// What the resident gets on it, in the words of a message ("STOP to stop texts / emails / messages"): strings
+    /// test `{{#channel.messages}}` (chat apps and the web chat), `{{#channel.email}}`, else they say texts.
+    public var messages: Bool
 
     public init(channel: Channel, grouping: Grouping = .separate, maxSegments: Int? = nil, maxLength: Int? = nil,
                 choices: Choices = .numberedText, html: Bool = false, media: Bool = false, threading: Bool = false,
-                inlineReplies: Bool = false, plainPunctuation: Bool = false, templateParts: [String] = ["message"]) {
+                inlineReplies: Bool = false, plainPunctuation: Bool = false, templateParts: [String] = ["message"], messages: Bool = false) {
         self.channel = channel
         self.grouping = grouping
         self.maxSegments = maxSegments
@@ -59,6 +62,7 @@ public struct ChannelProfile: Hashable, Sendable {
         self.inlineReplies = inlineReplies
         self.plainPunctuation = plainPunctuation
         self.templateParts = templateParts
+        self.messages = messages
     }
 
     /// Whether a resident is at the other end.
@@ -71,11 +75,11 @@ public struct ChannelProfile: Hashable, Sendable {
     public static let email = ChannelProfile(channel: .email, grouping: .combined, html: true, media: true, threading: true,
                                              templateParts: ["subject", "text", "html"])
     public static let chat = ChannelProfile(channel: .chat, maxLength: 4_000, choices: .buttons(max: 10, labelLength: 40),
-                                            inlineReplies: true)
+                                            inlineReplies: true, messages: true)
     public static let whatsapp = ChannelProfile(channel: .whatsapp, maxLength: 4_096, choices: .buttons(max: 3, labelLength: 20),
-                                                media: true, threading: true)
+                                                media: true, threading: true, messages: true)
     public static let telegram = ChannelProfile(channel: .telegram, maxLength: 4_096, choices: .buttons(max: 10, labelLength: 64),
-                                                media: true, threading: true)
+                                                media: true, threading: true, messages: true)
     /// A department's system: the body as composed, no template.
     public static let webhook = ChannelProfile(channel: .webhook, templateParts: [])
 }

@@ -57,8 +57,8 @@ public struct MessageComposer: Sendable {
     public func compose(_ messages: [OutboundMessage], to address: ChannelAddress, locale: LanguageTag,
                         ticket: TrackingNumber?, thread: MessageThread? = nil) -> [Composed] {
         guard !messages.isEmpty else { return [] }
-        let texts = messages.map { renderer.text($0.key, $0.args, locale: locale, on: address.channel) }
         let profile = profiles[address.channel]
+        let texts = messages.map { renderer.text($0.key, $0.args, locale: locale, on: address.channel, messages: profile.messages) }
         if profile.grouping == .combined {
             return [email(body: texts.joined(separator: "\n\n"), kind: messages[0].kind, to: address, locale: locale, ticket: ticket,
                           thread: profile.threading ? thread : nil)]
@@ -149,7 +149,9 @@ final class TemplateValues: MustacheParent {
         case "dir": locale.isRightToLeft ? "rtl" : "ltr"
         case "ticket": ticket.map { ["number": $0.digits] }
         // Strings get the channel's section flags, as the message's own strings do.
-        case "strings": LocaleStrings(path: "") { [self] key in composer.renderer.text(key, arguments, locale: locale, on: address.channel) }
+        case "strings": LocaleStrings(path: "") { [self] key in
+            composer.renderer.text(key, arguments, locale: locale, on: address.channel, messages: composer.profiles[address.channel].messages)
+        }
         default: arguments[name].map { argument -> Any in if case .text(let text) = argument { text } else { "" } }
         }
     }

@@ -50,11 +50,12 @@ public struct MessageRenderer: Sendable {
     }
 
     /// The text of `key`; on a known channel a string can say how it reaches the resident with
-    /// `{{#channel.email}}emails{{/channel.email}}` (one flag per channel: `sms`, `email`, `chat`).
-    func text(_ key: String, _ args: [String: MessageArgument], locale: LanguageTag, on channel: Channel?) -> String {
+    /// `{{#channel.email}}emails{{/channel.email}}` (one flag per channel: `sms`, `email`, `chat`, …, and `messages`
+    /// on the channels whose profile says residents get messages there, not texts).
+    func text(_ key: String, _ args: [String: MessageArgument], locale: LanguageTag, on channel: Channel?, messages: Bool = false) -> String {
         guard let template = template(key, locale) else { return "[\(key)]" }
         var context = args.mapValues { value(of: $0, locale: locale, on: channel) }
-        if let channel { context["channel"] = [channel.rawValue: true] }
+        if let channel { context["channel"] = [channel.rawValue: true, "messages": messages] }
         return template.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -55,7 +55,7 @@ public enum MessageSamples {
             "optout.confirmed": ["program": program],
             "optin.confirmed": ["program": program],
             "optin.already": ["program": program],
-            "cancel.done": [:], "cancel.nothing": [:], "restart.done": [:],
+            "cancel.done": [:], "cancel.nothing": [:], "restart.done": [:], "flood.wait": ["program": program],
             "agent.open": [:],
             "agent.closed": ["opening": .date(moment), "phone": .text(city.phone)],
             "agent.unstaffed": ["phone": .text(city.phone)],

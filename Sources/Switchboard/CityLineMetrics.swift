@@ -29,6 +29,8 @@ public struct CityLineMetrics: Sendable {
         public static let emergencies = "cityline_emergencies_answered_total"
         /// Counter {channel}: residents who asked for a person.
         public static let handoffs = "cityline_handoffs_requested_total"
+        /// Counter {channel}: messages past the city's `flood` limit, kept but not answered.
+        public static let tooFast = "cityline_inbound_too_fast_total"
         /// Counter {channel, source}: opt-outs; source `resident` (STOP and its translations), `carrier` (the
         /// provider refused: the resident opted out with it), `unsubscribe` (an email's one-click link).
         public static let optOuts = "cityline_opt_outs_total"
@@ -112,6 +114,7 @@ public struct CityLineMetrics: Sendable {
             switch event {
             case .emergencyTriaged(let trigger): emergency(trigger: trigger, channel)
             case .handedOff: handoff(channel)
+            case .tooFast: count(Name.tooFast, [("channel", channel.rawValue)])
             case .optedOut: optOut(channel, source: .resident)
             default: break
             }

@@ -65,7 +65,7 @@ public struct ChatAppWebhooks: Sendable {
         self.settings = settings
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.get("/webhooks/whatsapp") { request, _ in self.verify(request) }
         router.post("/webhooks/whatsapp") { request, _ in try await self.whatsapp(request) }
         router.post("/webhooks/telegram") { request, _ in try await self.telegram(request) }

@@ -16,7 +16,7 @@ struct ChatPage: Sendable {
     /// The largest photo, in bytes.
     var photoMaxBytes = 10 << 20
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.get("/chat") { request, _ in page(request) }
         router.get("/chat/chat.js") { _, _ in Console.asset(Self.script, type: "text/javascript; charset=utf-8") }
         router.get("/chat/chat.css") { _, _ in Console.asset(Self.style, type: "text/css; charset=utf-8") }

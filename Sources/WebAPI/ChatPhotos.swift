@@ -46,7 +46,7 @@ public struct ChatPhotos: Sendable {
     static let contentTypes: [String: String] = ["jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp",
                                                   "heic": "image/heic"]
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.post("/chat/photos") { request, _ in try await self.upload(request) }
     }
 

@@ -19,6 +19,8 @@ struct Console: Sendable {
     let guarded: @Sendable (Request, (StaffToken) async throws -> Response) async throws -> Response
     /// Whether area notices are served (admins then get their form on the page).
     var notices = false
+    /// Sign-in attempts per network address (nil: not limited).
+    var limits: AddressLimits?
 
     /// How long one event stream lasts before the browser reconnects (so a shutdown never waits on it for long).
     static let streamLifetime: Duration = .seconds(25)
@@ -26,9 +28,19 @@ struct Console: Sendable {
     static let signInDestinations: Set<String> = ["/console", "/dashboard"]
     static let pollInterval: Duration = .seconds(1)
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.get("/console") { request, _ in try await page(request) }
-        router.post("/console/sign-in") { request, _ in try await signIn(request) }
+        router.post("/console/sign-in") { request, context in
+            // A token cannot be guessed at speed: past the limit the form says when to try again, and nothing is read.
+            if let limits, case let wait = await limits.take(.signIn, from: limits.client(request, peer: context.remoteAddress), now: clock()), wait > 0 {
+                let seconds = max(1, Int(wait.rounded(.up)))
+                var response = Self.html(.tooManyRequests, ConsoleAssets.signIn(
+                    city: city, error: "Too many sign-in attempts from this network. Try again in \(seconds) seconds."))
+                response.headers[.retryAfter] = "\(seconds)"
+                return response
+            }
+            return try await signIn(request)
+        }
         router.post("/console/sign-out") { request, _ in try await signOut(request) }
         router.get("/console/events") { request, _ in try await guarded(request) { token in events(token) } }
         router.get("/console/console.js") { _, _ in Self.asset(ConsoleAssets.script, type: "text/javascript; charset=utf-8") }

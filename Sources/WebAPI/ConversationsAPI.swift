@@ -14,7 +14,7 @@ struct ConversationsAPI: Sendable {
     let desk: OperatorDesk
     let guarded: @Sendable (Request, (StaffToken) async throws -> Response) async throws -> Response
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.get("/api/v1/conversations") { request, _ in try await guarded(request) { token in try await list(request, token) } }
         router.get("/api/v1/conversations/:id") { request, context in
             try await guarded(request) { token in try await show(context.parameters.get("id") ?? "", token) }

@@ -16,7 +16,7 @@ struct Dashboard: Sendable {
     let city: City
     let clock: @Sendable () -> Date
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.get("/dashboard") { request, _ in try await page(request) }
         router.get("/dashboard/dashboard.css") { _, _ in Console.asset(DashboardPage.style, type: "text/css; charset=utf-8") }
     }

@@ -30,7 +30,7 @@ struct EmailWebhook: Sendable {
         }, clock: dependencies.clock)
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.post("/webhooks/email/inbound") { request, _ in try await self.inbound(request) }
     }
 

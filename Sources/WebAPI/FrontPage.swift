@@ -26,7 +26,7 @@ struct FrontPage: Sendable {
     let renderer: MessageRenderer
     let door: FrontDoor
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.get("/") { request, _ in page(request) }
         router.get("/front.css") { _, _ in Console.asset(Self.style, type: "text/css; charset=utf-8") }
     }

@@ -24,7 +24,7 @@ public struct MetricsEndpoint: Sendable {
         self.token = token
     }
 
-    func register(on router: Router<BasicRequestContext>, logger: Logger) {
+    func register(on router: Router<WebContext>, logger: Logger) {
         router.get("/metrics") { request, _ in
             if let token, !BearerToken.matches(request, token) {
                 return JSONResponse.text(.unauthorized, "send Authorization: Bearer <CITYLINE_METRICS_TOKEN>\n")

@@ -21,7 +21,7 @@ struct NoticesAPI: Sendable {
     /// A drawn area may have many corners: up to 1 MiB of JSON.
     static let maxBody = 1 << 20
 
-    func register(on router: Router<BasicRequestContext>, guarded: @escaping OperationsAPI.Guard) {
+    func register(on router: Router<WebContext>, guarded: @escaping OperationsAPI.Guard) {
         router.post("/api/v1/notices") { request, _ in try await guarded(request) { token in try await self.create(request, token) } }
         router.get("/api/v1/notices") { request, _ in try await guarded(request) { token in try await self.list(request, token) } }
         router.get("/api/v1/notices/:id") { request, context in

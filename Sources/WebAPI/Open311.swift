@@ -30,7 +30,7 @@ struct Open311API: Sendable {
         let description: String
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         for format in [Format.json, .xml] {
             let ext = format.rawValue
             router.get("/open311/v2/discovery.\(ext)") { request, _ in await answer(format, root: "discovery") { try discovery(request) } }

@@ -10,7 +10,7 @@ import NIOCore
 /// written in its `.json` form, and its description names the `.xml` one); `Tests/OpenAPI/schemathesis_test.py`
 /// sends generated requests to a running server and fails on any 5xx or any answer that breaks these schemas.
 enum OpenAPIDocument {
-    static func register(on router: Router<BasicRequestContext>) {
+    static func register(on router: Router<WebContext>) {
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
@@ -1628,6 +1628,9 @@ enum OpenAPIDocument {
               }
             },
             "description": "OK"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -1668,6 +1671,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -1717,6 +1723,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -1840,6 +1849,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       },
@@ -2010,6 +2022,9 @@ enum OpenAPIDocument {
           },
           "413": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2077,6 +2092,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2132,6 +2150,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2187,6 +2208,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       },
@@ -2311,6 +2335,9 @@ enum OpenAPIDocument {
           },
           "413": {
             "$ref": "#/components/responses/Open311Error"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -4441,6 +4468,25 @@ enum OpenAPIDocument {
       },
       "Unprocessable": {
         "description": "The area is not a usable polygon (not closed, too few corners, off the Earth, or crossing itself); nothing was queued.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "Too many requests from this network address (`CITYLINE_PUBLIC_REQUESTS_PER_IP_PER_MINUTE`, default 300 a minute); nothing was done. Wait the seconds `Retry-After` gives.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
         "content": {
           "application/json": {
             "schema": {

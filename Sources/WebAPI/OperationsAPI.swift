@@ -17,7 +17,7 @@ struct OperationsAPI: Sendable {
 
     init(_ dependencies: WebAPIDependencies) { self.dependencies = dependencies }
 
-    func register(on router: Router<BasicRequestContext>, guarded: @escaping Guard) {
+    func register(on router: Router<WebContext>, guarded: @escaping Guard) {
         router.get("/api/v1/outbox") { request, _ in
             try await guarded(request) { token in try await self.listOutbox(request, token) }
         }

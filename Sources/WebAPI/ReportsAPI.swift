@@ -18,7 +18,7 @@ struct ReportsAPI: Sendable {
     let city: City
     let store: any ReportStore
 
-    func register(on router: Router<BasicRequestContext>, guarded: @escaping Guard) {
+    func register(on router: Router<WebContext>, guarded: @escaping Guard) {
         router.get("/api/v1/reports/kpis") { request, _ in try await guarded(request) { try await self.kpis(request, $0) } }
         router.get("/api/v1/reports/equity") { request, _ in try await guarded(request) { try await self.equity(request, $0) } }
         router.get("/api/v1/reports/trend") { request, _ in try await guarded(request) { try await self.trend(request, $0) } }

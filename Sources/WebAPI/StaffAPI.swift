@@ -18,7 +18,7 @@ struct StaffAPI: Sendable {
 
     init(_ dependencies: WebAPIDependencies) { self.dependencies = dependencies }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.get("/api/v1/tickets") { request, _ in try await self.guarded(request) { token in try await self.list(request, token) } }
         router.post("/api/v1/tickets") { request, _ in try await self.guarded(request) { token in try await self.create(request, token) } }
         router.get("/api/v1/status-notes") { request, _ in try await self.guarded(request) { _ in self.statusNotes() } }

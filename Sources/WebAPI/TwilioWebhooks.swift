@@ -19,7 +19,7 @@ struct TwilioWebhooks: Sendable {
 
     init(_ dependencies: WebAPIDependencies) { self.dependencies = dependencies }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         router.post("/webhooks/twilio/sms") { request, _ in try await self.inbound(request) }
         router.post("/webhooks/twilio/status") { request, _ in try await self.status(request) }
     }

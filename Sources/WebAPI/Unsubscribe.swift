@@ -48,7 +48,7 @@ public struct UnsubscribeLinks: Sendable {
         return Data(base64Encoded: base)
     }
 
-    func register(on router: Router<BasicRequestContext>, optOut: @escaping @Sendable (ChannelAddress, Date) async throws -> Void,
+    func register(on router: Router<WebContext>, optOut: @escaping @Sendable (ChannelAddress, Date) async throws -> Void,
                   clock: @escaping @Sendable () -> Date) {
         router.get("/unsubscribe/:token") { _, context -> Response in
             guard self.address(from: context.parameters.get("token") ?? "") != nil else { return Self.page(404, "This link is not valid.") }

@@ -44,6 +44,8 @@ public struct WebAPIDependencies: Sendable {
     /// The WhatsApp and Telegram webhooks' secrets, photo fetchers and the transcript they read; nil leaves
     /// `/webhooks/whatsapp` and `/webhooks/telegram` out.
     public var chatApps: ChatAppWebhooks.Settings?
+    /// Limits per network address on the public pages and APIs and on console sign-ins; nil: none.
+    public var addressLimits: AddressLimits?
     /// Largest webhook body accepted; larger ones get 413 and change nothing.
     public var maxWebhookBytes: Int
     public var logger: Logger
@@ -77,8 +79,9 @@ public struct WebAPIDependencies: Sendable {
 }
 
 /// Builds the router with every endpoint of the contract that exists so far.
-public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<WebContext> {
+    let router = Router(context: WebContext.self)
+    if let limits = dependencies.addressLimits { router.add(middleware: AddressLimitMiddleware(limits: limits, clock: dependencies.clock)) }
     router.add(middleware: StoreUnavailableMiddleware(logger: dependencies.logger))
     router.get("/health") { _, _ in
         JSONResponse.make(["status": "ok"])
@@ -98,7 +101,7 @@ public func buildRouter(_ dependencies: WebAPIDependencies) -> Router<BasicReque
     Open311API(dependencies: dependencies).register(on: router)
     if let console = dependencies.console, let desk = dependencies.desk {
         Console(sessions: console, desk: desk, tokens: dependencies.tokens, city: dependencies.city, clock: dependencies.clock,
-                guarded: staff.guarded, notices: dependencies.notices != nil).register(on: router)
+                guarded: staff.guarded, notices: dependencies.notices != nil, limits: dependencies.addressLimits).register(on: router)
         if let reports = dependencies.reports {
             Dashboard(sessions: console, tokens: dependencies.tokens, store: reports, city: dependencies.city, clock: dependencies.clock)
                 .register(on: router)

@@ -12,7 +12,7 @@ struct WebBrand: Sendable {
     let city: City
     let renderer: MessageRenderer
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebContext>) {
         let css = ":root { --brand: \(city.web.color); }\n"
         router.get("/brand.css") { _, _ in Console.asset(css, type: "text/css; charset=utf-8") }
         if let logo = city.web.logo {

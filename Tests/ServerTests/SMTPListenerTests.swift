@@ -39,9 +39,7 @@ import Testing
         let intake = EmailIntake(receive: { try await switchboard.receive($0, delivery: .outbox).redelivered }, clock: { t0 })
         let listener = SMTPListener(host: "127.0.0.1", port: 0, maxMessageBytes: 64 * 1024, group: MultiThreadedEventLoopGroup.singleton,
                                     logger: Logger(label: "test"), deliver: { try await intake.take($0) })
-        let server = try await listener.bind()
-        let port = try #require(server.channel.localAddress?.port)
-        let serving = Task { try await listener.serve(server) }
+        let (port, serving) = try await listening(listener)
         defer { serving.cancel() }
 
         let report = "From: Maria <maria@example.org>\nSubject: Broken streetlight\nMessage-ID: <s1@example.org>\n\nat 5th and Oak\n.leading dot line"
@@ -65,9 +63,7 @@ import Testing
     @Test func anEndlessLineIsNotKept() async throws {
         let listener = SMTPListener(host: "127.0.0.1", port: 0, maxMessageBytes: 64 * 1024, group: MultiThreadedEventLoopGroup.singleton,
                                     logger: Logger(label: "test"), deliver: { _ in .accepted })
-        let server = try await listener.bind()
-        let port = try #require(server.channel.localAddress?.port)
-        let serving = Task { try await listener.serve(server) }
+        let (port, serving) = try await listening(listener)
         defer { serving.cancel() }
         let script = #"""
         import socket, sys
@@ -86,6 +82,13 @@ import Testing
         #expect(lines.dropFirst().first?.hasPrefix("221") == true, "\(output)")
     }
 
+}
+
+/// Binds `listener` to its free port and serves it until the returned task is cancelled.
+func listening(_ listener: SMTPListener) async throws -> (port: Int, serving: Task<Void, any Error>) {
+    let server = try await listener.bind()
+    let port = try #require(server.channel.localAddress?.port)
+    return (port, Task { try await listener.serve(server) })
 }
 
 /// Runs `python3` with `arguments` and returns what it printed. The wait happens on a Dispatch thread, never on

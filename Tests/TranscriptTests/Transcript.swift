@@ -95,6 +95,7 @@ extension Event {
         case .alertsSubscribed(let place):
             return "alerts \(place.topic.map { "[\($0)] " } ?? "")\"\(place.matched)\" at=\(String(format: "%.4f,%.4f", place.point.latitude, place.point.longitude))"
         case .alertsStopped: return "alerts stopped"
+        case .tooFast: return "too fast: kept, not answered"
         }
     }
 }
