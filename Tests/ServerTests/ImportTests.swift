@@ -57,7 +57,7 @@ import WebAPI
 
         _ = try await store.createToken(hash: StaffTokenHash.hash("admin"), role: .admin, department: nil, label: nil, at: t0)
         let app = try await buildApplication(try .testing(store: .sqlite(store), clock: { t0 }))
-        let expected = try Self.pythonMedian(path)
+        let expected = try await blocking { try Self.pythonMedian(path) } // python3 runs for a while: not on a concurrency thread
         try await app.test(.live) { client in
             try await client.execute(uri: "/api/v1/reports/kpis", method: .get, headers: StaffAPITests.auth("admin")) { response in
                 let total = StaffAPITests.json(response)["total"] as? [String: Any] ?? [:]
