@@ -104,9 +104,11 @@ public struct SMTPListener: Sendable {
                 let deadline = Deadline(clock.now.advanced(by: commandTimeout))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        while true {
-                            try await Task.sleep(until: deadline.value, clock: clock)
-                            if deadline.value <= clock.now { break }
+                        // Looks at the deadline at least once a second: it moves both ways (to a day while a
+                        // message is stored, back to the command deadline after), and a sleep until an old, later
+                        // deadline would let a client that went quiet after a message hold the connection that long.
+                        while case let due = deadline.value, due > clock.now {
+                            try await Task.sleep(until: min(due, clock.now.advanced(by: .seconds(1))), clock: clock)
                         }
                         try? await reply("421 4.4.2 \(hostname) Timeout waiting for the client, closing connection")
                         connection.channel.close(promise: nil)
