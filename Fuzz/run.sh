@@ -4,6 +4,8 @@
 #   Fuzz/run.sh [SECONDS_PER_TARGET] [TARGET…]     (default: 60 seconds, every target)
 #   FUZZ_CONFIGURATION=debug Fuzz/run.sh 10         the smoke run .ci/run makes (a debug build: minutes less to
 #                                                   build, fewer executions a second; the long runs use release)
+#   FUZZ_RUNS=10000000 Fuzz/run.sh 0 [TARGET…]       each target until it has run 10 million inputs (0 seconds: no
+#                                                   time limit; with both, whichever comes first stops it)
 #
 # Each target starts from its seed corpus (Fuzz/Corpus/<target>, read only) and keeps what it finds in
 # .build-fuzz/corpus/<target>, so a later run goes on from there. A crash, a leak, a hang (a single input over
@@ -43,14 +45,17 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$artifacts"
     log="$scratch/logs/$target.log"
     mkdir -p "$(dirname "$log")"
-    echo "== $target: ${seconds}s"
+    runs_limit=()
+    [ -n "${FUZZ_RUNS:-}" ] && runs_limit=(-runs="$FUZZ_RUNS")
+    started=$(date +%s)
+    echo "== $target: ${seconds}s${FUZZ_RUNS:+, at most $FUZZ_RUNS inputs}"
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$bin/$target" "$corpus" "Corpus/$target" \
-        -max_total_time="$seconds" -rss_limit_mb="$rss_mb" -timeout="$timeout_s" -max_len=65536 \
+        -max_total_time="$seconds" "${runs_limit[@]}" -rss_limit_mb="$rss_mb" -timeout="$timeout_s" -max_len=65536 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
     code=$?
     runs=$(grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" | grep -Eo "[0-9]+$" | tail -1)
     speed=$(grep -Eo "stat::average_exec_per_sec: *[0-9]+" "$log" | grep -Eo "[0-9]+$" | tail -1)
-    line="$target: ${runs:-?} executions, ${speed:-?} exec/s"
+    line="$target: ${runs:-?} executions, ${speed:-?} exec/s, $(( $(date +%s) - started )) s"
     if [ $code -ne 0 ]; then
         status=1
         problem=$(grep -Em1 "ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|Fatal error|Precondition failed|deadly signal|timeout" "$log" || echo "exit $code")

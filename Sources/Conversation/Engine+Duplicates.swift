@@ -27,6 +27,22 @@ extension Engine {
         return true
     }
 
+    /// The turn as running it again with `nearby` (what the host found for `turn.nearbyQuery`) would leave it, when
+    /// nothing there can be offered — the common case, and then without running it again: the first run carried
+    /// on as if there were none, so only the mark that they were looked at is missing. Nil when a ticket nearby
+    /// can be offered: the host runs the turn again with them.
+    public func settle(_ turn: Turn, nearby: [NearbyTicket]) -> Turn? {
+        guard let query = turn.nearbyQuery else { return turn }
+        let offerable = nearby.contains {
+            $0.ticket.serviceCode == query.serviceCode && $0.ticket.status != .closed && $0.distance <= query.radius
+        }
+        guard !offerable else { return nil }
+        var settled = turn
+        settled.session.draft?.duplicatesChecked = true
+        settled.nearbyQuery = nil
+        return settled
+    }
+
     func sayDuplicateOffer(_ turn: inout TurnBuilder, _ number: TrackingNumber, _ base: [String: MessageArgument]) {
         guard let offer = turn.session.draft?.duplicateOffer else { return }
         var args = base

@@ -97,9 +97,10 @@ public struct Switchboard: Sendable {
         var turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
         if let query = turn.nearbyQuery {
             // The report has a point: open tickets of its service nearby may be the same problem. Look them up and
-            // run the (pure) turn again with them.
-            context.nearby = try await store.openTickets(near: query, limit: 3)
-            turn = engine.handle(session, inbound, context: context, now: message.receivedAt)
+            // run the (pure) turn again with them — unless none can be offered, which leaves the turn as it was.
+            let nearby = try await store.openTickets(near: query, limit: 3)
+            context.nearby = nearby
+            turn = engine.settle(turn, nearby: nearby) ?? engine.handle(session, inbound, context: context, now: message.receivedAt)
         }
         if turn.events.contains(where: { if case .ticketRequested = $0 { true } else { false } }) {
             // The turn creates a ticket: take a number for it and run the (pure) turn again with it. Only these turns
