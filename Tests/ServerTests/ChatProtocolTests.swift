@@ -30,8 +30,19 @@ import WSClient
 
         func sendRaw(_ text: String) async throws { try await outbound.write(.text(text)) }
 
-        func next() async throws -> [String: Any] {
-            guard case .text(let text)? = try await frames.next() else { throw Failure("the connection closed") }
+        /// The next frame, waited for at most `limit`: a frame that never comes fails the test (with the line that
+        /// waited) instead of holding the whole run.
+        func next(within limit: Duration = .seconds(120), sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+            let frame = try await withThrowingTaskGroup(of: WebSocketMessage?.self) { group in
+                group.addTask { try await self.frames.next() }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    throw Failure("no frame within \(limit) (\(sourceLocation.fileName):\(sourceLocation.line))")
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+            guard case .text(let text)? = frame else { throw Failure("the connection closed") }
             return (try JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
         }
     }
