@@ -280,7 +280,7 @@ let package = Package(
             name: "CityLineTestSupport",
             dependencies: ["Messaging", 
                 "CityModel", "Localization", "Conversation", "Storage", "Rendering", "CityConfig", "Switchboard", "Transport",
-                "StorageSQLite", "StoragePostgres", "CityLineApp",
+                "StorageSQLite", "StoragePostgres", "CityLineApp", "WebAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

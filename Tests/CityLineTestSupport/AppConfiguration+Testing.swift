@@ -1,6 +1,7 @@
 import CityLineApp
 import Foundation
 import Storage
+import WebAPI
 
 extension AppConfiguration {
     /// The application as tests of the HTTP edge build it: the demo city (loaded once), `store` handed in so the
@@ -22,6 +23,15 @@ extension AppConfiguration {
         configuration.runsBackgroundWork = false
         configuration.onServerRunning = { _, _ in }
         configuration.metrics = AppMetrics() // its own counters, not the process's
+        // The test client opens its connection before the test's first request, and on a loaded machine (under a
+        // sanitizer) what a test does first can take longer than a production deadline for a client's first bytes:
+        // deadlines of ten minutes unless the test sets its own (SlowClientTests does).
+        let limits = configuration.http.slowClients
+        configuration.http.slowClients = SlowClientLimits(
+            head: environment["CITYLINE_HTTP_HEAD_TIMEOUT"] == nil ? .seconds(600) : limits.head,
+            idle: environment["CITYLINE_HTTP_IDLE_TIMEOUT"] == nil ? .seconds(600) : limits.idle,
+            request: environment["CITYLINE_HTTP_REQUEST_TIMEOUT"] == nil ? .seconds(600) : limits.request
+        )
         return configuration
     }
 }
