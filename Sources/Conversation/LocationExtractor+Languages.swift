@@ -46,8 +46,22 @@ extension LocationExtractor {
 
     /// Whether `text` has a word the patterns start from: any non-ASCII text may (đường, 路口, شارع); ASCII text
     /// needs a Spanish street or corner word ("calle", "esquina", "en Oak y 5th"). Most messages need no regex.
+    ///
+    /// Every pattern holds a street name, which starts with a capital A–Z or a digit: text with neither ("路灯坏了",
+    /// "حفرة كبيرة", most Chinese and Arabic messages) is not searched at all.
     static func mayHoldLocalizedPlace(_ text: String) -> Bool {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return true }
+        var ascii = true, nameStart = false
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                if (0x41...0x5A).contains(scalar.value) || (0x30...0x39).contains(scalar.value) { nameStart = true }
+            } else {
+                ascii = false
+                // `\d` in the patterns is any decimal digit (٣, ３), not only 0–9.
+                if scalar.properties.numericType == .decimal { nameStart = true }
+            }
+        }
+        guard nameStart else { return false }
+        guard ascii else { return true }
         return FoldedText(text).words.contains { spanishMarkers.contains($0) }
     }
 
@@ -58,8 +72,8 @@ extension LocationExtractor {
 
     /// A place written the way Spanish, Vietnamese, Chinese or Arabic speakers write one, normalized to the
     /// English form the rest of the city uses ("123 Oak", "Oak & 5th").
-    static func localizedPlace(in text: String) -> Location? {
-        guard mayHoldLocalizedPlace(text) else { return nil }
+    static func localizedPlace(in text: String, prechecked: Bool = true) -> Location? {
+        guard !prechecked || mayHoldLocalizedPlace(text) else { return nil }
         for (kind, regex) in patterns {
             let whole = NSRange(text.startIndex..., in: text)
             guard let match = regex.firstMatch(in: text, range: whole) else { continue }
