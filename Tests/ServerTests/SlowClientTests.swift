@@ -11,10 +11,10 @@ import Testing
 /// connection each have a deadline; on SMTP a command line and a message's content. Short deadlines here (seconds);
 /// the defaults are in `SlowClientLimits` and `SMTPListener`.
 @Suite struct SlowClientTests {
-    /// Python's raw sockets: each case prints one line — how the connection ended and after how long.
-    static let httpClient = #"""
+    /// What both scripts do once their connection is set up: send a little every `every` seconds and read what
+    /// comes back, until the server closes the connection or `limit` passes.
+    static let untilClosed = #"""
     import socket, sys, time
-    port = int(sys.argv[1])
 
     def until_closed(s, trickle, every, limit=30):
         """Sends trickle() every `every` s until the server closes; returns (how, seconds, what it answered)."""
@@ -38,6 +38,12 @@ import Testing
             except OSError:
                 return "closed", time.time() - start, answer
         return "open", time.time() - start, answer
+
+    """#
+
+    /// Python's raw sockets: each case prints one line — how the connection ended and after how long.
+    static let httpClient = untilClosed + #"""
+    port = int(sys.argv[1])
 
     def connect():
         return socket.create_connection(("127.0.0.1", port), timeout=60)
@@ -113,8 +119,7 @@ import Testing
         }
     }
 
-    static let smtpClient = #"""
-    import socket, sys, time
+    static let smtpClient = untilClosed + #"""
     command_port, data_port, after_port = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 
     def read_reply(f):
@@ -131,24 +136,8 @@ import Testing
                 reply = read_reply(f)
                 if not reply[:1] in ("2", "3"):
                     return "setup_got_" + reply.replace(" ", "_"), 0.0
-        start = time.time()
-        s.settimeout(every)
-        answer = b""
-        while time.time() - start < limit:
-            try:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                answer += chunk
-            except socket.timeout:
-                pass
-            except OSError:
-                break  # reset: the server closed with our bytes unread
-            try:
-                s.sendall(trickle)
-            except OSError:
-                break
-        return answer.decode().strip().replace(" ", "_"), round(time.time() - start, 1)
+        _, seconds, answer = until_closed(s, lambda: trickle, every, limit)  # a reset counts as closed too
+        return answer.decode().strip().replace(" ", "_"), round(seconds, 1)
 
     # A command line a byte at a time.
     print("command", *slow(command_port, [(b"HELO mta\r\n", 1)], b"N", 0.3))
