@@ -75,8 +75,8 @@ def main():
 
     print(f"Triage on Evaluation/triage ({args.split}); targets: recall >= {RECALL_TARGET:.0%}, false alarms <= {FALSE_ALARM_TARGET:.0%}")
     print()
-    print("| language | emergencies | caught | recall | routine | false alarms | rate |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| language | emergencies | caught | recall | + cautioned | told to call 911 | routine | false alarms | rate | cautioned |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     failed = []
     totals = collections.Counter()
     details = []
@@ -89,15 +89,23 @@ def main():
         routine = [(r, a) for r, a in zip(rows, answers) if r["label"] == "routine"]
         caught = sum(1 for _, a in emergencies if a["emergency"])
         alarms = sum(1 for _, a in routine if a["emergency"])
+        # a caution: the turn goes on with "if anyone is in danger now, call 911 first" (not a diversion)
+        warned = sum(1 for _, a in emergencies if not a["emergency"] and a.get("caution"))
+        cautioned = sum(1 for _, a in routine if not a["emergency"] and a.get("caution"))
         recall = caught / len(emergencies) if emergencies else 1
         rate = alarms / len(routine) if routine else 0
-        print(f"| {lang} | {len(emergencies)} | {caught} | {percent(caught, len(emergencies))} | {len(routine)} | {alarms} | {percent(alarms, len(routine))} |")
-        totals.update(emergencies=len(emergencies), caught=caught, routine=len(routine), alarms=alarms)
+        print(f"| {lang} | {len(emergencies)} | {caught} | {percent(caught, len(emergencies))} | {warned} "
+              f"| {percent(caught + warned, len(emergencies))} | {len(routine)} | {alarms} | {percent(alarms, len(routine))} "
+              f"| {percent(cautioned, len(routine))} |")
+        totals.update(emergencies=len(emergencies), caught=caught, routine=len(routine), alarms=alarms, warned=warned,
+                      cautioned=cautioned)
         if recall < RECALL_TARGET or rate > FALSE_ALARM_TARGET:
             failed.append(lang)
         details.append((lang, emergencies, routine))
     print(f"| all | {totals['emergencies']} | {totals['caught']} | {percent(totals['caught'], totals['emergencies'])} "
-          f"| {totals['routine']} | {totals['alarms']} | {percent(totals['alarms'], totals['routine'])} |")
+          f"| {totals['warned']} | {percent(totals['caught'] + totals['warned'], totals['emergencies'])} "
+          f"| {totals['routine']} | {totals['alarms']} | {percent(totals['alarms'], totals['routine'])} "
+          f"| {percent(totals['cautioned'], totals['routine'])} |")
 
     for lang, emergencies, routine in details:
         if args.by_concept:
@@ -109,10 +117,10 @@ def main():
                 print(f"  {concept:16} recall {percent(sum(a['emergency'] for a in e), len(e)):>7} of {len(e):3}"
                       f"   false alarms {sum(a['emergency'] for a in n):2} of {len(n):3}")
         if args.errors:
-            misses = [r for r, a in emergencies if not a["emergency"]][: args.errors]
+            misses = [(r, a) for r, a in emergencies if not a["emergency"]][: args.errors]
             alarms = [r for r, a in routine if a["emergency"]][: args.errors]
-            for r in misses:
-                print(f"  MISS  {lang} {r['split']} {r['concept']}: {r['text']}")
+            for r, a in misses:
+                print(f"  {'WARN' if a.get('caution') else 'MISS'}  {lang} {r['split']} {r['concept']}: {r['text']}")
             for r in alarms:
                 print(f"  ALARM {lang} {r['split']} {r['concept']}: {r['text']}")
 

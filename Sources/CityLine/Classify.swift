@@ -25,6 +25,8 @@ struct Classify: AsyncParsableCommand {
         var service_name: String?
         var confidence: Double
         var emergency: Bool
+        /// Signs of danger short of an emergency: the answer starts with "if anyone is in danger now, call 911".
+        var caution: Bool
         var opt_out: Bool
         /// What the engine would do: "direct", "confirm", "choose", "menu" or "information".
         var decision: String
@@ -47,7 +49,7 @@ struct Classify: AsyncParsableCommand {
                 ("text", try value(text)), ("language", try value(language)), ("language_sure", try value(language_sure)),
                 ("service_code", try value(service_code)),
                 ("service_name", try value(service_name)), ("confidence", try value(confidence)),
-                ("emergency", try value(emergency)), ("opt_out", try value(opt_out)), ("decision", try value(decision)),
+                ("emergency", try value(emergency)), ("caution", try value(caution)), ("opt_out", try value(opt_out)), ("decision", try value(decision)),
             ] + (candidates == nil ? [] : [("candidates", try value(candidates))])
                 + (language_evidence == nil ? [] : [("language_evidence", try value(language_evidence))])
                 + (triage == nil ? [] : [("triage", try value(triage))])
@@ -74,7 +76,8 @@ struct Classify: AsyncParsableCommand {
             var line = Line(
                 text: text, language: detection.language ?? loaded.city.defaultLocale.language,
                 language_sure: detection.isConfident, service_code: nil, service_name: nil, confidence: 0,
-                emergency: finding != nil,
+                emergency: finding.map { $0.answer != .caution } ?? false,
+                caution: finding?.answer == .caution,
                 opt_out: loaded.lexicon.command(exactly: TextFolding.fold(text), marked: TextFolding.marked(text), locale: locale) == .stop,
                 decision: "menu"
             )

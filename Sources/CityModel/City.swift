@@ -318,9 +318,13 @@ public struct EmergencyTriage: Sendable, Equatable {
 
 /// One kind of emergency and the rules that recognise it.
 public struct EmergencyTrigger: Sendable, Equatable {
-    /// What the resident is told: call 911, or (someone in crisis) call 988 as well.
+    /// What the resident is told: call 911, or (someone in crisis) call 988 as well — the report in progress ends
+    /// and no ticket is opened. `caution`: signs of danger that are not sure enough to turn the resident away
+    /// ("my mom is super sleepy and confused", "a truck plowed into the bus shelter, people were waiting"): the turn
+    /// goes on as usual and its answer starts with "if anyone is in danger now, call 911". Caution triggers are
+    /// read only when no emergency or crisis trigger holds.
     public enum Answer: String, Sendable, Codable, CaseIterable {
-        case emergency, crisis
+        case emergency, crisis, caution
     }
 
     public var code: String

@@ -27,7 +27,8 @@ extension Engine {
 
     /// A message past the limit: kept, not answered by the bot.
     func answerTooFast(_ turn: inout TurnBuilder, words: FoldedText) {
-        if let finding = triage.assess(words) {
+        // (Signs of danger short of an emergency are not answered here: the notice says "Emergency? Call 911".)
+        if let finding = triage.assess(words), finding.answer != .caution {
             let last = turn.session.pace?.emergencyAnsweredAt
             if last == nil || turn.now.timeIntervalSince(last!) >= 60 {
                 if case .choosingLanguage(_, let resume) = turn.session.state { turn.session.state = resume }

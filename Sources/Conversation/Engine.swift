@@ -102,38 +102,48 @@ public struct Engine: Sendable {
 
         if turn.session.optedOut {
             if !handleWhileOptedOut(&turn, folded: folded), let finding = triage.assess(words) {
-                // Nothing goes out after STOP — except "call 911" to someone who writes about an emergency.
-                answerEmergency(&turn, finding)
+                // Nothing goes out after STOP — except "call 911" to someone who writes about an emergency, or
+                // about signs of danger.
+                if finding.answer == .caution { caution(&turn, finding) } else { answerEmergency(&turn, finding) }
             }
             return turn.result
         }
         adoptCommandLanguage(&turn, folded: folded)
         if handleCommand(&turn, folded: folded, context: context) { return turn.result }
         // Emergencies come first at every step: the first message, mid-report, in a survey, in the language menu,
-        // while waiting for (or talking with) an operator.
-        if let finding = triage.assess(words) {
+        // while waiting for (or talking with) an operator. Signs of danger that are not sure enough for that get
+        // "if anyone is in danger now, call 911" before the turn's usual answer.
+        let finding = triage.assess(words)
+        if let finding, finding.answer != .caution {
             if case .choosingLanguage(_, let resume) = turn.session.state { turn.session.state = resume }
             _ = noticeLanguage(&turn, text: text)
             answerEmergency(&turn, finding)
             return turn.result
         }
-        if handlePersonRequest(&turn) { return turn.result }
+        continueTurn(&turn, text: text, folded: folded, inbound: inbound, context: context)
+        if let finding { caution(&turn, finding) }
+        return turn.result
+    }
+
+    /// The turn of a message that is not a command or an emergency: a request for a person, the language menu,
+    /// a message for the operator, or the dialog.
+    private func continueTurn(_ turn: inout TurnBuilder, text: String, folded: String, inbound: Inbound, context: TurnContext) {
+        if handlePersonRequest(&turn) { return }
         if case .choosingLanguage(let pending, let resume) = turn.session.state {
             readLanguageChoice(&turn, text: text, folded: folded, pending: pending, resume: resume, context: context)
-            return turn.result
+            return
         }
         let language = noticeLanguage(&turn, text: text)
         if language == .ask {
             askLanguage(&turn, pending: text)
-            return turn.result
+            return
         }
         if turn.session.state == .withAgent {
             if !text.isEmpty { turn.events.append(.forwardedToAgent(text)) }
-            return turn.result
+            return
         }
         continueDialog(&turn, text: text, folded: folded, media: inbound.media, context: context)
         turn.session.welcomed = true
-        return turn.result
     }
 
     // MARK: - Session lifetime
@@ -186,6 +196,17 @@ public struct Engine: Sendable {
             turn.session.state = .idle
             turn.events.append(.sessionEnded(.emergency))
         }
+    }
+
+    /// Signs of danger, not sure enough to end the turn (a `caution` trigger): "if anyone is in danger now, call
+    /// 911" comes first, before whatever else the turn answers, and is counted for the KPIs.
+    func caution(_ turn: inout TurnBuilder, _ finding: Triage.Finding) {
+        if turn.session.locale == nil, let locale = finding.locale,
+           let match = LanguageDetector.locale(for: locale.language, among: city.locales) {
+            turn.locale = match
+        }
+        turn.events.insert(.messageCreated(OutboundMessage("caution", ["program": .text(program(turn))], kind: .emergency)), at: 0)
+        turn.events.append(.dangerCautioned(trigger: finding.code))
     }
 
     func program(_ turn: TurnBuilder) -> String { city.program.resolve(turn.locale, fallbacks: city.fallbackLocales) }

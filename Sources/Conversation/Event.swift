@@ -22,6 +22,9 @@ public enum Event: Hashable, Sendable, Codable {
     /// A message sent while a person has the conversation: for the operator, not answered by the bot.
     case forwardedToAgent(String)
     case emergencyTriaged(trigger: String)
+    /// Signs of danger short of an emergency (a `caution` trigger): the turn went on, told to call 911 if anyone is
+    /// in danger now.
+    case dangerCautioned(trigger: String)
     case informationAnswered(code: String)
     case sessionEnded(EndReason)
     /// The resident asked to hear about a ticket's progress (FOLLOW 1234567).
@@ -53,6 +56,7 @@ extension Event {
         case .reportHandedOver: "report_handed_over"
         case .forwardedToAgent: "forwarded_to_agent"
         case .emergencyTriaged: "emergency_triaged"
+        case .dangerCautioned: "danger_cautioned"
         case .informationAnswered: "information_answered"
         case .sessionEnded: "session_ended"
         case .followRequested: "follow_requested"

@@ -78,7 +78,9 @@ public struct Triage: Sendable {
         conceptNames = names
         self.locales = locales
         conceptCount = names.count
-        triggers = triage.triggers.map { trigger in
+        // Emergencies and crises first, then cautions, each in the city's order.
+        let ordered = triage.triggers.filter { $0.answer != .caution } + triage.triggers.filter { $0.answer == .caution }
+        triggers = ordered.map { trigger in
             Trigger(code: trigger.code, answer: trigger.answer, rules: trigger.rules.map { terms in
                 Rule(required: terms.filter { !$0.negated }.map { ids[$0.concept]! },
                      excluded: terms.filter(\.negated).map { ids[$0.concept]! })
@@ -86,12 +88,13 @@ public struct Triage: Sendable {
         }
     }
 
-    /// The code of the first trigger `text` matches, or nil.
+    /// The code of the first emergency or crisis trigger `text` matches, or nil (cautions are not emergencies).
     public func emergency(in text: String) -> String? {
-        assess(FoldedText(text))?.code
+        assess(FoldedText(text)).flatMap { $0.answer == .caution ? nil : $0.code }
     }
 
-    /// The first trigger (in the city's order) whose rule holds in some sentence of `text`.
+    /// The first emergency or crisis trigger (in the city's order) whose rule holds in some sentence of `text`;
+    /// else the first caution trigger that does.
     public func assess(_ text: FoldedText) -> Finding? {
         guard !text.isEmpty, !triggers.isEmpty else { return nil }
         let matches = index.matches(in: text)

@@ -52,6 +52,7 @@ public enum MessageSamples {
             "help": ["program": program, "phone": .text(city.phone)],
             "emergency": ["program": program],
             "crisis": ["program": program],
+            "caution": ["program": program],
             "optout.confirmed": ["program": program],
             "optin.confirmed": ["program": program],
             "optin.already": ["program": program],

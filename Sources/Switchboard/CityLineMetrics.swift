@@ -27,6 +27,9 @@ public struct CityLineMetrics: Sendable {
         public static let ticketsCreated = "cityline_tickets_created_total"
         /// Counter {trigger, channel}: emergencies answered with the city's emergency reply, by triage trigger code.
         public static let emergencies = "cityline_emergencies_answered_total"
+        /// Counter {trigger, channel}: turns that went on with "if anyone is in danger now, call 911" first (signs
+        /// of danger short of an emergency: a `caution` trigger).
+        public static let cautions = "cityline_danger_cautions_total"
         /// Counter {channel}: residents who asked for a person.
         public static let handoffs = "cityline_handoffs_requested_total"
         /// Counter {channel}: messages past the city's `flood` limit, kept but not answered.
@@ -115,6 +118,7 @@ public struct CityLineMetrics: Sendable {
             case .emergencyTriaged(let trigger): emergency(trigger: trigger, channel)
             case .handedOff: handoff(channel)
             case .tooFast: count(Name.tooFast, [("channel", channel.rawValue)])
+            case .dangerCautioned(let trigger): count(Name.cautions, [("trigger", trigger), ("channel", channel.rawValue)])
             case .optedOut: optOut(channel, source: .resident)
             default: break
             }

@@ -59,7 +59,7 @@ struct TurnPlanner: Sendable {
                 break // kept with the handoff it belongs to (above)
             case .forwardedToAgent:
                 plan.handoffs.append(.residentWrote(address, at: at))
-            case .informationAnswered, .sessionEnded, .tooFast:
+            case .informationAnswered, .sessionEnded, .tooFast, .dangerCautioned:
                 break // kept as events: the KPIs read them
             case .emergencyTriaged(let trigger):
                 plan.emergencies.append(EmergencyRecord(trigger: trigger, channel: address.channel, locale: locale, at: at))

@@ -102,3 +102,62 @@ import Testing
         #expect(!turn.events.contains { if case .handedOff = $0 { true } else { false } })
     }
 }
+
+/// Signs of danger short of an emergency (a `caution` trigger): "if anyone is in danger now, call 911 first", then
+/// the turn as usual.
+@Suite struct CautionTests {
+    /// The test city with a caution trigger listed first: a person who feels dizzy.
+    static let engine: Engine = {
+        var city = Fixtures.city
+        city.emergencies.concepts["person"] = LocalizedList([.english: ["my dad", "someone"]])
+        city.emergencies.concepts["sick"] = LocalizedList([.english: ["dizzy"]])
+        city.emergencies.triggers.insert(EmergencyTrigger(code: "possible-danger", answer: .caution,
+                                                          rules: [[ConceptTerm("person"), ConceptTerm("sick")]]), at: 0)
+        return Engine(city: city, lexicon: SafetyTests.lexicon)
+    }()
+
+    func send(_ texts: [String]) -> (Session, Turn) {
+        var session = Session()
+        var last: Turn?
+        for (index, text) in texts.enumerated() {
+            let turn = Self.engine.handle(session, Inbound(text: text), context: SafetyTests.context, now: SafetyTests.now + Double(index * 30))
+            session = turn.session
+            last = turn
+        }
+        return (session, last!)
+    }
+
+    @Test func theCautionComesFirstAndTheReportGoesOn() {
+        let (plain, plainTurn) = send(["pothole at 123 Oak St"])
+        let (session, turn) = send(["pothole at 123 Oak St, my dad is dizzy"])
+        #expect(turn.messages.map(\.key) == ["caution"] + plainTurn.messages.map(\.key))
+        #expect(turn.messages.first?.kind == .emergency)
+        #expect(turn.events.contains(.dangerCautioned(trigger: "possible-danger")))
+        #expect(!turn.events.contains { if case .emergencyTriaged = $0 { true } else { false } })
+        #expect(session.draft?.serviceCode == plain.draft?.serviceCode && session.draft != nil, "the report goes on")
+        #expect(session.state == plain.state)
+    }
+
+    @Test func midReportTheQuestionIsAskedAgainAfterTheCaution() {
+        let (_, turn) = send(["pothole at 123 Oak St", "someone here is dizzy"])
+        #expect(turn.messages.first?.key == "caution")
+        #expect(turn.messages.count >= 2)
+        #expect(!turn.events.contains(.sessionEnded(.emergency)))
+    }
+
+    @Test func anEmergencyBeatsACautionListedBeforeIt() {
+        let (_, turn) = send(["my dad is dizzy and I smell gas"])
+        #expect(turn.messages.map(\.key) == ["emergency"])
+        #expect(turn.events.contains(.emergencyTriaged(trigger: "gas")))
+        #expect(Self.engine.triage.emergency(in: "my dad is dizzy") == nil, "a caution is not an emergency")
+        #expect(Self.engine.triage.assess(FoldedText("my dad is dizzy"))?.answer == .caution)
+    }
+
+    /// After STOP the resident who writes about signs of danger hears the caution and nothing else, and stays
+    /// opted out.
+    @Test func afterStopOnlyTheCautionGoesOut() {
+        let (session, turn) = send(["stop", "my dad is dizzy, the pothole at 123 Oak St"])
+        #expect(turn.messages.map(\.key) == ["caution"])
+        #expect(session.optedOut)
+    }
+}

@@ -85,6 +85,7 @@ extension Event {
         case .reportHandedOver(let draft): return "report handed over (\(draft.serviceCode ?? "no service yet"))"
         case .forwardedToAgent: return "forwarded to agent"
         case .emergencyTriaged(let trigger): return "emergency \(trigger)"
+        case .dangerCautioned(let trigger): return "caution \(trigger)"
         case .informationAnswered(let code): return "information \(code)"
         case .sessionEnded(let reason): return "session ended: \(reason.rawValue)"
         case .followRequested(let number): return "follow \(number)"
