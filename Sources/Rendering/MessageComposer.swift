@@ -115,7 +115,7 @@ public struct MessageComposer: Sendable {
         TemplateValues(composer: self, body: body, kind: kind, address: address, locale: locale, ticket: ticket)
     }
 
-    private func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    private func trimmed(_ text: String) -> String { TextFolding.trimmed(text) }
 }
 
 /// What every template can show, looked up by name only when a template asks (an SMS template that shows only

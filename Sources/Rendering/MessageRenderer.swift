@@ -56,7 +56,7 @@ public struct MessageRenderer: Sendable {
         guard let template = template(key, locale) else { return "[\(key)]" }
         var context = args.mapValues { value(of: $0, locale: locale, on: channel) }
         if let channel { context["channel"] = [channel.rawValue: true, "messages": messages] }
-        return template.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
+        return TextFolding.trimmed(template.render(context))
     }
 
     /// Whether `key` exists in `locale` or a fallback.

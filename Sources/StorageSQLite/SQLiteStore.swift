@@ -66,22 +66,36 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
     }
 
     public func replies(toExternalID id: String, channel: Channel) async throws -> [RenderedMessage]? {
-        try await pool.read { db in
-            guard let inbound = try Int64.fetchOne(db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?",
-                                                   arguments: [channel.rawValue, id]) else { return nil }
-            return try String.fetchAll(db, sql: "SELECT data FROM messages WHERE reply_to = ? AND inline = 1 ORDER BY id",
-                                       arguments: [inbound]).map { try StoredJSON.decode(RenderedMessage.self, $0) }
-        }
+        try await pool.read { db in try Self.replies(toExternalID: id, channel: channel, db) }
+    }
+
+    static func replies(toExternalID id: String, channel: Channel, _ db: Database) throws -> [RenderedMessage]? {
+        guard let inbound = try Int64.fetchOne(db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?",
+                                               arguments: [channel.rawValue, id]) else { return nil }
+        return try String.fetchAll(db, sql: "SELECT data FROM messages WHERE reply_to = ? AND inline = 1 ORDER BY id",
+                                   arguments: [inbound]).map { try StoredJSON.decode(RenderedMessage.self, $0) }
     }
 
     public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (StoredSession, [Ticket]) {
+        try await pool.read { db in try Self.turnContext(for: address, referencing: numbers, db) }
+    }
+
+    static func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber], _ db: Database) throws -> (StoredSession, [Ticket]) {
+        let session = try SessionRows.stored(address, db)
+        var tickets = try TicketRows.reportedBy(address, db)
+        for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
+            tickets += try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1)
+        }
+        return (session, tickets)
+    }
+
+    public func turnStart(for address: ChannelAddress, externalID: String?, referencing numbers: [TrackingNumber]) async throws -> TurnStart {
         try await pool.read { db in
-            let session = try SessionRows.stored(address, db)
-            var tickets = try TicketRows.reportedBy(address, db)
-            for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
-                tickets += try TicketRows.fetch(db, where: "tracking_number = ?", [number.digits], limit: 1)
+            if let externalID, let earlier = try Self.replies(toExternalID: externalID, channel: address.channel, db) {
+                return .redelivered(earlier)
             }
-            return (session, tickets)
+            let (session, tickets) = try Self.turnContext(for: address, referencing: numbers, db)
+            return .new(session, tickets)
         }
     }
 

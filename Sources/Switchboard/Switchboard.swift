@@ -71,14 +71,23 @@ public struct Switchboard: Sendable {
 
     /// `receive` under the resident's lock.
     private func receiveInOrder(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
-        if let id = message.externalID,
-           let earlier = try await store.replies(toExternalID: id, channel: message.from.channel) {
+        let referenced = engine.referencedTrackingNumbers(in: message.text)
+        // One read: the replies of an earlier delivery of this message, or what the turn needs.
+        var start: (StoredSession, [Ticket])?
+        switch try await store.turnStart(for: message.from, externalID: message.externalID, referencing: referenced) {
+        case .redelivered(let earlier):
             logger.info("redelivered message", metadata: ["channel": "\(message.from.channel.rawValue)", "from": "\(message.from.masked)"])
             return Outcome(replies: earlier, events: [], redelivered: true)
+        case .new(let session, let tickets):
+            start = (session, tickets)
         }
         for _ in 0..<Self.sessionRetries {
             do {
-                return try await runTurn(message, delivery: delivery)
+                // A retry reads again: another process wrote the session, or took the number.
+                let context: (StoredSession, [Ticket])
+                if let first = start { context = first } else { context = try await store.turnContext(for: message.from, referencing: referenced) }
+                start = nil
+                return try await runTurn(message, delivery: delivery, stored: context.0, tickets: context.1)
             } catch let error as StoreError where error == .trackingNumberTaken || error == .sessionChanged {
                 continue // another turn took the number, or wrote this resident's session first (another process): redo
             } catch let error as StoreError where error == .duplicateInbound {
@@ -89,8 +98,7 @@ public struct Switchboard: Sendable {
         throw StoreError.sessionChanged
     }
 
-    private func runTurn(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
-        let (stored, tickets) = try await store.turnContext(for: message.from, referencing: engine.referencedTrackingNumbers(in: message.text))
+    private func runTurn(_ message: InboundMessage, delivery: Delivery, stored: StoredSession, tickets: [Ticket]) async throws -> Outcome {
         let session = stored.session ?? Session()
         let inbound = Inbound(text: message.text, media: message.media, channel: message.from.channel)
         var context = TurnContext(tickets: tickets.map(\.summary), newTrackingNumber: Self.provisionalNumber)
