@@ -10,10 +10,13 @@ import Localization
 public struct CityLoader {
     public let directory: String
     let environment: [String: String]
+    let cache: YAMLFileCache?
 
-    public init(directory: String, environment: [String: String]) {
+    /// `cache`: parsed files to reuse while their bytes are the same (see `YAMLFileCache`).
+    public init(directory: String, environment: [String: String], cache: YAMLFileCache? = nil) {
         self.directory = directory
         self.environment = environment.filter { $0.key.hasPrefix("CITYLINE_") }
+        self.cache = cache
     }
 
     public func load() throws -> City {
@@ -197,7 +200,7 @@ public struct CityLoader {
     }
 
     func file(_ name: String, overridable: Bool = false) throws -> YAMLValue {
-        try YAMLValue.load(file: path(name), displayName: display(name), environment: overridable ? environment : nil)
+        try YAMLValue.load(file: path(name), displayName: display(name), environment: overridable ? environment : nil, cache: cache)
     }
 
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }

@@ -14,9 +14,13 @@ struct YAMLValue {
     /// The line of the parent, for values that come from the environment.
     let fallbackLine: Int
 
-    static func load(file: String, displayName: String, environment: [String: String]? = nil) throws -> YAMLValue {
+    static func load(file: String, displayName: String, environment: [String: String]? = nil,
+                     cache: YAMLFileCache? = nil) throws -> YAMLValue {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ConfigError(file: displayName, line: 0, message: "cannot read the file")
+        }
+        if let node = cache?.node(file, data) {
+            return YAMLValue(node: node, file: displayName, path: [], environment: environment, fallbackLine: 1)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: displayName, line: 0, message: "the file is not valid UTF-8")
@@ -28,6 +32,7 @@ struct YAMLValue {
             throw ConfigError(file: displayName, line: Self.line(of: error), message: Self.message(of: error))
         }
         guard let root else { throw ConfigError(file: displayName, line: 1, message: "the file is empty") }
+        cache?.keep(root, file, data)
         return YAMLValue(node: root, file: displayName, path: [], environment: environment, fallbackLine: 1)
     }
 
@@ -182,5 +187,23 @@ struct YAMLValue {
         default:
             return "YAML: \(error)"
         }
+    }
+}
+
+/// The parsed YAML of files loaded before, by path, reused while a file's bytes are the same: a loader that loads a
+/// city again and again with one file changed (the `city-yaml` fuzz target) parses only that file. The bytes are
+/// read and compared every time, so a changed file is always parsed again.
+public final class YAMLFileCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [String: (data: Data, node: Node)] = [:]
+
+    public init() {}
+
+    func node(_ path: String, _ data: Data) -> Node? {
+        lock.withLock { files[path].flatMap { $0.data == data ? $0.node : nil } }
+    }
+
+    func keep(_ node: Node, _ path: String, _ data: Data) {
+        lock.withLock { files[path] = (data, node) }
     }
 }

@@ -68,6 +68,29 @@ import Testing
         return directory.path
     }
 
+    /// A loader with a `YAMLFileCache` reuses what it parsed while the bytes are the same, and reads a changed file
+    /// again: the same city as without the cache, every time, and a broken file still names its line.
+    @Test func aCachedLoadIsTheSameCityAndSeesEveryChange() throws {
+        let directory = try brokenCity("city.yaml") { $0 }
+        let cache = YAMLFileCache()
+        let plain = try CityLoader(directory: directory, environment: [:]).load()
+        #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
+        #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
+
+        let path = (directory as NSString).appendingPathComponent("city.yaml")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "timezone: America/Chicago", with: "timezone: America/Denver")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let changed = try CityLoader(directory: directory, environment: [:], cache: cache).load()
+        #expect(changed.timeZoneID == "America/Denver")
+        #expect(changed == (try CityLoader(directory: directory, environment: [:]).load()))
+
+        try text.replacingOccurrences(of: "timezone: America/Chicago", with: "timezone: [").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:], cache: cache).load() }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
+    }
+
     func lineNumber(of needle: String, in file: String, directory: String) throws -> Int {
         let text = try String(contentsOfFile: (directory as NSString).appendingPathComponent(file), encoding: .utf8)
         let lines = text.components(separatedBy: "\n")
