@@ -28,10 +28,15 @@ import Testing
     static let context = TurnContext(newTrackingNumber: TrackingNumber(serial: 1))
 
     func send(_ texts: [String], from session: Session = Session()) -> (Session, Turn) {
+        Self.play(Self.engine, texts, from: session)
+    }
+
+    /// `texts` through `engine`, 30 s apart: the session after them and the last turn.
+    static func play(_ engine: Engine, _ texts: [String], from session: Session = Session()) -> (Session, Turn) {
         var session = session
         var last: Turn?
         for (index, text) in texts.enumerated() {
-            let turn = Self.engine.handle(session, Inbound(text: text), context: Self.context, now: Self.now + Double(index * 30))
+            let turn = engine.handle(session, Inbound(text: text), context: context, now: now + Double(index * 30))
             session = turn.session
             last = turn
         }
@@ -116,16 +121,7 @@ import Testing
         return Engine(city: city, lexicon: SafetyTests.lexicon)
     }()
 
-    func send(_ texts: [String]) -> (Session, Turn) {
-        var session = Session()
-        var last: Turn?
-        for (index, text) in texts.enumerated() {
-            let turn = Self.engine.handle(session, Inbound(text: text), context: SafetyTests.context, now: SafetyTests.now + Double(index * 30))
-            session = turn.session
-            last = turn
-        }
-        return (session, last!)
-    }
+    func send(_ texts: [String]) -> (Session, Turn) { SafetyTests.play(Self.engine, texts) }
 
     @Test func theCautionComesFirstAndTheReportGoesOn() {
         let (plain, plainTurn) = send(["pothole at 123 Oak St"])
