@@ -288,24 +288,41 @@ extension PostgresStore: ConversationStore {
     }
 
     public func replies(toExternalID id: String, channel: CityModel.Channel) async throws -> [RenderedMessage]? {
-        try await read { db in
-            guard let inbound = try await db.rows("""
-                SELECT id FROM messages WHERE channel = \(channel.rawValue) AND external_id = \(id)
-                """, logger).first?.decode(Int64.self) else { return nil }
-            return try await db.rows("SELECT data FROM messages WHERE reply_to = \(inbound) AND inline ORDER BY id", logger).map {
-                try StoredJSON.decode(RenderedMessage.self, try $0.decode(String.self))
-            }
+        try await read { db in try await Self.replies(toExternalID: id, channel: channel, db, logger) }
+    }
+
+    static func replies(toExternalID id: String, channel: CityModel.Channel, _ db: PostgresConnection,
+                        _ logger: Logger) async throws -> [RenderedMessage]? {
+        guard let inbound = try await db.rows("""
+            SELECT id FROM messages WHERE channel = \(channel.rawValue) AND external_id = \(id)
+            """, logger).first?.decode(Int64.self) else { return nil }
+        return try await db.rows("SELECT data FROM messages WHERE reply_to = \(inbound) AND inline ORDER BY id", logger).map {
+            try StoredJSON.decode(RenderedMessage.self, try $0.decode(String.self))
         }
     }
 
     public func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber]) async throws -> (StoredSession, [Ticket]) {
+        try await read { db in try await Self.turnContext(for: address, referencing: numbers, db, logger) }
+    }
+
+    static func turnContext(for address: ChannelAddress, referencing numbers: [TrackingNumber], _ db: PostgresConnection,
+                            _ logger: Logger) async throws -> (StoredSession, [Ticket]) {
+        let session = try await SessionRows.stored(address, db, logger)
+        var tickets = try await TicketRows.reportedBy(address, db, logger)
+        for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
+            if let ticket = try await TicketRows.fetch(number, db, logger) { tickets.append(ticket) }
+        }
+        return (session, tickets)
+    }
+
+    /// One connection for both reads (the pool is asked once per message).
+    public func turnStart(for address: ChannelAddress, externalID: String?, referencing numbers: [TrackingNumber]) async throws -> TurnStart {
         try await read { db in
-            let session = try await SessionRows.stored(address, db, logger)
-            var tickets = try await TicketRows.reportedBy(address, db, logger)
-            for number in numbers where !tickets.contains(where: { $0.trackingNumber == number }) {
-                if let ticket = try await TicketRows.fetch(number, db, logger) { tickets.append(ticket) }
+            if let externalID, let earlier = try await Self.replies(toExternalID: externalID, channel: address.channel, db, logger) {
+                return .redelivered(earlier)
             }
-            return (session, tickets)
+            let (session, tickets) = try await Self.turnContext(for: address, referencing: numbers, db, logger)
+            return .new(session, tickets)
         }
     }
 

@@ -33,6 +33,32 @@ import Testing
         #expect(try await store.history(of: TrackingNumber(serial: 1)).map(\.kind) == [.created])
     }
 
+    /// A message's first read: a redelivery's replies, else the session (with its version) and the resident's tickets.
+    @Test(arguments: StoreKind.allCases)
+    func turnStartIsARedeliveryOrTheTurnsContext(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let address = ChannelAddress(channel: .sms, address: "+12175550100")
+        guard case .new(let empty, let none) = try await store.turnStart(for: address, externalID: "SM1", referencing: []) else {
+            Issue.record("a message never seen is new")
+            return
+        }
+        #expect(empty.session == nil && none.isEmpty)
+        try await store.commit(record(sms("+12175550100", "hi", id: "SM1"), tickets: [ticket(1)], reply: "hello"))
+        guard case .redelivered(let replies) = try await store.turnStart(for: address, externalID: "SM1", referencing: []) else {
+            Issue.record("SM1 was handled")
+            return
+        }
+        #expect(replies.map(\.body) == ["hello"])
+        guard case .new(let stored, let tickets) = try await store.turnStart(for: address, externalID: "SM2", referencing: []),
+              case .new(let noID, _) = try await store.turnStart(for: address, externalID: nil, referencing: []) else {
+            Issue.record("SM2 and a message without an id are new")
+            return
+        }
+        let (context, contextTickets) = try await store.turnContext(for: address, referencing: [])
+        #expect(stored.session?.lastActivity == t0 && stored.version == context.version && noID.version == context.version)
+        #expect(tickets.map(\.trackingNumber) == [TrackingNumber(serial: 1)] && contextTickets.map(\.trackingNumber) == tickets.map(\.trackingNumber))
+    }
+
     /// Open tickets near a new report: of its service, within the radius, since the day asked, nearest first;
     /// a closed ticket is not one, a reopened one is again.
     @Test(arguments: StoreKind.allCases)
