@@ -22,7 +22,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Foundation (Swift 6.3.1) leaks 4 KiB on every `FileManager.contents(atPath:)` of an empty file (README,
     // "Fuzzing"): not CityLine's leak, so no empty files here.
     guard size > 0 else { return 0 }
-    FileManager.default.createFile(atPath: directory + "/city.yaml", contents: Data(UnsafeBufferPointer(start: data, count: size)))
+    _ = FileManager.default.createFile(atPath: directory + "/city.yaml", contents: Data(UnsafeBufferPointer(start: data, count: size)))
     _ = try? CityLoader(directory: directory, environment: [:], cache: parsed).load()
     return 0
 }
