@@ -204,7 +204,15 @@ public final class YAMLFileCache: @unchecked Sendable {
     public init() {}
 
     func node(_ path: String, _ data: Data) -> Node? {
-        lock.withLock { files[path].flatMap { data.elementsEqual($0.bytes) ? $0.node : nil } }
+        lock.withLock { files[path].flatMap { Self.same(data, $0.bytes) ? $0.node : nil } }
+    }
+
+    /// One `memcmp` (an element-by-element comparison is slow in debug builds, which the fuzz smoke run uses).
+    private static func same(_ data: Data, _ bytes: [UInt8]) -> Bool {
+        guard data.count == bytes.count else { return false }
+        return data.withUnsafeBytes { left in
+            bytes.withUnsafeBytes { right in left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+        }
     }
 
     func keep(_ node: Node, _ path: String, _ data: Data) {
