@@ -181,10 +181,7 @@ public struct Engine: Sendable {
     /// ticket is opened. A resident whose language is not known yet is answered in the language of the words
     /// that raised the alarm.
     func answerEmergency(_ turn: inout TurnBuilder, _ finding: Triage.Finding) {
-        if turn.session.locale == nil, let locale = finding.locale,
-           let match = LanguageDetector.locale(for: locale.language, among: city.locales) {
-            turn.locale = match
-        }
+        adoptLanguage(of: finding, &turn)
         turn.events.append(.emergencyTriaged(trigger: finding.code))
         turn.session.pace?.emergencyAnsweredAt = turn.now
         // An operator who has the conversation sees what the resident wrote as well.
@@ -201,12 +198,17 @@ public struct Engine: Sendable {
     /// Signs of danger, not sure enough to end the turn (a `caution` trigger): "if anyone is in danger now, call
     /// 911" comes first, before whatever else the turn answers, and is counted for the KPIs.
     func caution(_ turn: inout TurnBuilder, _ finding: Triage.Finding) {
+        adoptLanguage(of: finding, &turn)
+        turn.events.insert(.messageCreated(OutboundMessage("caution", ["program": .text(program(turn))], kind: .emergency)), at: 0)
+        turn.events.append(.dangerCautioned(trigger: finding.code))
+    }
+
+    /// A resident whose language is not known yet is answered in the language of the words that raised the alarm.
+    private func adoptLanguage(of finding: Triage.Finding, _ turn: inout TurnBuilder) {
         if turn.session.locale == nil, let locale = finding.locale,
            let match = LanguageDetector.locale(for: locale.language, among: city.locales) {
             turn.locale = match
         }
-        turn.events.insert(.messageCreated(OutboundMessage("caution", ["program": .text(program(turn))], kind: .emergency)), at: 0)
-        turn.events.append(.dangerCautioned(trigger: finding.code))
     }
 
     func program(_ turn: TurnBuilder) -> String { city.program.resolve(turn.locale, fallbacks: city.fallbackLocales) }

@@ -63,24 +63,6 @@ public struct StoredSession: Sendable {
 /// second commit of the same inbound `externalID` on the same channel throws `StoreError.duplicateInbound`; a
 /// tracking number already used throws `.trackingNumberTaken`; a session written since it was read throws
 /// `.sessionChanged`.
-/// What a store read first for a message (see `ConversationStore.turnStart`).
-public enum TurnStart: Sendable {
-    /// The message was handled before: these are the replies it got.
-    case redelivered([RenderedMessage])
-    /// A new message: the resident's session and tickets.
-    case new(StoredSession, [Ticket])
-}
-
-extension ConversationStore {
-    public func turnStart(for address: ChannelAddress, externalID: String?, referencing numbers: [TrackingNumber]) async throws -> TurnStart {
-        if let externalID, let earlier = try await replies(toExternalID: externalID, channel: address.channel) {
-            return .redelivered(earlier)
-        }
-        let (session, tickets) = try await turnContext(for: address, referencing: numbers)
-        return .new(session, tickets)
-    }
-}
-
 public protocol ConversationStore: Sendable {
     func session(for address: ChannelAddress) async throws -> Session?
     /// Tickets this address reported, newest first.
@@ -110,6 +92,25 @@ public protocol ConversationStore: Sendable {
     func emergencies(since date: Date) async throws -> [EmergencyRecord]
     /// The engine events stored since `date`, oldest first (for the KPIs and operators).
     func events(since date: Date) async throws -> [EventRecord]
+}
+
+/// What a store read first for a message (see `ConversationStore.turnStart`).
+public enum TurnStart: Sendable {
+    /// The message was handled before: these are the replies it got.
+    case redelivered([RenderedMessage])
+    /// A new message: the resident's session and tickets.
+    case new(StoredSession, [Ticket])
+}
+
+extension ConversationStore {
+    /// Two reads, for a store that has nothing to gain from one (the in-memory twin).
+    public func turnStart(for address: ChannelAddress, externalID: String?, referencing numbers: [TrackingNumber]) async throws -> TurnStart {
+        if let externalID, let earlier = try await replies(toExternalID: externalID, channel: address.channel) {
+            return .redelivered(earlier)
+        }
+        let (session, tickets) = try await turnContext(for: address, referencing: numbers)
+        return .new(session, tickets)
+    }
 }
 
 /// An engine event as stored with the turn or job that caused it.

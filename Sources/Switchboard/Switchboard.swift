@@ -73,21 +73,19 @@ public struct Switchboard: Sendable {
     private func receiveInOrder(_ message: InboundMessage, delivery: Delivery) async throws -> Outcome {
         let referenced = engine.referencedTrackingNumbers(in: message.text)
         // One read: the replies of an earlier delivery of this message, or what the turn needs.
-        var start: (StoredSession, [Ticket])?
+        var (stored, tickets): (StoredSession, [Ticket])
         switch try await store.turnStart(for: message.from, externalID: message.externalID, referencing: referenced) {
         case .redelivered(let earlier):
             logger.info("redelivered message", metadata: ["channel": "\(message.from.channel.rawValue)", "from": "\(message.from.masked)"])
             return Outcome(replies: earlier, events: [], redelivered: true)
-        case .new(let session, let tickets):
-            start = (session, tickets)
+        case .new(let session, let theirs):
+            (stored, tickets) = (session, theirs)
         }
-        for _ in 0..<Self.sessionRetries {
+        for attempt in 0..<Self.sessionRetries {
             do {
                 // A retry reads again: another process wrote the session, or took the number.
-                let context: (StoredSession, [Ticket])
-                if let first = start { context = first } else { context = try await store.turnContext(for: message.from, referencing: referenced) }
-                start = nil
-                return try await runTurn(message, delivery: delivery, stored: context.0, tickets: context.1)
+                if attempt > 0 { (stored, tickets) = try await store.turnContext(for: message.from, referencing: referenced) }
+                return try await runTurn(message, delivery: delivery, stored: stored, tickets: tickets)
             } catch let error as StoreError where error == .trackingNumberTaken || error == .sessionChanged {
                 continue // another turn took the number, or wrote this resident's session first (another process): redo
             } catch let error as StoreError where error == .duplicateInbound {
