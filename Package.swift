@@ -303,7 +303,7 @@ let package = Package(
         .testTarget(
             name: "EmailTests",
             dependencies: ["Messaging", 
-                "CityModel", "Localization", "Storage", "Transport", "ChannelEmail",
+                "CityModel", "Localization", "Storage", "Transport", "ChannelEmail", "CityLineTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -15,8 +15,11 @@ public enum CityLineBinary {
 }
 
 /// Runs blocking work (waiting for a child process's output or its exit) on a thread of its own. Swift concurrency
-/// runs every test's tasks on one thread per core; a test that blocks one of them for as long as a server takes to
-/// start (much longer under a sanitizer) starves the others, whose own timeouts then pass.
+/// runs every test's tasks on a few threads (one per core) that it shares with Dispatch's global queues on Linux;
+/// a test that blocks one of them, or a `DispatchQueue.global()` item, stalls the others — and the servers they
+/// run in this process, so that a client script waiting on such a server holds its thread until its own socket
+/// timeout. (CI once stalled 90 s that way: Python SMTP clients waited on Dispatch threads for a listener that
+/// needed them.) A new thread per call costs little next to starting a process.
 public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread { continuation.resume(with: Result(catching: work)) }
@@ -24,16 +27,36 @@ public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) as
 }
 
 extension Process {
-    /// Ends a server a test started (`cityline serve`): SIGTERM, then waits until it has exited (SIGKILL after
-    /// `grace`). The test leaves nothing running behind it, and Foundation lets go of the process (under
-    /// AddressSanitizer a process never waited for is still held, with its pipes, when the test run ends).
-    public func stopAndWait(grace: TimeInterval = 60) {
-        if isRunning { terminate() }
-        let deadline = Date().addingTimeInterval(grace)
-        while isRunning && Date() < deadline { usleep(20_000) }
-        if isRunning { kill(processIdentifier, SIGKILL) }
-        waitUntilExit()
+    /// Waits until the process has exited, on a thread of its own (`blocking`).
+    public func exited() async {
+        _ = try? await blocking { self.waitUntilExit() }
     }
+
+    /// Ends a server a test started (`cityline serve`): SIGTERM, then waits until it has exited (SIGKILL after
+    /// `grace`), on a thread of its own. The test leaves nothing running behind it, and Foundation lets go of the
+    /// process (under AddressSanitizer a process never waited for is still held, with its pipes, when the run ends).
+    public func stop(grace: TimeInterval = 60) async {
+        _ = try? await blocking {
+            if self.isRunning { self.terminate() }
+            let deadline = Date().addingTimeInterval(grace)
+            while self.isRunning && Date() < deadline { usleep(20_000) }
+            if self.isRunning { kill(self.processIdentifier, SIGKILL) }
+            self.waitUntilExit()
+        }
+    }
+}
+
+/// Runs `body`, then stops `server` (`Process.stop`) whether `body` returned or threw: a `defer` cannot wait.
+public func stopping<T>(_ server: Process, after body: () async throws -> T) async throws -> T {
+    let result: T
+    do {
+        result = try await body()
+    } catch {
+        await server.stop()
+        throw error
+    }
+    await server.stop()
+    return result
 }
 
 /// Runs `body` with a Hummingbird server for `router` on a free loopback port; `body` gets its base URL

@@ -77,7 +77,7 @@ import Testing
         #expect(!ended, "chat ended before answering")
         #expect(output.hasPrefix("Springfield 311: report city problems"), "\(output)")
         try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0)
     }
 

@@ -42,7 +42,7 @@ import WebAPI
         process.standardError = pipe
         try process.run()
         let data = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
-        process.waitUntilExit()
+        await process.exited()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 

@@ -71,7 +71,7 @@ import Transport
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(5))
         #expect(response.status == .ok)
         kill(server.processIdentifier, SIGTERM)
-        server.waitUntilExit()
+        await server.exited()
         #expect(server.terminationReason == .exit)
         #expect(server.terminationStatus == 0)
     }
@@ -105,7 +105,7 @@ import Transport
             kill(server.processIdentifier, SIGKILL)
             try await group.waitForAll()
         }
-        server.waitUntilExit()
+        await server.exited()
         #expect(server.terminationReason == .uncaughtSignal)
 
         let store = try SQLiteStore(path: directory + "/cityline.sqlite")
@@ -117,16 +117,17 @@ import Transport
 
         // And the restarted server answers a redelivery of an acknowledged message from the database.
         let (restarted, newBase) = try await Self.startServer(dataDirectory: directory, token: token, publicURL: publicURL)
-        defer { restarted.stopAndWait() }
-        let sid = try #require(sids.first)
-        let worker = sid.dropFirst("SMcrash".count).split(separator: "x")
-        let form = [("MessageSid", sid), ("From", "+1217555\(String(format: "%02d%02d", Int(worker[0])!, Int(worker[1])! % 100))"),
-                    ("Body", "pothole at \(worker[1]) Oak St")]
-        let request = Self.signedWebhook(base: newBase, publicURL: publicURL, form: form, signer: signer)
-        let before = try await store.count("messages")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        #expect(response.status == .ok)
-        #expect(try await store.count("messages") == before)
+        try await stopping(restarted) {
+            let sid = try #require(sids.first)
+            let worker = sid.dropFirst("SMcrash".count).split(separator: "x")
+            let form = [("MessageSid", sid), ("From", "+1217555\(String(format: "%02d%02d", Int(worker[0])!, Int(worker[1])! % 100))"),
+                        ("Body", "pothole at \(worker[1]) Oak St")]
+            let request = Self.signedWebhook(base: newBase, publicURL: publicURL, form: form, signer: signer)
+            let before = try await store.count("messages")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            #expect(try await store.count("messages") == before)
+        }
     }
 }
 
@@ -155,36 +156,37 @@ import Transport
                                                      extra: environment)
         try await Task.sleep(for: .milliseconds(150))
         kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        await server.exited()
 
         let (restarted, _) = try await CrashTests.startServer(dataDirectory: directory, token: "t", publicURL: "https://x.example",
                                                         extra: environment)
-        defer { restarted.stopAndWait() }
-        let outboxFile = directory + "/outbox.jsonl"
-        var lines: [[String: Any]] = []
-        // Wait for 40 updates and 40 survey questions (the file also holds each department's "closed" event). Counting
-        // lines is not enough: a survey whose closing update is still queued waits a second for it, and in that
-        // second the queues hold nothing due.
-        for _ in 0..<300 {
-            let text = (try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? ""
-            lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            let surveys = lines.filter { $0["kind"] as? String == "survey" }.count
-            let updates = lines.filter { $0["kind"] as? String == "status_update" }.count
-            if surveys >= 40, updates >= 40 { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        // Nothing more is due, so nothing more can arrive: the file is final.
-        try await waitUntilDrained(databasePath: directory + "/cityline.sqlite")
-        lines = ((try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? "").split(separator: "\n")
-            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        let ids = lines.compactMap { $0["id"] as? String }
-        #expect(ids.count == lines.count && ids.count >= 80)
-        #expect(Set(ids).count == ids.count, "an outbox message was written twice")
-        let kinds = Dictionary(grouping: lines, by: { "\($0["kind"] ?? "none"): \(String(describing: $0["body"] ?? "").prefix(40))" }).mapValues(\.count)
-        for kind in ["status_update", "survey"] {
-            let recipients = lines.filter { $0["kind"] as? String == kind }.compactMap { $0["to"] as? String }
-            #expect(recipients.count == 40, "\(kind): \(recipients.count) messages; kinds in the file: \(kinds)")
-            #expect(Set(recipients).count == 40, "\(kind): someone got it twice")
+        try await stopping(restarted) {
+            let outboxFile = directory + "/outbox.jsonl"
+            var lines: [[String: Any]] = []
+            // Wait for 40 updates and 40 survey questions (the file also holds each department's "closed" event). Counting
+            // lines is not enough: a survey whose closing update is still queued waits a second for it, and in that
+            // second the queues hold nothing due.
+            for _ in 0..<300 {
+                let text = (try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? ""
+                lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                let surveys = lines.filter { $0["kind"] as? String == "survey" }.count
+                let updates = lines.filter { $0["kind"] as? String == "status_update" }.count
+                if surveys >= 40, updates >= 40 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // Nothing more is due, so nothing more can arrive: the file is final.
+            try await waitUntilDrained(databasePath: directory + "/cityline.sqlite")
+            lines = ((try? String(contentsOfFile: outboxFile, encoding: .utf8)) ?? "").split(separator: "\n")
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            let ids = lines.compactMap { $0["id"] as? String }
+            #expect(ids.count == lines.count && ids.count >= 80)
+            #expect(Set(ids).count == ids.count, "an outbox message was written twice")
+            let kinds = Dictionary(grouping: lines, by: { "\($0["kind"] ?? "none"): \(String(describing: $0["body"] ?? "").prefix(40))" }).mapValues(\.count)
+            for kind in ["status_update", "survey"] {
+                let recipients = lines.filter { $0["kind"] as? String == kind }.compactMap { $0["to"] as? String }
+                #expect(recipients.count == 40, "\(kind): \(recipients.count) messages; kinds in the file: \(kinds)")
+                #expect(Set(recipients).count == 40, "\(kind): someone got it twice")
+            }
         }
     }
 }

@@ -33,54 +33,55 @@ import WebAPI
         let environment = ["CITYLINE_QUIET_HOURS_START": "00:00", "CITYLINE_QUIET_HOURS_END": "00:00", "CITYLINE_SURVEYS_DELAY": "0s"]
         let (server, base) = try await CrashTests.startServer(dataDirectory: directory, token: Self.token, publicURL: Self.publicURL,
                                                         extra: environment)
-        defer { server.stopAndWait() }
-        let outbox = OutboxFile(path: directory + "/outbox.jsonl")
+        try await stopping(server) {
+            let outbox = OutboxFile(path: directory + "/outbox.jsonl")
 
-        let follow = try await text(base, from: Self.follower, "SEGUIR \(number.digits)", sid: "SM1")
-        #expect(follow.contains("Listo, le enviaremos novedades del reporte #\(number.digits)"), "\(follow)")
+            let follow = try await text(base, from: Self.follower, "SEGUIR \(number.digits)", sid: "SM1")
+            #expect(follow.contains("Listo, le enviaremos novedades del reporte #\(number.digits)"), "\(follow)")
 
-        #expect(try await patch(base, number, #"{"status": "closed", "status_note": "Patched today.", "resolution": "fixed"}"#) == 200)
-        let updates = try await outbox.wait { lines in
-            lines.filter { $0.kind == "status_update" }.count >= 2 && lines.contains { $0.kind == "survey" }
+            #expect(try await patch(base, number, #"{"status": "closed", "status_note": "Patched today.", "resolution": "fixed"}"#) == 200)
+            let updates = try await outbox.wait { lines in
+                lines.filter { $0.kind == "status_update" }.count >= 2 && lines.contains { $0.kind == "survey" }
+            }
+            let toReporter = updates.filter { $0.to == Self.reporter && $0.kind == "status_update" }
+            let toFollower = updates.filter { $0.to == Self.follower && $0.kind == "status_update" }
+            #expect(toReporter.count == 1 && toReporter.first?.locale == "en" && toReporter.first?.body.contains("Patched today.") == true)
+            #expect(toFollower.count == 1 && toFollower.first?.locale == "es" && toFollower.first?.body.hasPrefix("Cerramos el reporte") == true,
+                    "\(toFollower)")
+            let question = updates.filter { $0.kind == "survey" }
+            #expect(question.map(\.to) == [Self.reporter], "only the reporter is asked")
+            #expect(question.first?.body.contains("Is it fixed?") == true)
+
+            // The answers, by text.
+            let no = try await text(base, from: Self.reporter, "3", sid: "SM2")
+            #expect(no.contains("reopened"), "\(no)")
+            #expect(try await text(base, from: Self.reporter, "3", sid: "SM2") == no, "a redelivered answer gets the same reply")
+            #expect(try await text(base, from: Self.reporter, "4", sid: "SM3").contains("Anything else"))
+            #expect(try await text(base, from: Self.reporter, "The patch is already cracking", sid: "SM4").contains("Thank you"))
+            let ticket = try await get(base, number)
+            #expect(ticket["status"] as? String == "open", "reopened: \(ticket)")
+            // Staff see the answers on the ticket.
+            let answers = ticket["survey"] as? [String: Any]
+            #expect(answers?["fixed"] as? String == "no" && answers?["rating"] as? Int == 4 && answers?["state"] as? String == "answered")
+            #expect(answers?["comment"] as? String == "The patch is already cracking")
+            let notes = (ticket["history"] as? [[String: Any]] ?? []).compactMap { $0["note"] as? String }
+            #expect(notes.contains { $0.contains("not fixed") }, "\(notes)")
+            let survey = try await SQLiteStore(path: directory + "/cityline.sqlite").survey(of: number)
+            #expect(survey?.fixed == .no && survey?.rating == 4 && survey?.comment == "The patch is already cracking" && survey?.state == .answered)
+
+            // STOP, then more work on the ticket: the follower hears nothing more; the reporter gets the update.
+            #expect(try await text(base, from: Self.follower, "ALTO", sid: "SM5").contains("Ya no le enviaremos mensajes"))
+            #expect(try await patch(base, number, #"{"status": "in_progress", "status_note": "A crew is on the way."}"#) == 200)
+            let after = try await outbox.wait { lines in lines.filter { $0.kind == "status_update" }.count >= 3 }
+            // Nothing more is queued (the reporter's survey reminder is due later), so nothing more can arrive.
+            try await waitUntilDrained(databasePath: directory + "/cityline.sqlite")
+            let final = try outbox.lines()
+            #expect(final.filter { $0.to == Self.follower && $0.kind == "status_update" }.count == 1, "nothing after STOP")
+            #expect(final.filter { $0.to == Self.reporter && $0.kind == "status_update" }.count == 2)
+            #expect(final.filter { $0.kind == "survey" }.count == 1, "one survey per ticket, ever")
+            #expect(Set(final.map(\.id)).count == final.count, "a message was written twice")
+            #expect(after.count <= final.count)
         }
-        let toReporter = updates.filter { $0.to == Self.reporter && $0.kind == "status_update" }
-        let toFollower = updates.filter { $0.to == Self.follower && $0.kind == "status_update" }
-        #expect(toReporter.count == 1 && toReporter.first?.locale == "en" && toReporter.first?.body.contains("Patched today.") == true)
-        #expect(toFollower.count == 1 && toFollower.first?.locale == "es" && toFollower.first?.body.hasPrefix("Cerramos el reporte") == true,
-                "\(toFollower)")
-        let question = updates.filter { $0.kind == "survey" }
-        #expect(question.map(\.to) == [Self.reporter], "only the reporter is asked")
-        #expect(question.first?.body.contains("Is it fixed?") == true)
-
-        // The answers, by text.
-        let no = try await text(base, from: Self.reporter, "3", sid: "SM2")
-        #expect(no.contains("reopened"), "\(no)")
-        #expect(try await text(base, from: Self.reporter, "3", sid: "SM2") == no, "a redelivered answer gets the same reply")
-        #expect(try await text(base, from: Self.reporter, "4", sid: "SM3").contains("Anything else"))
-        #expect(try await text(base, from: Self.reporter, "The patch is already cracking", sid: "SM4").contains("Thank you"))
-        let ticket = try await get(base, number)
-        #expect(ticket["status"] as? String == "open", "reopened: \(ticket)")
-        // Staff see the answers on the ticket.
-        let answers = ticket["survey"] as? [String: Any]
-        #expect(answers?["fixed"] as? String == "no" && answers?["rating"] as? Int == 4 && answers?["state"] as? String == "answered")
-        #expect(answers?["comment"] as? String == "The patch is already cracking")
-        let notes = (ticket["history"] as? [[String: Any]] ?? []).compactMap { $0["note"] as? String }
-        #expect(notes.contains { $0.contains("not fixed") }, "\(notes)")
-        let survey = try await SQLiteStore(path: directory + "/cityline.sqlite").survey(of: number)
-        #expect(survey?.fixed == .no && survey?.rating == 4 && survey?.comment == "The patch is already cracking" && survey?.state == .answered)
-
-        // STOP, then more work on the ticket: the follower hears nothing more; the reporter gets the update.
-        #expect(try await text(base, from: Self.follower, "ALTO", sid: "SM5").contains("Ya no le enviaremos mensajes"))
-        #expect(try await patch(base, number, #"{"status": "in_progress", "status_note": "A crew is on the way."}"#) == 200)
-        let after = try await outbox.wait { lines in lines.filter { $0.kind == "status_update" }.count >= 3 }
-        // Nothing more is queued (the reporter's survey reminder is due later), so nothing more can arrive.
-        try await waitUntilDrained(databasePath: directory + "/cityline.sqlite")
-        let final = try outbox.lines()
-        #expect(final.filter { $0.to == Self.follower && $0.kind == "status_update" }.count == 1, "nothing after STOP")
-        #expect(final.filter { $0.to == Self.reporter && $0.kind == "status_update" }.count == 2)
-        #expect(final.filter { $0.kind == "survey" }.count == 1, "one survey per ticket, ever")
-        #expect(Set(final.map(\.id)).count == final.count, "a message was written twice")
-        #expect(after.count <= final.count)
     }
 
     // MARK: - HTTP

@@ -175,21 +175,22 @@ import Testing
     @Test(.enabled(if: hasPrometheusClient, "needs prometheus-client from PyPI (pip install prometheus-client; .ci/run installs it)"))
     func prometheusOwnParserReadsTheServersMetrics() async throws {
         let (server, base) = try await CrashTests.startServer(dataDirectory: try temporaryDirectory(), token: Self.token, publicURL: Self.publicURL)
-        defer { server.stopAndWait() }
-        let number = try await Self.residentsWrite(base)
-        // The department's event: wait (bounded) until the dispatcher has sent it, so every family is there.
-        for _ in 0..<200 where Self.value(Self.samples(try await Self.scrape(base).text), "cityline_outbound_sends_total") == nil {
-            try await Task.sleep(for: .milliseconds(50))
+        try await stopping(server) {
+            let number = try await Self.residentsWrite(base)
+            // The department's event: wait (bounded) until the dispatcher has sent it, so every family is there.
+            for _ in 0..<200 where Self.value(Self.samples(try await Self.scrape(base).text), "cityline_outbound_sends_total") == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", Self.checker.path, base + "/metrics"] + Self.residentData(number)
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
+            await process.exited()
+            #expect(process.terminationStatus == 0, "check_metrics.py:\n\(String(decoding: output, as: UTF8.self))")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.checker.path, base + "/metrics"] + Self.residentData(number)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "check_metrics.py:\n\(String(decoding: output, as: UTF8.self))")
     }
 }

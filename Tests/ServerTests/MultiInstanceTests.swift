@@ -140,7 +140,7 @@ struct MultiInstanceTests {
                     while acknowledged.withLock({ $0 }) < 40 { try await Task.sleep(for: .milliseconds(5)) }
                     let victim = running.withLock { $0[1] }
                     kill(victim.processIdentifier, SIGKILL)
-                    victim.waitUntilExit()
+                    await victim.exited()
                     try await Task.sleep(for: .milliseconds(500))
                     let (process, base) = try await start()
                     running.withLock { $0[1] = process }

@@ -178,12 +178,10 @@ import WebAPI
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        // Read to the end on a Dispatch thread: a minute's blocking read on one of the few cooperative threads
-        // would stall every other test of the suite running beside it.
-        let data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile()) }
-        }
-        process.waitUntilExit()
+        // Read to the end on a thread of its own: a minute's blocking read on one of the few threads Swift concurrency
+        // and Dispatch share would stall every other test running beside it (`blocking`).
+        let data = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
+        await process.exited()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
@@ -209,29 +207,30 @@ import WebAPI
         // Every generated request comes from one address: the limit per address would answer most of them 429.
         let (server, base) = try await CrashTests.startServer(dataDirectory: directory, token: twilioToken, publicURL: publicURL,
                                                               extra: ["CITYLINE_PUBLIC_REQUESTS_PER_IP_PER_MINUTE": "1000000"])
-        defer { server.stopAndWait() }
+        try await stopping(server) {
 
-        // Something to find: a ticket filed through the staff API, and a resident who asked for a person.
-        var file = HTTPClientRequest(url: base + "/api/v1/tickets")
-        file.method = .POST
-        file.headers.add(name: "Authorization", value: "Bearer clt_openapi-admin")
-        file.body = .bytes(ByteBuffer(string: #"{"service_code":"pothole","description":"Deep pothole","address":"1423 Oak St","phone":"+12175550170"}"#))
-        let filed = try await HTTPClient.shared.execute(file, timeout: .seconds(30))
-        #expect(filed.status == .created)
-        let ticket = try #require(filed.headers.first(name: "Location")?.split(separator: "/").last.map(String.init))
-        let agent = CrashTests.signedWebhook(base: base, publicURL: publicURL, form: [("MessageSid", "SMopenapi1"), ("From", "+12175550171"),
-                                                                                   ("To", "+12175550000"), ("Body", "AGENT")],
-                                             signer: TwilioSignature(authToken: twilioToken))
-        #expect(try await HTTPClient.shared.execute(agent, timeout: .seconds(30)).status == .ok)
-        var queue = HTTPClientRequest(url: base + "/api/v1/conversations")
-        queue.headers.add(name: "Authorization", value: "Bearer clt_openapi-admin")
-        let listed = try await HTTPClient.shared.execute(queue, timeout: .seconds(30)).body.collect(upTo: 1 << 20)
-        let conversations = (try JSONSerialization.jsonObject(with: Data(buffer: listed)) as? [String: Any])?["conversations"] as? [[String: Any]]
-        let conversation = try #require(conversations?.first?["id"] as? String)
+            // Something to find: a ticket filed through the staff API, and a resident who asked for a person.
+            var file = HTTPClientRequest(url: base + "/api/v1/tickets")
+            file.method = .POST
+            file.headers.add(name: "Authorization", value: "Bearer clt_openapi-admin")
+            file.body = .bytes(ByteBuffer(string: #"{"service_code":"pothole","description":"Deep pothole","address":"1423 Oak St","phone":"+12175550170"}"#))
+            let filed = try await HTTPClient.shared.execute(file, timeout: .seconds(30))
+            #expect(filed.status == .created)
+            let ticket = try #require(filed.headers.first(name: "Location")?.split(separator: "/").last.map(String.init))
+            let agent = CrashTests.signedWebhook(base: base, publicURL: publicURL, form: [("MessageSid", "SMopenapi1"), ("From", "+12175550171"),
+                                                                                       ("To", "+12175550000"), ("Body", "AGENT")],
+                                                 signer: TwilioSignature(authToken: twilioToken))
+            #expect(try await HTTPClient.shared.execute(agent, timeout: .seconds(30)).status == .ok)
+            var queue = HTTPClientRequest(url: base + "/api/v1/conversations")
+            queue.headers.add(name: "Authorization", value: "Bearer clt_openapi-admin")
+            let listed = try await HTTPClient.shared.execute(queue, timeout: .seconds(30)).body.collect(upTo: 1 << 20)
+            let conversations = (try JSONSerialization.jsonObject(with: Data(buffer: listed)) as? [String: Any])?["conversations"] as? [[String: Any]]
+            let conversation = try #require(conversations?.first?["id"] as? String)
 
-        let (status, output) = try await Self.run("schemathesis_test.py", [base, "clt_openapi-admin", "open311-openapi", ticket, conversation],
-                                                  environment: ["CITYLINE_SERVER_PID": String(server.processIdentifier)])
-        #expect(status == 0, "schemathesis_test.py:\n\(output)")
+            let (status, output) = try await Self.run("schemathesis_test.py", [base, "clt_openapi-admin", "open311-openapi", ticket, conversation],
+                                                      environment: ["CITYLINE_SERVER_PID": String(server.processIdentifier)])
+            #expect(status == 0, "schemathesis_test.py:\n\(output)")
+        }
     }
 
     @Test(.enabled(if: hasClients, "needs georeport and civicbot from PyPI"))

@@ -91,26 +91,25 @@ func listening(_ listener: SMTPListener) async throws -> (port: Int, serving: Ta
     return (port, Task { try await listener.serve(server) })
 }
 
-/// Runs `python3` with `arguments` and returns what it printed. The wait happens on a Dispatch thread, never on
-/// the two threads Swift concurrency has here: a test blocking those would starve the server it talks to.
+/// Runs `python3` with `arguments` and returns what it printed. The wait happens on a thread of its own
+/// (`blocking`), never on a thread Swift concurrency or Dispatch's global queues use: the in-process listener the
+/// script talks to needs those to answer it.
 func python(_ arguments: [String]) async -> String {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3"] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(returning: "could not start python3: \(error)")
-                return
-            }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            continuation.resume(returning: String(decoding: data, as: UTF8.self))
+    let result = try? await blocking {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do {
+            try process.run()
+        } catch {
+            return "could not start python3: \(error)"
         }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
+    return result ?? ""
 }

@@ -1,3 +1,4 @@
+import CityLineTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -83,9 +84,9 @@ final class SMTPTestServer {
         if options.tls != .none {
             let certificate = directory.appendingPathComponent("cert.pem").path
             let key = directory.appendingPathComponent("key.pem").path
-            let made = run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            let made = try await blocking { run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                             "-nodes", "-keyout", key, "-out", certificate, "-days", "2", "-subj", "/CN=localhost",
-                            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]) }
             guard made else { throw Failure("openssl could not make a self-signed certificate") }
             arguments += ["--cert", certificate, "--key", key]
             certificateFile = certificate
