@@ -2,7 +2,7 @@
 """Scores the emergency triage on the team's corpus (Evaluation/triage/{dev,test}/<locale>.tsv).
 
 Usage (from the repository root):
-    python3 Evaluation/triage_eval.py [--bin PATH] [--config DIR] [--split dev|test|blind|blind2|blind3|blind4|blind5|all] [--lang CODE]
+    python3 Evaluation/triage_eval.py [--bin PATH] [--config DIR] [--split dev|test|blind…blind6|everyday|all] [--lang CODE]
                                       [--errors N] [--by-concept] [--check]
 
 Each row is `label<TAB>concept<TAB>text`: `emergency` rows must get the "call 911" answer (recall), `routine` rows
@@ -60,8 +60,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", help="a built cityline binary (default: swift run -c release cityline)")
     parser.add_argument("--config", help="city configuration directory (default: the demo city)")
-    parser.add_argument("--split", default="all", choices=["dev", "test", "blind", "blind2", "blind3", "blind4", "blind5", "all"],
-                        help="dev and test (all, the default); blind to blind3: written apart, scored once, then tuned on; blind4, blind5: written apart, never tuned on")
+    splits = sorted(name for name in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, name)))
+    parser.add_argument("--split", default="all", choices=splits + ["all"],
+                        help="dev and test (all, the default); blind to blind4: written apart, scored once, then tuned on "
+                             "(phrases, or the model's training); blind5, blind6: written apart, held out of both; "
+                             "everyday: routine reports only, for the model's training")
     parser.add_argument("--lang", action="append", help="score only this locale (repeatable)")
     parser.add_argument("--errors", type=int, default=0, help="print up to this many misses and false alarms per language")
     parser.add_argument("--by-concept", action="store_true", help="also print recall and false alarms per concept")

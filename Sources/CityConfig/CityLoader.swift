@@ -315,7 +315,7 @@ public struct CityLoader {
     /// phrases). A trigger written the older way, with `phrases` and `unless` per locale, is one concept of its own.
     private func emergencies() throws -> EmergencyTriage {
         let root = try file("emergencies.yaml")
-        try root.only(["triggers"])
+        try root.only(["triggers", "model"])
         var concepts: [String: [LanguageTag: [String]]] = [:]
         var unless: [LanguageTag: [String]] = [:]
         var triggers: [EmergencyTrigger] = []
@@ -381,6 +381,59 @@ public struct CityLoader {
         for (concept, where_) in used where concepts[concept] == nil {
             throw where_.fail("concept '\(concept)' has no phrases in any emergencies/<locale>.yaml")
         }
-        return EmergencyTriage(concepts: concepts.mapValues(LocalizedList.init), unless: LocalizedList(unless), triggers: triggers)
+        return EmergencyTriage(concepts: concepts.mapValues(LocalizedList.init), unless: LocalizedList(unless), triggers: triggers,
+                               model: try root["model"].map(dangerModel))
+    }
+
+    /// `model:` in emergencies.yaml: the learned caution's weights (a JSON file the trainer wrote), its threshold,
+    /// the fewest words it reads, and its code.
+    private func dangerModel(_ value: YAMLValue) throws -> DangerModel {
+        try value.only(["file", "threshold", "min-words", "code"])
+        let fileValue = try value.required("file")
+        let name = try fileValue.nonEmptyString()
+        let thresholdValue = try value.required("threshold")
+        let threshold = try thresholdValue.number()
+        guard threshold > 0, threshold < 1 else { throw thresholdValue.fail("'threshold' must be between 0 and 1") }
+        let minimumWords = try value["min-words"]?.count("min-words") ?? 4
+        let code = try value["code"]?.nonEmptyString() ?? "learned-danger"
+        guard let data = FileManager.default.contents(atPath: path(name)) else {
+            throw fileValue.fail("the model file '\(name)' cannot be read")
+        }
+        var model: DangerModel
+        if let cached = cache?.model(path(name), data) {
+            model = cached
+        } else {
+            model = try Self.dangerModel(data, file: display(name))
+            cache?.keep(model, path(name), data)
+        }
+        model.code = code
+        model.threshold = threshold
+        model.minimumWords = minimumWords
+        return model
+    }
+
+    /// The weights file the trainer wrote: `buckets`, `ngrams`, `bias` and `weights` as [bucket, weight] pairs.
+    static func dangerModel(_ data: Data, file shown: String) throws -> DangerModel {
+        func fail(_ message: String) -> ConfigError { ConfigError(file: shown, line: 0, message: message) }
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw fail("not a JSON object (write it with Evaluation/train_danger_model.py)")
+        }
+        guard let buckets = json["buckets"] as? Int, buckets > 0, buckets <= 1 << 24 else {
+            throw fail("'buckets' must be a whole number from 1 to 16777216")
+        }
+        guard let ngrams = json["ngrams"] as? [Int], !ngrams.isEmpty, ngrams.allSatisfy({ (1...8).contains($0) }) else {
+            throw fail("'ngrams' must list lengths from 1 to 8")
+        }
+        guard let bias = (json["bias"] as? NSNumber)?.doubleValue, bias.isFinite else { throw fail("'bias' must be a number") }
+        guard let pairs = json["weights"] as? [[Any]] else { throw fail("'weights' must be a list of [bucket, weight] pairs") }
+        var weights = [Float](repeating: 0, count: buckets)
+        for (index, pair) in pairs.enumerated() {
+            guard pair.count == 2, let bucket = pair[0] as? Int, (0..<buckets).contains(bucket),
+                  let weight = (pair[1] as? NSNumber)?.floatValue, weight.isFinite else {
+                throw fail("weight \(index + 1) must be [bucket, weight] with a bucket below \(buckets)")
+            }
+            weights[bucket] = weight
+        }
+        return DangerModel(code: "", weights: weights, bias: bias, ngrams: ngrams.sorted(), threshold: 0.5, minimumWords: 1)
     }
 }

@@ -67,7 +67,7 @@ struct Classify: AsyncParsableCommand {
         while let text = readLine(strippingNewline: true) {
             let detection = detector.detect(text)
             let words = FoldedText(text)
-            let finding = triage.assess(words)
+            let finding = triage.assess(words, text: text)
             let locale = detection.language.flatMap { LanguageDetector.locale(for: $0, among: loaded.city.locales) }
                 ?? loaded.city.defaultLocale
             let result = classifier.classify(text)
@@ -98,7 +98,8 @@ struct Classify: AsyncParsableCommand {
                 line.candidates = result.candidates.map { "\($0.code):\(($0.score * 100).rounded() / 100)" }
                 line.language_evidence = "\(detection.language ?? "none") \((detection.score * 100).rounded() / 100), runner-up "
                     + "\(detection.runnerUp ?? "none"), lead \((detection.lead * 100).rounded() / 100)"
-                line.triage = ([finding?.code ?? "none"] + triage.explain(words)).joined(separator: " | ")
+                let score = triage.dangerScore(text).map { "model \(($0 * 100).rounded() / 100)" } ?? "model -"
+                line.triage = ([finding?.code ?? "none", score] + triage.explain(words)).joined(separator: " | ")
             }
             print(try line.json())
         }

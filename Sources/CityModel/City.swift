@@ -297,11 +297,15 @@ public struct EmergencyTriage: Sendable, Equatable {
     /// Phrases removed before matching, per locale ("fire hydrant", "smoke detector battery").
     public var unless: LocalizedList
     public var triggers: [EmergencyTrigger]
+    /// The learned caution, read when no trigger holds (`DangerModel`).
+    public var model: DangerModel?
 
-    public init(concepts: [String: LocalizedList] = [:], unless: LocalizedList = LocalizedList([:]), triggers: [EmergencyTrigger] = []) {
+    public init(concepts: [String: LocalizedList] = [:], unless: LocalizedList = LocalizedList([:]), triggers: [EmergencyTrigger] = [],
+                model: DangerModel? = nil) {
         self.concepts = concepts
         self.unless = unless
         self.triggers = triggers
+        self.model = model
     }
 
     /// A triage of plain phrase lists: each trigger fires on any of its phrases (one concept named after it).
@@ -313,7 +317,7 @@ public struct EmergencyTriage: Sendable, Equatable {
         )
     }
 
-    public var isEmpty: Bool { triggers.isEmpty }
+    public var isEmpty: Bool { triggers.isEmpty && model == nil }
 }
 
 /// One kind of emergency and the rules that recognise it.

@@ -101,7 +101,7 @@ public struct Engine: Sendable {
         }
 
         if turn.session.optedOut {
-            if !handleWhileOptedOut(&turn, folded: folded), let finding = triage.assess(words) {
+            if !handleWhileOptedOut(&turn, folded: folded), let finding = triage.assess(words, text: text) {
                 // Nothing goes out after STOP — except "call 911" to someone who writes about an emergency, or
                 // about signs of danger.
                 if finding.answer == .caution { caution(&turn, finding) } else { answerEmergency(&turn, finding) }
@@ -113,7 +113,7 @@ public struct Engine: Sendable {
         // Emergencies come first at every step: the first message, mid-report, in a survey, in the language menu,
         // while waiting for (or talking with) an operator. Signs of danger that are not sure enough for that get
         // "if anyone is in danger now, call 911" before the turn's usual answer.
-        let finding = triage.assess(words)
+        let finding = triage.assess(words, text: text)
         if let finding, finding.answer != .caution {
             if case .choosingLanguage(_, let resume) = turn.session.state { turn.session.state = resume }
             _ = noticeLanguage(&turn, text: text)

@@ -46,6 +46,8 @@ public struct Triage: Sendable {
     let triggers: [Trigger]
     let locales: [LanguageTag]
     let conceptCount: Int
+    /// The learned caution, read when no trigger holds.
+    let model: DangerModel?
 
     public init(city: City) {
         let triage = city.emergencies
@@ -78,6 +80,7 @@ public struct Triage: Sendable {
         conceptNames = names
         self.locales = locales
         conceptCount = names.count
+        model = triage.model
         // Emergencies and crises first, then cautions, each in the city's order.
         let ordered = triage.triggers.filter { $0.answer != .caution } + triage.triggers.filter { $0.answer == .caution }
         triggers = ordered.map { trigger in
@@ -92,6 +95,17 @@ public struct Triage: Sendable {
     public func emergency(in text: String) -> String? {
         assess(FoldedText(text)).flatMap { $0.answer == .caution ? nil : $0.code }
     }
+
+    /// What `assess(words)` finds; else, when the city's learned model scores `text` (the message as written) at
+    /// or above its threshold, a caution under the model's code.
+    public func assess(_ words: FoldedText, text: String) -> Finding? {
+        if let finding = assess(words) { return finding }
+        guard let model, model.flags(text) else { return nil }
+        return Finding(code: model.code, answer: .caution, locale: nil)
+    }
+
+    /// The model's score for `text` (0…1), or nil without a model or for a message too short to score.
+    public func dangerScore(_ text: String) -> Double? { model?.score(text) }
 
     /// The first emergency or crisis trigger (in the city's order) whose rule holds in some sentence of `text`;
     /// else the first caution trigger that does.

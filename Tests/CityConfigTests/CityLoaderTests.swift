@@ -97,6 +97,39 @@ import Testing
         return try #require(lines.firstIndex { $0.contains(needle) }) + 1
     }
 
+    /// The learned caution (`model:` in emergencies.yaml): the demo city has one; a bad threshold names its line,
+    /// a missing or broken weights file names the file, and a cached load sees a changed weights file.
+    @Test func theDangerModelIsReadAndChecked() throws {
+        let model = try #require(try CityLoader(directory: Self.demo, environment: [:]).load().emergencies.model)
+        #expect(model.code == "learned-danger" && model.weights.count > 1_000 && (0.5...0.95).contains(model.threshold))
+
+        var directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: "  threshold: ", with: "  threshold: 1") }
+        var error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.line == (try lineNumber(of: "  threshold: 1", in: "emergencies.yaml", directory: directory)))
+        #expect(error?.message == "'threshold' must be between 0 and 1")
+
+        directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: "file: danger-model.json", with: "file: nowhere.json") }
+        error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.message == "the model file 'nowhere.json' cannot be read")
+        #expect(error?.line == (try lineNumber(of: "file: nowhere.json", in: "emergencies.yaml", directory: directory)))
+
+        directory = try brokenCity("danger-model.json") { $0.replacingOccurrences(of: "\"weights\":[[", with: "\"weights\":[[99999999,") }
+        error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.file.hasSuffix("danger-model.json") == true)
+        #expect(error?.message.hasPrefix("weight 1 must be [bucket, weight]") == true, "\(error?.message ?? "")")
+
+        // Cached: the same model while the bytes are; a new weights file is read again.
+        directory = try brokenCity("danger-model.json") { $0 }
+        let cache = YAMLFileCache()
+        #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load().emergencies.model == model)
+        let path = (directory as NSString).appendingPathComponent("danger-model.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        json["bias"] = model.bias + 1
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        let changed = try #require(try CityLoader(directory: directory, environment: [:], cache: cache).load().emergencies.model)
+        #expect(changed.bias != model.bias && changed.weights == model.weights)
+    }
+
     @Test func unknownDepartmentNamesFileAndLine() throws {
         let directory = try brokenCity("services.yaml") {
             $0.replacingOccurrences(of: "department: streets\n    county_department", with: "department: roads\n    county_department")

@@ -132,7 +132,7 @@ import Testing
     /// file and line.
     @Test func cityTemplatesOverrideAndBrokenOnesAreNamed() async throws {
         let city = try temporaryDirectory()
-        for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "emergencies", "boundaries", "brand"] {
+        for file in ["city.yaml", "services.yaml", "information.yaml", "emergencies.yaml", "emergencies", "danger-model.json", "boundaries", "brand"] {
             try FileManager.default.copyItem(atPath: Demo.root.appendingPathComponent("DemoCity/\(file)").path, toPath: city + "/\(file)")
         }
         try FileManager.default.createDirectory(atPath: city + "/templates/sms", withIntermediateDirectories: true)
