@@ -88,6 +88,7 @@ public struct DangerModel: Sendable, Equatable {
 
     static func fnv(_ hash: UInt64, _ scalar: Unicode.Scalar) -> UInt64 {
         var hash = hash
+        if scalar.isASCII { return (hash ^ UInt64(scalar.value)) &* fnvPrime }
         for byte in UTF8.encode(scalar)! {
             hash = (hash ^ UInt64(byte)) &* fnvPrime
         }
@@ -99,7 +100,9 @@ public struct DangerModel: Sendable, Equatable {
         var out: [Unicode.Scalar] = [" "]
         out.reserveCapacity(text.utf8.count + 2)
         var space = true
-        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+        // NFKC leaves ASCII as it is: only other text goes through Foundation.
+        let source = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
+        for scalar in source.unicodeScalars {
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                  .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
