@@ -22,7 +22,6 @@ Pure Python with no dependencies, deterministic (fixed seed), so a city can retr
 """
 import argparse
 import collections
-import csv
 import json
 import math
 import os
@@ -30,9 +29,8 @@ import random
 import sys
 import unicodedata
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.join(ROOT, "Evaluation", "triage")
-LANGUAGES = ["en", "es", "zh-Hans", "vi", "ar"]
+import triage_eval
+from triage_eval import CORPUS, LANGUAGES, ROOT
 BUCKETS = 1 << 16
 NGRAMS = (2, 3, 4, 5)
 FNV_OFFSET, FNV_PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
@@ -72,15 +70,8 @@ def features(text, buckets=BUCKETS):
 
 
 def read(split):
-    rows = []
-    for lang in LANGUAGES:
-        path = os.path.join(CORPUS, split, f"{lang}.tsv")
-        if not os.path.exists(path):
-            continue
-        with open(path, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                rows.append((lang, row["label"] == "emergency", row["text"]))
-    return rows
+    """(language, is an emergency, text) for every row of a split, read as triage_eval.py reads it."""
+    return [(lang, row["label"] == "emergency", row["text"]) for lang in LANGUAGES for row in triage_eval.read_rows(split, lang)]
 
 
 def splits():
