@@ -52,12 +52,12 @@ public struct DangerModel: Sendable, Equatable {
                 if wanted[length] { hashes.append(Int(hash % buckets)) }
             }
         }
-        var word = Self.fnv(Self.fnv(Self.fnvOffset, "w"), ":")
+        var word = Self.wordSeed
         var inWord = false
         for scalar in scalars {
             if scalar == " " {
                 if inWord { hashes.append(Int(word % buckets)) }
-                word = Self.fnv(Self.fnv(Self.fnvOffset, "w"), ":")
+                word = Self.wordSeed
                 inWord = false
             } else {
                 word = Self.fnv(word, scalar)
@@ -85,6 +85,8 @@ public struct DangerModel: Sendable, Equatable {
 
     static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
     static let fnvPrime: UInt64 = 0x100_0000_01B3
+    /// The hash of "w:", which every word feature starts with.
+    static let wordSeed = fnv(fnv(fnvOffset, "w"), ":")
 
     static func fnv(_ hash: UInt64, _ scalar: Unicode.Scalar) -> UInt64 {
         var hash = hash
