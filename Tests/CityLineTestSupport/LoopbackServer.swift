@@ -26,6 +26,33 @@ public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) as
     }
 }
 
+/// Runs a program to its end on a thread of its own (`blocking`): its exit status and everything it printed, standard
+/// output and error together. `environment` is added to the test's own; `input`, when given, is written to its
+/// standard input, which is then closed. The default `executable` is `/usr/bin/env`, so `["python3", …]` finds Python.
+public func runToEnd(_ arguments: [String], executable: URL = URL(fileURLWithPath: "/usr/bin/env"),
+                     environment: [String: String] = [:], directory: URL? = nil,
+                     input: String? = nil) async throws -> (status: Int32, output: String) {
+    try await blocking {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        let stdin = Pipe(), output = Pipe()
+        if input != nil { process.standardInput = stdin }
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
 extension Process {
     /// Waits until the process has exited, on a thread of its own (`blocking`).
     public func exited() async {

@@ -7,23 +7,7 @@ import Testing
     /// Runs `cityline` to its end on a thread of its own (`blocking`): a sanitized build takes seconds per command.
     func run(_ arguments: [String], input: String, environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
         let binary = try #require(CityLineBinary.url, "build the cityline executable first (swift build)")
-        return try await blocking {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = arguments
-            process.currentDirectoryURL = Demo.root
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let stdin = Pipe(), stdout = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stdout
-            try process.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        return try await runToEnd(arguments, executable: binary, environment: environment, directory: Demo.root, input: input)
     }
 
     @Test func chatReportsAPotholeFromPipedInput() async throws {

@@ -34,16 +34,7 @@ import WebAPI
 
     /// Runs `console_test.py` against `base`; its exit status and everything it printed.
     static func runScript(_ name: String = "console_test.py", base: String, token: String? = nil, more: [String] = []) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", browser.appendingPathComponent(name).path, base] + (token.map { [$0] } ?? []) + more
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
-        await process.exited()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try await runToEnd(["python3", browser.appendingPathComponent(name).path, base] + (token.map { [$0] } ?? []) + more)
     }
 
     /// The outbox file's `operator_reply` lines.

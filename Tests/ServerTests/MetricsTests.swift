@@ -181,16 +181,8 @@ import Testing
             for _ in 0..<200 where Self.value(Self.samples(try await Self.scrape(base).text), "cityline_outbound_sends_total") == nil {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", Self.checker.path, base + "/metrics"] + Self.residentData(number)
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
-            await process.exited()
-            #expect(process.terminationStatus == 0, "check_metrics.py:\n\(String(decoding: output, as: UTF8.self))")
+            let (status, output) = try await runToEnd(["python3", Self.checker.path, base + "/metrics"] + Self.residentData(number))
+            #expect(status == 0, "check_metrics.py:\n\(output)")
         }
     }
 }

@@ -170,19 +170,7 @@ import WebAPI
     static let hasClients = ConsoleBrowserTests.runs(["python3", "-c", "import georeport, civicbot"])
 
     static func run(_ script: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scripts.appendingPathComponent(script).path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Read to the end on a thread of its own: a minute's blocking read on one of the few threads Swift concurrency
-        // and Dispatch share would stall every other test running beside it (`blocking`).
-        let data = try await blocking { pipe.fileHandleForReading.readDataToEndOfFile() }
-        await process.exited()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try await runToEnd(["python3", scripts.appendingPathComponent(script).path] + arguments, environment: environment)
     }
 
     /// A store with an Open311 api_key.

@@ -95,21 +95,9 @@ func listening(_ listener: SMTPListener) async throws -> (port: Int, serving: Ta
 /// (`blocking`), never on a thread Swift concurrency or Dispatch's global queues use: the in-process listener the
 /// script talks to needs those to answer it.
 func python(_ arguments: [String]) async -> String {
-    let result = try? await blocking {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            return "could not start python3: \(error)"
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    do {
+        return try await runToEnd(["python3"] + arguments).output
+    } catch {
+        return "could not start python3: \(error)"
     }
-    return result ?? ""
 }
