@@ -388,7 +388,7 @@ public struct CityLoader {
     /// `model:` in emergencies.yaml: the learned caution's weights (a JSON file the trainer wrote), its threshold,
     /// the fewest words it reads, and its code.
     private func dangerModel(_ value: YAMLValue) throws -> DangerModel {
-        try value.only(["file", "threshold", "min-words", "code"])
+        try value.only(["file", "threshold", "min-words", "code", "doubt-below"])
         let fileValue = try value.required("file")
         let name = try fileValue.nonEmptyString()
         let thresholdValue = try value.required("threshold")
@@ -396,6 +396,14 @@ public struct CityLoader {
         guard threshold > 0, threshold < 1 else { throw thresholdValue.fail("'threshold' must be between 0 and 1") }
         let minimumWords = try value["min-words"]?.count("min-words") ?? 4
         let code = try value["code"]?.nonEmptyString() ?? "learned-danger"
+        var doubtBelow: Double?
+        if let doubtValue = value["doubt-below"] {
+            let doubt = try doubtValue.number()
+            guard doubt > 0, doubt < threshold else {
+                throw doubtValue.fail("'doubt-below' must be above 0 and below the threshold (\(threshold))")
+            }
+            doubtBelow = doubt
+        }
         guard let data = FileManager.default.contents(atPath: path(name)) else {
             throw fileValue.fail("the model file '\(name)' cannot be read")
         }
@@ -409,6 +417,7 @@ public struct CityLoader {
         model.code = code
         model.threshold = threshold
         model.minimumWords = minimumWords
+        model.doubtBelow = doubtBelow
         return model
     }
 

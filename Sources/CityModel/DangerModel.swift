@@ -22,6 +22,10 @@ public struct DangerModel: Sendable, Equatable {
     public var threshold: Double
     /// Messages with fewer words (a Han character counts half) are not scored: "yes", "skip", an address.
     public var minimumWords: Int
+    /// When set, a rule's "call 911 now" for a message the model scores below this is answered with the caution
+    /// instead ("if anyone is in danger now, call 911 first"): the model is sure it is routine ("these parking
+    /// fees are highway robbery"). Never a crisis; never a message too short to score. Off unless a city sets it.
+    public var doubtBelow: Double?
 
     public init(code: String, weights: [Float], bias: Double, ngrams: [Int], threshold: Double, minimumWords: Int) {
         self.code = code
@@ -82,6 +86,13 @@ public struct DangerModel: Sendable, Equatable {
 
     /// Whether `text` scores at or above the threshold.
     public func flags(_ text: String) -> Bool { (score(text) ?? 0) >= threshold }
+
+    /// Whether the model doubts a rule's emergency in `text`: `doubtBelow` is set and `text` is long enough to
+    /// score and scores below it.
+    public func doubts(_ text: String) -> Bool {
+        guard let doubtBelow, let score = score(text) else { return false }
+        return score < doubtBelow
+    }
 
     static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
     static let fnvPrime: UInt64 = 0x100_0000_01B3

@@ -97,9 +97,13 @@ public struct Triage: Sendable {
     }
 
     /// What `assess(words)` finds; else, when the city's learned model scores `text` (the message as written) at
-    /// or above its threshold, a caution under the model's code.
+    /// or above its threshold, a caution under the model's code. An emergency (never a crisis) the model doubts
+    /// (`DangerModel.doubtBelow`) is answered with the caution, under the rule's code.
     public func assess(_ words: FoldedText, text: String) -> Finding? {
-        if let finding = assess(words) { return finding }
+        if var finding = assess(words) {
+            if finding.answer == .emergency, let model, model.doubts(text) { finding.answer = .caution }
+            return finding
+        }
         guard let model, model.flags(text) else { return nil }
         return Finding(code: model.code, answer: .caution, locale: nil)
     }

@@ -118,6 +118,14 @@ import Testing
         #expect(error?.file.hasSuffix("danger-model.json") == true)
         #expect(error?.message.hasPrefix("weight 1 must be [bucket, weight]") == true, "\(error?.message ?? "")")
 
+        #expect(model.doubtBelow == nil, "the demo city keeps every rule's answer")
+        directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.9") }
+        error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+        #expect(error?.line == (try lineNumber(of: "  doubt-below: 0.9", in: "emergencies.yaml", directory: directory)))
+        #expect(error?.message.hasPrefix("'doubt-below' must be above 0 and below the threshold") == true, "\(error?.message ?? "")")
+        directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.02") }
+        #expect(try CityLoader(directory: directory, environment: [:]).load().emergencies.model?.doubtBelow == 0.02)
+
         // Cached: the same model while the bytes are; a new weights file is read again.
         directory = try brokenCity("danger-model.json") { $0 }
         let cache = YAMLFileCache()

@@ -57,4 +57,32 @@ import Testing
         city.emergencies.model = nil
         #expect(Triage(city: city).assess(FoldedText(quiet), text: quiet) == nil, "no model")
     }
+
+    /// A city that sets `doubt-below` has a rule's "call 911 now" answered with the caution when the model is sure
+    /// the message is routine; a crisis (988) and a message too short to score keep their answer.
+    @Test func aDoubtedEmergencyIsAnsweredWithTheCaution() throws {
+        var city = Fixtures.city
+        city.emergencies.triggers.append(EmergencyTrigger(code: "suicide", answer: .crisis, rules: [[ConceptTerm("suicide")]]))
+        city.emergencies.concepts["suicide"] = LocalizedList([.english: ["kill myself"]])
+        var model = Self.small
+        city.emergencies.model = model
+        let text = "I smell gas in the hallway"
+        let score = try #require(model.score(text))
+        #expect(Triage(city: city).assess(FoldedText(text), text: text)?.answer == .emergency, "no doubt set")
+
+        model.doubtBelow = score + 0.01
+        city.emergencies.model = model
+        let doubted = try #require(Triage(city: city).assess(FoldedText(text), text: text))
+        #expect(doubted.code == "gas" && doubted.answer == .caution, "the rule's code, the caution's answer")
+        model.doubtBelow = score - 0.01
+        city.emergencies.model = model
+        #expect(Triage(city: city).assess(FoldedText(text), text: text)?.answer == .emergency, "scored above the doubt")
+
+        model.doubtBelow = 0.99
+        model.minimumWords = 4
+        city.emergencies.model = model
+        let crisis = "I want to kill myself"
+        #expect(Triage(city: city).assess(FoldedText(crisis), text: crisis)?.answer == .crisis, "a crisis is never doubted")
+        #expect(Triage(city: city).assess(FoldedText("gas leak!"), text: "gas leak!")?.answer == .emergency, "too short to score")
+    }
 }
