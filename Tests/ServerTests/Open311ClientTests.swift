@@ -18,15 +18,6 @@ import WebAPI
 /// CityLine as an Open311 client: a department's tickets filed into its work-order system and its status changes
 /// brought home to the resident.
 @Suite(.serialized) struct Open311ClientTests {
-    /// Waits (polling, up to 30 s) until `condition` holds; false if it never did.
-    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<300 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-
     /// A copy of the demo city whose streets department files into `endpoint`, polled every second.
     static func city(filingInto endpoint: String, extra: String = "") throws -> AppConfiguration.CitySettings {
         let directory = try temporaryDirectory() + "/city"
@@ -85,12 +76,12 @@ import WebAPI
                     #expect(status == 200)
                 }
                 let ours = try #require(try await front.tickets(TicketFilter()).first)
-                #expect(try await Self.eventually { try await back.tickets(TicketFilter()).count == 1 }, "filed into the department's system")
+                #expect(try await eventually { try await back.tickets(TicketFilter()).count == 1 }, "filed into the department's system")
                 let theirs = try #require(try await back.tickets(TicketFilter()).first)
                 #expect(theirs.draft.serviceCode == "pothole" && theirs.draft.description.hasPrefix("CityLine \(ours.trackingNumber.digits): "))
                 #expect(theirs.draft.attributes.map(\.code) == ["size", "position"])
                 #expect(theirs.reporter.channel == .webhook, "no resident contact details leave the city")
-                #expect(try await Self.eventually {
+                #expect(try await eventually {
                     try await front.openLinks(system: "open311:streets", limit: 10).first?.externalID == theirs.trackingNumber.digits
                 })
 
@@ -99,10 +90,10 @@ import WebAPI
                                                       form: #"{"status": "closed", "status_note": "Bache rellenado", "resolution": "fixed"}"#,
                                                       method: .PATCH, headers: [("Authorization", "Bearer crew")])
                 #expect(status == 200)
-                #expect(try await Self.eventually { try await front.ticket(ours.trackingNumber)?.status == .closed }, "closed at home")
+                #expect(try await eventually { try await front.ticket(ours.trackingNumber)?.status == .closed }, "closed at home")
                 let history = try await front.history(of: ours.trackingNumber)
                 #expect(history.filter { $0.actor.hasPrefix("open311:streets:") }.map(\.status) == [.closed])
-                #expect(try await Self.eventually {
+                #expect(try await eventually {
                     let lines = (try? String(contentsOfFile: outbox, encoding: .utf8)) ?? ""
                     return lines.split(separator: "\n").contains { $0.contains("\"status_update\"") && $0.contains(resident) && $0.contains("Bache rellenado") }
                 }, "the resident's update, in Spanish, with the crew's words")
@@ -141,7 +132,7 @@ import WebAPI
             let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port ?? 0 } })
             let running = Task { try await app.runService() }
-            guard try await Open311ClientTests.eventually({ port.withLock { $0 } != 0 }) else { throw ServerDidNotStart() }
+            guard try await eventually({ port.withLock { $0 } != 0 }) else { throw ServerDidNotStart() }
             return (running, port.withLock { $0 })
         }
 
@@ -190,7 +181,7 @@ import WebAPI
                 _ = try await Self.post("http://127.0.0.1:\(frontPort)/webhooks/twilio/sms", form: form)
             }
             let ours = try #require(try await store.tickets(TicketFilter()).first)
-            #expect(try await Self.eventually { server.state.withLock { !$0.posts.isEmpty } })
+            #expect(try await eventually { server.state.withLock { !$0.posts.isEmpty } })
             let post = try #require(server.state.withLock { $0.posts.first })
             let fields = Dictionary(post.split(separator: "&").map { pair -> (String, String) in
                 let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? "" }
@@ -199,13 +190,13 @@ import WebAPI
             #expect(fields["service_code"] == "PH-01" && fields["jurisdiction_id"] == "springfield.example")
             #expect(fields["attribute[external_ref]"] == ours.trackingNumber.digits && fields["attribute[size]"] == nil)
             #expect(fields["address_string"] == "1423 Oak St" && fields["lat"] != nil && fields["phone"] == nil)
-            #expect(try await Self.eventually { try await store.openLinks(system: "open311:streets", limit: 5).first?.token == "tok-77" })
+            #expect(try await eventually { try await store.openLinks(system: "open311:streets", limit: 5).first?.token == "tok-77" })
 
             // The server gives the id, then closes the request: found through tokens/ and requests.
             server.state.withLock { $0.id = "4455" }
-            #expect(try await Self.eventually { try await store.openLinks(system: "open311:streets", limit: 5).first?.externalID == "4455" })
+            #expect(try await eventually { try await store.openLinks(system: "open311:streets", limit: 5).first?.externalID == "4455" })
             server.state.withLock { $0.closed = true }
-            #expect(try await Self.eventually { try await store.ticket(ours.trackingNumber)?.status == .closed })
+            #expect(try await eventually { try await store.ticket(ours.trackingNumber)?.status == .closed })
             #expect(try await store.ticket(ours.trackingNumber)?.publicNote == "Done by the crew")
             #expect(server.state.withLock { $0.posts.count } == 1, "filed once")
         }
@@ -224,7 +215,7 @@ import WebAPI
                 let form = FormBody.encode([("MessageSid", "SMW\(index)"), ("From", "+12175550163"), ("To", "+12175550311"), ("Body", text), ("NumMedia", "0")])
                 _ = try await Self.post("http://127.0.0.1:\(frontPort)/webhooks/twilio/sms", form: form)
             }
-            #expect(try await Self.eventually {
+            #expect(try await eventually {
                 try await store.outboxEntries(state: .dead, limit: 5).contains { $0.lastError?.contains("Invalid api_key") == true }
             })
         }

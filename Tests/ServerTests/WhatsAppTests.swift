@@ -203,6 +203,11 @@ import Localization
                 let words = parameter?["text"] as? String ?? ""
                 #expect(words.contains(ticket.trackingNumber.digits) && !words.contains("\n"), "\(words)")
 
+                // The fake API has seen the send; the dispatcher records its message id just after. Statuses for an
+                // id not recorded yet are ignored (a message we never sent), so wait for it.
+                #expect(try await eventually {
+                    try await store.outboxEntries(state: .sent, limit: 20).contains { $0.providerID == "wamid.OUT6" }
+                }, "the update's message id is recorded")
                 // Statuses: delivered, then a late "sent", then read; and one for a message we never sent.
                 for (index, state) in ["delivered", "sent", "read"].enumerated() {
                     let body = #"{"object":"whatsapp_business_account","entry":[{"id":"WABA","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"1234567890"},"statuses":[{"id":"wamid.OUT6","status":"\#(state)","timestamp":"\#(1732377600 + index)","recipient_id":"\#(Self.resident)"},{"id":"wamid.ELSEWHERE","status":"failed","timestamp":"1","recipient_id":"1","errors":[{"code":131026}]}]}}]}]}"#
