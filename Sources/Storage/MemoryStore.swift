@@ -15,6 +15,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     private var handled: [String: [RenderedMessage]] = [:]
     private var emergencyRecords: [EmergencyRecord] = []
     private var outbox: [Int64: OutboxEntry] = [:]
+    private var earlyReceipts: [String: (receipt: DeliveryStatus.Early, at: Date)] = [:]
     private var tokens: [String: StaffToken] = [:]
     private var jobs: [Int64: Job] = [:]
     private var jobKeys: [String: Int64] = [:]
@@ -317,6 +318,10 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     public func markSent(_ id: Int64, providerID: String?, at date: Date) {
         outbox[id]?.state = .sent
         outbox[id]?.providerID = providerID
+        if let providerID, let early = earlyReceipts.removeValue(forKey: providerID),
+           date.timeIntervalSince(early.at) < DeliveryStatus.earlyReceiptRetention {
+            _ = recordDelivery(providerID: providerID, status: early.receipt.status, errorCode: early.receipt.errorCode, at: date)
+        }
     }
 
     public func markRetry(_ id: Int64, error: String, retryAt: Date, held: Bool) {
@@ -351,9 +356,15 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
     }
 
     public func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) -> Bool {
-        guard let entry = outbox.values.first(where: { $0.providerID == providerID }) else { return false }
+        guard let entry = outbox.values.first(where: { $0.providerID == providerID }) else {
+            earlyReceipts = earlyReceipts.filter { date.timeIntervalSince($0.value.at) < DeliveryStatus.earlyReceiptRetention }
+            let receipt = earlyReceipts[providerID]?.receipt.merging(status: status, errorCode: errorCode)
+                ?? DeliveryStatus.Early(status: status, errorCode: errorCode)
+            earlyReceipts[providerID] = (receipt, date)
+            return false
+        }
         if DeliveryStatus.advances(from: entry.deliveryStatus, to: status) {
-            outbox[entry.id]?.deliveryStatus = status
+            outbox[entry.id]?.deliveryStatus = status.lowercased()
             if let errorCode { outbox[entry.id]?.lastError = "provider error \(errorCode)" }
         }
         return true

@@ -59,7 +59,11 @@ public protocol OutboxStore: Sendable {
     /// recipient's later messages may go before it.
     func postpone(_ id: Int64, to date: Date) async throws
     /// Records a provider's delivery receipt. Statuses only move forward (`queued` → `sent` → `delivered` → `read`);
-    /// a late or repeated callback changes nothing. Returns false when no message has that provider id.
+    /// a late or repeated callback changes nothing. Returns false when no message has that provider id yet: the
+    /// receipt is then kept (its furthest status and last error code) for `DeliveryStatus.earlyReceiptRetention`,
+    /// because a provider can call back before the dispatcher has recorded the id its send returned, and
+    /// `markSent` with that id applies it. Receipts for messages never sent through the outbox (a TwiML reply)
+    /// are kept as long and then dropped.
     func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool
     func outboxEntry(_ id: Int64) async throws -> OutboxEntry?
     /// Entries in `state`, newest first: what operators look at (the dead letters, the held ones).
@@ -101,5 +105,29 @@ public enum DeliveryStatus {
 
     public static func advances(from current: String?, to new: String) -> Bool {
         rank(new) > (current.map(rank) ?? -1)
+    }
+
+    /// How long a receipt that arrived before its message's provider id was recorded is kept for it (see
+    /// `OutboxStore.recordDelivery`). The id is recorded milliseconds after the send returns; an hour covers a
+    /// dispatcher stalled on its database, and bounds what receipts for TwiML replies leave behind.
+    public static let earlyReceiptRetention: TimeInterval = 3600
+
+    /// A receipt kept for a message whose provider id is not recorded yet: `status` the furthest one seen,
+    /// `errorCode` the last one given.
+    public struct Early: Sendable, Equatable {
+        public var status: String
+        public var errorCode: String?
+        public init(status: String, errorCode: String?) {
+            self.status = status.lowercased()
+            self.errorCode = errorCode
+        }
+
+        /// This receipt with a later callback for the same message folded in.
+        public func merging(status new: String, errorCode newCode: String?) -> Early {
+            var merged = self
+            if DeliveryStatus.advances(from: status, to: new) { merged.status = new.lowercased() }
+            if let newCode { merged.errorCode = newCode }
+            return merged
+        }
     }
 }

@@ -24,6 +24,6 @@ public enum StoredTables {
     public static let all = [
         "contacts", "contact_addresses", "sessions", "messages", "tickets", "ticket_events", "notices", "outbox", "staff_tokens", "jobs",
         "ticket_followers", "surveys", "ticket_requests", "emergencies", "events", "sequences", "pacing", "handoffs", "handoff_notes",
-        "ticket_links", "alert_subscriptions",
+        "ticket_links", "alert_subscriptions", "early_receipts",
     ]
 }

@@ -291,5 +291,18 @@ enum PostgresSchema {
             // once by the first instance, read by every other, so a link or a sign-in from one is good on all.
             "CREATE TABLE server_secrets (name text PRIMARY KEY, value bytea NOT NULL, created_at double precision NOT NULL)",
         ]),
+        Migration(version: 4, name: "early delivery receipts", sql: [
+            // A provider's delivery receipt that came before the dispatcher recorded the provider's id for the
+            // message: kept (furthest status, last error code) until that id is recorded, or for an hour.
+            """
+            CREATE TABLE early_receipts (
+                provider_id text PRIMARY KEY,
+                status text NOT NULL,
+                error_code text,
+                received_at double precision NOT NULL
+            )
+            """,
+            "CREATE INDEX early_receipts_received ON early_receipts (received_at)",
+        ]),
     ]
 }

@@ -79,9 +79,40 @@ extension PostgresStore: OutboxStore {
     }
 
     public func markSent(_ id: Int64, providerID: String?, at date: Date) async throws {
-        try await read { db in
-            try await db.run("UPDATE outbox SET state = 'sent', provider_id = \(providerID), last_error = NULL WHERE id = \(id)", logger)
+        guard let providerID else {
+            try await read { db in
+                try await db.run("UPDATE outbox SET state = 'sent', provider_id = NULL, last_error = NULL WHERE id = \(id)", logger)
+            }
+            return
         }
+        try await transaction { db in
+            // Under the receipt's lock: a receipt coming in on another instance now either sees this id or was kept
+            // before it and is applied here (see `recordDelivery`).
+            try await Self.lockReceipts(of: providerID, db, logger)
+            try await db.run("UPDATE outbox SET state = 'sent', provider_id = \(providerID), last_error = NULL WHERE id = \(id)", logger)
+            guard let early = try await db.rows("""
+                DELETE FROM early_receipts WHERE provider_id = \(providerID) RETURNING status, error_code, received_at
+                """, logger).first else { return }
+            let (status, errorCode, receivedAt) = try early.decode((String, String?, Double).self)
+            guard date.timeIntervalSince1970 - receivedAt < DeliveryStatus.earlyReceiptRetention else { return }
+            try await Self.applyReceipt(outboxID: id, current: nil, status: status, errorCode: errorCode, db, logger)
+        }
+    }
+
+    /// Serializes what one provider id's receipts and its `markSent` do, across instances: otherwise a receipt
+    /// could miss the id being recorded and `markSent` miss the receipt being kept, each in the other's snapshot.
+    private static func lockReceipts(of providerID: String, _ db: PostgresConnection, _ logger: Logger) async throws {
+        try await db.run("SELECT pg_advisory_xact_lock(hashtextextended(\(providerID), 11))", logger)
+    }
+
+    /// Moves an entry's delivery status forward (never back) and records the provider's error code.
+    private static func applyReceipt(outboxID: Int64, current: String?, status: String, errorCode: String?,
+                                     _ db: PostgresConnection, _ logger: Logger) async throws {
+        guard DeliveryStatus.advances(from: current, to: status) else { return }
+        let error = errorCode.map { "provider error \($0)" }
+        try await db.run("""
+            UPDATE outbox SET delivery_status = \(status.lowercased()), last_error = COALESCE(\(error), last_error) WHERE id = \(outboxID)
+            """, logger)
     }
 
     public func markRetry(_ id: Int64, error: String, retryAt: Date, held: Bool) async throws {
@@ -107,15 +138,25 @@ extension PostgresStore: OutboxStore {
 
     public func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool {
         try await transaction { db in
+            try await Self.lockReceipts(of: providerID, db, logger)
             guard let row = try await db.rows("SELECT id, delivery_status FROM outbox WHERE provider_id = \(providerID) FOR UPDATE", logger)
-                .first else { return false }
-            let (id, current) = try row.decode((Int64, String?).self)
-            if DeliveryStatus.advances(from: current, to: status) {
-                let error = errorCode.map { "provider error \($0)" }
+                .first else {
+                let cutoff = date.timeIntervalSince1970 - DeliveryStatus.earlyReceiptRetention
+                try await db.run("DELETE FROM early_receipts WHERE received_at < \(cutoff)", logger)
+                let kept = try await db.rows("SELECT status, error_code FROM early_receipts WHERE provider_id = \(providerID)", logger)
+                    .first?.decode((String, String?).self)
+                let receipt = kept.map { DeliveryStatus.Early(status: $0.0, errorCode: $0.1).merging(status: status, errorCode: errorCode) }
+                    ?? DeliveryStatus.Early(status: status, errorCode: errorCode)
                 try await db.run("""
-                    UPDATE outbox SET delivery_status = \(status.lowercased()), last_error = COALESCE(\(error), last_error) WHERE id = \(id)
+                    INSERT INTO early_receipts (provider_id, status, error_code, received_at)
+                    VALUES (\(providerID), \(receipt.status), \(receipt.errorCode), \(date.timeIntervalSince1970))
+                    ON CONFLICT (provider_id) DO UPDATE SET status = EXCLUDED.status, error_code = EXCLUDED.error_code,
+                        received_at = EXCLUDED.received_at
                     """, logger)
+                return false
             }
+            let (id, current) = try row.decode((Int64, String?).self)
+            try await Self.applyReceipt(outboxID: id, current: current, status: status, errorCode: errorCode, db, logger)
             return true
         }
     }

@@ -70,6 +70,13 @@ extension SQLiteStore {
         try await committer.submit { db in
             try db.run("UPDATE outbox SET state = 'sent', provider_id = ?, last_error = NULL WHERE id = ?",
                            [providerID, id])
+            // A receipt that came before this id was recorded (see `recordDelivery`) lands now.
+            guard let providerID,
+                  let early = try Row.fetchOne(db, sql: "SELECT status, error_code, received_at FROM early_receipts WHERE provider_id = ?",
+                                               arguments: [providerID]) else { return }
+            try db.run("DELETE FROM early_receipts WHERE provider_id = ?", [providerID])
+            guard date.timeIntervalSince1970 - (early["received_at"] as Double) < DeliveryStatus.earlyReceiptRetention else { return }
+            try Self.applyReceipt(outboxID: id, current: nil, status: early["status"], errorCode: early["error_code"], db)
         }
     }
 
@@ -114,14 +121,31 @@ extension SQLiteStore {
     public func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) async throws -> Bool {
         try await pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, delivery_status FROM outbox WHERE provider_id = ?",
-                                             arguments: [providerID]) else { return false }
-            let current: String? = row["delivery_status"]
-            if DeliveryStatus.advances(from: current, to: status) {
-                try db.run("UPDATE outbox SET delivery_status = ?, last_error = COALESCE(?, last_error) WHERE id = ?",
-                               [status.lowercased(), errorCode.map { "provider error \($0)" }, row["id"] as Int64])
+                                             arguments: [providerID]) else {
+                try Self.keepEarly(providerID: providerID, status: status, errorCode: errorCode, at: date, db)
+                return false
             }
+            try Self.applyReceipt(outboxID: row["id"], current: row["delivery_status"], status: status, errorCode: errorCode, db)
             return true
         }
+    }
+
+    /// Moves an entry's delivery status forward (never back) and records the provider's error code.
+    private static func applyReceipt(outboxID: Int64, current: String?, status: String, errorCode: String?, _ db: Database) throws {
+        guard DeliveryStatus.advances(from: current, to: status) else { return }
+        try db.run("UPDATE outbox SET delivery_status = ?, last_error = COALESCE(?, last_error) WHERE id = ?",
+                   [status.lowercased(), errorCode.map { "provider error \($0)" }, outboxID])
+    }
+
+    /// Keeps a receipt for a provider id no entry has yet (the furthest status, the last error code), and drops
+    /// those older than `DeliveryStatus.earlyReceiptRetention`.
+    private static func keepEarly(providerID: String, status: String, errorCode: String?, at date: Date, _ db: Database) throws {
+        try db.run("DELETE FROM early_receipts WHERE received_at < ?", [date.timeIntervalSince1970 - DeliveryStatus.earlyReceiptRetention])
+        let kept = try Row.fetchOne(db, sql: "SELECT status, error_code FROM early_receipts WHERE provider_id = ?", arguments: [providerID])
+            .map { DeliveryStatus.Early(status: $0["status"], errorCode: $0["error_code"]) }
+        let receipt = kept?.merging(status: status, errorCode: errorCode) ?? DeliveryStatus.Early(status: status, errorCode: errorCode)
+        try db.run("INSERT OR REPLACE INTO early_receipts (provider_id, status, error_code, received_at) VALUES (?, ?, ?, ?)",
+                   [providerID, receipt.status, receipt.errorCode, date.timeIntervalSince1970])
     }
 
     public func outboxEntry(_ id: Int64) async throws -> OutboxEntry? {

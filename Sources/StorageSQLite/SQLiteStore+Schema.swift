@@ -325,6 +325,19 @@ extension SQLiteStore {
                 CREATE INDEX outbox_notice ON outbox(notice_id, state) WHERE notice_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v14: early delivery receipts") { db in
+            try db.execute(sql: """
+                -- A provider's delivery receipt that came before the dispatcher recorded the provider's id for the
+                -- message: kept (furthest status, last error code) until that id is recorded, or for an hour.
+                CREATE TABLE early_receipts (
+                    provider_id TEXT PRIMARY KEY,
+                    status TEXT NOT NULL,
+                    error_code TEXT,
+                    received_at REAL NOT NULL
+                );
+                CREATE INDEX early_receipts_received ON early_receipts(received_at);
+                """)
+        }
         return migrator
     }
 }

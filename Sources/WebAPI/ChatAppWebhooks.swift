@@ -106,7 +106,11 @@ public struct ChatAppWebhooks: Sendable {
         for status in notification.statuses {
             let known = try await dependencies.outbox.recordDelivery(providerID: status.messageID, status: status.status,
                                                                      errorCode: status.errorCode, at: dependencies.clock())
-            if !known { dependencies.logger.debug("delivery status for an unknown message", metadata: ["status": "\(status.status)"]) }
+            if !known {
+                // Not marked sent yet (or never sent through the outbox): kept an hour for `markSent`.
+                dependencies.logger.debug("delivery status for a message not (yet) marked sent: kept an hour",
+                                          metadata: ["status": "\(status.status)"])
+            }
         }
         for message in notification.messages {
             try await receive(message, media: settings.whatsappMedia, scheme: "whatsapp-media:")

@@ -75,8 +75,10 @@ struct TwilioWebhooks: Sendable {
         let known = try await dependencies.outbox.recordDelivery(providerID: sid, status: status, errorCode: form["ErrorCode"],
                                                                  at: dependencies.clock())
         if !known {
-            // A receipt for a message we did not send through the outbox (e.g. a TwiML reply): nothing to update.
-            dependencies.logger.debug("delivery receipt for an unknown message", metadata: ["status": "\(status)"])
+            // A receipt for a message not marked sent yet (the dispatcher records the id after the send returns), or never
+            // sent through the outbox (a TwiML reply): kept an hour for `markSent`, then dropped.
+            dependencies.logger.debug("delivery receipt for a message not (yet) marked sent: kept an hour",
+                                      metadata: ["status": "\(status)"])
         }
         return JSONResponse.text(.ok, "", contentType: "text/plain")
     }

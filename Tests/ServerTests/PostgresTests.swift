@@ -112,6 +112,32 @@ import Testing
         #expect(try await b.jobCounts() == [.done: 200])
     }
 
+    /// A delivery receipt reaching one instance while another records the provider id its send returned: under
+    /// either order, and both at once, every receipt lands on its message (none kept aside and forgotten).
+    @Test(.enabled(if: TestDatabase.server != nil, skipped))
+    func receiptsRacingTheirSendOnAnotherInstanceAllLand() async throws {
+        let url = try TestDatabase.database()
+        let a = try await PostgresStore(url: url, maximumConnections: 4, leaseTimeout: .seconds(120))
+        let b = try await PostgresStore(url: url, maximumConnections: 4, leaseTimeout: .seconds(120))
+        let messages = (0..<60).map {
+            RenderedMessage(to: ChannelAddress(channel: .sms, address: "+1217555\(String(format: "%04d", 4_000 + $0))"), body: "update",
+                            locale: .english, kind: .statusUpdate)
+        }
+        try await a.apply(WritePlan(outbox: messages, at: t0))
+        let claimed = try await a.claimDue(now: t0, limit: 100, leaseUntil: t0.addingTimeInterval(600))
+        #expect(claimed.count == 60)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for entry in claimed {
+                group.addTask { try await a.markSent(entry.id, providerID: "SMrace\(entry.id)", at: t0) }
+                group.addTask { _ = try await b.recordDelivery(providerID: "SMrace\(entry.id)", status: "delivered", errorCode: nil, at: t0) }
+            }
+            try await group.waitForAll()
+        }
+        for entry in claimed {
+            #expect(try await b.outboxEntry(entry.id)?.deliveryStatus == "delivered", "entry \(entry.id): its receipt was lost")
+        }
+    }
+
     /// `cityline db copy`: a city that ran on SQLite — conversations, a ticket closed with its update queued, a
     /// resident who sent STOP, a token — moves to PostgreSQL with every table's count matching, and carries on there:
     /// the resident's next message continues their conversation and tracking numbers do not repeat.

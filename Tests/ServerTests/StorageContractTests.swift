@@ -268,6 +268,39 @@ import Testing
         #expect(try await store.recordDelivery(providerID: "SMnope", status: "sent", errorCode: nil, at: t0) == false)
     }
 
+    /// A provider can call back before the dispatcher has recorded the id its send returned: the receipt is kept
+    /// (its furthest status, its error code) and lands when the id is recorded; one older than an hour does not.
+    @Test(arguments: StoreKind.allCases)
+    func aReceiptThatComesBeforeItsMessageIsMarkedSentStillLands(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        try await store.commit(record(sms("+1", "a", id: "SM1"), queued: ["one"]))
+        try await store.commit(record(sms("+2", "b", id: "SM2"), queued: ["two"]))
+        try await store.commit(record(sms("+3", "c", id: "SM3"), queued: ["three"]))
+        let claimed = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60))
+        #expect(claimed.map(\.message.body) == ["one", "two", "three"])
+
+        #expect(try await store.recordDelivery(providerID: "SMearly", status: "sent", errorCode: nil, at: t0) == false)
+        #expect(try await store.recordDelivery(providerID: "SMearly", status: "undelivered", errorCode: "30003", at: t0) == false)
+        #expect(try await store.recordDelivery(providerID: "SMearly", status: "queued", errorCode: nil, at: t0) == false)
+        #expect(try await store.outboxEntry(claimed[0].id)?.deliveryStatus == nil)
+        try await store.markSent(claimed[0].id, providerID: "SMearly", at: t0.addingTimeInterval(1))
+        let landed = try #require(try await store.outboxEntry(claimed[0].id))
+        #expect(landed.deliveryStatus == "undelivered")
+        #expect(landed.lastError == "provider error 30003")
+        // Applied once: the id is known now, and a later receipt moves it forward only.
+        #expect(try await store.recordDelivery(providerID: "SMearly", status: "delivered", errorCode: nil, at: t0.addingTimeInterval(2)))
+        #expect(try await store.outboxEntry(claimed[0].id)?.deliveryStatus == "undelivered", "delivered ranks with undelivered: no change")
+        #expect(try await store.recordDelivery(providerID: "SMearly", status: "read", errorCode: nil, at: t0.addingTimeInterval(2)))
+        #expect(try await store.outboxEntry(claimed[0].id)?.deliveryStatus == "read")
+
+        // Another message's id leaves it untouched; a receipt kept over an hour is dropped.
+        try await store.markSent(claimed[1].id, providerID: "SMother", at: t0.addingTimeInterval(2))
+        #expect(try await store.outboxEntry(claimed[1].id)?.deliveryStatus == nil)
+        #expect(try await store.recordDelivery(providerID: "SMstale", status: "delivered", errorCode: nil, at: t0) == false)
+        try await store.markSent(claimed[2].id, providerID: "SMstale", at: t0.addingTimeInterval(DeliveryStatus.earlyReceiptRetention + 1))
+        #expect(try await store.outboxEntry(claimed[2].id)?.deliveryStatus == nil)
+    }
+
     /// The queue depths `/metrics` reads: entries and jobs counted by state, a state with none absent.
     @Test(arguments: StoreKind.allCases)
     func queuesAreCountedByState(kind: StoreKind) async throws {
