@@ -27,7 +27,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let contents = Data(UnsafeBufferPointer(start: data + 1, count: size - 1))
     if which < 3 {
         for file in files { try? FileManager.default.removeItem(atPath: directory + "/" + file) }
-        FileManager.default.createFile(atPath: directory + "/" + files[which], contents: contents)
+        // A file that cannot be written would leave every later input untested: stop at once instead.
+        precondition(FileManager.default.createFile(atPath: directory + "/" + files[which], contents: contents),
+                     "cannot write the fuzz input into \(directory)")
         _ = try? GeoDataLoader(directory: directory).load()
     } else if let boundary = try? GeoJSONBoundary.read(contents) {
         _ = boundary.contains(Coordinate(latitude: 39.78, longitude: -89.65))
