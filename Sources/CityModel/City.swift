@@ -290,7 +290,8 @@ public struct InformationEntry: Sendable, Equatable {
 /// Concepts are word classes written per language ("person": "a man", "my dad", "alguien"; "not breathing":
 /// "isn't breathing", "no respira"); a trigger fires when one of its rules holds in one sentence of a message:
 /// every concept the rule names is there, and none it excludes ("!not-now") is. `unless` phrases are blanked out
-/// of the text first ("fire hydrant" hides "fire"). Rules are the same in every language; only the words differ.
+/// of the text first ("fire hydrant" hides "fire"), except inside a longer concept phrase that holds one whole.
+/// Rules are the same in every language; only the words differ.
 public struct EmergencyTriage: Sendable, Equatable {
     /// Concept name → its phrases per locale.
     public var concepts: [String: LocalizedList]

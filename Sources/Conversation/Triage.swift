@@ -143,10 +143,15 @@ public struct Triage: Sendable {
 
     /// The concepts present in each sentence (after `unless` phrases are blanked), and votes per language.
     private func concepts(_ text: FoldedText, _ matches: [PhraseIndex.Match]) -> (present: [Spans], votes: [Int]) {
+        // The words `unless` phrases cover. A concept phrase that holds an `unless` phrase inside it and is longer
+        // still counts: "喝了杀虫剂" (drank pesticide) is written to be read whole, though "杀虫" (pest control) alone
+        // is blanked; so is Vietnamese typed without marks, "vẫn còn kẹt" (still stuck) over the Spanish "van con".
         var blanked = [Bool](repeating: false, count: text.count)
+        var blanks: [Range<Int>] = []
         for match in matches {
             if case .unless = entries[match.value] {
                 for position in match.start..<match.end { blanked[position] = true }
+                blanks.append(match.start..<match.end)
             }
         }
         // Concepts per sentence, and which language said them.
@@ -156,9 +161,17 @@ public struct Triage: Sendable {
         for match in matches {
             guard case .concept(let concept, let locale) = entries[match.value] else { continue }
             let sentence = text.sentences[match.start]
-            guard text.sentences[match.end - 1] == sentence,
-                  !(match.start..<match.end).contains(where: { blanked[$0] }) else { continue }
-            present[sentence][concept].append(match.start..<match.end)
+            guard text.sentences[match.end - 1] == sentence else { continue }
+            let words = match.start..<match.end
+            if words.contains(where: { blanked[$0] }) {
+                // Blanked unless every blank it touches lies inside it, and it is longer.
+                let overrides = blanks.allSatisfy { blank in
+                    !blank.overlaps(words) || (words.contains(blank.lowerBound) && blank.upperBound <= words.upperBound
+                                              && blank.count < words.count)
+                }
+                guard overrides else { continue }
+            }
+            present[sentence][concept].append(words)
             localeVotes[locale] += 1
         }
         return (present, localeVotes)

@@ -43,13 +43,13 @@ import Testing
             concepts: [
                 "person": list(["a man", "someone", "my dad", "he"]),
                 "collapse": list(["collapsed", "not moving", "fell down"]),
-                "grave": list(["not breathing", "overdos*"]),
+                "grave": list(["not breathing", "overdos*", "drank the bug spray"]),
                 "not-now": list(["last week", "could fall"]),
                 "ongoing": list(["still not", "right now"]),
                 "fire": list(["on fire", "flames"], vi: ["nhà đang cháy", "=đang cháy"]),
                 "suicide": list(["kill myself"]),
             ],
-            unless: list(["fire hydrant", "the sidewalk collapsed"]),
+            unless: list(["fire hydrant", "the sidewalk collapsed", "bug spray", "not breathing well"]),
             triggers: [
                 EmergencyTrigger(code: "suicide", answer: .crisis, rules: [[ConceptTerm("suicide")]]),
                 EmergencyTrigger(code: "medical", rules: [
@@ -73,6 +73,7 @@ import Testing
         ("Nhà đang CHÁY!", "fire"),
         ("nha dang chay", "fire"),                      // unmarked: the folded phrase
         ("xe đang cháy", "fire"),                       // "=đang cháy" typed with its marks
+        ("my dad drank the bug spray", "medical"),      // a longer phrase holds the blanked "bug spray" whole
     ])
     func fires(_ text: String, _ code: String) {
         #expect(Self.triage.emergency(in: text) == code, "\(text)")
@@ -87,6 +88,8 @@ import Testing
         "xe đang chạy",                                 // chạy (driving) is not cháy (burning)
         "xe dang chay",                                 // "=đang cháy" needs its marks
         "fire hydrant is leaking",
+        "the bug spray is not breathing well",          // "not breathing" inside a longer blanked phrase
+        "someone sprayed bug spray",                    // blanked, and no longer phrase holds it
     ])
     func staysQuiet(_ text: String) {
         #expect(Self.triage.emergency(in: text) == nil, "\(text)")
