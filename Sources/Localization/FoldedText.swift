@@ -8,7 +8,8 @@ import Foundation
 /// Sentences end at `. ! ? ;`, a line break and their Chinese and Arabic forms; commas do not end one, since
 /// residents write "there's a crash at Main and 5th, people are hurt" as one thought.
 public struct FoldedText: Sendable, Hashable {
-    /// Folded words ("¡Está ROTO!" → `esta`, `roto`; each Chinese character is a word).
+    /// Folded words ("¡Está ROTO!" → `esta`, `roto`; each Chinese character is a word, Traditional ones in their
+    /// Simplified form: "臉" → `脸`).
     public let words: [String]
     /// The words lower-cased with accents and tone marks kept; equal to `words` where nothing was marked.
     public let markedWords: [String]
@@ -87,9 +88,11 @@ public struct FoldedText: Sendable, Hashable {
                     wordHasMarks = true
                 }
             case .ideograph:
+                // Traditional characters are read as Simplified ("變" as "变"): one set of Chinese phrases matches both.
                 endWord()
-                word.append(scalar)
-                markedWord.append(scalar)
+                let simplified = HanSimplification.simplified(scalar)
+                word.append(simplified)
+                markedWord.append(simplified)
                 endWord()
             case .skip:
                 continue

@@ -2,9 +2,10 @@ import CityModel
 import Foundation
 
 /// Folds resident text for matching: lower case, accents removed, punctuation turned into spaces,
-/// whitespace collapsed. "¡Está ROTO!" → "esta roto". Chinese characters become one word each ("路灯坏了" →
-/// "路 灯 坏 了"), Arabic-Indic digits become 0-9, and Arabic letters written interchangeably are merged
-/// (ة/ه, ى/ي; hamza on alef is a diacritic and goes). Vietnamese đ becomes d, as typed on any phone.
+/// whitespace collapsed. "¡Está ROTO!" → "esta roto". Chinese characters become one word each, Traditional ones
+/// in their Simplified form ("路燈壞了" → "路 灯 坏 了"), Arabic-Indic digits become 0-9, and Arabic letters written
+/// interchangeably are merged (ة/ه, ى/ي; hamza on alef is a diacritic and goes). Vietnamese đ becomes d, as typed
+/// on any phone.
 ///
 /// Folding runs once per message on the hot path, so it reads scalars through a table built once (Foundation's
 /// diacritic and case folding, per scalar) instead of folding whole strings with Foundation each time.

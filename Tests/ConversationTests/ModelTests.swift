@@ -162,6 +162,14 @@ import Testing
         #expect(FoldedText("du\u{0300}ng").markedWords == ["dùng"])
     }
 
+    /// Traditional Chinese is read as Simplified, so one set of phrases matches both; other scripts are untouched.
+    @Test func traditionalChineseIsReadAsSimplified() {
+        #expect(FoldedText("臉都變紫了").words == ["脸", "都", "变", "紫", "了"])
+        #expect(FoldedText("路燈壞咗 Oak St").folded == FoldedText("路灯坏咗 oak st").folded)
+        #expect(FoldedText("機車騎士").words == FoldedText("机车骑士").words)
+        #expect(FoldedText("路灯坏了").words == ["路", "灯", "坏", "了"]) // Simplified stays as it is
+    }
+
     @Test func sentencesEndAtFullStopsNotCommas() {
         let text = FoldedText("There's a crash at Main and 5th, people are hurt. Send help!\nNow")
         #expect(text.sentences == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2])

@@ -135,6 +135,10 @@ import Testing
         #expect(Self.triage.emergency(in: "阿姨说上个月在那个很远很远的路口有车被公交车撞了") == nil)
     }
 
+    @Test func traditionalCharactersMatchSimplifiedPhrases() {
+        #expect(Self.triage.emergency(in: "阿姨在路口被公交車撞了") == "medical") // 車, the phrase has 车
+    }
+
     @Test func aStarredPhraseMatchesAWordWithAndWrittenOn() {
         #expect(Self.triage.emergency(in: "ورفيقي دايخ") == "medical")
         #expect(Self.triage.emergency(in: "رفيقي دايخ") == "medical")
