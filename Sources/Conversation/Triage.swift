@@ -146,13 +146,9 @@ public struct Triage: Sendable {
         // The words `unless` phrases cover. A concept phrase that holds an `unless` phrase inside it and is longer
         // still counts: "喝了杀虫剂" (drank pesticide) is written to be read whole, though "杀虫" (pest control) alone
         // is blanked; so is Vietnamese typed without marks, "vẫn còn kẹt" (still stuck) over the Spanish "van con".
-        var blanked = [Bool](repeating: false, count: text.count)
         var blanks: [Range<Int>] = []
         for match in matches {
-            if case .unless = entries[match.value] {
-                for position in match.start..<match.end { blanked[position] = true }
-                blanks.append(match.start..<match.end)
-            }
+            if case .unless = entries[match.value] { blanks.append(match.start..<match.end) }
         }
         // Concepts per sentence, and which language said them.
         let sentenceCount = (text.sentences.last ?? 0) + 1
@@ -163,14 +159,9 @@ public struct Triage: Sendable {
             let sentence = text.sentences[match.start]
             guard text.sentences[match.end - 1] == sentence else { continue }
             let words = match.start..<match.end
-            if words.contains(where: { blanked[$0] }) {
-                // Blanked unless every blank it touches lies inside it, and it is longer.
-                let overrides = blanks.allSatisfy { blank in
-                    !blank.overlaps(words) || (words.contains(blank.lowerBound) && blank.upperBound <= words.upperBound
-                                              && blank.count < words.count)
-                }
-                guard overrides else { continue }
-            }
+            // Blanked unless every blank it touches lies inside it, and it is longer.
+            guard blanks.allSatisfy({ !$0.overlaps(words) || ($0.clamped(to: words) == $0 && $0.count < words.count) })
+            else { continue }
             present[sentence][concept].append(words)
             localeVotes[locale] += 1
         }
