@@ -319,7 +319,7 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
         outbox[id]?.state = .sent
         outbox[id]?.providerID = providerID
         if let providerID, let early = earlyReceipts.removeValue(forKey: providerID),
-           date.timeIntervalSince(early.at) < DeliveryStatus.earlyReceiptRetention {
+           early.at.timeIntervalSince1970 > DeliveryStatus.earlyReceiptCutoff(at: date) {
             _ = recordDelivery(providerID: providerID, status: early.receipt.status, errorCode: early.receipt.errorCode, at: date)
         }
     }
@@ -357,7 +357,8 @@ public actor MemoryStore: ConversationStore, TicketStore, OutboxStore, TokenStor
 
     public func recordDelivery(providerID: String, status: String, errorCode: String?, at date: Date) -> Bool {
         guard let entry = outbox.values.first(where: { $0.providerID == providerID }) else {
-            earlyReceipts = earlyReceipts.filter { date.timeIntervalSince($0.value.at) < DeliveryStatus.earlyReceiptRetention }
+            let cutoff = DeliveryStatus.earlyReceiptCutoff(at: date)
+            earlyReceipts = earlyReceipts.filter { $0.value.at.timeIntervalSince1970 > cutoff }
             let receipt = earlyReceipts[providerID]?.receipt.merging(status: status, errorCode: errorCode)
                 ?? DeliveryStatus.Early(status: status, errorCode: errorCode)
             earlyReceipts[providerID] = (receipt, date)

@@ -112,6 +112,10 @@ public enum DeliveryStatus {
     /// dispatcher stalled on its database, and bounds what receipts for TwiML replies leave behind.
     public static let earlyReceiptRetention: TimeInterval = 3600
 
+    /// `received_at` (seconds since 1970) an early receipt must be later than at `date` to be applied; those before
+    /// it are dropped.
+    public static func earlyReceiptCutoff(at date: Date) -> TimeInterval { date.timeIntervalSince1970 - earlyReceiptRetention }
+
     /// A receipt kept for a message whose provider id is not recorded yet: `status` the furthest one seen,
     /// `errorCode` the last one given.
     public struct Early: Sendable, Equatable {

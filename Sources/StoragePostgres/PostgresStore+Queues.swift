@@ -94,7 +94,7 @@ extension PostgresStore: OutboxStore {
                 DELETE FROM early_receipts WHERE provider_id = \(providerID) RETURNING status, error_code, received_at
                 """, logger).first else { return }
             let (status, errorCode, receivedAt) = try early.decode((String, String?, Double).self)
-            guard date.timeIntervalSince1970 - receivedAt < DeliveryStatus.earlyReceiptRetention else { return }
+            guard receivedAt > DeliveryStatus.earlyReceiptCutoff(at: date) else { return }
             try await Self.applyReceipt(outboxID: id, current: nil, status: status, errorCode: errorCode, db, logger)
         }
     }
@@ -141,8 +141,7 @@ extension PostgresStore: OutboxStore {
             try await Self.lockReceipts(of: providerID, db, logger)
             guard let row = try await db.rows("SELECT id, delivery_status FROM outbox WHERE provider_id = \(providerID) FOR UPDATE", logger)
                 .first else {
-                let cutoff = date.timeIntervalSince1970 - DeliveryStatus.earlyReceiptRetention
-                try await db.run("DELETE FROM early_receipts WHERE received_at < \(cutoff)", logger)
+                try await db.run("DELETE FROM early_receipts WHERE received_at < \(DeliveryStatus.earlyReceiptCutoff(at: date))", logger)
                 let kept = try await db.rows("SELECT status, error_code FROM early_receipts WHERE provider_id = \(providerID)", logger)
                     .first?.decode((String, String?).self)
                 let receipt = kept.map { DeliveryStatus.Early(status: $0.0, errorCode: $0.1).merging(status: status, errorCode: errorCode) }

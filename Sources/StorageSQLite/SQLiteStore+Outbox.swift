@@ -75,7 +75,7 @@ extension SQLiteStore {
                   let early = try Row.fetchOne(db, sql: "SELECT status, error_code, received_at FROM early_receipts WHERE provider_id = ?",
                                                arguments: [providerID]) else { return }
             try db.run("DELETE FROM early_receipts WHERE provider_id = ?", [providerID])
-            guard date.timeIntervalSince1970 - (early["received_at"] as Double) < DeliveryStatus.earlyReceiptRetention else { return }
+            guard early["received_at"] as Double > DeliveryStatus.earlyReceiptCutoff(at: date) else { return }
             try Self.applyReceipt(outboxID: id, current: nil, status: early["status"], errorCode: early["error_code"], db)
         }
     }
@@ -140,7 +140,7 @@ extension SQLiteStore {
     /// Keeps a receipt for a provider id no entry has yet (the furthest status, the last error code), and drops
     /// those older than `DeliveryStatus.earlyReceiptRetention`.
     private static func keepEarly(providerID: String, status: String, errorCode: String?, at date: Date, _ db: Database) throws {
-        try db.run("DELETE FROM early_receipts WHERE received_at < ?", [date.timeIntervalSince1970 - DeliveryStatus.earlyReceiptRetention])
+        try db.run("DELETE FROM early_receipts WHERE received_at < ?", [DeliveryStatus.earlyReceiptCutoff(at: date)])
         let kept = try Row.fetchOne(db, sql: "SELECT status, error_code FROM early_receipts WHERE provider_id = ?", arguments: [providerID])
             .map { DeliveryStatus.Early(status: $0["status"], errorCode: $0["error_code"]) }
         let receipt = kept?.merging(status: status, errorCode: errorCode) ?? DeliveryStatus.Early(status: status, errorCode: errorCode)
