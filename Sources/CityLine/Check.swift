@@ -25,7 +25,11 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let check = ConfigurationCheck(city: loaded.city, catalog: loaded.catalog, composer: loaded.composer())
-        let problems = check.problems()
+        // A phrase an `unless` phrase covers whole never counts: a city that wrote it meant something else.
+        let dead = Triage(city: loaded.city).deadPhrases(of: loaded.city.emergencies).map {
+            "emergencies/\($0.locale.code).yaml: '\($0.phrase)' (\($0.concept)) never matches: an unless phrase covers it whole"
+        }
+        let problems = check.problems() + dead
         let c = loaded.city
         print("City: \(c.name.resolve(c.defaultLocale)) (\(c.id)), time zone \(c.timeZoneID), locales \(c.locales.map(\.code).joined(separator: ", "))")
         print("Catalog: \(c.services.count) services in \(c.groups.count) groups, \(c.departments.count) departments, "

@@ -141,6 +141,41 @@ public struct Triage: Sendable {
         return present.map { spans in conceptNames.indices.filter { !spans[$0].isEmpty }.map { conceptNames[$0] }.joined(separator: " ") }
     }
 
+    /// A concept phrase that cannot match even its own words, in the language it was written for: an `unless`
+    /// phrase (of any language: they are all blanked) covers it whole, being the same words or folding to them,
+    /// so it never counts. `cityline check` names each one; removing it changes nothing a resident sees.
+    public struct DeadPhrase: Sendable, Hashable {
+        public var locale: LanguageTag
+        public var concept: String
+        public var phrase: String
+
+        public init(locale: LanguageTag, concept: String, phrase: String) {
+            self.locale = locale
+            self.concept = concept
+            self.phrase = phrase
+        }
+    }
+
+    /// Every concept phrase of `emergencies` (the configuration this triage was built from) that `DeadPhrase`
+    /// describes, by concept, language and the order written.
+    public func deadPhrases(of emergencies: EmergencyTriage) -> [DeadPhrase] {
+        var dead: [DeadPhrase] = []
+        for (id, name) in conceptNames.enumerated() {
+            guard let list = emergencies.concepts[name] else { continue }
+            for tag in list.values.keys.sorted() {
+                for phrase in list.values[tag] ?? [] {
+                    var words = phrase.replacingOccurrences(of: "*", with: "")
+                    if words.hasPrefix("=") { words.removeFirst() }
+                    let text = FoldedText(words)
+                    guard !text.isEmpty else { continue }
+                    let (present, _) = concepts(text, index.matches(in: text))
+                    if !present.contains(where: { !$0[id].isEmpty }) { dead.append(DeadPhrase(locale: tag, concept: name, phrase: phrase)) }
+                }
+            }
+        }
+        return dead
+    }
+
     /// The concepts present in each sentence (after `unless` phrases are blanked), and votes per language.
     private func concepts(_ text: FoldedText, _ matches: [PhraseIndex.Match]) -> (present: [Spans], votes: [Int]) {
         // The words `unless` phrases cover. A concept phrase that holds an `unless` phrase inside it and is longer

@@ -128,6 +128,30 @@ import Testing
         return Triage(city: city)
     }()
 
+    /// `cityline check` names the concept phrases an `unless` phrase covers whole, in any language and letter
+    /// case, marks-only or not: they never count. A longer phrase that holds a blanked one still counts.
+    @Test func phrasesAnUnlessPhraseCoversWholeAreNamed() {
+        var city = Fixtures.city
+        let emergencies = EmergencyTriage(
+            concepts: [
+                "fire": TriageRuleTests.list(["fire hydrant", "flames", "fire hydrant on fire"]),
+                "gas-tank": TriageRuleTests.list(["Gas Tank", "propane tank", "=gas tank"], vi: ["gas tank", "bình gas"]),
+            ],
+            unless: TriageRuleTests.list(["fire hydrant", "gas tank"]),
+            triggers: [EmergencyTrigger(code: "fire", rules: [[ConceptTerm("fire")]]),
+                       EmergencyTrigger(code: "gas", rules: [[ConceptTerm("gas-tank")]])])
+        city.emergencies = emergencies
+        let triage = Triage(city: city)
+        #expect(triage.deadPhrases(of: emergencies) == [
+            .init(locale: .english, concept: "fire", phrase: "fire hydrant"),
+            .init(locale: .english, concept: "gas-tank", phrase: "Gas Tank"),
+            .init(locale: .english, concept: "gas-tank", phrase: "=gas tank"),
+            .init(locale: LanguageTag("vi"), concept: "gas-tank", phrase: "gas tank"),
+        ])
+        #expect(triage.emergency(in: "the fire hydrant on fire at 5th") == "fire")
+        #expect(triage.emergency(in: "the gas tank of my car is dented") == nil)
+    }
+
     @Test func aHanCharacterIsHalfAWord() {
         // ten characters, five words' worth: within a window of 6 words
         #expect(Self.triage.emergency(in: "阿姨在路口被公交车撞了") == "medical")
