@@ -164,9 +164,7 @@ public struct Triage: Sendable {
             guard let list = emergencies.concepts[name] else { continue }
             for tag in list.values.keys.sorted() {
                 for phrase in list.values[tag] ?? [] {
-                    var words = phrase.replacingOccurrences(of: "*", with: "")
-                    if words.hasPrefix("=") { words.removeFirst() }
-                    let text = FoldedText(words)
+                    let text = FoldedText(PhraseIndex.plainText(of: phrase))
                     guard !text.isEmpty else { continue }
                     let (present, _) = concepts(text, index.matches(in: text))
                     if !present.contains(where: { !$0[id].isEmpty }) { dead.append(DeadPhrase(locale: tag, concept: name, phrase: phrase)) }

@@ -54,22 +54,29 @@ public struct PhraseIndex: Sendable {
         self.stemsArabic = stemsArabic
     }
 
+    /// A phrase's syntax read: a leading "=" (marks must match) and the pieces to fold, each with whether a star
+    /// ended it. Most phrases have no star and are one piece, folded in one go; a starred one is cut at white space,
+    /// to know which word the star follows.
+    static func syntax(of phrase: String) -> (pieces: [(text: Substring, starred: Bool)], marksRequired: Bool) {
+        let marksRequired = phrase.hasPrefix("=")
+        let text = marksRequired ? phrase.dropFirst() : Substring(phrase)
+        let tokens = text.contains("*") ? text.split(whereSeparator: \.isWhitespace) : [text]
+        return (tokens.map { $0.hasSuffix("*") ? ($0.dropLast(), true) : ($0, false) }, marksRequired)
+    }
+
+    /// The words `phrase` stands for, written out without its syntax ("=hở gas" → "hở gas", "overdos*" → "overdos"):
+    /// text the phrase itself matches, unless something blanks it.
+    public static func plainText(of phrase: String) -> String {
+        syntax(of: phrase).pieces.map { String($0.text) }.joined(separator: " ")
+    }
+
     /// Adds `phrase`; returns false when it has no words.
     @discardableResult
     public mutating func add(_ phrase: String, value: Int, marksMatter: Bool = false) -> Bool {
-        var text = phrase
-        var marksRequired = false
-        if text.hasPrefix("=") {
-            marksRequired = true
-            text.removeFirst()
-        }
+        let (pieces, marksRequired) = Self.syntax(of: phrase)
         var words: [Word] = []
-        // Most phrases have no star: folded in one go. A starred one is folded token by token, to know which word
-        // the star follows.
-        let tokens: [Substring] = text.contains("*") ? text.split(whereSeparator: \.isWhitespace) : [Substring(text)]
-        for token in tokens {
-            let isPrefix = token.hasSuffix("*")
-            let folded = FoldedText(String(isPrefix ? token.dropLast() : token))
+        for (piece, isPrefix) in pieces {
+            let folded = FoldedText(String(piece))
             for index in folded.words.indices {
                 var word = folded.words[index]
                 var marked: String? = folded.isMarked(index) ? folded.markedWords[index] : nil
