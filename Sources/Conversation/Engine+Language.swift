@@ -40,7 +40,7 @@ extension Engine {
         guard let language = detection.language else { return .keep }
         let detected = LanguageDetector.locale(for: language, among: city.locales)
         guard let current = turn.session.locale else {
-            if detection.isConfident, let detected {
+            if detection.isConfident || LanguageDetector.sameLocale(detection, among: city.locales), let detected {
                 adopt(&turn, detected)
                 return .keep
             }

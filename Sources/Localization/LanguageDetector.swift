@@ -377,13 +377,30 @@ extension LanguageDetector {
     public func choose(_ text: String, among locales: [LanguageTag]) -> LanguageChoice {
         let detection = detect(text)
         guard let language = detection.language else { return .noEvidence }
-        guard detection.isConfident else { return .unsure(best: language, runnerUp: detection.runnerUp) }
+        guard detection.isConfident || Self.sameLocale(detection, among: locales) else {
+            return .unsure(best: language, runnerUp: detection.runnerUp)
+        }
         if let locale = Self.locale(for: language, among: locales) { return .locale(locale) }
         return .unsupported(language)
     }
 
-    /// The city locale for an ISO language code ("zh" → `zh-Hans`), if the city offers that language.
-    public static func locale(for language: String, among locales: [LanguageTag]) -> LanguageTag? {
-        locales.first { $0.language == language }
+    /// Whether a detection torn between two languages is torn between two the city answers in one locale
+    /// (Cantonese or Mandarin, in a city with Chinese only): then it is as good as sure.
+    public static func sameLocale(_ detection: Detection, among locales: [LanguageTag]) -> Bool {
+        guard let language = detection.language, let runnerUp = detection.runnerUp,
+              let locale = locale(for: language, among: locales) else { return false }
+        return locale == Self.locale(for: runnerUp, among: locales)
     }
+
+    /// The city locale for an ISO language code ("zh" → `zh-Hans`), if the city offers that language. Cantonese
+    /// written in Chinese characters ("yue") goes to the city's Chinese locale when the city has no Cantonese one:
+    /// its writers read written Chinese, and a menu of languages would be the wrong answer to "我以為漏煤氣".
+    public static func locale(for language: String, among locales: [LanguageTag]) -> LanguageTag? {
+        if let exact = locales.first(where: { $0.language == language }) { return exact }
+        guard let written = writtenLanguage[language] else { return nil }
+        return locales.first { $0.language == written }
+    }
+
+    /// Languages whose writers read another's written form: Cantonese reads written (Standard) Chinese.
+    static let writtenLanguage = ["yue": "zh"]
 }

@@ -57,6 +57,19 @@ struct LanguageDetectorTests {
         #expect(detector.choose("Tem um buraco", among: locales) == .unsupported("pt"))
         #expect(detector.choose("ok", among: locales) == .noEvidence)
     }
+
+    /// Cantonese is served in the city's Chinese locale (its first, when it has two) unless the city offers
+    /// Cantonese itself, and then a message torn between the two is asked about; a city without Chinese asks, as
+    /// for any language it does not offer.
+    @Test func cantoneseIsReadByTheCityChineseLocale() {
+        let cantonese = "我哋條街有個大窿，好危險"
+        let withChinese = [LanguageTag("en"), LanguageTag("zh-Hant"), LanguageTag("zh-Hans")]
+        #expect(detector.choose(cantonese, among: withChinese) == .locale(LanguageTag("zh-Hant")))
+        #expect(detector.choose(cantonese, among: [LanguageTag("en"), LanguageTag("yue"), LanguageTag("zh-Hans")]) == .unsure(best: "yue", runnerUp: "zh"))
+        #expect(detector.choose(cantonese, among: [LanguageTag("en"), LanguageTag("es")]) == .unsure(best: "yue", runnerUp: "zh"))
+        #expect(LanguageDetector.locale(for: "yue", among: [LanguageTag("en"), LanguageTag("zh-Hans")]) == LanguageTag("zh-Hans"))
+        #expect(LanguageDetector.locale(for: "yue", among: [LanguageTag("en")]) == nil)
+    }
 }
 
 @Suite("SMSText")
