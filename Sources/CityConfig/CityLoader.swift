@@ -382,13 +382,13 @@ public struct CityLoader {
             throw where_.fail("concept '\(concept)' has no phrases in any emergencies/<locale>.yaml")
         }
         return EmergencyTriage(concepts: concepts.mapValues(LocalizedList.init), unless: LocalizedList(unless), triggers: triggers,
-                               model: try root["model"].map(dangerModel))
+                               model: try root["model"].map { try dangerModel($0, triggers: triggers) })
     }
 
     /// `model:` in emergencies.yaml: the learned caution's weights (a JSON file the trainer wrote), its threshold,
     /// the fewest words it reads, and its code.
-    private func dangerModel(_ value: YAMLValue) throws -> DangerModel {
-        try value.only(["file", "threshold", "min-words", "code", "doubt-below"])
+    private func dangerModel(_ value: YAMLValue, triggers: [EmergencyTrigger]) throws -> DangerModel {
+        try value.only(["file", "threshold", "min-words", "code", "doubt-below", "never-doubt"])
         let fileValue = try value.required("file")
         let name = try fileValue.nonEmptyString()
         let thresholdValue = try value.required("threshold")
@@ -404,6 +404,18 @@ public struct CityLoader {
             }
             doubtBelow = doubt
         }
+        var neverDoubted: Set<String> = []
+        if let neverValue = value["never-doubt"] {
+            for code in try neverValue.strings() {
+                guard let trigger = triggers.first(where: { $0.code == code }) else {
+                    throw neverValue.fail("'never-doubt' names '\(code)', which is not a trigger")
+                }
+                guard trigger.answer == .emergency else {
+                    throw neverValue.fail("'never-doubt' names '\(code)', whose answer (\(trigger.answer.rawValue)) is never doubted anyway")
+                }
+                neverDoubted.insert(code)
+            }
+        }
         guard let data = FileManager.default.contents(atPath: path(name)) else {
             throw fileValue.fail("the model file '\(name)' cannot be read")
         }
@@ -418,6 +430,7 @@ public struct CityLoader {
         model.threshold = threshold
         model.minimumWords = minimumWords
         model.doubtBelow = doubtBelow
+        model.neverDoubted = neverDoubted
         return model
     }
 

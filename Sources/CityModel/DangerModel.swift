@@ -26,6 +26,9 @@ public struct DangerModel: Sendable, Equatable {
     /// instead ("if anyone is in danger now, call 911 first"): the model is sure it is routine ("these parking
     /// fees are highway robbery"). Never a crisis; never a message too short to score. Off unless a city sets it.
     public var doubtBelow: Double?
+    /// Triggers whose "call 911 now" the model never doubts (`never-doubt`): downed wires are answered as live
+    /// whatever the model has learned of hanging ones.
+    public var neverDoubted: Set<String> = []
 
     public init(code: String, weights: [Float], bias: Double, ngrams: [Int], threshold: Double, minimumWords: Int) {
         self.code = code
@@ -87,10 +90,10 @@ public struct DangerModel: Sendable, Equatable {
     /// Whether `text` scores at or above the threshold.
     public func flags(_ text: String) -> Bool { (score(text) ?? 0) >= threshold }
 
-    /// Whether the model doubts a rule's emergency in `text`: `doubtBelow` is set and `text` is long enough to
-    /// score and scores below it.
-    public func doubts(_ text: String) -> Bool {
-        guard let doubtBelow, let score = score(text) else { return false }
+    /// Whether the model doubts the emergency trigger `code` found in `text`: `doubtBelow` is set, the trigger is
+    /// not one it never doubts, and `text` is long enough to score and scores below it.
+    public func doubts(_ text: String, trigger code: String) -> Bool {
+        guard let doubtBelow, !neverDoubted.contains(code), let score = score(text) else { return false }
         return score < doubtBelow
     }
 

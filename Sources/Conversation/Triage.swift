@@ -98,10 +98,11 @@ public struct Triage: Sendable {
 
     /// What `assess(words)` finds; else, when the city's learned model scores `text` (the message as written) at
     /// or above its threshold, a caution under the model's code. An emergency (never a crisis) the model doubts
-    /// (`DangerModel.doubtBelow`) is answered with the caution, under the rule's code.
+    /// (`DangerModel.doubtBelow`, except the triggers in `neverDoubted`) is answered with the caution, under the
+    /// rule's code.
     public func assess(_ words: FoldedText, text: String) -> Finding? {
         if var finding = assess(words) {
-            if finding.answer == .emergency, let model, model.doubts(text) { finding.answer = .caution }
+            if finding.answer == .emergency, let model, model.doubts(text, trigger: finding.code) { finding.answer = .caution }
             return finding
         }
         guard let model, model.flags(text) else { return nil }

@@ -123,8 +123,21 @@ import Testing
         error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
         #expect(error?.line == (try lineNumber(of: "  doubt-below: 0.9", in: "emergencies.yaml", directory: directory)))
         #expect(error?.message.hasPrefix("'doubt-below' must be above 0 and below the threshold") == true, "\(error?.message ?? "")")
-        directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.02") }
-        #expect(try CityLoader(directory: directory, environment: [:]).load().emergencies.model?.doubtBelow == 0.02)
+        directory = try brokenCity("emergencies.yaml") {
+            $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.02\n  never-doubt: [power-line, live-metal]")
+        }
+        let doubting = try CityLoader(directory: directory, environment: [:]).load().emergencies.model
+        #expect(doubting?.doubtBelow == 0.02 && doubting?.neverDoubted == ["power-line", "live-metal"])
+        // `never-doubt` names emergency triggers only.
+        for (names, problem) in [("[power-line, power-lines]", "'never-doubt' names 'power-lines', which is not a trigger"),
+                                 ("[suicide]", "'never-doubt' names 'suicide', whose answer (crisis) is never doubted anyway")] {
+            directory = try brokenCity("emergencies.yaml") {
+                $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.02\n  never-doubt: \(names)")
+            }
+            error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
+            #expect(error?.message == problem)
+            #expect(error?.line == (try lineNumber(of: "  never-doubt: \(names)", in: "emergencies.yaml", directory: directory)))
+        }
 
         // Cached: the same model while the bytes are; a new weights file is read again.
         directory = try brokenCity("danger-model.json") { $0 }

@@ -84,5 +84,9 @@ import Testing
         let crisis = "I want to kill myself"
         #expect(Triage(city: city).assess(FoldedText(crisis), text: crisis)?.answer == .crisis, "a crisis is never doubted")
         #expect(Triage(city: city).assess(FoldedText("gas leak!"), text: "gas leak!")?.answer == .emergency, "too short to score")
+
+        model.neverDoubted = ["gas"]
+        city.emergencies.model = model
+        #expect(Triage(city: city).assess(FoldedText(text), text: text)?.answer == .emergency, "a trigger never doubted")
     }
 }
