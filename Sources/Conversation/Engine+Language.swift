@@ -27,9 +27,10 @@ extension Engine {
 
     /// Works out the language of `text` and adopts it when the evidence is clear.
     ///
-    /// A first message clearly in one of the city's languages sets it. A first message in a language the city
-    /// does not offer, or one that leans to another city language without saying so clearly, gets the language
-    /// menu (when the city has more than one). Later, only a message that is clearly and strongly in another
+    /// A first message clearly in one of the city's languages sets it, as does one torn between two languages the
+    /// city answers in one locale (Cantonese or Mandarin, where the city has Chinese only). A first message in a
+    /// language the city does not offer, or one that leans to another city language without saying so clearly,
+    /// gets the language menu (when the city has more than one). Later, only a message that is clearly and strongly in another
     /// city language switches, so "ok" or "Oak St" never does.
     func noticeLanguage(_ turn: inout TurnBuilder, text: String) -> LanguageDecision {
         guard !text.isEmpty else { return .keep }
