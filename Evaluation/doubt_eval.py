@@ -12,9 +12,7 @@ doubted, as in `Triage.assess`.
 """
 import argparse
 import csv
-import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -45,11 +43,9 @@ def main():
 
     rows = [row for split in args.splits.split(",") for row in rows_of(split)]
     command = [args.bin, "classify", "--explain"] + (["--config", args.config] if args.config else [])
-    out = subprocess.run(command, input="\n".join(r[3] for r in rows) + "\n", capture_output=True, text=True,
-                         check=True).stdout.splitlines()
+    answers = triage_eval.classify(command, [r[3] for r in rows])
     found = []  # (split, language, label, trigger, score, text) of every rule emergency
-    for (split, lang, label, text), line in zip(rows, out):
-        answer = json.loads(line)
+    for (split, lang, label, text), answer in zip(rows, answers):
         if not answer.get("emergency"):
             continue
         parts = [p.strip() for p in answer["triage"].split("|")]
