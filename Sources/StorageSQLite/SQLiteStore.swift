@@ -23,9 +23,10 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Reads through memory-mapped pages (no copy per page read); the database grows past what the default
-            // page cache holds once a city has a few years of tickets.
-            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            // No memory-mapped reads (mmap_size stays 0): in WAL mode a reader that finds the database changed since
+            // its last transaction unmaps the whole file, and every turn writes, so each read paid an munmap and the
+            // page faults after it (about 10% of the SMS webhook's CPU). The KPI report and the duplicate lookup over
+            // 300,000 tickets measured the same without it (README, "Benchmarks").
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)

@@ -414,6 +414,8 @@ import Testing
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
         #expect(try await store.pragma("journal_mode") == "wal")
         #expect(try await store.pragma("synchronous") == "2") // FULL
+        // Reads are not memory-mapped: under WAL every read after a write would unmap the file (SQLiteStore.init).
+        #expect(try await store.pragma("mmap_size") == "0")
     }
 }
 
