@@ -27,7 +27,7 @@ enum AlertRows {
 
 extension SQLiteStore: AlertStore {
     public func alertSubscriptions(of address: ChannelAddress) async throws -> [AlertSubscription] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM alert_subscriptions WHERE channel = ? AND address = ? ORDER BY id",
                              arguments: [address.channel.rawValue, address.address]).map { row in
                 let topic: String = row["topic"]
@@ -43,7 +43,7 @@ extension SQLiteStore: AlertStore {
     }
 
     public func alertSubscribers(in box: GeoBox?, topic: String?) async throws -> [AlertSubscriber] {
-        try await pool.read { db in
+        try await read { db in
             // The box is a range on the indexed latitude, then longitude: the exact area is the caller's to test.
             var sql = """
                 SELECT s.channel, s.address, s.latitude, s.longitude, s.topic, COALESCE(c.locale, s.locale) AS locale,
@@ -107,13 +107,13 @@ extension SQLiteStore: AlertStore {
     }
 
     public func notice(_ id: Int64) async throws -> NoticeRecord? {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM notices WHERE id = ?", arguments: [id]).map { try Self.noticeRecord($0, db) }
         }
     }
 
     public func notices(limit: Int) async throws -> [NoticeRecord] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM notices ORDER BY id DESC LIMIT ?", arguments: [limit]).map { try Self.noticeRecord($0, db) }
         }
     }

@@ -8,7 +8,7 @@ extension SQLiteStore {
         var after: Int64 = .min
         while true {
             let start = after
-            let (batch, last) = try await pool.read { db -> (TableBatch, Int64?) in
+            let (batch, last) = try await read { db -> (TableBatch, Int64?) in
                 let rows = try Row.fetchAll(db, sql: "SELECT rowid AS cityline_rowid, * FROM \(table) WHERE rowid > ? ORDER BY rowid LIMIT ?",
                                             arguments: [start, batchSize])
                 let columns = rows.first.map { Array(Array($0.columnNames).dropFirst()) } ?? []
@@ -34,6 +34,6 @@ extension SQLiteStore {
     /// How many rows `table` has.
     public func rowCount(_ table: String) async throws -> Int {
         precondition(StoredTables.all.contains(table))
-        return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        return try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 }

@@ -80,17 +80,17 @@ extension SQLiteStore: HandoffStore {
         }
         arguments.append(limit)
         let (condition, values) = (conditions.joined(separator: " AND "), StatementArguments(arguments))
-        return try await pool.read { db in
+        return try await read { db in
             try HandoffRows.fetch(db, where: condition, values, suffix: "ORDER BY opened_at, id LIMIT ?")
         }
     }
 
     public func handoff(_ id: Int64) async throws -> Handoff? {
-        try await pool.read { db in try HandoffRows.fetch(db, where: "id = ?", [id]).first }
+        try await read { db in try HandoffRows.fetch(db, where: "id = ?", [id]).first }
     }
 
     public func notes(of id: Int64) async throws -> [HandoffNote] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT author, text, created_at FROM handoff_notes WHERE handoff_id = ? ORDER BY id", arguments: [id]).map {
                 HandoffNote(author: $0["author"], text: $0["text"], at: Date(timeIntervalSince1970: $0["created_at"]))
             }
@@ -98,11 +98,11 @@ extension SQLiteStore: HandoffStore {
     }
 
     public func openHandoff(for address: ChannelAddress) async throws -> Handoff? {
-        try await pool.read { db in try HandoffRows.open(address, db) }
+        try await read { db in try HandoffRows.open(address, db) }
     }
 
     public func transcript(of address: ChannelAddress, since date: Date, limit: Int) async throws -> [TranscriptLine] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT direction, data, created_at FROM messages
                 WHERE channel = ? AND address = ? AND created_at >= ? ORDER BY id DESC LIMIT ?

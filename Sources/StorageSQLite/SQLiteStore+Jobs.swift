@@ -76,13 +76,13 @@ extension SQLiteStore: JobStore {
     }
 
     public func job(dedupeKey: String) async throws -> Job? {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE dedupe_key = ?", arguments: [dedupeKey]).map(JobRows.job)
         }
     }
 
     public func jobs(state: Job.State, limit: Int) async throws -> [Job] {
-        try await pool.read { db in
+        try await read { db in
             try LeasedQueueRows.rows(.jobs, state: state.rawValue, limit: limit, db).map(JobRows.job)
         }
     }
@@ -92,11 +92,11 @@ extension SQLiteStore: JobStore {
     }
 
     public func recipient(_ address: ChannelAddress) async throws -> Recipient {
-        try await pool.read { db in try JobRows.recipient(address, db) }
+        try await read { db in try JobRows.recipient(address, db) }
     }
 
     public func recipients(_ addresses: [ChannelAddress]) async throws -> [ChannelAddress: Recipient] {
-        try await pool.read { db in
+        try await read { db in
             var found: [ChannelAddress: Recipient] = [:]
             for address in addresses where found[address] == nil { found[address] = try JobRows.recipient(address, withSession: false, db) }
             return found
@@ -144,7 +144,7 @@ extension JobRows {
 extension SQLiteStore {
 
     public func followers(of ticket: TrackingNumber) async throws -> [ChannelAddress] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT f.channel, f.address FROM ticket_followers f JOIN tickets t ON t.id = f.ticket_id
                 WHERE t.tracking_number = ? ORDER BY f.created_at
@@ -155,7 +155,7 @@ extension SQLiteStore {
     }
 
     public func survey(of ticket: TrackingNumber) async throws -> SurveyRecord? {
-        try await pool.read { db in try JobRows.survey(ticket, db) }
+        try await read { db in try JobRows.survey(ticket, db) }
     }
 
     public func setTimeZone(_ timeZone: String?, for address: ChannelAddress) async throws {
@@ -184,7 +184,7 @@ extension SQLiteStore {
     /// Zero means the queues are drained — nothing more will come out until something new is scheduled or a
     /// later job comes due (operators' metrics; tests assert "nothing more" on it).
     public func backlog(at date: Date) async throws -> (jobs: Int, outbox: Int) {
-        try await pool.read { db in
+        try await read { db in
             // Leased items count whenever their lease ends: someone is working on them.
             let jobs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'running' OR (state = 'pending' AND due_at <= ?)",
                                         arguments: [date.timeIntervalSince1970]) ?? 0
@@ -197,12 +197,12 @@ extension SQLiteStore {
 
     /// Outbox entries not yet sent or dead-lettered (queue depth, for operators and the benchmarks).
     public func outboxUnfinished() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'held')") ?? 0 }
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending', 'held')") ?? 0 }
     }
 
     /// Counts of jobs by state (queue depth, for `/metrics`, operators and the benchmarks).
     public func jobCounts() async throws -> [Job.State: Int] {
-        try await pool.read { db in
+        try await read { db in
             try LeasedQueueRows.counts(.jobs, db).reduce(into: [:]) { counts, row in
                 if let state = Job.State(rawValue: row.key) { counts[state] = row.value }
             }

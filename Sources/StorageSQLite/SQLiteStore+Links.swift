@@ -16,7 +16,7 @@ extension SQLiteStore: ExternalLinkStore {
     }
 
     public func openLinks(system: String, limit: Int) async throws -> [ExternalLink] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.tracking_number, l.external_id, l.token FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id
                 WHERE l.system = ? AND t.status != 'closed' ORDER BY t.id LIMIT ?
@@ -27,7 +27,7 @@ extension SQLiteStore: ExternalLinkStore {
     }
 
     public func ticket(system: String, externalID: String) async throws -> TrackingNumber? {
-        try await pool.read { db in
+        try await read { db in
             try String.fetchOne(db, sql: """
                 SELECT t.tracking_number FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id WHERE l.system = ? AND l.external_id = ?
                 """, arguments: [system, externalID]).flatMap(TrackingNumber.init(parsing:))

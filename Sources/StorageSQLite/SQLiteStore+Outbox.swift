@@ -95,13 +95,13 @@ extension SQLiteStore {
     }
 
     public func outboxEntries(state: OutboxEntry.State, limit: Int) async throws -> [OutboxEntry] {
-        try await pool.read { db in
+        try await read { db in
             try LeasedQueueRows.rows(.outbox, state: state.rawValue, limit: limit, db).map(OutboxRows.entry)
         }
     }
 
     public func outboxCounts() async throws -> [OutboxEntry.State: Int] {
-        try await pool.read { db in
+        try await read { db in
             try LeasedQueueRows.counts(.outbox, db).reduce(into: [:]) { counts, row in
                 if let state = OutboxEntry.State(rawValue: row.key) { counts[state] = row.value }
             }
@@ -149,6 +149,6 @@ extension SQLiteStore {
     }
 
     public func outboxEntry(_ id: Int64) async throws -> OutboxEntry? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(OutboxRows.entry) }
+        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(OutboxRows.entry) }
     }
 }

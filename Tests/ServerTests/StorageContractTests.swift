@@ -390,6 +390,28 @@ import Testing
         #expect(try await reopened.hasInbound(externalID: "SM399", channel: .sms))
     }
 
+    /// Reads on the calling thread (a turn's) and on the store's read queue (reports), hundreds at once beside
+    /// commits: each sees what was committed before it, and none waits forever for a reader connection (the store
+    /// never holds one across an `await`; see `SQLiteStore.readHere`).
+    @Test(.timeLimit(.minutes(1))) func readsOnBothPathsUnderConcurrentCommitsSeeWhatWasCommitted() async throws {
+        let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
+        let seen = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    let message = sms("+1\(index)", "x", id: "SM\(index)")
+                    try await store.commit(seedTurn(message))
+                    guard case .redelivered = try await store.turnStart(for: message.from, externalID: "SM\(index)", referencing: []) else {
+                        return false
+                    }
+                    let (stored, _) = try await store.turnContext(for: message.from, referencing: [])
+                    return try await store.count("messages") >= 1 && stored.version == 1
+                }
+            }
+            return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(seen == 300)
+    }
+
     /// Leases expire on their own; a process frees them all at start-up only when no other process has the
     /// database open (one that is alive may be sending right now).
     @Test func leasesAreFreedAtStartOnlyByAProcessThatIsAlone() async throws {
