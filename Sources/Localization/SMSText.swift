@@ -29,7 +29,8 @@ public enum SMSText {
     /// Replaces curly quotes, dashes, ellipses and unusual spaces with plain ones ("It’s — ok…" → "It's - ok...").
     /// Letters of any language are left alone.
     public static func normalize(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { replacements[$0] != nil }) else { return text }
+        // Every replaced character is outside ASCII, and most bodies are ASCII: no scalar hashed then.
+        guard text.utf8.contains(where: { $0 >= 0x80 }), text.unicodeScalars.contains(where: { replacements[$0] != nil }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if let plain = replacements[scalar] { out.append(contentsOf: plain.unicodeScalars) } else { out.append(scalar) }
@@ -71,14 +72,12 @@ public enum SMSText {
         var septets = 0
         var gsm = true
         for scalar in text.unicodeScalars {
-            if basic.contains(scalar) {
-                septets += 1
-            } else if extended.contains(scalar) {
-                septets += 2
-            } else {
+            let cost = scalar.isASCII ? Int(asciiSeptets[Int(scalar.value)]) : basic.contains(scalar) ? 1 : extended.contains(scalar) ? 2 : 0
+            if cost == 0 {
                 gsm = false
                 break
             }
+            septets += cost
         }
         if gsm {
             return SMSCost(encoding: .gsm7, units: septets, segments: septets <= 160 ? 1 : (septets + 152) / 153)
@@ -94,6 +93,12 @@ public enum SMSText {
     )
     /// The extension table, reached with an escape: two septets each.
     static let extended: Set<Unicode.Scalar> = Set("^{}\\[~]|€\u{0C}".unicodeScalars)
+    /// Septets of each ASCII character (1 in the basic table, 2 in the extension, 0 when not in GSM-7): most bodies are
+    /// ASCII, and a table is cheaper than hashing each of their characters into the sets.
+    static let asciiSeptets: [UInt8] = (0..<128).map { value in
+        let scalar = Unicode.Scalar(UInt8(value))
+        return basic.contains(scalar) ? 1 : extended.contains(scalar) ? 2 : 0
+    }
 
     static let replacements: [Unicode.Scalar: String] = [
         "\u{2018}": "'", "\u{2019}": "'", "\u{201A}": "'", "\u{201B}": "'", "\u{2032}": "'",

@@ -1,6 +1,6 @@
 import CityModel
 import Foundation
-import Localization
+@testable import Localization
 import Testing
 
 @Suite("LanguageDetector")
@@ -85,6 +85,30 @@ struct SMSTextTests {
         #expect(SMSText.cost(of: "€").units == 2)
         #expect(SMSText.cost(of: String(repeating: "{", count: 80)) == SMSCost(encoding: .gsm7, units: 160, segments: 1))
         #expect(SMSText.cost(of: String(repeating: "{", count: 81)).segments == 2)
+    }
+
+    /// Each ASCII character costs what GSM 03.38 says (read through a table, not the sets): the ones outside it
+    /// (tab, backtick, other controls) make the message UCS-2, the extension's take two septets.
+    @Test func everyASCIICharacterCostsWhatGSM0338Says() {
+        for value in UInt8(0)..<128 {
+            let character = String(UnicodeScalar(value))
+            let cost = SMSText.cost(of: "a" + character)
+            if SMSText.basic.contains(UnicodeScalar(value)) {
+                #expect(cost == SMSCost(encoding: .gsm7, units: 2, segments: 1), "\(value)")
+            } else if SMSText.extended.contains(UnicodeScalar(value)) {
+                #expect(cost == SMSCost(encoding: .gsm7, units: 3, segments: 1), "\(value)")
+            } else {
+                #expect(cost.encoding == .ucs2, "\(value)")
+            }
+        }
+        #expect(SMSText.cost(of: "tab\there").encoding == .ucs2 && SMSText.cost(of: "`").encoding == .ucs2)
+        #expect(SMSText.cost(of: "a\\b").units == 4 && SMSText.cost(of: "@$_").units == 3)
+    }
+
+    @Test func normalizingLeavesPlainTextAloneAndReplacesTypography() {
+        #expect(SMSText.normalize("It's 5 - ok...") == "It's 5 - ok...")
+        #expect(SMSText.normalize("It\u{2019}s \u{2014} ok\u{2026}") == "It's - ok...")
+        #expect(SMSText.normalize("Calle Oak \u{201C}1423\u{201D}, señal caída") == "Calle Oak \"1423\", señal caída")
     }
 
     @Test func spanishLettersInGSM7AndOutside() {
