@@ -313,7 +313,22 @@ public struct CityLoader {
 
     /// `emergencies.yaml` (triggers and their rules) and `emergencies/<locale>.yaml` (each language's concept
     /// phrases). A trigger written the older way, with `phrases` and `unless` per locale, is one concept of its own.
+    ///
+    /// With a cache, the triage built from the same files' bytes before is reused: turning thousands of phrases
+    /// into lists is most of loading a city, and a loader that loads one again and again with only `city.yaml`
+    /// changed (the `city-yaml` fuzz target) would spend nearly all its time there.
     private func emergencies() throws -> EmergencyTriage {
+        guard let cache else { return try readEmergencies() }
+        // Everything readEmergencies reads: the triggers, each language's file (names too) and the model's weights.
+        let folder = path("emergencies")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        let model = try? file("emergencies.yaml")["model"]?["file"]?.nonEmptyString()
+        let files = ["emergencies.yaml"] + names.map { "emergencies/\($0)" } + (model.map { [$0] } ?? [])
+        let inputs = [Data(files.joined(separator: "\n").utf8)] + files.map { FileManager.default.contents(atPath: path($0)) ?? Data() }
+        return try cache.derived("emergencies", inputs: inputs) { try readEmergencies() }
+    }
+
+    private func readEmergencies() throws -> EmergencyTriage {
         let root = try file("emergencies.yaml")
         try root.only(["triggers", "model"])
         var concepts: [String: [LanguageTag: [String]]] = [:]

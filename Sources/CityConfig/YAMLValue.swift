@@ -201,6 +201,7 @@ public final class YAMLFileCache: @unchecked Sendable {
     private let lock = NSLock()
     private var files: [String: (bytes: [UInt8], node: Node)] = [:]
     private var models: [String: (bytes: [UInt8], model: DangerModel)] = [:]
+    private var derived: [String: (inputs: [[UInt8]], value: any Sendable)] = [:]
 
     public init() {}
 
@@ -227,5 +228,17 @@ public final class YAMLFileCache: @unchecked Sendable {
 
     func keep(_ model: DangerModel, _ path: String, _ data: Data) {
         lock.withLock { models[path] = ([UInt8](data), model) }
+    }
+
+    /// What `build` made from `inputs` (the bytes of every file it reads, and anything else it depends on) the last
+    /// time, while those bytes are the same; else `build` again. A build that throws is not kept.
+    func derived<T: Sendable>(_ name: String, inputs: [Data], build: () throws -> T) throws -> T {
+        if let earlier = lock.withLock({ derived[name] }), earlier.inputs.count == inputs.count,
+           zip(inputs, earlier.inputs).allSatisfy({ Self.same($0, $1) }), let value = earlier.value as? T {
+            return value
+        }
+        let value = try build()
+        lock.withLock { derived[name] = (inputs.map { [UInt8]($0) }, value) }
+        return value
     }
 }

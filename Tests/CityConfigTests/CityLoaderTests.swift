@@ -89,6 +89,27 @@ import Testing
         #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:], cache: cache).load() }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
+
+        // The emergency triage is built once and reused (CityLoader.emergencies); a language's changed phrases, a
+        // broken phrase file and a new language file are each seen on the next load.
+        let spanish = (directory as NSString).appendingPathComponent("emergencies/es.yaml")
+        let phrases = try String(contentsOfFile: spanish, encoding: .utf8)
+        try phrases.replacingOccurrences(of: "  suicide: [suicid*,", with: "  suicide: [suicid*, me quiero ir de este mundo,")
+            .write(toFile: spanish, atomically: true, encoding: .utf8)
+        let added = try CityLoader(directory: directory, environment: [:], cache: cache).load()
+        #expect(added.emergencies.concepts["suicide"]?.values[LanguageTag("es")]?.contains("me quiero ir de este mundo") == true)
+        #expect(added == (try CityLoader(directory: directory, environment: [:]).load()))
+        try phrases.replacingOccurrences(of: "  suicide: [suicid*,", with: "  suicide: [suicid*, [").write(toFile: spanish, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:], cache: cache).load() }
+        #expect(error?.file.hasSuffix("es.yaml") == true)
+        try phrases.write(toFile: spanish, atomically: true, encoding: .utf8)
+        #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
+        let extra = (directory as NSString).appendingPathComponent("emergencies/xx.yaml")
+        try "locale: es\nconcepts:\n  suicide: [quiero desaparecer para siempre]\n".write(toFile: extra, atomically: true, encoding: .utf8)
+        let more = try CityLoader(directory: directory, environment: [:], cache: cache).load()
+        #expect(more.emergencies.concepts["suicide"]?.values[LanguageTag("es")]?.contains("quiero desaparecer para siempre") == true)
+        try FileManager.default.removeItem(atPath: extra)
+        #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
     }
 
     func lineNumber(of needle: String, in file: String, directory: String) throws -> Int {
