@@ -55,7 +55,7 @@ public struct CityLoader {
         let quiet = try root.required("quiet_hours")
         let surveys = try root.required("surveys")
         let session = try root.required("session")
-        let catalog = try ServiceCatalogLoader(loader: self, departments: Set(departments.map(\.code))).load()
+        let catalog = try serviceCatalog(departments: Set(departments.map(\.code)))
 
         var city = City(
             id: try root.required("id").nonEmptyString(),
@@ -326,6 +326,15 @@ public struct CityLoader {
         let files = ["emergencies.yaml"] + names.map { "emergencies/\($0)" } + (model.map { [$0] } ?? [])
         let inputs = [Data(files.joined(separator: "\n").utf8)] + files.map { FileManager.default.contents(atPath: path($0)) ?? Data() }
         return try cache.derived("emergencies", inputs: inputs) { try readEmergencies() }
+    }
+
+    /// `services.yaml` read with the city's departments; with a cache, reused while the file's bytes and the
+    /// department codes are the same (the catalog was the next largest part of reloading a city).
+    private func serviceCatalog(departments: Set<String>) throws -> (groups: [ServiceGroup], services: [Service]) {
+        let load = { try ServiceCatalogLoader(loader: self, departments: departments).load() }
+        guard let cache else { return try load() }
+        let inputs = [Data(departments.sorted().joined(separator: "\n").utf8), FileManager.default.contents(atPath: path("services.yaml")) ?? Data()]
+        return try cache.derived("services", inputs: inputs, build: load)
     }
 
     private func readEmergencies() throws -> EmergencyTriage {

@@ -110,6 +110,20 @@ import Testing
         #expect(more.emergencies.concepts["suicide"]?.values[LanguageTag("es")]?.contains("quiero desaparecer para siempre") == true)
         try FileManager.default.removeItem(atPath: extra)
         #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
+
+        // The service catalog is reused too, while services.yaml and the department codes are the same: a department
+        // renamed in city.yaml leaves services naming the old one, which is an error again, not a cached catalog.
+        try text.replacingOccurrences(of: "  - code: streets\n", with: "  - code: roads\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let renamed = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:], cache: cache).load() }
+        #expect(renamed?.file.hasSuffix("services.yaml") == true && renamed?.message.contains("unknown department 'streets'") == true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let services = (directory as NSString).appendingPathComponent("services.yaml")
+        let catalog = try String(contentsOfFile: services, encoding: .utf8)
+        try catalog.replacingOccurrences(of: "code: pothole", with: "code: road-hole").write(toFile: services, atomically: true, encoding: .utf8)
+        let recoded = try CityLoader(directory: directory, environment: [:], cache: cache).load()
+        #expect(recoded.services.contains { $0.code == "road-hole" } && !recoded.services.contains { $0.code == "pothole" })
+        try catalog.write(toFile: services, atomically: true, encoding: .utf8)
+        #expect(try CityLoader(directory: directory, environment: [:], cache: cache).load() == plain)
     }
 
     func lineNumber(of needle: String, in file: String, directory: String) throws -> Int {
