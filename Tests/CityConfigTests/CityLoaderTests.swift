@@ -153,21 +153,25 @@ import Testing
         #expect(error?.file.hasSuffix("danger-model.json") == true)
         #expect(error?.message.hasPrefix("weight 1 must be [bucket, weight]") == true, "\(error?.message ?? "")")
 
-        #expect(model.doubtBelow == nil, "the demo city keeps every rule's answer")
-        directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.9") }
+        // The demo city softens a rule's answer when the model is sure, except for wires and collapsed people.
+        #expect(model.doubtBelow == 0.05 && model.neverDoubted == ["power-line", "live-metal", "medical"])
+        let doubtLine = "  doubt-below: 0.05\n  never-doubt: [power-line, live-metal, medical]"
+        directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: doubtLine, with: "  doubt-below: 0.9") }
         error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
         #expect(error?.line == (try lineNumber(of: "  doubt-below: 0.9", in: "emergencies.yaml", directory: directory)))
         #expect(error?.message.hasPrefix("'doubt-below' must be above 0 and below the threshold") == true, "\(error?.message ?? "")")
         directory = try brokenCity("emergencies.yaml") {
-            $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.02\n  never-doubt: [power-line, live-metal]")
+            $0.replacingOccurrences(of: doubtLine, with: "  doubt-below: 0.02\n  never-doubt: [power-line, live-metal]")
         }
         let doubting = try CityLoader(directory: directory, environment: [:]).load().emergencies.model
         #expect(doubting?.doubtBelow == 0.02 && doubting?.neverDoubted == ["power-line", "live-metal"])
+        directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: doubtLine, with: "") }
+        #expect(try CityLoader(directory: directory, environment: [:]).load().emergencies.model?.doubtBelow == nil, "off unless set")
         // `never-doubt` names emergency triggers only.
         for (names, problem) in [("[power-line, power-lines]", "'never-doubt' names 'power-lines', which is not a trigger"),
                                  ("[suicide]", "'never-doubt' names 'suicide', whose answer (crisis) is never doubted anyway")] {
             directory = try brokenCity("emergencies.yaml") {
-                $0.replacingOccurrences(of: "  min-words: 4", with: "  min-words: 4\n  doubt-below: 0.02\n  never-doubt: \(names)")
+                $0.replacingOccurrences(of: doubtLine, with: "  doubt-below: 0.02\n  never-doubt: \(names)")
             }
             error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
             #expect(error?.message == problem)
