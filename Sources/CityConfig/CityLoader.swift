@@ -320,10 +320,8 @@ public struct CityLoader {
     private func emergencies() throws -> EmergencyTriage {
         guard let cache else { return try readEmergencies() }
         // Everything readEmergencies reads: the triggers, each language's file (names too) and the model's weights.
-        let folder = path("emergencies")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
         let model = try? file("emergencies.yaml")["model"]?["file"]?.nonEmptyString()
-        let files = ["emergencies.yaml"] + names.map { "emergencies/\($0)" } + (model.map { [$0] } ?? [])
+        let files = ["emergencies.yaml"] + emergencyLanguageFiles() + (model.map { [$0] } ?? [])
         let inputs = [Data(files.joined(separator: "\n").utf8)] + files.map { FileManager.default.contents(atPath: path($0)) ?? Data() }
         return try cache.derived("emergencies", inputs: inputs) { try readEmergencies() }
     }
@@ -335,6 +333,12 @@ public struct CityLoader {
         guard let cache else { return try load() }
         let inputs = [Data(departments.sorted().joined(separator: "\n").utf8), FileManager.default.contents(atPath: path("services.yaml")) ?? Data()]
         return try cache.derived("services", inputs: inputs, build: load)
+    }
+
+    /// `emergencies/<locale>.yaml`, as names relative to the city's directory, in order.
+    private func emergencyLanguageFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path("emergencies"))) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+            .map { "emergencies/\($0)" }
     }
 
     private func readEmergencies() throws -> EmergencyTriage {
@@ -386,10 +390,8 @@ public struct CityLoader {
         try unique(triggers.map(\.code), in: root, what: "emergency trigger")
 
         // One file per language: its concept phrases and what to blank out.
-        let folder = path("emergencies")
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-        for name in files {
-            let languageFile = try file("emergencies/\(name)")
+        for name in emergencyLanguageFiles() {
+            let languageFile = try file(name)
             try languageFile.only(["locale", "concepts", "unless"])
             let tag = LanguageTag(try languageFile.required("locale").nonEmptyString())
             if let conceptsValue = languageFile["concepts"] {
@@ -443,13 +445,9 @@ public struct CityLoader {
         guard let data = FileManager.default.contents(atPath: path(name)) else {
             throw fileValue.fail("the model file '\(name)' cannot be read")
         }
-        var model: DangerModel
-        if let cached = cache?.model(path(name), data) {
-            model = cached
-        } else {
-            model = try Self.dangerModel(data, file: display(name))
-            cache?.keep(model, path(name), data)
-        }
+        // A megabyte of JSON takes long to parse: with a cache, the weights read from the same bytes before.
+        let parse = { try Self.dangerModel(data, file: display(name)) }
+        var model = try cache?.derived("model \(path(name))", inputs: [data], build: parse) ?? parse()
         model.code = code
         model.threshold = threshold
         model.minimumWords = minimumWords

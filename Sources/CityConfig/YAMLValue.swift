@@ -200,7 +200,6 @@ struct YAMLValue {
 public final class YAMLFileCache: @unchecked Sendable {
     private let lock = NSLock()
     private var files: [String: (bytes: [UInt8], node: Node)] = [:]
-    private var models: [String: (bytes: [UInt8], model: DangerModel)] = [:]
     private var derived: [String: (inputs: [[UInt8]], value: any Sendable)] = [:]
 
     public init() {}
@@ -219,15 +218,6 @@ public final class YAMLFileCache: @unchecked Sendable {
 
     func keep(_ node: Node, _ path: String, _ data: Data) {
         lock.withLock { files[path] = ([UInt8](data), node) }
-    }
-
-    /// A learned model's weights read from the same bytes before (a JSON file of a megabyte takes long to parse).
-    func model(_ path: String, _ data: Data) -> DangerModel? {
-        lock.withLock { models[path].flatMap { Self.same(data, $0.bytes) ? $0.model : nil } }
-    }
-
-    func keep(_ model: DangerModel, _ path: String, _ data: Data) {
-        lock.withLock { models[path] = ([UInt8](data), model) }
     }
 
     /// What `build` made from `inputs` (the bytes of every file it reads, and anything else it depends on) the last
