@@ -16,18 +16,28 @@ public struct GeoDataLoader {
 
     public func load() throws -> GeoData {
         var data = GeoData()
-        if FileManager.default.fileExists(atPath: loader.path("addresses.csv")) { data.addresses = try addresses() }
-        if FileManager.default.fileExists(atPath: loader.path("streets.geojson")) { data.segments = try streets() }
-        if FileManager.default.fileExists(atPath: loader.path("places.yaml")) { (data.places, data.streetAliases) = try places() }
+        if let bytes = try read("addresses.csv") { data.addresses = try Self.addresses(bytes, file: loader.display("addresses.csv")) }
+        if let bytes = try read("streets.geojson") { data.segments = try Self.streets(bytes, file: loader.display("streets.geojson")) }
+        if let bytes = try read("places.yaml") { (data.places, data.streetAliases) = try Self.places(bytes, file: loader.display("places.yaml")) }
+        return data
+    }
+
+    /// A file's bytes; nil when the city has no such file.
+    private func read(_ name: String) throws -> Data? {
+        guard FileManager.default.fileExists(atPath: loader.path(name)) else { return nil }
+        guard let data = FileManager.default.contents(atPath: loader.path(name)) else {
+            throw ConfigError(file: loader.display(name), line: 0, message: "cannot read the file")
+        }
         return data
     }
 
     // MARK: - addresses.csv
 
-    func addresses() throws -> [AddressPoint] {
-        let file = loader.display("addresses.csv")
-        guard let text = try? String(contentsOfFile: loader.path("addresses.csv"), encoding: .utf8) else {
-            throw ConfigError(file: file, line: 0, message: "cannot read the file (it must be UTF-8)")
+    /// `addresses.csv`'s bytes read (the parsers below take bytes, so they are tested and fuzzed without files);
+    /// `file` is the name errors give.
+    public static func addresses(_ data: Data, file: String) throws -> [AddressPoint] {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: file, line: 0, message: "the file is not valid UTF-8")
         }
         var rows = CSV.rows(text).makeIterator()
         guard let header = rows.next() else { throw ConfigError(file: file, line: 1, message: "the file is empty; it needs a header row") }
@@ -61,11 +71,7 @@ public struct GeoDataLoader {
 
     // MARK: - streets.geojson
 
-    func streets() throws -> [StreetSegment] {
-        let file = loader.display("streets.geojson")
-        guard let data = FileManager.default.contents(atPath: loader.path("streets.geojson")) else {
-            throw ConfigError(file: file, line: 0, message: "cannot read the file")
-        }
+    public static func streets(_ data: Data, file: String) throws -> [StreetSegment] {
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: data)
@@ -142,8 +148,8 @@ public struct GeoDataLoader {
 
     // MARK: - places.yaml
 
-    func places() throws -> ([NamedPlace], [StreetAlias]) {
-        let root = try loader.file("places.yaml")
+    public static func places(_ data: Data, file: String) throws -> ([NamedPlace], [StreetAlias]) {
+        let root = try YAMLValue.parse(data, displayName: file)
         try root.only(["places", "streets"])
         let places = try (root["places"]?.array() ?? []).map { value -> NamedPlace in
             try value.only(["id", "name", "aliases", "address", "latitude", "longitude"])

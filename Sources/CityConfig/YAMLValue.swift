@@ -22,6 +22,13 @@ struct YAMLValue {
         if let node = cache?.node(file, data) {
             return YAMLValue(node: node, file: displayName, path: [], environment: environment, fallbackLine: 1)
         }
+        let value = try parse(data, displayName: displayName, environment: environment)
+        cache?.keep(value.node, file, data)
+        return value
+    }
+
+    /// A YAML document's bytes read (no file, no cache); `displayName` is the name errors give.
+    static func parse(_ data: Data, displayName: String, environment: [String: String]? = nil) throws -> YAMLValue {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: displayName, line: 0, message: "the file is not valid UTF-8")
         }
@@ -32,7 +39,6 @@ struct YAMLValue {
             throw ConfigError(file: displayName, line: Self.line(of: error), message: Self.message(of: error))
         }
         guard let root else { throw ConfigError(file: displayName, line: 1, message: "the file is empty") }
-        cache?.keep(root, file, data)
         return YAMLValue(node: root, file: displayName, path: [], environment: environment, fallbackLine: 1)
     }
 

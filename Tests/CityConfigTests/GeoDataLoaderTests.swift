@@ -46,6 +46,30 @@ import Testing
         #expect(odd?.message.contains("are not both odd or both even") == true)
     }
 
+    /// The parsers take bytes (what `load()` read, or a fuzzer's input): the same data as loading the directory, and
+    /// bad bytes fail with the name they were given and the line.
+    @Test func theParsersReadBytesWithoutFiles() throws {
+        func bytes(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: Self.demo + "/" + name)) }
+        let loaded = try GeoDataLoader(directory: Self.demo).load()
+        let addresses = try GeoDataLoader.addresses(try bytes("addresses.csv"), file: "a.csv")
+        let segments = try GeoDataLoader.streets(try bytes("streets.geojson"), file: "s.geojson")
+        let (places, aliases) = try GeoDataLoader.places(try bytes("places.yaml"), file: "p.yaml")
+        #expect(addresses.map(\.street) == loaded.addresses.map(\.street) && addresses.map(\.number) == loaded.addresses.map(\.number))
+        #expect(segments.map(\.street) == loaded.segments.map(\.street))
+        #expect(places.map(\.id) == loaded.places.map(\.id) && aliases.map(\.name) == loaded.streetAliases.map(\.name))
+
+        let latin1 = #expect(throws: ConfigError.self) { try GeoDataLoader.addresses(Data([0x6E, 0xE9, 0x0A]), file: "a.csv") }
+        #expect(latin1?.file == "a.csv" && latin1?.message == "the file is not valid UTF-8")
+        let empty = #expect(throws: ConfigError.self) { try GeoDataLoader.addresses(Data(), file: "a.csv") }
+        #expect(empty?.line == 1 && empty?.message.contains("the file is empty") == true)
+        let place = #expect(throws: ConfigError.self) {
+            try GeoDataLoader.places(Data("places:\n  - id: x\n    name: X\n    latitude: 91\n    longitude: 0\n".utf8), file: "p.yaml")
+        }
+        #expect(place?.file == "p.yaml" && place?.line == 4 && place?.message.contains("WGS84") == true)
+        let json = #expect(throws: ConfigError.self) { try GeoDataLoader.streets(Data("{\n\"type\": [".utf8), file: "s.geojson") }
+        #expect(json?.file == "s.geojson" && json?.message == "not valid JSON")
+    }
+
     /// Properties over the whole demo city: every address point geocodes to itself as written, in lower case with
     /// the suffix spelled out, and back from its own pin; every house number a block's range holds lands beside
     /// that block, on its side.
