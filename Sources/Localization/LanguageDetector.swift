@@ -169,6 +169,11 @@ public struct LanguageDetector: Sendable {
         return Detection(language: "zh", runnerUp: nil, score: Double(min(han, 10)), lead: 1, isConfident: han >= 2)
     }
 
+    /// Letters Persian, Urdu or Kurdish use that Arabic dialects write too (Iraqi, Gulf, Maghrebi).
+    static let arabicDialectLetters: Set<Character> = ["چ", "گ", "ڤ", "ڭ"]
+    /// Letters the Arabic keyboard writes and the Persian and Urdu ones do not (they write ی and ک, and ه for ة).
+    static let arabicOnlyLetters: Set<Character> = ["ة", "ي", "ك", "ى"]
+
     private func arabicScript(_ text: String) -> Detection {
         var detection = scoreWords(text, script: .arabic)
         var others: [String: Int] = [:]
@@ -177,13 +182,22 @@ public struct LanguageDetector: Sendable {
                 others[String(code), default: 0] += 1
             }
         }
+        // Iraqi and Gulf Arabic write چ (ch) and گ (g), Maghrebi ڤ (v) and ڭ. With no other letter of Persian, Urdu,
+        // Pashto or Kurdish (which all also write ی and ک in nearly every sentence), the text is Arabic when its words
+        // are, or when it has a letter only the Arabic keyboard writes:
+        // "الشارع مالتنا بيه حفرة چبيرة گدام البيت" is Arabic, "تام برگشت" stays Persian.
+        let onlyDialectLetters = text.allSatisfy { LanguageProfiles.nonArabicArabicScriptLetters[$0] == nil || Self.arabicDialectLetters.contains($0) }
+        let arabicKeyboard = text.contains { Self.arabicOnlyLetters.contains($0) }
+        if !others.isEmpty, onlyDialectLetters, detection.language == "ar" || arabicKeyboard { others = [:] }
         if let (code, count) = others.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
             // Letters Arabic does not use: Persian, Urdu, Pashto or Kurdish, whatever the words said.
             let language = detection.language.flatMap { others[$0] != nil ? $0 : nil } ?? code
             return Detection(language: language, runnerUp: "ar", score: Double(count) * 2, lead: 1, isConfident: true)
         }
-        if let language = detection.language, language != "ar" {
+        if let language = detection.language, language != "ar", !arabicKeyboard {
             // The words are Persian or Urdu ("تام شجاع بود"), even without their own letters: say so, sure or not.
+            // Not when the text has letters only the Arabic keyboard writes and none of theirs: a Levantine "برا"
+            // (outside) is also Urdu's "bad" ("طليقي برا عم يدق عالباب" is Arabic).
             return detection
         }
         detection.language = "ar"

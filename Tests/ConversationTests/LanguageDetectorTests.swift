@@ -26,12 +26,28 @@ struct LanguageDetectorTests {
         ("道路に大きな穴があります", "ja"),
         ("خیابان ما یک چاله بزرگ دارد", "fa"),
         ("ہماری گلی میں بڑا گڑھا ہے", "ur"),
+        // Iraqi, Gulf and Maghrebi Arabic write چ, گ and ڤ; Persian, Urdu and Kurdish with them stay what they are.
+        ("الشارع مالتنا بيه حفرة چبيرة گدام البيت", "ar"),
+        ("اكو حفرة چبيرة بالشارع", "ar"),
+        ("الضو ديال الزنقة طافي حدا الڤيلا", "ar"),
+        ("چرا امروز اینجا هستی؟", "fa"),
+        ("ہم چائے میں چینی ڈالتے ہیں۔", "ur"),
+        ("ئەم شەقامە چاڵێکی گەورەی تێدایە", "ckb"),
+        // Levantine "برا" (outside) is also an Urdu word; the Arabic keyboard's ي says which.
+        ("طليقي برا عم يدق عالباب وبيقول رح يقتلني", "ar"),
+        ("صاحبتي بعتتلي رسالة وداع وبتقول إنها بلعت علبة الحبوب كلها", "ar"),
     ])
     func detects(_ text: String, _ language: String) {
         let detection = detector.detect(text)
         #expect(detection.language == language, "\(text): \(detection)")
         // The city's own languages must be clear enough to act on; for others the engine asks either way.
         if ["en", "es", "zh", "vi", "ar"].contains(language) { #expect(detection.isConfident, "\(text): \(detection)") }
+    }
+
+    /// A Persian sentence with گ and none of Arabic's own letters or words is not read as Iraqi Arabic.
+    @Test func aDialectLetterAloneDoesNotMakeArabic() {
+        #expect(detector.detect("تام برگشت.").language != "ar")
+        #expect(detector.detect("اكو حفرة چبيرة").language == "ar")
     }
 
     /// No evidence is not a guess: the engine keeps the city's default and does not ask.
