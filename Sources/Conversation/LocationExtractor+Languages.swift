@@ -14,6 +14,10 @@ extension LocationExtractor {
     private static let name = #"((?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th))(?:[ \t]+(?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th)|St|Ave|Rd|Blvd|Dr|Ln))"#
         + #"{0,2})"#
 
+    /// A street name that cannot be an ordinary word: numbered ("5th", "5th St") or with a suffix ("Oak St",
+    /// "Martin Luther King Blvd").
+    private static let strongName = #"((?:\d+(?:st|nd|rd|th)(?:[ \t]+(?:St|Ave|Rd|Blvd|Dr|Ln|Street|Avenue|Road))?|(?:[A-Z][A-Za-z'’.-]*[ \t]+){1,3}(?:St|Ave|Rd|Blvd|Dr|Ln|Street|Avenue|Road|Boulevard|Drive|Lane)\b)\.?)"#
+
     private static let streetWords = #"(?:calle|avenida|av\.|avda\.?|camino|bulevar|carretera|đường|phố|شارع|طريق)"#
     private static let numberWords = #"(?:número|numero|núm\.?|no\.?|#|số|رقم)?"#
     private static let and = #"(?:y|e|con|và|với|和|与|跟|及|و)"#
@@ -36,6 +40,9 @@ extension LocationExtractor {
             #"\#(name)[ \t]*(?:街|路)?[ \t]*\#(and)[ \t]*\#(name)[ \t]*(?:街|路)?[ \t]*(?:的)?(?:路口|交叉口|十字路口|拐角)"#,
             // de Main y Elm · en Oak y 5th · ở Oak và 5th · عند Oak و 5th: a place word before two names
             #"(?i:\ben|\bde|\bentre|cerca de|\bở|\btại|\bgần|عند|قرب|بين)[ \t]+(?i:la[ \t]+|el[ \t]+|las[ \t]+|đường[ \t]+|شارع[ \t]+)?\#(name)[ \t]*\#(and)[ \t]*\#(name)"#,
+            // Oak St 靠近 5th St · Oak St cerca de 5th Ave · đường Oak St gần 5th St · شارع Oak St قرب 5th St: a
+            // street near another, both with a suffix or numbered, as in English ("Oak St near 5th St")
+            #"\#(strongName)[ \t]*(?i:cerca[ \t]+de(?:l|[ \t]+la)?|junto[ \t]+a(?:l|[ \t]+la)?|gần|靠近|附近的?|旁边的?|近|قرب|جنب)[ \t]*(?i:la[ \t]+|đường[ \t]+|شارع[ \t]+)?\#(strongName)"#,
             // calle Oak y calle 5th · đường Oak và đường 5th
             #"(?i:\#(streetWords))[ \t]+\#(name)[ \t]*\#(and)[ \t]*(?i:\#(streetWords))[ \t]+\#(name)"#,
         ]

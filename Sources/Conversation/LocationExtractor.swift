@@ -347,9 +347,11 @@ extension LocationExtractor {
         var start: Int, end: Int, level: Level
     }
 
-    /// The first "X and Y", "X & Y", "X/Y" or "X St at Y St" where both sides look like streets.
+    /// The first "X and Y", "X & Y", "X/Y", "X St at Y St" or "X St near Y St" where both sides look like streets.
+    /// A street near (by, off) another is how residents give a block without a house number ("on Oak near 5th
+    /// St"): read as the corner, which the geocoder places and staff can walk from.
     static func intersection(in t: [Token], of text: String, answering: Bool) -> Location? {
-        for c in t.indices where ["and", "&", "/", "at"].contains(t[c].lower) && !t[c].sentenceStart {
+        for c in t.indices where Self.connectors.contains(t[c].lower) && !t[c].sentenceStart {
             guard let x = streetBefore(t, c), let y = streetAfter(t, c), !isBusiness(x, t), !isBusiness(y, t) else { continue }
             let (low, high) = (min(x.level, y.level), max(x.level, y.level))
             let context = answering && x.start == 0 ? 1 : placeContext(t, before: x.start)
@@ -357,6 +359,9 @@ extension LocationExtractor {
             let accepted: Bool
             if t[c].lower == "at" {
                 accepted = low == .strong
+            } else if Self.nearWords.contains(t[c].lower) {
+                // "Oak St near 5th St", "on Oak near 5th": not "the park near 5th St" or "Lincoln Park by 5th".
+                accepted = low == .strong || (low == .proper && high == .strong && context > 0 && !isPlaceName(x, t))
             } else if low >= .proper {
                 accepted = true
             } else if plain.start == plain.end, t[plain.start].lower.hasSuffix("ing") {
@@ -373,6 +378,15 @@ extension LocationExtractor {
             }
         }
         return nil
+    }
+
+    static let nearWords: Set<String> = ["near", "by", "off"]
+    static let connectors: Set<String> = Set(["and", "&", "/", "at"]).union(nearWords)
+
+    /// "Lincoln Park", "City Hall": a name ending in a word for a place, not a street.
+    static func isPlaceName(_ side: Street, _ t: [Token]) -> Bool {
+        ["park", "hall", "school", "library", "church", "center", "centre", "station", "mall", "market", "hospital",
+         "plaza", "square", "field", "store", "bank", "garden", "gardens"].contains(t[side.end].lower)
     }
 
     /// "Ben & Jerry's": a name ending in a possessive, without a street suffix, is a shop, not a street.

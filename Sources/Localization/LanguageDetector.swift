@@ -111,6 +111,20 @@ public struct LanguageDetector: Sendable {
         let census = ScriptCensus(text)
         guard let script = census.dominant else { return Detection(language: nil, runnerUp: nil, score: 0, lead: 0, isConfident: false) }
         switch script {
+        case .latin:
+            let latin = scoreWords(text, script: .latin)
+            // Street names in another script's message ("Kissena Blvd 靠近 Sanford Ave 有个大坑", "حفرة عند Warren
+            // Ave"): the Latin letters outnumber the others, but only the other script says a language.
+            if !latin.isConfident, let other = census.strongest(besides: .latin), census.letters(other) >= 2 {
+                return detect(script: other, text: text, census: census)
+            }
+            return latin
+        default: return detect(script: script, text: text, census: census)
+        }
+    }
+
+    private func detect(script: Script, text: String, census: ScriptCensus) -> Detection {
+        switch script {
         case .latin: return scoreWords(text, script: .latin)
         case .arabic: return arabicScript(text)
         case .han: return han(text, census: census)
@@ -169,6 +183,12 @@ public struct LanguageDetector: Sendable {
         return Detection(language: "zh", runnerUp: nil, score: Double(min(han, 10)), lead: 1, isConfident: han >= 2)
     }
 
+    /// Street-type abbreviations of US addresses, written by residents of every language: no evidence of one ("ave"
+    /// is also Spanish for bird, a word of the demo's catalog).
+    /// (Not the compass points: "ne" and "se" are French, Spanish and Italian words.)
+    static let addressWords: Set<String> = ["st", "ave", "av", "blvd", "rd", "ln", "ct", "hwy", "pkwy", "pky", "fwy",
+                                            "expy", "sq", "apt", "ste", "bldg"]
+
     /// Letters Persian, Urdu or Kurdish use that Arabic dialects write too (Iraqi, Gulf, Maghrebi).
     static let arabicDialectLetters: Set<Character> = ["چ", "گ", "ڤ", "ڭ"]
     /// Letters the Arabic keyboard writes and the Persian and Urdu ones do not (they write ی and ک, and ه for ة).
@@ -210,7 +230,7 @@ public struct LanguageDetector: Sendable {
 
     private func scoreWords(_ text: String, script: Script) -> Detection {
         var scores = [Double](repeating: 0, count: languages.count)
-        let tokens = Self.tokens(text)
+        let tokens = Self.tokens(text).filter { !Self.addressWords.contains($0) }
         for token in tokens {
             let word = script == .arabic ? TextFolding.normalizeArabic(token) : token
             if let entries = words[word] { // tokens spell every apostrophe '.
@@ -363,6 +383,12 @@ struct ScriptCensus {
     }
 
     func letters(_ script: Script) -> Int { counts[script] ?? 0 }
+
+    /// The script with the most letters other than `script` (Han counting its kana too).
+    func strongest(besides script: Script) -> Script? {
+        counts.filter { $0.key != script && $0.key != .kana }
+            .max { $0.value != $1.value ? $0.value < $1.value : "\($0.key)" > "\($1.key)" }?.key
+    }
 
     /// The script with the most weight; a Han character weighs as much as a short word (three letters),
     /// so "Oak街有个坑" is Chinese and "حفرة في شارع Oak" is Arabic.

@@ -36,6 +36,10 @@ struct LanguageDetectorTests {
         // Levantine "برا" (outside) is also an Urdu word; the Arabic keyboard's ي says which.
         ("طليقي برا عم يدق عالباب وبيقول رح يقتلني", "ar"),
         ("صاحبتي بعتتلي رسالة وداع وبتقول إنها بلعت علبة الحبوب كلها", "ar"),
+        // English street names in a Chinese or Arabic message; "ave" is no evidence of Spanish.
+        ("Kissena Blvd 靠近 Sanford Ave 有个大坑", "zh"),
+        ("حفرة عند Warren Ave", "ar"),
+        ("ave muerta en la calle", "es"),
     ])
     func detects(_ text: String, _ language: String) {
         let detection = detector.detect(text)
@@ -51,7 +55,7 @@ struct LanguageDetectorTests {
     }
 
     /// No evidence is not a guess: the engine keeps the city's default and does not ask.
-    @Test(arguments: ["ok", "123 Oak St", "👍", "1", "?", ""])
+    @Test(arguments: ["ok", "123 Oak St", "👍", "1", "?", "", "8 Ave 60 St"])
     func noEvidence(_ text: String) {
         #expect(detector.detect(text).language == nil, "\(text)")
     }

@@ -105,6 +105,9 @@ struct LocationExtractorTests {
         "Truck too close to the corner. Health and safety issues.", "a lady on the corner trying and crying",
         "buses and big trucks drive by", "Lane on 6th street. At 6th the road is buckled",
         "Line outside Ben & Jerry's on 5th",
+        // "near", "by" and "off" join two streets only when both are plainly streets
+        "a car parked near 5th St", "I live by 5th St", "graffiti at Lincoln Park near 5th St",
+        "pothole near the park on 5th St", "bikes parked by the door", "Dropped off by Main",
     ])
     func ignoresOrdinaryAnds(_ text: String) {
         #expect(extractor.extract(from: text) == nil)

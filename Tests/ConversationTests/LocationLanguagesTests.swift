@@ -31,6 +31,15 @@ struct LocationLanguagesTests {
         ("there's a dead deer across from 77 Elm Ave", .address, "77 Elm Ave"),
         ("streetlight out near Oak and 5th", .intersection, "Oak & 5th"),
         ("pothole on the 200 block of Oak St", .address, "200 block of Oak St"),
+        // A street near another, both plainly streets: the corner.
+        ("pothole on Oak St near 5th St", .intersection, "Oak St & 5th St"),
+        ("pothole on Oak near 5th St", .intersection, "Oak & 5th St"),
+        ("streetlight out on Elm Ave by 3rd", .intersection, "Elm Ave & 3rd"),
+        ("trash dumped on Oak St off 5th", .intersection, "Oak St & 5th"),
+        ("Oak St 靠近 5th St 有个大坑", .intersection, "Oak St & 5th St"),
+        ("bache en Oak St cerca de 5th St", .intersection, "Oak St & 5th St"),
+        ("o ga tren duong Oak St gần 5th St", .intersection, "Oak St & 5th St"),
+        ("حفرة في شارع Oak St قرب 5th St", .intersection, "Oak St & 5th St"),
     ])
     func finds(_ text: String, _ kind: Location.Kind, _ expected: String) {
         #expect(extractor.extract(from: text) != nil, "\(text)")
