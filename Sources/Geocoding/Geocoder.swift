@@ -53,8 +53,9 @@ public struct Geocoder: Sendable {
     let byKey: [String: [Int]]
     /// Other scripts' names, folded ("اوك", "橡 树") → a key of `byKey`.
     let aliases: [String: String]
-    /// Every key, for typos.
-    let keys: [String]
+    /// Every key with its scalars, sorted, for typos (a key's length and scalars are worked out once, not for
+    /// every word a resident types: an unknown street is compared with every key).
+    let keys: [(key: String, scalars: [Unicode.Scalar])]
     /// Two streets' ids (smaller first) → the points where they meet.
     let corners: [Pair: [Coordinate]]
     /// Folded place names and aliases → places.
@@ -129,7 +130,7 @@ public struct Geocoder: Sendable {
         self.streets = streets
         self.byKey = byKey
         self.aliases = aliases
-        keys = Array(byKey.keys).sorted()
+        keys = byKey.keys.sorted().map { ($0, Array($0.unicodeScalars)) }
         self.corners = corners
         self.placeNames = placeNames
         grid = PointGrid(data.addresses.map(\.coordinate))
@@ -277,8 +278,9 @@ public struct Geocoder: Sendable {
                     let key = parts.name[start..<(start + length)].map(StreetName.canonicalWord).joined(separator: " ")
                     guard key.count >= 3, !key.contains(where: { $0.isNumber }) else { continue }
                     let allowed = min(key.count >= 5 ? 2 : 1, closest)
-                    for candidate in keys where abs(candidate.count - key.count) <= allowed {
-                        let distance = Edits.distance(key, candidate, limit: allowed)
+                    let scalars = Array(key.unicodeScalars)
+                    for (candidate, candidateScalars) in keys where abs(candidateScalars.count - scalars.count) <= allowed {
+                        let distance = Edits.distance(scalars, candidateScalars, limit: allowed)
                         guard distance <= allowed, key.count > 3 || number != nil || key.sorted() == candidate.sorted() else { continue }
                         var ids = byKey[candidate] ?? []
                         if let number { ids = ids.filter { has(number, on: $0) } }

@@ -74,26 +74,33 @@ struct PointGrid: Sendable {
 /// above `limit`.
 enum Edits {
     static func distance(_ a: String, _ b: String, limit: Int) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        distance(Array(a.unicodeScalars), Array(b.unicodeScalars), limit: limit)
+    }
+
+    /// The same over scalars, with its three rows on the stack: the geocoder calls this for every street of the city
+    /// when a resident's street is unknown.
+    static func distance(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar], limit: Int) -> Int {
         if abs(x.count - y.count) > limit { return limit + 1 }
         if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
-        var before = [Int](repeating: 0, count: y.count + 1)
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            current[0] = i
-            var smallest = current[0]
-            for j in 1...y.count {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { value = min(value, before[j - 2] + 1) }
-                current[j] = value
-                smallest = min(smallest, value)
+        let width = y.count + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            var before = rows.baseAddress!, previous = before + width, current = previous + width
+            for j in 0..<width { before[j] = 0; previous[j] = j; current[j] = 0 }
+            for i in 1...x.count {
+                current[0] = i
+                var smallest = i
+                for j in 1...y.count {
+                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { value = min(value, before[j - 2] + 1) }
+                    current[j] = value
+                    smallest = min(smallest, value)
+                }
+                if smallest > limit { return limit + 1 }
+                (before, previous, current) = (previous, current, before)
             }
-            if smallest > limit { return limit + 1 }
-            (before, previous, current) = (previous, current, before)
+            return previous[y.count]
         }
-        return previous[y.count]
     }
 }
 
