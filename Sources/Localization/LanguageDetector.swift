@@ -230,7 +230,8 @@ public struct LanguageDetector: Sendable {
 
     private func scoreWords(_ text: String, script: Script) -> Detection {
         var scores = [Double](repeating: 0, count: languages.count)
-        let tokens = Self.tokens(text).filter { !Self.addressWords.contains($0) }
+        let tokens = (script == .latin ? Self.tokens(text, droppingNames: true) : Self.tokens(text))
+            .filter { !Self.addressWords.contains($0) }
         for token in tokens {
             let word = script == .arabic ? TextFolding.normalizeArabic(token) : token
             if let entries = words[word] { // tokens spell every apostrophe '.
@@ -282,6 +283,31 @@ public struct LanguageDetector: Sendable {
     }
 
     static let swahiliVerb = try! NSRegularExpression(pattern: "^(ni|u|a|tu|m|wa|ki|vi|li|ya|i|zi)(na|li|ta|me|ki)[a-z]{2,}a$")
+
+    /// `tokens(text)` without the names: a capitalized word that does not start a sentence ("goc Bolsa va
+    /// Magnolia": Bolsa is a street of Little Saigon and an Uzbek word, "if"). Not in text typed all in capitals.
+    static func tokens(_ text: String, droppingNames: Bool) -> [String] {
+        let all = tokens(text)
+        guard droppingNames, text.contains(where: \.isLowercase) else { return all }
+        var kept: [String] = []
+        var index = 0, sentenceStart = true, inWord = false, capitalized = false
+        for character in text {
+            let letter = character.isLetter || character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark })
+            if letter || (inWord && (character == "'" || character == "’")) {
+                if !inWord { inWord = true; capitalized = character.isUppercase }
+                continue
+            }
+            if inWord {
+                if index < all.count, !(capitalized && !sentenceStart && all[index].count >= 2) { kept.append(all[index]) }
+                index += 1
+                inWord = false
+                sentenceStart = false
+            }
+            if ".!?\n".contains(character) { sentenceStart = true }
+        }
+        if inWord, index < all.count, !(capitalized && !sentenceStart && all[index].count >= 2) { kept.append(all[index]) }
+        return kept
+    }
 
     /// Lower-case words with their diacritics (diacritics are evidence here), split at anything but letters
     /// and apostrophes.

@@ -48,6 +48,15 @@ struct LanguageDetectorTests {
         if ["en", "es", "zh", "vi", "ar"].contains(language) { #expect(detection.isConfident, "\(text): \(detection)") }
     }
 
+    /// A capitalized word inside a sentence is a name, no evidence of a language: Bolsa (a street of Little Saigon)
+    /// is also Uzbek for "if". Text typed all in capitals keeps its words.
+    @Test func namesInsideASentenceAreNoEvidence() {
+        #expect(detector.detect("goc Bolsa va Magnolia").isConfident == false)
+        #expect(LanguageDetector.tokens("pothole on Bolsa Ave. Bolsa is bad", droppingNames: true) == ["pothole", "on", "bolsa", "is", "bad"])
+        #expect(LanguageDetector.tokens("HAY UN BACHE EN LA CALLE", droppingNames: true).count == 6)
+        #expect(detector.detect("HAY UN BACHE EN LA CALLE OAK").language == "es")
+    }
+
     /// A Persian sentence with گ and none of Arabic's own letters or words is not read as Iraqi Arabic.
     @Test func aDialectLetterAloneDoesNotMakeArabic() {
         #expect(detector.detect("تام برگشت.").language != "ar")
