@@ -396,7 +396,7 @@ public struct CityLoader {
             let tag = LanguageTag(try languageFile.required("locale").nonEmptyString())
             if let conceptsValue = languageFile["concepts"] {
                 for (concept, list) in try conceptsValue.entries() {
-                    guard used[concept] != nil else {
+                    guard used[concept] != nil || concept == EmergencyTriage.alsoConcept else {
                         throw list.fail("concept '\(concept)' is not used by any rule in emergencies.yaml")
                     }
                     concepts[concept, default: [:]][tag, default: []] += try list.strings()

@@ -293,6 +293,9 @@ public struct InformationEntry: Sendable, Equatable {
 /// of the text first ("fire hydrant" hides "fire"), except inside a longer concept phrase that holds one whole.
 /// Rules are the same in every language; only the words differ.
 public struct EmergencyTriage: Sendable, Equatable {
+    /// The concept that starts a new matter inside a sentence ("also", "además", "还有"): no rule names it; a rule's
+    /// excluded concepts do not reach across it.
+    public static let alsoConcept = "also"
     /// Concept name → its phrases per locale.
     public var concepts: [String: LocalizedList]
     /// Phrases removed before matching, per locale ("fire hydrant", "smoke detector battery").

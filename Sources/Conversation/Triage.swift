@@ -48,6 +48,10 @@ public struct Triage: Sendable {
     let conceptCount: Int
     /// The learned caution, read when no trigger holds.
     let model: DangerModel?
+    /// The reserved concept `also` ("also", "además", "还有", "với lại", "وكمان"): a new matter in the same sentence.
+    /// A rule's excluded concept does not reach across it ("the light has been out since yesterday, also a wire is
+    /// down and sparking": "since yesterday" is the light's).
+    let also: Int?
 
     public init(city: City) {
         let triage = city.emergencies
@@ -81,6 +85,7 @@ public struct Triage: Sendable {
         self.locales = locales
         conceptCount = names.count
         model = triage.model
+        also = ids[EmergencyTriage.alsoConcept]
         // Emergencies and crises first, then cautions, each in the city's order.
         let ordered = triage.triggers.filter { $0.answer != .caution } + triage.triggers.filter { $0.answer == .caution }
         triggers = ordered.map { trigger in
@@ -220,6 +225,14 @@ public struct Triage: Sendable {
         return first.contains { search(1, $0.lowerBound, $0.upperBound) }
     }
 
+    /// Whether an `also` phrase lies between `excluded` and the rule's words `low..<high` (word indices).
+    static func separated(_ excluded: Range<Int>, from low: Int, _ high: Int, by also: [Range<Int>]) -> Bool {
+        also.contains { marker in
+            (marker.lowerBound >= excluded.upperBound && marker.upperBound <= low)
+                || (marker.lowerBound >= high && marker.upperBound <= excluded.lowerBound)
+        }
+    }
+
     /// The first trigger whose rule holds in one of the sentences.
     private func decide(_ found: (present: [Spans], votes: [Int]), units: [Int]) -> Finding? {
         let (present, localeVotes) = found
@@ -231,8 +244,9 @@ public struct Triage: Sendable {
                     return Self.near(rule.required.map { spans[$0] }, within: window, units: units) { low, high in
                         // An excluded concept counts only near the rule's words ("last year" three sentences'
                         // worth of words away does not silence "a man collapsed").
-                        !rule.excluded.contains { spans[$0].contains {
-                            units[$0.upperBound] > units[low] - 2 * window && units[$0.lowerBound] < units[high] + 2 * window
+                        !rule.excluded.contains { spans[$0].contains { excluded in
+                            units[excluded.upperBound] > units[low] - 2 * window && units[excluded.lowerBound] < units[high] + 2 * window
+                                && !Self.separated(excluded, from: low, high, by: also.map { spans[$0] } ?? [])
                         } }
                     }
                 }

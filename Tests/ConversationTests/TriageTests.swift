@@ -1,5 +1,5 @@
 import CityModel
-import Conversation
+@testable import Conversation
 import Localization
 import Testing
 
@@ -171,5 +171,41 @@ import Testing
     @Test func spokenOnTheComesOff() {
         // عالارض is على الارض ("on the ground") written as one word
         #expect(Self.triage.emergency(in: "رفيقي طايح عالارض") == "medical")
+    }
+}
+
+/// The reserved concept `also`: what makes the words before it past ("since yesterday") does not silence a rule after
+/// it, and the other way round; without the marker the sentence stays one matter.
+@Suite struct AlsoTests {
+    static let triage: Triage = {
+        var city = Fixtures.city
+        city.emergencies.concepts = [
+            "power-line": LocalizedList([.english: ["wire"]]),
+            "sparking": LocalizedList([.english: ["sparking"]]),
+            "not-now": LocalizedList([.english: ["since yesterday", "last week"]]),
+            EmergencyTriage.alsoConcept: LocalizedList([.english: ["also", "by the way"]]),
+        ]
+        city.emergencies.triggers = [EmergencyTrigger(code: "power-line", rules: [
+            [ConceptTerm("power-line"), ConceptTerm("sparking"), ConceptTerm("not-now", negated: true)],
+        ], window: 8)]
+        return Triage(city: city)
+    }()
+
+    @Test(arguments: [
+        ("the light is out since yesterday, also a wire is sparking", "power-line"),
+        ("a wire is sparking, by the way the light is out since yesterday", "power-line"),
+        ("the light is out since yesterday, a wire is sparking", nil),
+        ("a wire was sparking last week, also the light is out", nil),
+        ("also a wire was sparking last week", nil),
+    ] as [(String, String?)])
+    func excludedWordsStopAtAlso(text: String, code: String?) {
+        #expect(Self.triage.emergency(in: text) == code)
+    }
+
+    @Test func separatedNeedsTheMarkerBetween() {
+        #expect(Triage.separated(0..<2, from: 5, 8, by: [3..<4]))
+        #expect(Triage.separated(9..<10, from: 2, 5, by: [5..<6]))
+        #expect(!Triage.separated(0..<2, from: 5, 8, by: [9..<10]))
+        #expect(!Triage.separated(0..<2, from: 5, 8, by: []))
     }
 }
