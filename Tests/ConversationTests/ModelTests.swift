@@ -213,3 +213,32 @@ import Testing
         return String(out).trimmingCharacters(in: .whitespaces)
     }
 }
+
+/// RFC 3339 times from outside (imports, Open311, chat apps), read by Foundation's ISO 8601 parse strategy.
+@Suite struct InternetTimeTests {
+    @Test func readsOffsetsAndFractionsAndNothingElse() {
+        #expect(InternetTime.date("2026-11-23T10:00:00-06:00")?.timeIntervalSince1970 == 1_795_449_600)
+        #expect(InternetTime.date("2026-11-23T16:00:00.250Z")?.timeIntervalSince1970 == 1_795_449_600.25)
+        #expect(InternetTime.date(" 2026-11-23T16:00:00+0000 ")?.timeIntervalSince1970 == 1_795_449_600)
+        #expect(InternetTime.date("2026-11-23T16:00:00.123456Z")?.timeIntervalSince1970 == 1_795_449_600.123456)
+        for bad in ["2026-11-23", "yesterday", "", "2026-13-40T99:00:00Z", "2026-11-23 16:00:00Z", "2026-11-23T16:00:00"] {
+            #expect(InternetTime.date(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func manyTasksAtOnceReadTheSame() async {
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let seconds = 1_795_449_600 + index * 61
+                    let text = index % 2 == 0 ? Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601)
+                                              : Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601).replacingOccurrences(of: "Z", with: ".500Z")
+                    let expected = Double(seconds) + (index % 2 == 0 ? 0 : 0.5)
+                    return InternetTime.date(text)?.timeIntervalSince1970 == expected
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.count == 200 && results.allSatisfy { $0 })
+    }
+}
