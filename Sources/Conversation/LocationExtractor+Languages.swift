@@ -74,7 +74,7 @@ extension LocationExtractor {
 
     private static let spanishMarkers: Set<String> = [
         "calle", "avenida", "av", "avda", "camino", "bulevar", "carretera", "esquina", "cruce", "interseccion",
-        "en", "de", "del", "entre", "cerca",
+        "en", "de", "del", "entre", "cerca", "junto",
     ]
 
     /// A place written the way Spanish, Vietnamese, Chinese or Arabic speakers write one, normalized to the

@@ -410,7 +410,7 @@ struct ScriptCensus {
 
     func letters(_ script: Script) -> Int { counts[script] ?? 0 }
 
-    /// The script with the most letters other than `script` (Han counting its kana too).
+    /// The script with the most letters other than `script` (kana aside: the Han reading looks at them itself).
     func strongest(besides script: Script) -> Script? {
         counts.filter { $0.key != script && $0.key != .kana }
             .max { $0.value != $1.value ? $0.value < $1.value : "\($0.key)" > "\($1.key)" }?.key

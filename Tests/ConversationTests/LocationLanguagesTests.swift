@@ -38,6 +38,7 @@ struct LocationLanguagesTests {
         ("trash dumped on Oak St off 5th", .intersection, "Oak St & 5th"),
         ("Oak St 靠近 5th St 有个大坑", .intersection, "Oak St & 5th St"),
         ("bache en Oak St cerca de 5th St", .intersection, "Oak St & 5th St"),
+        ("basura tirada en Elm Ave junto a la 3rd St", .intersection, "Elm Ave & 3rd St"),
         ("o ga tren duong Oak St gần 5th St", .intersection, "Oak St & 5th St"),
         ("حفرة في شارع Oak St قرب 5th St", .intersection, "Oak St & 5th St"),
     ])
