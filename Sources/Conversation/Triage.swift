@@ -48,7 +48,7 @@ public struct Triage: Sendable {
     let conceptCount: Int
     /// The learned caution, read when no trigger holds.
     let model: DangerModel?
-    /// The reserved concept `also` ("also", "además", "还有", "với lại", "وكمان"): a new matter in the same sentence.
+    /// The reserved concept `also` ("also", "además", "另外", "với lại", "وكمان"): a new matter in the same sentence.
     /// A rule's excluded concept does not reach across it ("the light has been out since yesterday, also a wire is
     /// down and sparking": "since yesterday" is the light's).
     let also: Int?
@@ -240,13 +240,20 @@ public struct Triage: Sendable {
             for spans in present {
                 let holds = trigger.rules.contains { rule in
                     guard rule.required.allSatisfy({ !spans[$0].isEmpty }) else { return false }
-                    guard let window = trigger.window else { return !rule.excluded.contains { !spans[$0].isEmpty } }
+                    let markers = also.map { spans[$0] } ?? []
+                    guard let window = trigger.window else {
+                        // No window: an excluded concept anywhere in the sentence counts, unless `also` parts it from
+                        // every word the rule needs.
+                        let needed = rule.required.flatMap { spans[$0] }
+                        let low = needed.map(\.lowerBound).min() ?? 0, high = needed.map(\.upperBound).max() ?? 0
+                        return !rule.excluded.contains { spans[$0].contains { !Self.separated($0, from: low, high, by: markers) } }
+                    }
                     return Self.near(rule.required.map { spans[$0] }, within: window, units: units) { low, high in
                         // An excluded concept counts only near the rule's words ("last year" three sentences'
                         // worth of words away does not silence "a man collapsed").
                         !rule.excluded.contains { spans[$0].contains { excluded in
                             units[excluded.upperBound] > units[low] - 2 * window && units[excluded.lowerBound] < units[high] + 2 * window
-                                && !Self.separated(excluded, from: low, high, by: also.map { spans[$0] } ?? [])
+                                && !Self.separated(excluded, from: low, high, by: markers)
                         } }
                     }
                 }

@@ -184,10 +184,15 @@ import Testing
             "sparking": LocalizedList([.english: ["sparking"]]),
             "not-now": LocalizedList([.english: ["since yesterday", "last week"]]),
             EmergencyTriage.alsoConcept: LocalizedList([.english: ["also", "by the way"]]),
+            "gas": LocalizedList([.english: ["smell gas"]]),
         ]
-        city.emergencies.triggers = [EmergencyTrigger(code: "power-line", rules: [
-            [ConceptTerm("power-line"), ConceptTerm("sparking"), ConceptTerm("not-now", negated: true)],
-        ], window: 8)]
+        city.emergencies.triggers = [
+            EmergencyTrigger(code: "power-line", rules: [
+                [ConceptTerm("power-line"), ConceptTerm("sparking"), ConceptTerm("not-now", negated: true)],
+            ], window: 8),
+            // no window: the whole sentence
+            EmergencyTrigger(code: "gas", rules: [[ConceptTerm("gas"), ConceptTerm("not-now", negated: true)]]),
+        ]
         return Triage(city: city)
     }()
 
@@ -197,6 +202,9 @@ import Testing
         ("the light is out since yesterday, a wire is sparking", nil),
         ("a wire was sparking last week, also the light is out", nil),
         ("also a wire was sparking last week", nil),
+        ("the light is out since yesterday, also I smell gas in the hall", "gas"),
+        ("the light is out since yesterday, I smell gas in the hall", nil),
+        ("I smell gas, also the light was out last week", "gas"),
     ] as [(String, String?)])
     func excludedWordsStopAtAlso(text: String, code: String?) {
         #expect(Self.triage.emergency(in: text) == code)
