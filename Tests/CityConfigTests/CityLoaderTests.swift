@@ -153,9 +153,9 @@ import Testing
         #expect(error?.file.hasSuffix("danger-model.json") == true)
         #expect(error?.message.hasPrefix("weight 1 must be [bucket, weight]") == true, "\(error?.message ?? "")")
 
-        // The demo city softens a rule's answer when the model is sure, except for wires and collapsed people.
-        #expect(model.doubtBelow == 0.05 && model.neverDoubted == ["power-line", "live-metal", "medical"])
-        let doubtLine = "  doubt-below: 0.05\n  never-doubt: [power-line, live-metal, medical]"
+        // The demo city softens a rule's answer when the model is sure, except for wires, collapsed people and gas.
+        #expect(model.doubtBelow == 0.05 && model.neverDoubted == ["power-line", "live-metal", "medical", "gas"])
+        let doubtLine = "  doubt-below: 0.05\n  never-doubt: [power-line, live-metal, medical, gas]"
         directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: doubtLine, with: "  doubt-below: 0.9") }
         error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
         #expect(error?.line == (try lineNumber(of: "  doubt-below: 0.9", in: "emergencies.yaml", directory: directory)))
