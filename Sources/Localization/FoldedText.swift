@@ -260,3 +260,19 @@ enum ScalarFolding {
         return .letters(foldedScalars, Array(kept.precomposedStringWithCanonicalMapping.unicodeScalars))
     }
 }
+
+extension ScalarFolding {
+    /// Builds the folding tables now; otherwise the first text that needs one builds it. A fuzz target calls this
+    /// before fuzzing, with LeakSanitizer off: the tables' letter arrays are held in a multi-payload enum whose spare
+    /// bits LSan does not read as pointers, so a table first built while it watches is reported as a leak.
+    static func prepare() {
+        _ = ascii.count + table.count + fullWidth.count
+    }
+}
+
+/// `ScalarFolding.prepare()` for C callers (the fuzz driver finds it by name; a target without this module links none).
+@_cdecl("cityline_prepare_text_tables")
+public func cityline_prepare_text_tables() {
+    ScalarFolding.prepare()
+}
+
