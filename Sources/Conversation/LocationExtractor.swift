@@ -384,10 +384,11 @@ extension LocationExtractor {
     static let connectors: Set<String> = Set(["and", "&", "/", "at"]).union(nearWords)
 
     /// "Lincoln Park", "City Hall": a name ending in a word for a place, not a street.
-    static func isPlaceName(_ side: Street, _ t: [Token]) -> Bool {
-        ["park", "hall", "school", "library", "church", "center", "centre", "station", "mall", "market", "hospital",
-         "plaza", "square", "field", "store", "bank", "garden", "gardens"].contains(t[side.end].lower)
-    }
+    static func isPlaceName(_ side: Street, _ t: [Token]) -> Bool { placeWords.contains(t[side.end].lower) }
+
+    static let placeWords: Set<String> = ["park", "hall", "school", "library", "church", "center", "centre", "station",
+                                          "mall", "market", "hospital", "plaza", "square", "field", "store", "bank",
+                                          "garden", "gardens"]
 
     /// "Ben & Jerry's": a name ending in a possessive, without a street suffix, is a shop, not a street.
     static func isBusiness(_ side: Street, _ t: [Token]) -> Bool {

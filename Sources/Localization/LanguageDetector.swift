@@ -284,47 +284,33 @@ public struct LanguageDetector: Sendable {
 
     static let swahiliVerb = try! NSRegularExpression(pattern: "^(ni|u|a|tu|m|wa|ki|vi|li|ya|i|zi)(na|li|ta|me|ki)[a-z]{2,}a$")
 
-    /// `tokens(text)` without the names: a capitalized word that does not start a sentence ("goc Bolsa va
-    /// Magnolia": Bolsa is a street of Little Saigon and an Uzbek word, "if"). Not in text typed all in capitals.
-    static func tokens(_ text: String, droppingNames: Bool) -> [String] {
-        let all = tokens(text)
-        guard droppingNames, text.contains(where: \.isLowercase) else { return all }
-        var kept: [String] = []
-        var index = 0, sentenceStart = true, inWord = false, capitalized = false
-        for character in text {
-            let letter = character.isLetter || character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark })
-            if letter || (inWord && (character == "'" || character == "’")) {
-                if !inWord { inWord = true; capitalized = character.isUppercase }
-                continue
-            }
-            if inWord {
-                if index < all.count, !(capitalized && !sentenceStart && all[index].count >= 2) { kept.append(all[index]) }
-                index += 1
-                inWord = false
-                sentenceStart = false
-            }
-            if ".!?\n".contains(character) { sentenceStart = true }
-        }
-        if inWord, index < all.count, !(capitalized && !sentenceStart && all[index].count >= 2) { kept.append(all[index]) }
-        return kept
-    }
-
     /// Lower-case words with their diacritics (diacritics are evidence here), split at anything but letters
-    /// and apostrophes.
-    static func tokens(_ text: String) -> [String] {
+    /// and apostrophes. `droppingNames` leaves out a capitalized word that does not start a sentence ("goc Bolsa va
+    /// Magnolia": Bolsa is a street of Little Saigon and an Uzbek word, "if"), except in text typed all in capitals.
+    static func tokens(_ text: String, droppingNames: Bool = false) -> [String] {
+        let dropNames = droppingNames && text.contains(where: \.isLowercase)
         var out: [String] = []
         var current = ""
-        for character in text.lowercased() {
+        var capitalized = false, sentenceStart = true
+        func finish() {
+            guard !current.isEmpty else { return }
+            let word = current.hasSuffix("'") ? String(current.dropLast()) : current
+            if !(dropNames && capitalized && !sentenceStart && word.count >= 2) { out.append(word) }
+            current = ""
+            sentenceStart = false
+        }
+        for character in text {
             if character.isLetter || character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) {
-                current.append(character)
+                if current.isEmpty { capitalized = character.isUppercase }
+                current.append(contentsOf: character.lowercased())
             } else if (character == "'" || character == "’"), !current.isEmpty {
                 current.append("'")
-            } else if !current.isEmpty {
-                out.append(current.hasSuffix("'") ? String(current.dropLast()) : current)
-                current = ""
+            } else {
+                finish()
+                if ".!?\n".contains(character) { sentenceStart = true }
             }
         }
-        if !current.isEmpty { out.append(current.hasSuffix("'") ? String(current.dropLast()) : current) }
+        finish()
         return out
     }
 }
