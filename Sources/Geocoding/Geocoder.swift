@@ -55,7 +55,7 @@ public struct Geocoder: Sendable {
     let aliases: [String: String]
     /// Every key with its scalars, sorted, for typos (a key's length and scalars are worked out once, not for
     /// every word a resident types: an unknown street is compared with every key).
-    let keys: [(key: String, scalars: [Unicode.Scalar])]
+    let keys: [(key: String, scalars: [Unicode.Scalar], letters: UInt64)]
     /// Two streets' ids (smaller first) → the points where they meet.
     let corners: [Pair: [Coordinate]]
     /// Folded place names and aliases → places.
@@ -130,7 +130,10 @@ public struct Geocoder: Sendable {
         self.streets = streets
         self.byKey = byKey
         self.aliases = aliases
-        keys = byKey.keys.sorted().map { ($0, Array($0.unicodeScalars)) }
+        keys = byKey.keys.sorted().map { key in
+            let scalars = Array(key.unicodeScalars)
+            return (key, scalars, Edits.letters(scalars))
+        }
         self.corners = corners
         self.placeNames = placeNames
         grid = PointGrid(data.addresses.map(\.coordinate))
@@ -279,7 +282,9 @@ public struct Geocoder: Sendable {
                     guard key.count >= 3, !key.contains(where: { $0.isNumber }) else { continue }
                     let allowed = min(key.count >= 5 ? 2 : 1, closest)
                     let scalars = Array(key.unicodeScalars)
-                    for (candidate, candidateScalars) in keys where abs(candidateScalars.count - scalars.count) <= allowed {
+                    let letters = Edits.letters(scalars)
+                    for (candidate, candidateScalars, candidateLetters) in keys
+                    where abs(candidateScalars.count - scalars.count) <= allowed && Edits.leastDistance(letters, candidateLetters) <= allowed {
                         let distance = Edits.distance(scalars, candidateScalars, limit: allowed)
                         guard distance <= allowed, key.count > 3 || number != nil || key.sorted() == candidate.sorted() else { continue }
                         var ids = byKey[candidate] ?? []

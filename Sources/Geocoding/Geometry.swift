@@ -73,6 +73,18 @@ struct PointGrid: Sendable {
 /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits of one substring), giving up
 /// above `limit`.
 enum Edits {
+    /// The letters of a word as a 64-bit set (each scalar's value modulo 64; letters that share a bit count as one).
+    static func letters(_ scalars: [Unicode.Scalar]) -> UInt64 {
+        scalars.reduce(0) { $0 | 1 << UInt64($1.value & 63) }
+    }
+
+    /// A lower bound of the distance between two words from their letter sets alone: every letter of one that the
+    /// other lacks takes at least one edit of its own (a deletion or a substitution, and a swap keeps the letters), so
+    /// the geocoder's typo scan skips most streets without aligning them. Letters sharing a bit only lower the bound.
+    static func leastDistance(_ x: UInt64, _ y: UInt64) -> Int {
+        max((x & ~y).nonzeroBitCount, (y & ~x).nonzeroBitCount)
+    }
+
     static func distance(_ a: String, _ b: String, limit: Int) -> Int {
         distance(Array(a.unicodeScalars), Array(b.unicodeScalars), limit: limit)
     }

@@ -36,6 +36,20 @@ import Testing
         }
     }
 
+    /// The letter-set bound the typo scan filters with never exceeds the distance, so it never skips a street the
+    /// distance would have let through (scalars from 0 to 200 share bits modulo 64).
+    @Test func letterSetsBoundTheDistanceFromBelow() {
+        var generator = SystemRandomNumberGenerator()
+        let letters = Array("abcdeé街".unicodeScalars) + (0..<200).compactMap(Unicode.Scalar.init)
+        func word() -> [Unicode.Scalar] { (0..<Int.random(in: 0...8, using: &generator)).map { _ in letters.randomElement(using: &generator)! } }
+        for _ in 0..<5_000 {
+            let a = word(), b = word()
+            #expect(Edits.leastDistance(Edits.letters(a), Edits.letters(b)) <= Self.reference(a, b))
+        }
+        #expect(Edits.leastDistance(Edits.letters(Array("oak".unicodeScalars)), Edits.letters(Array("oka".unicodeScalars))) == 0)
+        #expect(Edits.leastDistance(Edits.letters(Array("walnut".unicodeScalars)), Edits.letters(Array("chestnut".unicodeScalars))) == 4)
+    }
+
     @Test func examples() {
         #expect(Edits.distance("oak", "oak", limit: 2) == 0)
         #expect(Edits.distance("oak", "oka", limit: 2) == 1) // a swap is one edit
