@@ -37,6 +37,9 @@ struct Classify: AsyncParsableCommand {
         /// With --explain: the emergency trigger (or "none") and the triage concepts of each sentence
         /// ("medical | person collapse | ongoing").
         var triage: String?
+        /// With --explain: where the message says the problem is, as the engine reads it from a first message
+        /// ("address: 1423 Oak St → 1423 Oak St, 39.7817,-89.6501"), or null.
+        var location: String?
 
         func json() throws -> String {
             let encoder = JSONEncoder()
@@ -53,6 +56,7 @@ struct Classify: AsyncParsableCommand {
             ] + (candidates == nil ? [] : [("candidates", try value(candidates))])
                 + (language_evidence == nil ? [] : [("language_evidence", try value(language_evidence))])
                 + (triage == nil ? [] : [("triage", try value(triage))])
+                + (candidates == nil ? [] : [("location", try value(location))])
             return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
     }
@@ -63,6 +67,7 @@ struct Classify: AsyncParsableCommand {
         let loaded = try LoadedCity.load(try AppConfiguration.commandLine(flags).city)
         let classifier = Classifier(city: loaded.city)
         let triage = loaded.engine.triage
+        let locations = LocationExtractor()
         let detector = LanguageDetector(catalogWords: loaded.city.wordsByLanguage, preferred: loaded.city.locales.map(\.language))
         while let text = readLine(strippingNewline: true) {
             let detection = detector.detect(text)
@@ -100,6 +105,11 @@ struct Classify: AsyncParsableCommand {
                     + "\(detection.runnerUp ?? "none"), lead \((detection.lead * 100).rounded() / 100)"
                 let score = triage.dangerScore(text).map { "model \(($0 * 100).rounded() / 100)" } ?? "model -"
                 line.triage = ([finding?.code ?? "none", score] + triage.explain(words)).joined(separator: " | ")
+                line.location = locations.extract(from: text).map { found in
+                    let placed = loaded.geocoder.placing(found)
+                    let point = placed.coordinate.map { String(format: ", %.4f,%.4f", $0.latitude, $0.longitude) } ?? ""
+                    return "\(found.kind.rawValue): \(found.text)" + (placed.matched.map { " → \($0)\(point)" } ?? "")
+                }
             }
             print(try line.json())
         }

@@ -93,6 +93,16 @@ import Testing
         #expect(lines[4]?["opt_out"] as? Bool == true)
     }
 
+    @Test func classifyExplainsWhereTheMessageSaysTheProblemIs() async throws {
+        let (status, output) = try await run(["classify", "--explain"], input: "pothole on Oak St near 5th St\nstreetlight out\n")
+        #expect(status == 0)
+        let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        try #require(lines.count == 2, "\(output)")
+        let location = try #require(lines[0]?["location"] as? String, "\(output)")
+        #expect(location.hasPrefix("intersection: Oak St & 5th St → Oak St & 5th St, 39."), "\(location)")
+        #expect(lines[1]?["location"] is NSNull, "no place named: null, not left out")
+    }
+
     @Test func checkReportsSMSSegmentsPerLocale() async throws {
         let (_, output) = try await run(["check"], input: "")
         #expect(output.contains("SMS encoding and segments per message"), "\(output)")
