@@ -32,6 +32,10 @@ struct YAMLValue {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: displayName, line: 0, message: "the file is not valid UTF-8")
         }
+        if let line = complexKeyLine(Array(data)) {
+            throw ConfigError(file: displayName, line: line, message: "'? ' starts a complex key, which CityLine's files do not use: "
+                              + "write the key itself, then ':'")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -40,6 +44,70 @@ struct YAMLValue {
         }
         guard let root else { throw ConfigError(file: displayName, line: 1, message: "the file is empty") }
         return YAMLValue(node: root, file: displayName, path: [], environment: environment, fallbackLine: 1)
+    }
+
+    /// The line of the first explicit key indicator ("? key", a YAML complex key), or nil.
+    ///
+    /// No city file needs one, and Yams cannot be trusted with them: a mapping whose keys are nested complex keys
+    /// that turn out equal takes exponential time to report as duplicates (Yams sorts the duplicate keys, and
+    /// comparing two nested mappings compares their keys both ways at every level); the `city-yaml` fuzz target
+    /// found a 2 KB `city.yaml` that never finished. A "?" counts where a node can start: at the start of a line's
+    /// content, after a "- ", "? " or ": " indicator, or after "{", "[" or "," — not in quotes, comments, block
+    /// scalars ("|", ">") or inside plain text ("is it fixed?").
+    static func complexKeyLine(_ bytes: [UInt8]) -> Int? {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var line = 1
+        var index = 0
+        var quote: UInt8?               // inside a quoted scalar, which may run over several lines
+        var blockIndent: Int?           // inside a block scalar: lines indented more than this are its text
+        while index < bytes.count {
+            // One line: its indentation, then its content.
+            let start = index
+            var end = start
+            while end < bytes.count, bytes[end] != newline { end += 1 }
+            defer { index = end + 1; line += 1 }
+            var content = start
+            while content < end, bytes[content] == space || bytes[content] == tab { content += 1 }
+            let blank = content == end || (content + 1 == end && bytes[content] == cr)
+            if let parent = blockIndent {
+                if blank || content - start > parent { continue }
+                blockIndent = nil
+            }
+            var nodeStart = quote == nil
+            var i = content
+            func ends(_ at: Int) -> Bool { at >= end || [space, tab, cr].contains(bytes[at]) }
+            while i < end {
+                let byte = bytes[i]
+                if let open = quote {
+                    if open == UInt8(ascii: "\""), byte == UInt8(ascii: "\\") { i += 2; continue }
+                    if byte == open {
+                        if open == UInt8(ascii: "'"), i + 1 < end, bytes[i + 1] == open { i += 2; continue }
+                        quote = nil
+                    }
+                    i += 1
+                    continue
+                }
+                if byte == UInt8(ascii: "#"), i == content || bytes[i - 1] == space || bytes[i - 1] == tab { break }
+                if nodeStart {
+                    switch byte {
+                    case space, tab, cr: break
+                    case UInt8(ascii: "?") where ends(i + 1): return line
+                    case UInt8(ascii: "-") where ends(i + 1), UInt8(ascii: ":") where ends(i + 1): break
+                    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ","): break
+                    case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte; nodeStart = false
+                    case UInt8(ascii: "|"), UInt8(ascii: ">"): blockIndent = content - start; i = end; continue
+                    case UInt8(ascii: "&"), UInt8(ascii: "!"):
+                        while i < end, !ends(i) { i += 1 } // an anchor or a tag: the node starts after it
+                        continue
+                    default: nodeStart = false
+                    }
+                } else if (byte == UInt8(ascii: ":") && ends(i + 1)) || [UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ",")].contains(byte) {
+                    nodeStart = true
+                }
+                i += 1
+            }
+        }
+        return nil
     }
 
     var line: Int { node.mark?.line ?? fallbackLine }
