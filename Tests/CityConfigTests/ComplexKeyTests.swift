@@ -7,9 +7,9 @@ import Testing
 /// exponential time to report nested complex keys that turn out to be duplicates (it sorts them, and comparing two
 /// nested mappings compares their keys both ways at every level). The `city-yaml` fuzz target found such a
 /// `city.yaml` (Fuzz/Corpus/city-yaml/hang-nested-complex-keys.yaml): in the fuzzer's release build, the second
-/// load of it in one process ran for minutes inside Yams' duplicate-key check. Here (a debug build) the same file
-/// without the check gives Yams' own error at line 7 quickly; with it, the complex key at line 1 is the answer,
-/// every time.
+/// load of it in one process ran for minutes inside Yams' duplicate-key check. Without the check this test either
+/// fails (Yams' own error at line 7) or, run after other suites in the same process, never finishes (seen once: 20
+/// minutes in Yams' `Node <`); with it, the complex key at line 1 is the answer, every time.
 @Suite struct ComplexKeyTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
