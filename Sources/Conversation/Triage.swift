@@ -202,7 +202,9 @@ public struct Triage: Sendable {
             guard blanks.allSatisfy({ !$0.overlaps(words) || ($0.clamped(to: words) == $0 && $0.count < words.count) })
             else { continue }
             present[sentence][concept].append(words)
-            localeVotes[locale] += 1
+            // A longer phrase is better evidence of its language: "yao dou mei fan ying" (pinyin, five words)
+            // outweighs "chu" and "me", which Vietnamese typed without marks also has.
+            localeVotes[locale] += words.count
         }
         return (present, localeVotes)
     }
