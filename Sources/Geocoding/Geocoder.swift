@@ -60,6 +60,9 @@ public struct Geocoder: Sendable {
     let corners: [Pair: [Coordinate]]
     /// Folded place names and aliases → places.
     let placeNames: [(words: [String], place: Int)]
+    /// A name's first word → the indices in `placeNames` of the names it starts, in order: a resident's words are
+    /// read once, not once per name.
+    let placeStarts: [String: [Int]]
     /// Words of five letters or more that only one place's names have ("hospital", "reciclaje"), without a final s.
     let placeWords: [String: Int]
     let grid: PointGrid
@@ -136,6 +139,9 @@ public struct Geocoder: Sendable {
         }
         self.corners = corners
         self.placeNames = placeNames
+        var placeStarts: [String: [Int]] = [:]
+        for (index, name) in placeNames.enumerated() { placeStarts[name.words[0], default: []].append(index) }
+        self.placeStarts = placeStarts
         grid = PointGrid(data.addresses.map(\.coordinate))
         longestName = max(3, (byKey.keys.map { $0.split(separator: " ").count } + aliases.keys.map { $0.split(separator: " ").count }).max() ?? 3)
     }
@@ -185,11 +191,20 @@ public struct Geocoder: Sendable {
             return GeocodeMatch(kind: .description, matched: place.name.resolve(.english, fallbacks: []), coordinate: place.coordinate,
                                 confidence: confidence)
         }
-        for (name, index) in placeNames where name.count <= words.count {
-            for start in 0...(words.count - name.count) where Array(words[start..<(start + name.count)]) == name {
-                return match(index, 0.95)
+        // The first name in `placeNames` order (the longest) said anywhere in the words.
+        var first: Int?
+        for start in words.indices {
+            guard let names = placeStarts[words[start]] else { continue }
+            for name in names {
+                if let first, first <= name { break }
+                let count = placeNames[name].words.count
+                if start + count <= words.count, words[start..<(start + count)].elementsEqual(placeNames[name].words) {
+                    first = name
+                    break
+                }
             }
         }
+        if let first { return match(placeNames[first].place, 0.95) }
         let hits = Set(words.compactMap { placeWords[Self.singular($0)] })
         return hits.count == 1 ? match(hits.first!, 0.8) : nil
     }
@@ -258,13 +273,14 @@ public struct Geocoder: Sendable {
         guard !parts.name.isEmpty else { return [] }
         // Where the number sits among the name words (the suffix and directionals were taken out of `words`).
         let anchor = position.map { position in parts.origins.firstIndex { $0 >= position } ?? parts.name.count }
+        let canonical = parts.name.map(StreetName.canonicalWord) // once, not for every run of words
         var found: [Int] = []
         var confidence = 1.0
         var best: (length: Int, distance: Int)?
         for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
             if let best, best.length > length { break }
             for start in 0...(parts.name.count - length) {
-                let key = parts.name[start..<(start + length)].map(StreetName.canonicalWord).joined(separator: " ")
+                let key = canonical[start..<(start + length)].joined(separator: " ")
                 guard let ids = byKey[key] ?? aliases[key].flatMap({ byKey[$0] }) else { continue }
                 let distance = anchor.map { min(abs($0 - start), abs($0 - (start + length))) } ?? start
                 if best == nil || distance < best!.distance {
@@ -278,7 +294,7 @@ public struct Geocoder: Sendable {
             var closest = Int.max
             for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
                 for start in 0...(parts.name.count - length) {
-                    let key = parts.name[start..<(start + length)].map(StreetName.canonicalWord).joined(separator: " ")
+                    let key = canonical[start..<(start + length)].joined(separator: " ")
                     guard key.count >= 3, !key.contains(where: { $0.isNumber }) else { continue }
                     let allowed = min(key.count >= 5 ? 2 : 1, closest)
                     let scalars = Array(key.unicodeScalars)

@@ -104,6 +104,20 @@ import Testing
         #expect(Self.geocoder.geocode("the big tree") == .notFound(nil))
     }
 
+    /// The longest place name said anywhere wins, wherever it stands: "city hall" comes first below, but "city hall
+    /// annex" is a place of its own. Names are looked up by their first word, so the words are read once.
+    @Test func theLongestPlaceNameSaidAnywhereWins() {
+        var data = Self.data
+        data.places.append(NamedPlace(id: "annex", name: LocalizedText([.english: "City Hall Annex"]), aliases: [],
+                                      address: "599 Oak St", coordinate: Self.at(Self.lat + 0.0002, -89.6485)))
+        let geocoder = Geocoder(data)
+        #expect(geocoder.geocode("walk past city hall to the city hall annex").match?.matched == "City Hall Annex")
+        #expect(geocoder.geocode("the city hall annex, not city hall").match?.matched == "City Hall Annex")
+        #expect(geocoder.geocode("city hall").match?.matched == "City Hall")
+        #expect(geocoder.geocode("annex of the city").match?.matched == "City Hall Annex", "a word only one place has")
+        #expect(geocoder.geocode("hall city annex").match?.matched == "City Hall Annex", "one place word, in any order")
+    }
+
     @Test func theNearestAddressOfAPin() {
         let near = Self.geocoder.reverse(Self.at(39.8002, -89.6491))
         #expect(near?.address == "523 Oak St" && (near?.distance ?? 99) < 20)
