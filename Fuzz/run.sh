@@ -11,7 +11,8 @@
 # .build-fuzz/corpus/<target>, so a later run goes on from there. A crash, a leak, a hang (a single input over
 # FUZZ_TIMEOUT seconds, default 10) or memory over FUZZ_RSS_MB (default 2048) stops the target, leaves the input in
 # .build-fuzz/artifacts/<target>/ and makes the script exit 1 once every target has run. FUZZ_JOBS is not used:
-# one process per target, one after another (the machine is shared).
+# one process per target, one after another (the machine is shared). FUZZ_MAX_LEN (default 65536) caps an input's
+# size: libFuzzer's own default is 4096, and a corpus that grows toward large inputs runs fewer a second.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
@@ -22,6 +23,7 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 timeout_s="${FUZZ_TIMEOUT:-10}"
 rss_mb="${FUZZ_RSS_MB:-2048}"
+max_len="${FUZZ_MAX_LEN:-65536}"
 scratch=.build-fuzz
 configuration="${FUZZ_CONFIGURATION:-release}"
 
@@ -50,7 +52,7 @@ for target in "${targets[@]}"; do
     started=$(date +%s)
     echo "== $target: ${seconds}s${FUZZ_RUNS:+, at most $FUZZ_RUNS inputs}"
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$bin/$target" "$corpus" "Corpus/$target" \
-        -max_total_time="$seconds" "${runs_limit[@]}" -rss_limit_mb="$rss_mb" -timeout="$timeout_s" -max_len=65536 \
+        -max_total_time="$seconds" "${runs_limit[@]}" -rss_limit_mb="$rss_mb" -timeout="$timeout_s" -max_len="$max_len" \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
     code=$?
     runs=$(grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" | grep -Eo "[0-9]+$" | tail -1)
