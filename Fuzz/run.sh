@@ -10,7 +10,7 @@
 # Each target starts from its seed corpus (Fuzz/Corpus/<target>, read only) and keeps what it finds in
 # .build-fuzz/corpus/<target>, so a later run goes on from there. A crash, a leak, a hang (a single input over
 # FUZZ_TIMEOUT seconds, default 10) or memory over FUZZ_RSS_MB (default 2048) stops the target, leaves the input in
-# .build-fuzz/artifacts/<target>/ and makes the script exit 1 once every target has run. FUZZ_JOBS is not used:
+# .build-fuzz/findings/<target>/ and makes the script exit 1 once every target has run. FUZZ_JOBS is not used:
 # one process per target, one after another (the machine is shared). FUZZ_MAX_LEN (default 65536) caps an input's
 # size: libFuzzer's own default is 4096, and a corpus that grows toward large inputs runs fewer a second.
 set -uo pipefail
@@ -43,7 +43,8 @@ summary=()
 for target in "${targets[@]}"; do
     [ -x "$bin/$target" ] || { echo "== $target: not built"; status=1; summary+=("$target: NOT BUILT"); continue; }
     corpus="$scratch/corpus/$target"
-    artifacts="$scratch/artifacts/$target"
+    # Not "artifacts": SwiftPM owns that folder of a scratch path, and it was found emptied after rebuilds.
+    artifacts="$scratch/findings/$target"
     mkdir -p "$corpus" "$artifacts"
     log="$scratch/logs/$target.log"
     mkdir -p "$(dirname "$log")"
