@@ -2,13 +2,15 @@
 """Scores the emergency triage on the team's corpus (Evaluation/triage/{dev,test}/<locale>.tsv).
 
 Usage (from the repository root):
-    python3 Evaluation/triage_eval.py [--bin PATH] [--config DIR] [--split dev|test|blind…blind6|everyday|all] [--lang CODE]
-                                      [--errors N] [--by-concept] [--check]
+    python3 Evaluation/triage_eval.py [--bin PATH] [--config DIR] [--split dev|test|blind…|everyday|all|every] [--lang CODE]
+                                      [--errors N] [--by-concept] [--answer-language] [--check]
 
 Each row is `label<TAB>concept<TAB>text`: `emergency` rows must get the "call 911" answer (recall), `routine` rows
 (near-misses that share words with an emergency, and everyday reports) must not (false alarms). Messages go
 through `cityline classify` one per line, exactly as the engine reads a first message. `--check` exits 1 when a
-language misses the targets: recall >= 98% and false alarms <= 1%.
+language misses the targets: recall >= 98% and false alarms <= 1%. `--answer-language` also counts the emergencies
+triage answers (a call or a caution) in a language other than the row's: a resident the city does not know yet is
+answered in the language of the words that raised the alarm.
 """
 import argparse
 import collections
@@ -26,7 +28,10 @@ FALSE_ALARM_TARGET = 0.01
 
 
 def read_rows(split, lang):
-    splits = ["dev", "test"] if split == "all" else [split]
+    if split == "every":
+        splits = sorted(name for name in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, name)))
+    else:
+        splits = ["dev", "test"] if split == "all" else [split]
     rows = []
     for name in splits:
         path = os.path.join(CORPUS, name, f"{lang}.tsv")
@@ -61,18 +66,20 @@ def main():
     parser.add_argument("--bin", help="a built cityline binary (default: swift run -c release cityline)")
     parser.add_argument("--config", help="city configuration directory (default: the demo city)")
     splits = sorted(name for name in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, name)))
-    parser.add_argument("--split", default="all", choices=splits + ["all"],
+    parser.add_argument("--split", default="all", choices=splits + ["all", "every"],
                         help="dev and test (all, the default); blind to blind4: written apart, scored once, then tuned on "
                              "(phrases, or the model's training); blind5, blind6: written apart, held out of both; "
                              "everyday: routine reports only, for the model's training")
     parser.add_argument("--lang", action="append", help="score only this locale (repeatable)")
     parser.add_argument("--errors", type=int, default=0, help="print up to this many misses and false alarms per language")
     parser.add_argument("--by-concept", action="store_true", help="also print recall and false alarms per concept")
+    parser.add_argument("--answer-language", action="store_true",
+                        help="also count the emergencies answered in another language than the row's (and list them with --errors)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a language misses the targets")
     args = parser.parse_args()
 
     command = [args.bin] if args.bin else ["swift", "run", "-c", "release", "cityline"]
-    command += ["classify"]
+    command += ["classify"] + (["--explain"] if args.answer_language else [])
     if args.config:
         command += ["--config", args.config]
 
@@ -126,6 +133,20 @@ def main():
                 print(f"  {'WARN' if a.get('caution') else 'MISS'}  {lang} {r['split']} {r['concept']}: {r['text']}")
             for r in alarms:
                 print(f"  ALARM {lang} {r['split']} {r['concept']}: {r['text']}")
+
+    if args.answer_language:
+        print("\n| language | emergencies answered | in another language |\n|---|---:|---:|")
+        wrong_all, answered_all, listed = 0, 0, []
+        for lang, emergencies, _ in details:
+            answered = [(r, a) for r, a in emergencies if a.get("triage_language")]
+            wrong = [(r, a) for r, a in answered if a["triage_language"] != lang]
+            print(f"| {lang} | {len(answered)} | {len(wrong)} |")
+            wrong_all += len(wrong)
+            answered_all += len(answered)
+            listed += [(lang, r, a) for r, a in wrong][: args.errors]
+        print(f"| all | {answered_all} | {wrong_all} |")
+        for lang, r, a in listed:
+            print(f"  LANG  {lang} {r['split']} {r['concept']} answered in {a['triage_language']}: {r['text']}")
 
     if args.check and failed:
         print(f"\nbelow target: {', '.join(failed)}", file=sys.stderr)

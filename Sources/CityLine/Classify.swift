@@ -37,6 +37,9 @@ struct Classify: AsyncParsableCommand {
         /// With --explain: the emergency trigger (or "none") and the triage concepts of each sentence
         /// ("medical | person collapse | ongoing").
         var triage: String?
+        /// With --explain, when triage found something: the language a resident not yet known would be answered in
+        /// (the language of the phrases that raised it, else the message's).
+        var triage_language: String?
         /// With --explain: where the message says the problem is, as the engine reads it from a first message
         /// ("address: 1423 Oak St → 1423 Oak St, 39.7817,-89.6501"), or null.
         var location: String?
@@ -56,6 +59,7 @@ struct Classify: AsyncParsableCommand {
             ] + (candidates == nil ? [] : [("candidates", try value(candidates))])
                 + (language_evidence == nil ? [] : [("language_evidence", try value(language_evidence))])
                 + (triage == nil ? [] : [("triage", try value(triage))])
+                + (triage_language == nil ? [] : [("triage_language", try value(triage_language))])
                 + (candidates == nil ? [] : [("location", try value(location))])
             return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
@@ -105,6 +109,10 @@ struct Classify: AsyncParsableCommand {
                     + "\(detection.runnerUp ?? "none"), lead \((detection.lead * 100).rounded() / 100)"
                 let score = triage.dangerScore(text).map { "model \(($0 * 100).rounded() / 100)" } ?? "model -"
                 line.triage = ([finding?.code ?? "none", score] + triage.explain(words)).joined(separator: " | ")
+                if let finding {
+                    let answered = finding.locale.flatMap { LanguageDetector.locale(for: $0.language, among: loaded.city.locales) } ?? locale
+                    line.triage_language = answered.code
+                }
                 line.location = locations.extract(from: text).map { found in
                     let placed = loaded.geocoder.placing(found)
                     let point = placed.coordinate.map { String(format: ", %.4f,%.4f", $0.latitude, $0.longitude) } ?? ""

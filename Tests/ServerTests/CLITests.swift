@@ -103,6 +103,19 @@ import Testing
         #expect(lines[1]?["location"] is NSNull, "no place named: null, not left out")
     }
 
+    @Test func classifyExplainsWhichLanguageAnEmergencyIsAnsweredIn() async throws {
+        // Pinyin's short syllables are also Vietnamese typed without marks; the longer Chinese phrase decides. A
+        // message with no finding has no answer language at all.
+        let input = "wo nainai zuichun fa zi, jiao ta ye bu ying\nnhà bên cạnh đang cháy\npothole on Main St\n"
+        let (status, output) = try await run(["classify", "--explain"], input: input)
+        #expect(status == 0)
+        let lines = output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        try #require(lines.count == 3, "\(output)")
+        #expect(lines[0]?["triage_language"] as? String == "zh-Hans", "\(output)")
+        #expect(lines[1]?["triage_language"] as? String == "vi", "\(output)")
+        #expect(lines[2]?["triage_language"] == nil, "\(output)")
+    }
+
     @Test func checkReportsSMSSegmentsPerLocale() async throws {
         let (_, output) = try await run(["check"], input: "")
         #expect(output.contains("SMS encoding and segments per message"), "\(output)")
