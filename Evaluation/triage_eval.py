@@ -27,11 +27,12 @@ RECALL_TARGET = 0.98
 FALSE_ALARM_TARGET = 0.01
 
 
+def split_names():
+    return sorted(name for name in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, name)))
+
+
 def read_rows(split, lang):
-    if split == "every":
-        splits = sorted(name for name in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, name)))
-    else:
-        splits = ["dev", "test"] if split == "all" else [split]
+    splits = split_names() if split == "every" else ["dev", "test"] if split == "all" else [split]
     rows = []
     for name in splits:
         path = os.path.join(CORPUS, name, f"{lang}.tsv")
@@ -65,8 +66,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", help="a built cityline binary (default: swift run -c release cityline)")
     parser.add_argument("--config", help="city configuration directory (default: the demo city)")
-    splits = sorted(name for name in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, name)))
-    parser.add_argument("--split", default="all", choices=splits + ["all", "every"],
+    parser.add_argument("--split", default="all", choices=split_names() + ["all", "every"],
                         help="dev and test (all, the default); blind to blind4: written apart, scored once, then tuned on "
                              "(phrases, or the model's training); blind5, blind6: written apart, held out of both; "
                              "everyday: routine reports only, for the model's training")

@@ -110,8 +110,7 @@ struct Classify: AsyncParsableCommand {
                 let score = triage.dangerScore(text).map { "model \(($0 * 100).rounded() / 100)" } ?? "model -"
                 line.triage = ([finding?.code ?? "none", score] + triage.explain(words)).joined(separator: " | ")
                 if let finding {
-                    let answered = finding.locale.flatMap { LanguageDetector.locale(for: $0.language, among: loaded.city.locales) } ?? locale
-                    line.triage_language = answered.code
+                    line.triage_language = (finding.answerLocale(among: loaded.city.locales) ?? locale).code
                 }
                 line.location = locations.extract(from: text).map { found in
                     let placed = loaded.geocoder.placing(found)

@@ -205,8 +205,7 @@ public struct Engine: Sendable {
 
     /// A resident whose language is not known yet is answered in the language of the words that raised the alarm.
     private func adoptLanguage(of finding: Triage.Finding, _ turn: inout TurnBuilder) {
-        if turn.session.locale == nil, let locale = finding.locale,
-           let match = LanguageDetector.locale(for: locale.language, among: city.locales) {
+        if turn.session.locale == nil, let match = finding.answerLocale(among: city.locales) {
             turn.locale = match
         }
     }

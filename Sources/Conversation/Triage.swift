@@ -17,6 +17,12 @@ public struct Triage: Sendable {
         /// The language whose phrases matched (most of them), for answering a resident whose language is not
         /// known yet.
         public var locale: LanguageTag?
+
+        /// The city locale that answers a resident whose language is not known yet: the one of the words that raised
+        /// the alarm, when the city speaks it.
+        public func answerLocale(among locales: [LanguageTag]) -> LanguageTag? {
+            locale.flatMap { LanguageDetector.locale(for: $0.language, among: locales) }
+        }
     }
 
     enum Entry: Sendable {
