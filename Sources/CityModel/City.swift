@@ -337,7 +337,7 @@ public struct EmergencyTrigger: Sendable, Equatable {
 
     public var code: String
     public var answer: Answer
-    /// Each rule: concepts that must all hold (or, negated, not occur) in one sentence.
+    /// Each rule: concepts that must all hold (or, negated, not occur) in one sentence (`^`: or the one before).
     public var rules: [[ConceptTerm]]
     /// When set, a rule's present concepts must also lie within this many words of each other ("a man …
     /// collapsed", not "people park … the drain collapsed").
@@ -351,24 +351,30 @@ public struct EmergencyTrigger: Sendable, Equatable {
     }
 }
 
-/// A concept in a triage rule: present, or (`!name`) absent from the sentence.
+/// A concept in a triage rule: present, or (`!name`) absent from the sentence, or (`^name`) present in the sentence or
+/// the one just before it ("¿Dónde regalan detectores de CO? El mío está pitando y mi esposo está mareado").
 public struct ConceptTerm: Sendable, Hashable, CustomStringConvertible {
     public var concept: String
     public var negated: Bool
+    /// Found in the sentence before as well (never with `negated`).
+    public var carried: Bool
 
-    public init(_ concept: String, negated: Bool = false) {
+    public init(_ concept: String, negated: Bool = false, carried: Bool = false) {
         self.concept = concept
         self.negated = negated
+        self.carried = carried && !negated
     }
 
-    /// Reads `name` or `!name`.
+    /// Reads `name`, `!name` or `^name`.
     public init(parsing text: String) {
         if text.hasPrefix("!") {
             self.init(String(text.dropFirst()).trimmingCharacters(in: .whitespaces), negated: true)
+        } else if text.hasPrefix("^") {
+            self.init(String(text.dropFirst()).trimmingCharacters(in: .whitespaces), carried: true)
         } else {
             self.init(text)
         }
     }
 
-    public var description: String { negated ? "!\(concept)" : concept }
+    public var description: String { negated ? "!\(concept)" : carried ? "^\(concept)" : concept }
 }

@@ -33,6 +33,8 @@ public struct Triage: Sendable {
     struct Rule: Sendable {
         var required: [Int]
         var excluded: [Int]
+        /// For each of `required`: whether the sentence before counts too (`^name`).
+        var carried: [Bool]
     }
 
     struct Trigger: Sendable {
@@ -97,7 +99,8 @@ public struct Triage: Sendable {
         triggers = ordered.map { trigger in
             Trigger(code: trigger.code, answer: trigger.answer, rules: trigger.rules.map { terms in
                 Rule(required: terms.filter { !$0.negated }.map { ids[$0.concept]! },
-                     excluded: terms.filter(\.negated).map { ids[$0.concept]! })
+                     excluded: terms.filter(\.negated).map { ids[$0.concept]! },
+                     carried: terms.filter { !$0.negated }.map(\.carried))
             }, window: trigger.window)
         }
     }
@@ -245,8 +248,18 @@ public struct Triage: Sendable {
     private func decide(_ found: (present: [Spans], votes: [Int]), units: [Int]) -> Finding? {
         let (present, localeVotes) = found
         for trigger in triggers {
-            for spans in present {
+            for (sentence, here) in present.enumerated() {
                 let holds = trigger.rules.contains { rule in
+                    // A rule with a `^` concept reads the sentence before as well: that concept's words there, and its
+                    // excluded concepts there too ("Last year our CO detector went off." does not lend its detector).
+                    var spans = here
+                    if sentence > 0, rule.carried.contains(true) {
+                        let before = present[sentence - 1]
+                        for (concept, carried) in zip(rule.required, rule.carried) where carried {
+                            spans[concept] = before[concept] + here[concept]
+                        }
+                        for concept in rule.excluded { spans[concept] = before[concept] + here[concept] }
+                    }
                     guard rule.required.allSatisfy({ !spans[$0].isEmpty }) else { return false }
                     let markers = also.map { spans[$0] } ?? []
                     guard let window = trigger.window else {

@@ -110,6 +110,54 @@ import Testing
     }
 }
 
+/// A `^` concept may be said in the sentence before: a resident asks about a CO detector, then says theirs is sounding.
+@Suite struct TriageCarriedConceptTests {
+    static func triage(carried: Bool) -> Triage {
+        var city = Fixtures.city
+        let list = { (phrases: [String]) in LocalizedList([.english: phrases]) }
+        city.emergencies = EmergencyTriage(
+            concepts: [
+                "detector": list(["co detector*", "carbon monoxide detector*"]),
+                "sounding": list(["beeping", "going off"]),
+                "sick": list(["dizzy", "throwing up"]),
+                "not-now": list(["last week"]),
+            ],
+            triggers: [
+                EmergencyTrigger(code: "carbon-monoxide", rules: [
+                    [ConceptTerm("detector", carried: carried), ConceptTerm("sounding"), ConceptTerm("sick"),
+                     ConceptTerm("not-now", negated: true)],
+                ], window: 20),
+            ]
+        )
+        return Triage(city: city)
+    }
+
+    @Test func theSentenceBeforeLendsTheConcept() {
+        let text = "Do you give out CO detectors? Mine is beeping and my wife is dizzy"
+        #expect(Self.triage(carried: true).emergency(in: text) == "carbon-monoxide")
+        #expect(Self.triage(carried: false).emergency(in: text) == nil)
+        #expect(Self.triage(carried: true).emergency(in: "the CO detector is beeping and my wife is dizzy") == "carbon-monoxide")
+    }
+
+    @Test(arguments: [
+        "Mine is beeping and my wife is dizzy",                                        // no detector at all
+        "Do you give out CO detectors? The store was closed. Mine is beeping and my wife is dizzy", // two sentences back
+        "Our CO detector was going off last week. Now it is beeping and my wife is dizzy", // the sentence before is past
+        "Mine is beeping and my wife is dizzy. Do you give out CO detectors?",          // the sentence after does not lend
+    ])
+    func onlyTheSentenceJustBefore(_ text: String) {
+        #expect(Self.triage(carried: true).emergency(in: text) == nil, "\(text)")
+    }
+
+    @Test func parsesAndPrints() {
+        let term = ConceptTerm(parsing: "^carbon-monoxide")
+        #expect(term == ConceptTerm("carbon-monoxide", carried: true))
+        #expect(term.description == "^carbon-monoxide")
+        #expect(ConceptTerm(parsing: "!not-now").carried == false)
+        #expect(ConceptTerm("x", negated: true, carried: true).carried == false)
+    }
+}
+
 /// How the window measures Chinese, and Arabic words with "and" written onto them.
 @Suite struct TriageWordTests {
     static let triage: Triage = {
