@@ -392,8 +392,9 @@ import Testing
 
     /// Reads on the calling thread (a turn's) and on the store's read queue (reports), hundreds at once beside
     /// commits: each sees what was committed before it, and none waits forever for a reader connection (the store
-    /// never holds one across an `await`; see `SQLiteStore.readHere`).
-    @Test(.timeLimit(.minutes(1))) func readsOnBothPathsUnderConcurrentCommitsSeeWhatWasCommitted() async throws {
+    /// never holds one across an `await`; see `SQLiteStore.readHere`). The limit catches a deadlock, so it can be
+    /// minutes: on a loaded 2-core machine the whole suite, started at once, has held every thread for a minute.
+    @Test(.timeLimit(.minutes(5))) func readsOnBothPathsUnderConcurrentCommitsSeeWhatWasCommitted() async throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/db.sqlite")
         let seen = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<300 {

@@ -125,7 +125,10 @@ enum SMTPTestServerScript {
                     auth_required=bool(args.user),
                     auth_require_tls=args.tls == "starttls",
                     auth_exclude_mechanism=args.exclude_auth,
-                    timeout=30,
+                    # Generous: the test process runs every suite at once on as many threads as cores, and on a
+                    # loaded 2-core machine a client's next step has waited over 30 s for a thread (a CI run
+                    # lost the TLS handshake that way); the client's own timeouts are what the tests measure.
+                    timeout=600,
                 )
 
             loop = asyncio.get_running_loop()
