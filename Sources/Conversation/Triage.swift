@@ -33,8 +33,8 @@ public struct Triage: Sendable {
     struct Rule: Sendable {
         var required: [Int]
         var excluded: [Int]
-        /// For each of `required`: whether the sentence before counts too (`^name`).
-        var carried: [Bool]
+        /// Those of `required` that the sentence before may hold too (`^name`).
+        var carried: [Int]
     }
 
     struct Trigger: Sendable {
@@ -100,7 +100,7 @@ public struct Triage: Sendable {
             Trigger(code: trigger.code, answer: trigger.answer, rules: trigger.rules.map { terms in
                 Rule(required: terms.filter { !$0.negated }.map { ids[$0.concept]! },
                      excluded: terms.filter(\.negated).map { ids[$0.concept]! },
-                     carried: terms.filter { !$0.negated }.map(\.carried))
+                     carried: terms.filter(\.carried).map { ids[$0.concept]! })
             }, window: trigger.window)
         }
     }
@@ -253,12 +253,9 @@ public struct Triage: Sendable {
                     // A rule with a `^` concept reads the sentence before as well: that concept's words there, and its
                     // excluded concepts there too ("Last year our CO detector went off." does not lend its detector).
                     var spans = here
-                    if sentence > 0, rule.carried.contains(true) {
+                    if sentence > 0, !rule.carried.isEmpty {
                         let before = present[sentence - 1]
-                        for (concept, carried) in zip(rule.required, rule.carried) where carried {
-                            spans[concept] = before[concept] + here[concept]
-                        }
-                        for concept in rule.excluded { spans[concept] = before[concept] + here[concept] }
+                        for concept in rule.carried + rule.excluded { spans[concept] = before[concept] + here[concept] }
                     }
                     guard rule.required.allSatisfy({ !spans[$0].isEmpty }) else { return false }
                     let markers = also.map { spans[$0] } ?? []
