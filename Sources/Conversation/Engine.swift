@@ -101,7 +101,7 @@ public struct Engine: Sendable {
         }
 
         if turn.session.optedOut {
-            if !handleWhileOptedOut(&turn, folded: folded), let finding = triage.assess(words, text: text) {
+            if !handleWhileOptedOut(&turn, folded: folded), let finding = triage.assess(words, text: text, placed: { isInCityLanguage(text) }) {
                 // Nothing goes out after STOP — except "call 911" to someone who writes about an emergency, or
                 // about signs of danger.
                 if finding.answer == .caution { caution(&turn, finding) } else { answerEmergency(&turn, finding) }
@@ -113,7 +113,7 @@ public struct Engine: Sendable {
         // Emergencies come first at every step: the first message, mid-report, in a survey, in the language menu,
         // while waiting for (or talking with) an operator. Signs of danger that are not sure enough for that get
         // "if anyone is in danger now, call 911" before the turn's usual answer.
-        let finding = triage.assess(words, text: text)
+        let finding = triage.assess(words, text: text, placed: { isInCityLanguage(text) })
         if let finding, finding.answer != .caution {
             if case .choosingLanguage(_, let resume) = turn.session.state { turn.session.state = resume }
             _ = noticeLanguage(&turn, text: text)
@@ -123,6 +123,12 @@ public struct Engine: Sendable {
         continueTurn(&turn, text: text, folded: folded, inbound: inbound, context: context)
         if let finding { caution(&turn, finding) }
         return turn.result
+    }
+
+    /// Whether the language detector places `text` in one of the city's languages: the learned model doubts a rule's
+    /// "call 911 now" only then (`Triage.assess`).
+    func isInCityLanguage(_ text: String) -> Bool {
+        detector.detect(text).language.flatMap { LanguageDetector.locale(for: $0, among: city.locales) } != nil
     }
 
     /// The turn of a message that is not a command or an emergency: a request for a person, the language menu,

@@ -113,10 +113,14 @@ public struct Triage: Sendable {
     /// What `assess(words)` finds; else, when the city's learned model scores `text` (the message as written) at
     /// or above its threshold, a caution under the model's code. An emergency (never a crisis) the model doubts
     /// (`DangerModel.doubtBelow`, except the triggers in `neverDoubted`) is answered with the caution, under the
-    /// rule's code.
-    public func assess(_ words: FoldedText, text: String) -> Finding? {
+    /// rule's code — but only when `placed` says the message is in one of the city's languages (asked only then):
+    /// the model has read nothing else, and its low score for text it cannot place ("fi 7ari2 bel binaye hala2",
+    /// Arabic typed in Latin letters) is ignorance, not certainty.
+    public func assess(_ words: FoldedText, text: String, placed: () -> Bool = { true }) -> Finding? {
         if var finding = assess(words) {
-            if finding.answer == .emergency, let model, model.doubts(text, trigger: finding.code) { finding.answer = .caution }
+            if finding.answer == .emergency, let model, model.doubts(text, trigger: finding.code), placed() {
+                finding.answer = .caution
+            }
             return finding
         }
         guard let model, model.flags(text) else { return nil }

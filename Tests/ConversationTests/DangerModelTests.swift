@@ -74,9 +74,17 @@ import Testing
         city.emergencies.model = model
         let doubted = try #require(Triage(city: city).assess(FoldedText(text), text: text))
         #expect(doubted.code == "gas" && doubted.answer == .caution, "the rule's code, the caution's answer")
+        // Text the language detector cannot place in one of the city's languages is not doubted: the model has not
+        // read its like. The question is asked only when the model would doubt.
+        var asked = 0
+        let unplaced = Triage(city: city).assess(FoldedText(text), text: text, placed: { asked += 1; return false })
+        #expect(unplaced?.answer == .emergency && asked == 1, "not placed: the rule's call stands")
         model.doubtBelow = score - 0.01
         city.emergencies.model = model
         #expect(Triage(city: city).assess(FoldedText(text), text: text)?.answer == .emergency, "scored above the doubt")
+        asked = 0
+        _ = Triage(city: city).assess(FoldedText(text), text: text, placed: { asked += 1; return true })
+        #expect(asked == 0, "no doubt, no question")
 
         model.doubtBelow = 0.99
         model.minimumWords = 4
