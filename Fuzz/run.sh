@@ -59,7 +59,12 @@ for target in "${targets[@]}"; do
     runs=$(grep -Eo "stat::number_of_executed_units: *[0-9]+" "$log" | grep -Eo "[0-9]+$" | tail -1)
     speed=$(grep -Eo "stat::average_exec_per_sec: *[0-9]+" "$log" | grep -Eo "[0-9]+$" | tail -1)
     line="$target: ${runs:-?} executions, ${speed:-?} exec/s, $(( $(date +%s) - started )) s"
-    if [ $code -ne 0 ]; then
+    # 72 is libFuzzer's exit when it is stopped with SIGINT (-interrupted_exitcode): the way a long run is ended on
+    # purpose, with its final stats written. Not a finding; the last "slow unit" is not the cause.
+    if [ $code -eq 72 ] && grep -q "libFuzzer: run interrupted" "$log" &&
+        ! grep -qE "ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|deadly signal" "$log"; then
+        line="$line — stopped by SIGINT, no finding"
+    elif [ $code -ne 0 ]; then
         status=1
         problem=$(grep -Em1 "ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|Fatal error|Precondition failed|deadly signal|timeout" "$log" || echo "exit $code")
         line="$line — FAILED: $problem (input: $(ls -t "$artifacts" | head -1); log: Fuzz/$log)"
