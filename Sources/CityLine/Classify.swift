@@ -76,11 +76,9 @@ struct Classify: AsyncParsableCommand {
         while let text = readLine(strippingNewline: true) {
             let detection = detector.detect(text)
             let words = FoldedText(text)
-            let finding = triage.assess(words, text: text, placed: {
-                detection.language.flatMap { LanguageDetector.locale(for: $0, among: loaded.city.locales) } != nil
-            })
-            let locale = detection.language.flatMap { LanguageDetector.locale(for: $0, among: loaded.city.locales) }
-                ?? loaded.city.defaultLocale
+            let placed = detection.language.flatMap { LanguageDetector.locale(for: $0, among: loaded.city.locales) }
+            let finding = triage.assess(words, text: text, placed: { placed != nil })
+            let locale = placed ?? loaded.city.defaultLocale
             let result = classifier.classify(text)
             let services = result.candidates.filter { $0.kind == .service }
             let decision = classifier.decide(services)

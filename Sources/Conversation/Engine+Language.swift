@@ -25,6 +25,12 @@ extension Engine {
         if saying.count == 1, let locale = saying.first, locale != city.defaultLocale { adopt(&turn, locale) }
     }
 
+    /// Whether the language detector places `text` in one of the city's languages: the learned model doubts a rule's
+    /// "call 911 now" only then (`Triage.assess`).
+    func isInCityLanguage(_ text: String) -> Bool {
+        detector.detect(text).language.flatMap { LanguageDetector.locale(for: $0, among: city.locales) } != nil
+    }
+
     /// Works out the language of `text` and adopts it when the evidence is clear.
     ///
     /// A first message clearly in one of the city's languages sets it, as does one torn between two languages the

@@ -125,12 +125,6 @@ public struct Engine: Sendable {
         return turn.result
     }
 
-    /// Whether the language detector places `text` in one of the city's languages: the learned model doubts a rule's
-    /// "call 911 now" only then (`Triage.assess`).
-    func isInCityLanguage(_ text: String) -> Bool {
-        detector.detect(text).language.flatMap { LanguageDetector.locale(for: $0, among: city.locales) } != nil
-    }
-
     /// The turn of a message that is not a command or an emergency: a request for a person, the language menu,
     /// a message for the operator, or the dialog.
     private func continueTurn(_ turn: inout TurnBuilder, text: String, folded: String, inbound: Inbound, context: TurnContext) {
