@@ -2,7 +2,7 @@
 """Trains the triage's learned caution (`model:` in a city's emergencies.yaml) on the team's corpus.
 
 Usage (from the repository root):
-    python3 Evaluation/train_danger_model.py [--hold-out blind17,blind18,blind19,blind20,blind21,blind22,blind23,blind24,blind25,blind26,blind27,blind28,blind29,blind30,blind31,blind32,blind33,blind34,blind35,blind36,blind37,blind38,blind39,blind40,blind41,blind42,blind43,blind44,blind45,blind46,blind47,blind48,blind49,blind50,blind51,blind52,blind53,blind54,blind55,blind56,blind57,blind58,blind59,blind60,tense,buried] [--out DemoCity/danger-model.json]
+    python3 Evaluation/train_danger_model.py [--hold-out SPLITS] [--out DemoCity/danger-model.json]
                                              [--cross-validate]
 
 The phrase rules (concepts and triggers) decide "call 911". They are exact and explainable, but each round of
@@ -78,6 +78,20 @@ def splits():
     return sorted(name for name in os.listdir(CORPUS) if os.path.isdir(os.path.join(CORPUS, name)))
 
 
+# The committed model was trained before blind17 was written: that set, every later fresh set (blindN), `tense` and
+# `buried` are held out of training by default, so the model is reproduced and they still measure it. A fresh set is
+# held out as soon as it is added; nothing here changes with each round.
+FIRST_HELD_BLIND = 17
+HELD_SPLITS = {"tense", "buried"}
+
+
+def default_hold_out():
+    def later_blind(name):
+        number = name[len("blind"):]
+        return name.startswith("blind") and number.isdigit() and int(number) >= FIRST_HELD_BLIND
+    return {name for name in splits() if later_blind(name) or name in HELD_SPLITS}
+
+
 def train(rows, buckets=BUCKETS, epochs=30, rate=0.5, l2=1e-5, seed=1):
     """Logistic regression by stochastic gradient descent; the classes weighed equally."""
     positives = sum(1 for _, label, _ in rows if label)
@@ -106,16 +120,16 @@ def score(model, text):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--hold-out", default="blind17,blind18,blind19,blind20,blind21,blind22,blind23,blind24,blind25,blind26,blind27,blind28,blind29,blind30,blind31,blind32,blind33,blind34,blind35,blind36,blind37,blind38,blind39,blind40,blind41,blind42,blind43,blind44,blind45,blind46,blind47,blind48,blind49,blind50,blind51,blind52,blind53,blind54,blind55,blind56,blind57,blind58,blind59,blind60,tense,buried",
-                        help="splits left out of training (comma-separated; the default is the newest held-out set, "
-                             "so the committed model is reproduced and that set still measures it)")
+    parser.add_argument("--hold-out",
+                        help="splits left out of training (comma-separated; the default is blind17 and every later "
+                             "blindN, tense and buried, so the committed model is reproduced and they still measure it)")
     parser.add_argument("--out", default=os.path.join(ROOT, "DemoCity", "danger-model.json"))
     parser.add_argument("--threshold", type=float, default=0.6)
     parser.add_argument("--buckets", type=int, default=BUCKETS, help="hash buckets (a power of two keeps the file small)")
     parser.add_argument("--cross-validate", action="store_true",
                         help="train without each split in turn and score it (how well it reads what it never saw)")
     args = parser.parse_args()
-    held = set(filter(None, args.hold_out.split(",")))
+    held = default_hold_out() if args.hold_out is None else set(filter(None, args.hold_out.split(",")))
     names = [name for name in splits() if name not in held]
     if args.cross_validate:
         for left_out in names:
