@@ -155,7 +155,7 @@ public struct FoldedText: Sendable, Hashable {
                         sentenceHasWords = false
                     }
                 case UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
-                     UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""):
+                     UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"):
                     endWord()
                     pendingBreak = true
                 default: endWord()
@@ -206,11 +206,12 @@ enum ScalarFolding {
 
     static let tableEnd: UInt32 = 0x2100
 
-    /// Commas, colons, brackets and quotes, in their Latin, Chinese and Arabic forms: no phrase runs across them.
-    /// (Hyphens and slashes do not break one: "burnt-out" is "burnt out".)
+    /// Commas, colons and brackets, in their Latin, Chinese and Arabic forms: no phrase runs across them. (Hyphens
+    /// and slashes do not break one: "burnt-out" is "burnt out". Nor do quotes: residents quote what they hear,
+    /// and "screaming "help me"" is "screaming help me".)
     static let breakingPunctuation: Set<UInt32> = [
-        0x2C, 0x3A, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x22, 0x201C, 0x201D, 0x3001, 0xFF0C, 0xFF1A, 0xFF08, 0xFF09,
-        0x3010, 0x3011, 0x300C, 0x300D, 0x060C, 0x061B,
+        0x2C, 0x3A, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x3001, 0xFF0C, 0xFF1A, 0xFF08, 0xFF09,
+        0x3010, 0x3011, 0x060C, 0x061B,
     ]
 
     private static let ascii: [Kind] = (0..<0x80).map { value -> Kind in
@@ -220,7 +221,7 @@ enum ScalarFolding {
         case "a"..."z", "0"..."9": return .ascii(scalar)
         case "'": return .skip
         case ".", "!", "?", ";", "\n", "\r": return .sentenceEnd
-        case ",", ":", "(", ")", "[", "]", "{", "}", "\"": return .punctuation
+        case ",", ":", "(", ")", "[", "]", "{", "}": return .punctuation
         default: return .space
         }
     }
