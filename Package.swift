@@ -289,7 +289,7 @@ let package = Package(
         ),
         .testTarget(name: "ConversationTests", dependencies: ["CityModel", "Localization", "Conversation"], swiftSettings: strict),
         .testTarget(name: "GeocodingTests", dependencies: ["CityModel", "Geocoding"], swiftSettings: strict),
-        .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig", "Geocoding"], swiftSettings: strict),
+        .testTarget(name: "CityConfigTests", dependencies: ["CityModel", "Localization", "CityConfig", "Geocoding", "CityLineTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TranscriptTests",
             dependencies: ["Messaging", 

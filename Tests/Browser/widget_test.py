@@ -8,9 +8,11 @@ opens the widget — in the page's language, Spanish — and reports graffiti wi
 its caption, answers the questions by button and by typing, and gets a tracking number. axe-core scans the site's
 page with the widget open. Prints one line per step; exits non-zero on the first failure.
 """
+import atexit
 import functools
 import http.server
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -36,6 +38,7 @@ PAGE = """<!doctype html>
 def serve_site():
     """The city's own site: one page with the widget tag, on another origin than the 311 server."""
     root = tempfile.mkdtemp()
+    atexit.register(shutil.rmtree, root, True)
     with open(os.path.join(root, "index.html"), "w", encoding="utf-8") as page:
         page.write(PAGE)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)

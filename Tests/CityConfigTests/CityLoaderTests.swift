@@ -1,4 +1,5 @@
 import CityConfig
+import CityLineTestSupport
 import CityModel
 import Foundation
 import Localization
@@ -60,7 +61,7 @@ import Testing
 
     /// Copies the demo city to a temporary directory, replacing `file` with `text`.
     func brokenCity(_ file: String, _ edit: (String) -> String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-\(UUID().uuidString)")
+        let directory = URL(fileURLWithPath: temporaryPath("city"))
         try FileManager.default.copyItem(atPath: Self.demo, toPath: directory.path)
         let path = directory.appendingPathComponent(file).path
         let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -1,4 +1,5 @@
 import CityConfig
+import CityLineTestSupport
 import CityModel
 import Foundation
 import Geocoding
@@ -11,7 +12,7 @@ import Testing
 
     /// A copy of the demo city with `file` edited.
     func city(_ file: String, _ edit: (String) -> String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-\(UUID().uuidString)").path
+        let directory = temporaryPath("city")
         try FileManager.default.copyItem(atPath: Self.demo, toPath: directory)
         let path = directory + "/" + file
         try edit(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func chatReportsAPotholeFromPipedInput() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-chat-\(UUID().uuidString)").path
+        let data = temporaryPath("chat")
         let (status, output) = try await run(["chat", "--data-dir", data], input: "There's a big pothole at 1423 Oak St\nskip\nskip\nskip\nyes\n")
         #expect(status == 0)
         #expect(output.contains("Tracking number: "), "\(output)")
@@ -24,7 +24,7 @@ import Testing
 
     /// The "done when": a Spanish report from the first message to the ticket, every reply in Spanish.
     @Test func chatCompletesASpanishReport() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-chat-\(UUID().uuidString)").path
+        let data = temporaryPath("chat")
         let input = "Hay un bache enorme en la calle Oak\nCalle Oak 1423\nomitir\nomitir\nomitir\nsí\n"
         let (status, output) = try await run(["chat", "--data-dir", data], input: input)
         #expect(status == 0)

@@ -75,7 +75,7 @@ final class SMTPTestServer {
 
     /// Starts a server and waits (polling, up to 90 s) until it listens.
     static func start(_ options: Options = Options()) async throws -> SMTPTestServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cityline-smtp-\(UUID().uuidString)")
+        let directory = URL(fileURLWithPath: temporaryPath("smtp"))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let script = directory.appendingPathComponent("smtp_server.py")
         try SMTPTestServerScript.source.write(to: script, atomically: true, encoding: .utf8)
