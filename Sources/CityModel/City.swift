@@ -351,23 +351,30 @@ public struct EmergencyTrigger: Sendable, Equatable {
     }
 }
 
-/// A concept in a triage rule: present, or (`!name`) absent from the sentence, or (`^name`) present in the sentence or
-/// the one just before it ("¿Dónde regalan detectores de CO? El mío está pitando y mi esposo está mareado").
+/// A concept in a triage rule: present, or (`!name`) absent from near the rule's words (within the trigger's window),
+/// or (`!!name`) absent from the whole sentence, or (`^name`) present in the sentence or the one just before it
+/// ("¿Dónde regalan detectores de CO? El mío está pitando y mi esposo está mareado").
 public struct ConceptTerm: Sendable, Hashable, CustomStringConvertible {
     public var concept: String
     public var negated: Bool
+    /// Negated, and silencing the rule from anywhere in the sentence rather than only near its words: "thought it was a
+    /// person laying in the ditch … but i turned around and its a mannequin somebody dumped" (only with `negated`).
+    public var sentenceWide: Bool
     /// Found in the sentence before as well (never with `negated`).
     public var carried: Bool
 
-    public init(_ concept: String, negated: Bool = false, carried: Bool = false) {
+    public init(_ concept: String, negated: Bool = false, sentenceWide: Bool = false, carried: Bool = false) {
         self.concept = concept
-        self.negated = negated
-        self.carried = carried && !negated
+        self.negated = negated || sentenceWide
+        self.sentenceWide = sentenceWide
+        self.carried = carried && !self.negated
     }
 
-    /// Reads `name`, `!name` or `^name`.
+    /// Reads `name`, `!name`, `!!name` or `^name`.
     public init(parsing text: String) {
-        if text.hasPrefix("!") {
+        if text.hasPrefix("!!") {
+            self.init(String(text.dropFirst(2)).trimmingCharacters(in: .whitespaces), sentenceWide: true)
+        } else if text.hasPrefix("!") {
             self.init(String(text.dropFirst()).trimmingCharacters(in: .whitespaces), negated: true)
         } else if text.hasPrefix("^") {
             self.init(String(text.dropFirst()).trimmingCharacters(in: .whitespaces), carried: true)
@@ -376,5 +383,5 @@ public struct ConceptTerm: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { negated ? "!\(concept)" : carried ? "^\(concept)" : concept }
+    public var description: String { sentenceWide ? "!!\(concept)" : negated ? "!\(concept)" : carried ? "^\(concept)" : concept }
 }

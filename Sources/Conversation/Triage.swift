@@ -32,7 +32,10 @@ public struct Triage: Sendable {
 
     struct Rule: Sendable {
         var required: [Int]
+        /// Concepts that silence the rule near its words (`!name`, within the trigger's window).
         var excluded: [Int]
+        /// Concepts that silence the rule from anywhere in the sentence (`!!name`).
+        var excludedAnywhere: [Int] = []
         /// Those of `required` that the sentence before may hold too (`^name`).
         var carried: [Int]
     }
@@ -99,7 +102,8 @@ public struct Triage: Sendable {
         triggers = ordered.map { trigger in
             Trigger(code: trigger.code, answer: trigger.answer, rules: trigger.rules.map { terms in
                 Rule(required: terms.filter { !$0.negated }.map { ids[$0.concept]! },
-                     excluded: terms.filter(\.negated).map { ids[$0.concept]! },
+                     excluded: terms.filter { $0.negated && !$0.sentenceWide }.map { ids[$0.concept]! },
+                     excludedAnywhere: terms.filter(\.sentenceWide).map { ids[$0.concept]! },
                      carried: terms.filter(\.carried).map { ids[$0.concept]! })
             }, window: trigger.window)
         }
@@ -259,16 +263,24 @@ public struct Triage: Sendable {
                     var spans = here
                     if sentence > 0, !rule.carried.isEmpty {
                         let before = present[sentence - 1]
-                        for concept in rule.carried + rule.excluded { spans[concept] = before[concept] + here[concept] }
+                        for concept in rule.carried + rule.excluded + rule.excludedAnywhere {
+                            spans[concept] = before[concept] + here[concept]
+                        }
                     }
                     guard rule.required.allSatisfy({ !spans[$0].isEmpty }) else { return false }
                     let markers = also.map { spans[$0] } ?? []
+                    // A sentence-wide excluded concept (`!!name`) counts anywhere in the sentence, unless `also` parts
+                    // it from the rule's words.
+                    func silencedAnywhere(_ low: Int, _ high: Int) -> Bool {
+                        rule.excludedAnywhere.contains { spans[$0].contains { !Self.separated($0, from: low, high, by: markers) } }
+                    }
                     guard let window = trigger.window else {
                         // No window: an excluded concept anywhere in the sentence counts, unless `also` parts it from
                         // every word the rule needs.
                         let needed = rule.required.flatMap { spans[$0] }
                         let low = needed.map(\.lowerBound).min() ?? 0, high = needed.map(\.upperBound).max() ?? 0
                         return !rule.excluded.contains { spans[$0].contains { !Self.separated($0, from: low, high, by: markers) } }
+                            && !silencedAnywhere(low, high)
                     }
                     return Self.near(rule.required.map { spans[$0] }, within: window, units: units) { low, high in
                         // An excluded concept counts only near the rule's words ("last year" three sentences'
@@ -276,7 +288,7 @@ public struct Triage: Sendable {
                         !rule.excluded.contains { spans[$0].contains { excluded in
                             units[excluded.upperBound] > units[low] - 2 * window && units[excluded.lowerBound] < units[high] + 2 * window
                                 && !Self.separated(excluded, from: low, high, by: markers)
-                        } }
+                        } } && !silencedAnywhere(low, high)
                     }
                 }
                 if holds {

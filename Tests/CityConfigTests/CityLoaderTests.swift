@@ -155,10 +155,11 @@ import Testing
         #expect(error?.message.hasPrefix("weight 1 must be [bucket, weight]") == true, "\(error?.message ?? "")")
 
         // The demo city softens a rule's answer when the model is sure, except for wires, collapsed or fallen people,
-        // a child shut in a car or lost, and gas.
+        // a child shut in a car or lost, gas, and a prescribed burn that got away.
         #expect(model.doubtBelow == 0.05
-                && model.neverDoubted == ["power-line", "live-metal", "medical", "gas", "child-in-car", "fall-not-moving", "lost-child"])
-        let doubtLine = "  doubt-below: 0.05\n  never-doubt: [power-line, live-metal, medical, gas, child-in-car, fall-not-moving, lost-child]"
+                && model.neverDoubted == ["power-line", "live-metal", "medical", "gas", "child-in-car", "fall-not-moving", "lost-child",
+                                          "burn-escaped"])
+        let doubtLine = "  doubt-below: 0.05\n  never-doubt: [power-line, live-metal, medical, gas, child-in-car, fall-not-moving, lost-child, burn-escaped]"
         directory = try brokenCity("emergencies.yaml") { $0.replacingOccurrences(of: doubtLine, with: "  doubt-below: 0.9") }
         error = #expect(throws: ConfigError.self) { try CityLoader(directory: directory, environment: [:]).load() }
         #expect(error?.line == (try lineNumber(of: "  doubt-below: 0.9", in: "emergencies.yaml", directory: directory)))

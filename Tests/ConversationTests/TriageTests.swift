@@ -265,3 +265,51 @@ import Testing
         #expect(!Triage.separated(0..<2, from: 5, 8, by: []))
     }
 }
+
+/// A `!!` concept silences its rule from anywhere in the sentence; a `!` one only near the rule's words.
+@Suite struct TriageSentenceWideExclusionTests {
+    static func triage(sentenceWide: Bool) -> Triage {
+        var city = Fixtures.city
+        let list = { (phrases: [String]) in LocalizedList([.english: phrases]) }
+        city.emergencies = EmergencyTriage(
+            concepts: [
+                "person": list(["a person", "a man"]),
+                "collapse": list(["laying in the ditch", "collapsed"]),
+                "staged": list(["mannequin"]),
+                "also": list(["also"]),
+            ],
+            triggers: [
+                EmergencyTrigger(code: "medical", rules: [
+                    [ConceptTerm("person"), ConceptTerm("collapse"), ConceptTerm("staged", negated: true, sentenceWide: sentenceWide)],
+                ], window: 8),
+            ]
+        )
+        return Triage(city: city)
+    }
+
+    static let far = "thought it was a person laying in the ditch on County Rd 8 but i turned around and looked again and its a mannequin"
+
+    @Test func farAwayOnlyTheSentenceWideOneSilences() {
+        #expect(Self.triage(sentenceWide: false).emergency(in: Self.far) == "medical")
+        #expect(Self.triage(sentenceWide: true).emergency(in: Self.far) == nil)
+    }
+
+    @Test(arguments: [true, false])
+    func nearBothSilence(_ sentenceWide: Bool) {
+        #expect(Self.triage(sentenceWide: sentenceWide).emergency(in: "a person laying in the ditch, a mannequin") == nil)
+    }
+
+    @Test func neitherReachesAnotherSentenceOrAcrossAlso() {
+        let wide = Self.triage(sentenceWide: true)
+        #expect(wide.emergency(in: "We dumped a mannequin there last year. Now a man collapsed in the ditch") == "medical")
+        #expect(wide.emergency(in: "the mannequin by the shop is gone, also a man collapsed by the bus stop") == "medical")
+    }
+
+    @Test func parsesAndPrints() {
+        let term = ConceptTerm(parsing: "!!staged")
+        #expect(term == ConceptTerm("staged", sentenceWide: true))
+        #expect(term.negated && term.sentenceWide && !term.carried)
+        #expect(term.description == "!!staged")
+        #expect(ConceptTerm(parsing: "!staged").sentenceWide == false)
+    }
+}
