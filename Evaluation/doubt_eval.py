@@ -20,8 +20,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import triage_eval  # noqa: E402
 
-REAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "real",
-                    "requests_combined.csv")
 CRISIS = {"suicide"}
 WRITTEN = {"yue": "zh"}  # LanguageDetector.writtenLanguage
 
@@ -34,7 +32,7 @@ def placed(answer, languages):
 
 def rows_of(split):
     if split == "real":
-        with open(REAL, encoding="utf-8") as f:
+        with open(triage_eval.REAL, encoding="utf-8") as f:
             return [("real", "?", "real", " ".join(r["text"].split())) for r in csv.DictReader(f) if r["text"].strip()]
     return [(split, lang, r["label"], " ".join(r["text"].split()))
             for lang in triage_eval.LANGUAGES for r in triage_eval.read_rows(split, lang)]

@@ -14,33 +14,24 @@ they are counted by answer and only their changes are listed, as routine message
 """
 import argparse
 import csv
-import json
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.join(ROOT, "Evaluation", "triage")
-REAL = os.path.join(os.path.dirname(ROOT), "shared", "data", "real", "requests_combined.csv")
-LANGUAGES = ["en", "es", "zh-Hans", "vi", "ar"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import triage_eval  # noqa: E402
+
 ORDER = ["none", "caution", "call"]
 
 
 def answers(binary, config, texts):
-    result = subprocess.run([binary, "classify", "--config", config], input="\n".join(texts) + "\n",
-                            capture_output=True, text=True)
-    if result.returncode:
-        sys.exit(f"{binary} classify failed: {result.stderr.strip()}")
-    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    if len(rows) != len(texts):
-        sys.exit(f"{binary} answered {len(rows)} lines for {len(texts)} messages")
+    rows = triage_eval.classify([binary, "classify", "--config", config], texts)
     return ["call" if row["emergency"] else ("caution" if row.get("caution") else "none") for row in rows]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bin", required=True, help="the cityline binary (the new one)")
-    parser.add_argument("--config", default=os.path.join(ROOT, "DemoCity"), help="the new city (default DemoCity)")
+    parser.add_argument("--config", default=os.path.join(triage_eval.ROOT, "DemoCity"), help="the new city (default DemoCity)")
     old = parser.add_mutually_exclusive_group(required=True)
     old.add_argument("--old-config", help="the city before the change, read by --bin")
     old.add_argument("--old-bin", help="the binary before the change, reading --config")
@@ -48,17 +39,15 @@ def main():
     parser.add_argument("splits", nargs="*", default=["all"], help="splits of Evaluation/triage, or all")
     arguments = parser.parse_args()
 
-    splits = sorted(os.listdir(CORPUS)) if "all" in arguments.splits else arguments.splits
+    splits = triage_eval.split_names() if "all" in arguments.splits else arguments.splits
     sets = []
     for split in splits:
-        for language in LANGUAGES:
-            path = os.path.join(CORPUS, split, f"{language}.tsv")
-            if os.path.exists(path):
-                with open(path, encoding="utf-8") as file:
-                    rows = list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
+        for language in triage_eval.LANGUAGES:
+            rows = triage_eval.read_rows(split, language)
+            if rows:
                 sets.append((f"{split}/{language}", [(r["label"], r["concept"], r["text"]) for r in rows]))
     if arguments.real:
-        with open(REAL, encoding="utf-8") as file:
+        with open(triage_eval.REAL, encoding="utf-8") as file:
             rows = list(csv.DictReader(file))
         sets.append(("real", [("routine", r["category"], " ".join(r["text"].split())) for r in rows]))
 

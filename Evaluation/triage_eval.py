@@ -22,6 +22,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "Evaluation", "triage")
+# The real 311 requests, beside the repository (../shared), for the scripts that read them too.
+REAL = os.path.join(os.path.dirname(ROOT), "shared", "data", "real", "requests_combined.csv")
 LANGUAGES = ["en", "es", "zh-Hans", "vi", "ar"]
 RECALL_TARGET = 0.98
 FALSE_ALARM_TARGET = 0.01
