@@ -269,18 +269,15 @@ public struct Triage: Sendable {
                     }
                     guard rule.required.allSatisfy({ !spans[$0].isEmpty }) else { return false }
                     let markers = also.map { spans[$0] } ?? []
-                    // A sentence-wide excluded concept (`!!name`) counts anywhere in the sentence, unless `also` parts
-                    // it from the rule's words.
-                    func silencedAnywhere(_ low: Int, _ high: Int) -> Bool {
-                        rule.excludedAnywhere.contains { spans[$0].contains { !Self.separated($0, from: low, high, by: markers) } }
+                    // Whether one of `concepts` is anywhere in the sentence and no `also` parts it from the rule's words.
+                    func silenced(by concepts: [Int], _ low: Int, _ high: Int) -> Bool {
+                        concepts.contains { spans[$0].contains { !Self.separated($0, from: low, high, by: markers) } }
                     }
                     guard let window = trigger.window else {
-                        // No window: an excluded concept anywhere in the sentence counts, unless `also` parts it from
-                        // every word the rule needs.
+                        // No window: every excluded concept counts anywhere in the sentence, `!name` as `!!name`.
                         let needed = rule.required.flatMap { spans[$0] }
                         let low = needed.map(\.lowerBound).min() ?? 0, high = needed.map(\.upperBound).max() ?? 0
-                        return !rule.excluded.contains { spans[$0].contains { !Self.separated($0, from: low, high, by: markers) } }
-                            && !silencedAnywhere(low, high)
+                        return !silenced(by: rule.excluded + rule.excludedAnywhere, low, high)
                     }
                     return Self.near(rule.required.map { spans[$0] }, within: window, units: units) { low, high in
                         // An excluded concept counts only near the rule's words ("last year" three sentences'
@@ -288,7 +285,7 @@ public struct Triage: Sendable {
                         !rule.excluded.contains { spans[$0].contains { excluded in
                             units[excluded.upperBound] > units[low] - 2 * window && units[excluded.lowerBound] < units[high] + 2 * window
                                 && !Self.separated(excluded, from: low, high, by: markers)
-                        } } && !silencedAnywhere(low, high)
+                        } } && !silenced(by: rule.excludedAnywhere, low, high)
                     }
                 }
                 if holds {

@@ -206,13 +206,10 @@ enum ScalarFolding {
 
     static let tableEnd: UInt32 = 0x2100
 
-    /// Commas, colons and brackets, in their Latin, Chinese and Arabic forms: no phrase runs across them. (Hyphens
-    /// and slashes do not break one: "burnt-out" is "burnt out". Nor do quotes: residents quote what they hear,
-    /// and "screaming "help me"" is "screaming help me".)
-    static let breakingPunctuation: Set<UInt32> = [
-        0x2C, 0x3A, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x3001, 0xFF0C, 0xFF1A, 0xFF08, 0xFF09,
-        0x3010, 0x3011, 0x060C, 0x061B,
-    ]
+    /// Commas, colons and brackets in their Chinese and Arabic forms: no phrase runs across them. (The ASCII ones are
+    /// in `ascii` below, which `compute` never sees. Hyphens and slashes do not break a phrase: "burnt-out" is "burnt
+    /// out". Nor do quotes: residents quote what they hear, and "screaming "help me"" is "screaming help me".)
+    static let breakingPunctuation: Set<UInt32> = [0x3001, 0xFF0C, 0xFF1A, 0xFF08, 0xFF09, 0x3010, 0x3011, 0x060C, 0x061B]
 
     private static let ascii: [Kind] = (0..<0x80).map { value -> Kind in
         let scalar = Unicode.Scalar(UInt8(value))
