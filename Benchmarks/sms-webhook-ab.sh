@@ -60,9 +60,7 @@ run() { # name binary tree round
   wrk -t1 -c64 -d"$((seconds / 2))s" "http://127.0.0.1:$port/health" > "$data/health.txt"
   # The floor: the first request of the run delivered again and again — signature, form and the stored reply read
   # back, no engine, no rendering, no write. No turn can be cheaper than this.
-  head -1 "$data/requests.txt" > "$data/again.txt"
-  for _ in $(seq 12); do cat "$data/again.txt" "$data/again.txt" > "$data/again2.txt"; mv "$data/again2.txt" "$data/again.txt"; done
-  for _ in $(seq 3); do cat "$data/again.txt" "$data/again.txt" "$data/again.txt" > "$data/again2.txt"; mv "$data/again2.txt" "$data/again.txt"; done
+  awk -v n=$((seconds * 8000)) 'NR == 1 { for (i = 0; i < n; i++) print; exit }' "$data/requests.txt" > "$data/again.txt"
   REQUESTS_FILE="$data/again.txt" WRK_THREADS=1 wrk -t1 -c64 -d"$((seconds / 2))s" \
     -s "$root/Benchmarks/sms-webhook.lua" "http://127.0.0.1:$port" > "$data/again-wrk.txt"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
