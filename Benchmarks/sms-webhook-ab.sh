@@ -3,8 +3,8 @@
 # binaries — this tree's and BASE_REVISION's, built in a temporary worktree — take turns: each round starts each on a
 # fresh SQLite database (WAL, synchronous=FULL), replays pre-signed Twilio webhooks from new residents with wrk for
 # SECONDS (1 thread, 64 connections), then GET /health with the same wrk for SECONDS/2, and reads the server's CPU
-# time from /proc before and after; then the same request delivered again and again for SECONDS/2 (the redelivery
-# floor: signature, form and a read, no turn). The shared machine's noise hits both binaries alike, so the ratio
+# time from /proc before and after; then the round's committed requests delivered again for SECONDS/2 (the redelivery
+# floor: signature, form and a read, no turn, each from a different resident as the turns were). The shared machine's noise hits both binaries alike, so the ratio
 # compares code.
 # Needs wrk and sqlite3 (apt-get install wrk sqlite3).
 # Usage: Benchmarks/sms-webhook-ab.sh BASE_REVISION [SECONDS] [ROUNDS]
@@ -58,9 +58,13 @@ run() { # name binary tree round
     -s "$root/Benchmarks/sms-webhook.lua" "http://127.0.0.1:$port" > "$data/wrk.txt"
   after=$(cpu "$server")
   wrk -t1 -c64 -d"$((seconds / 2))s" "http://127.0.0.1:$port/health" > "$data/health.txt"
-  # The floor: the first request of the run delivered again and again — signature, form and the stored reply read
-  # back, no engine, no rendering, no write. No turn can be cheaper than this.
-  awk -v n=$((seconds * 8000)) 'NR == 1 { for (i = 0; i < n; i++) print; exit }' "$data/requests.txt" > "$data/again.txt"
+  # The floor: the round's committed requests delivered again — signature, form and the stored reply read back, no
+  # engine, no rendering, no write. No turn can be cheaper than this. Each comes from a different resident, as the
+  # turns did (one request repeated would queue all 64 connections behind one resident's lock and measure the lock).
+  # wrk sends in file order, so the first COUNT lines were all sent, and are committed once the server has answered.
+  # Written twice: a redelivery is faster than a turn, and wrk must not run out of lines (it would count the idle time).
+  head -n "$(sqlite3 "$data/cityline.sqlite" "SELECT COUNT(*) FROM messages WHERE direction = 'in'")" "$data/requests.txt" > "$data/once.txt"
+  cat "$data/once.txt" "$data/once.txt" > "$data/again.txt"
   REQUESTS_FILE="$data/again.txt" WRK_THREADS=1 wrk -t1 -c64 -d"$((seconds / 2))s" \
     -s "$root/Benchmarks/sms-webhook.lua" "http://127.0.0.1:$port" > "$data/again-wrk.txt"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""

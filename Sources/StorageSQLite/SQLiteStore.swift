@@ -93,9 +93,10 @@ public final class SQLiteStore: ConversationStore, TicketStore, OutboxStore, Tok
     }
 
     static func replies(toExternalID id: String, channel: Channel, _ db: Database) throws -> [RenderedMessage]? {
-        guard let inbound = try Int64.fetchOne(db, sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?",
+        // Asked first on every inbound message: both statements come from the connection's cache, parsed once.
+        guard let inbound = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM messages WHERE channel = ? AND external_id = ?"),
                                                arguments: [channel.rawValue, id]) else { return nil }
-        return try String.fetchAll(db, sql: "SELECT data FROM messages WHERE reply_to = ? AND inline = 1 ORDER BY id",
+        return try String.fetchAll(db.cachedStatement(sql: "SELECT data FROM messages WHERE reply_to = ? AND inline = 1 ORDER BY id"),
                                    arguments: [inbound]).map { try StoredJSON.decode(RenderedMessage.self, $0) }
     }
 
