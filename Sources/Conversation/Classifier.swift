@@ -189,7 +189,9 @@ public struct Classifier: Sendable {
         for index in text.stems.indices {
             var starts = typos[index]
             if let id = exact[index] { starts.insert(id) }
-            for id in starts {
+            // In order: of two matches of equal weight the first is kept, so a set's (per-process) order would make the
+            // same message score differently from one run to the next.
+            for id in starts.sorted() {
                 for ref in byFirstStem[id] ?? [] {
                     consider(ref, matchContentWords(entries[ref.entry].phrases[ref.phrase], from: index, text, exact, typos))
                 }
@@ -204,7 +206,7 @@ public struct Classifier: Sendable {
         for (index, pair) in text.joinedPairs.enumerated() {
             var ids = typoMatches(pair)
             if let id = vocabulary[pair] { ids.insert(id) }
-            for id in ids {
+            for id in ids.sorted() {
                 for ref in byFirstStem[id] ?? [] where entries[ref.entry].phrases[ref.phrase].stems.count == 1 {
                     let weight = entries[ref.entry].phrases[ref.phrase].weight * (vocabulary[pair] == id ? 1 : tuning.fuzzyDiscount)
                     consider(ref, ([text.positions[index], text.positions[index + 1]], weight))
@@ -229,8 +231,10 @@ public struct Classifier: Sendable {
             // Greedy: the heaviest matches first; a word counts for one phrase only.
             var covered = Set<Int>()
             var score = 0.0
-            for match in matches.sorted(by: { $0.weight != $1.weight ? $0.weight > $1.weight : $0.words.min()! < $1.words.min()! })
-            where covered.isDisjoint(with: match.words) {
+            // A total order (the words themselves break the last ties): `matches` come in the dictionary's order.
+            for match in matches.map({ (words: $0.words, sorted: $0.words.sorted(), weight: $0.weight) }).sorted(by: {
+                $0.weight != $1.weight ? $0.weight > $1.weight : $0.sorted.lexicographicallyPrecedes($1.sorted)
+            }) where covered.isDisjoint(with: match.words) {
                 covered.formUnion(match.words)
                 score += match.weight
             }
