@@ -119,14 +119,23 @@ public struct DangerModel: Sendable, Equatable {
         // NFKC leaves ASCII as it is: only other text goes through Foundation.
         let source = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
         for scalar in source.unicodeScalars {
+            if scalar.isASCII {
+                // ASCII's letters and digits are its only letters, numbers and marks: no property lookup (~40 ns) needed.
+                let value = UInt8(scalar.value)
+                let letter = (value | 0x20) >= UInt8(ascii: "a") && (value | 0x20) <= UInt8(ascii: "z")
+                if letter || (value >= UInt8(ascii: "0") && value <= UInt8(ascii: "9")) {
+                    out.append(Unicode.Scalar(letter ? value | 0x20 : value))
+                    space = false
+                } else {
+                    if !space { out.append(" ") }
+                    space = true
+                }
+                continue
+            }
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                  .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
-                if scalar.isASCII {
-                    out.append(scalar.properties.isUppercase ? Unicode.Scalar(scalar.value + 32)! : scalar)
-                } else {
-                    out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-                }
+                out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
                 space = false
             default:
                 if !space { out.append(" ") }

@@ -129,7 +129,7 @@ extension AnswerReader {
         // The patterns only run on text that could hold what they look for (most answers hold neither).
         if s.utf8.contains(UInt8(ascii: "-")) { s = s.replacing(/(\d{4}-\d{1,2}-\d{1,2})t(?=\d)/) { "\($0.1) " } }
         if Self.contains(Array(s.utf8), Array("m".utf8)) { s = s.replacing(/(\d)(am|pm)\b/) { "\($0.1) \($0.2)" } }
-        return s.split(whereSeparator: { $0.isWhitespace || ",;!?()~\"".contains($0) })
+        return s.split(whereSeparator: { $0.fastIsWhitespace || ",;!?()~\"".contains($0) })
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".'")) }
             .filter { !$0.isEmpty }
     }
@@ -241,7 +241,7 @@ extension AnswerReader {
                 let year = Int(token(i + used)).flatMap { token(i + used).count == 4 ? $0 : nil }
                 if year != nil { used += 1 }
                 reading.set(\.day, clock.day(year: year, month: month, day: day))
-            } else if word.contains(where: \.isNumber) {
+            } else if word.contains(where: \.fastIsNumber) {
                 used = readNumeric(word, next: token(i + 1), into: &reading, clock)
             }
             i += used
@@ -273,7 +273,7 @@ extension AnswerReader {
             reading.set(\.time, ClockTime(hour: hour, minute: 0, meridiem: meridiem, bare: meridiem == nil))
             return used
         }
-        if let day = dayOfMonth(word), !word.allSatisfy(\.isNumber) {
+        if let day = dayOfMonth(word), !word.allSatisfy(\.fastIsNumber) {
             reading.set(\.day, clock.day(year: nil, month: nil, day: day))
             return 1
         }
@@ -284,7 +284,7 @@ extension AnswerReader {
     /// The whole numbers of `word` split at `separator`, or nil if any part is not all digits.
     private static func numbers(_ word: String, separator: Character) -> [Int]? {
         let parts = word.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count > 1, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isNumber) }) else {
+        guard parts.count > 1, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.fastIsNumber) }) else {
             return nil
         }
         let values = parts.compactMap { Int($0) }
@@ -293,7 +293,7 @@ extension AnswerReader {
 
     /// "20" or "20th" (1…31), for dates.
     private static func dayOfMonth(_ word: String) -> Int? {
-        let digits = word.prefix(while: \.isNumber)
+        let digits = word.prefix(while: \.fastIsNumber)
         let suffix = word.dropFirst(digits.count)
         guard (1...2).contains(digits.count), ["", "st", "nd", "rd", "th"].contains(suffix),
               let day = Int(digits), (1...31).contains(day) else { return nil }

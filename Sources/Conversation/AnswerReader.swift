@@ -76,14 +76,14 @@ public struct AnswerReader: Sendable {
     /// launch language, whatever the resident's. 0 is never a choice (it means "talk to a person" elsewhere),
     /// nor is anything else in the text ("2 please").
     public func choice(_ text: String, count: Int, locale: LanguageTag) -> Int? {
-        if let first = text.unicodeScalars.first(where: { !$0.properties.isWhitespace }), first == "-" || first == "−" { return nil }
+        if let first = text.unicodeScalars.first(where: { !$0.fastIsWhitespace }), first == "-" || first == "−" { return nil }
         var words = TextFolding.words(text)
         if words.count >= 2, Self.choicePrefixes.contains(words[0]) { words.removeFirst() }
         if words.count == 2, Self.choicePrefixes.contains(words.joined(separator: " ")) { return nil }
         if words.count == 2, ["号", "个"].contains(words[1]) { words.removeLast() }
         guard words.count == 1, let word = words.first else { return nil }
         let number: Int?
-        if word.count <= 3, word.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if word.count <= 3, word.allSatisfy({ $0.isASCII && $0.fastIsNumber }) {
             number = Int(word)
         } else {
             number = Self.choiceWords[word]
@@ -164,7 +164,7 @@ extension AnswerReader {
             .split(whereSeparator: { ",;&+".contains($0) })
             .flatMap { chunk -> [String] in
                 var parts: [[Substring]] = [[]]
-                for word in chunk.split(whereSeparator: \.isWhitespace) {
+                for word in chunk.split(whereSeparator: \.fastIsWhitespace) {
                     if word == "and" || word == "plus" { parts.append([]) } else { parts[parts.count - 1].append(word) }
                 }
                 return parts.map { $0.joined(separator: " ") }
@@ -261,7 +261,7 @@ extension AnswerReader {
     /// → 6). A minus sign or "minus"/"negative" right before the number makes it negative, hence invalid.
     static func number(in text: String, locale: LanguageTag) -> Double? {
         let chars = Array(text.lowercased())
-        func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].isNumber }
+        func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].fastIsNumber }
         var previousWord = ""
         var i = 0
         while i < chars.count {
@@ -269,16 +269,16 @@ extension AnswerReader {
                 let start = i
                 let value = scanDigits(chars, &i, decimalComma: locale.language != "en")
                 let minusSign = start > 0 && "-−".contains(chars[start - 1])
-                    && (start == 1 || !chars[start - 2].isLetter && !chars[start - 2].isNumber)
+                    && (start == 1 || !chars[start - 2].fastIsLetter && !chars[start - 2].fastIsNumber)
                 let negative = minusSign || previousWord == "minus" || previousWord == "negative"
                 return finish(value * dozens(following: chars, i), negative: negative)
             }
-            guard chars[i].isLetter else {
+            guard chars[i].fastIsLetter else {
                 i += 1
                 continue
             }
             var word = ""
-            while i < chars.count, chars[i].isLetter {
+            while i < chars.count, chars[i].fastIsLetter {
                 word.append(chars[i])
                 i += 1
             }
@@ -304,7 +304,7 @@ extension AnswerReader {
 
     /// Reads digits at `i` (advancing it): an integer with optional comma thousands and a decimal part.
     private static func scanDigits(_ chars: [Character], _ i: inout Int, decimalComma: Bool) -> Double {
-        func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].isNumber }
+        func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].fastIsNumber }
         var literal = ""
         while isDigit(i) {
             literal.append(chars[i])
@@ -341,7 +341,7 @@ extension AnswerReader {
             while k < chars.count, separators.contains(chars[k]) { k += 1 }
             guard k > start else { break }
             var word = ""
-            while k < chars.count, chars[k].isLetter {
+            while k < chars.count, chars[k].fastIsLetter {
                 word.append(chars[k])
                 k += 1
             }

@@ -85,7 +85,7 @@ extension Engine {
     /// tokens left once those holding the command and topic words are skipped; the folded words when they do not
     /// line up.
     private func written(_ text: String, argument: [String], folded: String) -> String {
-        let tokens = text.split(whereSeparator: \.isWhitespace)
+        let tokens = text.split(whereSeparator: \.fastIsWhitespace)
         let skip = folded.split(separator: " ").count - argument.count
         var consumed = 0, index = 0
         while consumed < skip, index < tokens.count {

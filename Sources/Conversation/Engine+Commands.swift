@@ -8,11 +8,11 @@ extension Engine {
         if handleAlerts(&turn, folded: folded) { return true }
         // "STATUS 1234567" and "LANGUAGE es" — but not "check the light on Elm" or "language barrier at city hall".
         if let (command, argument) = lexicon.command(prefixOf: folded, marked: turn.marked, locale: turn.locale, among: [.status, .language, .follow]) {
-            if command == .follow, argument.filter(\.isNumber).count >= 2 {
+            if command == .follow, argument.filter(\.fastIsNumber).count >= 2 {
                 follow(&turn, argument: argument, context: context)
                 return true
             }
-            if command == .status, argument.filter(\.isNumber).count >= 2 {
+            if command == .status, argument.filter(\.fastIsNumber).count >= 2 {
                 answerStatus(&turn, argument: argument, context: context)
                 return true
             }
@@ -119,7 +119,7 @@ extension Engine {
 
     private func answerStatus(_ turn: inout TurnBuilder, argument: String, context: TurnContext) {
         defer { reprompt(&turn) }
-        let digits = argument.filter { $0.isASCII && $0.isNumber }
+        let digits = argument.filter { $0.isASCII && $0.fastIsNumber }
         if argument.isEmpty || digits.isEmpty {
             let open = context.tickets.filter { $0.status.isOpen }.sorted { $0.requestedAt > $1.requestedAt }
             if open.isEmpty {

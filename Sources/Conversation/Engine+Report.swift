@@ -149,7 +149,7 @@ extension Engine {
     /// a number out of range, a yes/no or the same menu again says it was not one of the choices.
     private func describeOrRepeat(_ turn: inout TurnBuilder, text: String, folded: String) {
         let isAnswerWord = [.yes, .no, .skip, .done].contains { lexicon.matches(folded, $0, locale: turn.locale, marked: turn.marked) }
-        if folded.isEmpty || folded.allSatisfy(\.isNumber) || isAnswerWord {
+        if folded.isEmpty || folded.allSatisfy(\.fastIsNumber) || isAnswerWord {
             turn.say("choice.invalid")
             reprompt(&turn)
             return

@@ -127,7 +127,7 @@ extension Engine {
     /// FOLLOW 1234567: updates on that ticket come to this resident too.
     func follow(_ turn: inout TurnBuilder, argument: String, context: TurnContext) {
         defer { reprompt(&turn) }
-        guard let number = TrackingNumber(parsing: argument.filter { $0.isASCII && $0.isNumber }) else {
+        guard let number = TrackingNumber(parsing: argument.filter { $0.isASCII && $0.fastIsNumber }) else {
             turn.say("status.invalid")
             return
         }

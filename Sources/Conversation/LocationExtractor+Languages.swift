@@ -88,8 +88,8 @@ extension LocationExtractor {
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             switch kind {
             case .address:
-                guard let number = parts.first(where: { $0.allSatisfy(\.isNumber) }),
-                      let street = parts.first(where: { !$0.allSatisfy(\.isNumber) }) else { continue }
+                guard let number = parts.first(where: { $0.allSatisfy(\.fastIsNumber) }),
+                      let street = parts.first(where: { !$0.allSatisfy(\.fastIsNumber) }) else { continue }
                 return Location(kind: .address, text: "\(number) \(street)")
             default:
                 guard parts.count >= 2 else { continue }

@@ -36,8 +36,8 @@ public struct LocationExtractor: Sendable {
     public func parseAnswer(_ text: String) -> Location? {
         if let found = extract(from: text, answering: true) { return found }
         let trimmed = text.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ".,;:!?")))
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        guard trimmed.filter(\.isLetter).count >= 3 else { return nil }
+            .split(whereSeparator: \.fastIsWhitespace).joined(separator: " ")
+        guard trimmed.filter(\.fastIsLetter).count >= 3 else { return nil }
         let plain = trimmed.lowercased().replacingOccurrences(of: "’", with: "'")
         guard !Self.nonAnswers.contains(plain), !Self.foldedNonAnswers.contains(TextFolding.fold(trimmed)) else { return nil }
         return Location(kind: .description, text: trimmed)
@@ -106,7 +106,7 @@ extension LocationExtractor {
 extension LocationExtractor {
     /// The first maps link in `text`, with its coordinate when the link carries one.
     static func mapLink(in text: String) -> Location? {
-        for chunk in text.split(whereSeparator: \.isWhitespace) {
+        for chunk in text.split(whereSeparator: \.fastIsWhitespace) {
             // Every maps link has a dot ("google.", "osm.org") or a colon ("geo:"), or starts with "#map=".
             guard chunk.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "#") })
             else { continue }
@@ -142,7 +142,7 @@ extension LocationExtractor {
     /// A typed coordinate pair: "39.7817, -89.6501" or "lat 39.78 lon -89.65".
     static func coordinates(in text: String) -> Location? {
         // Coordinates need digits and a decimal point; most messages have neither, and regexes cost.
-        guard text.contains("."), text.contains(where: \.isNumber) else { return nil }
+        guard text.contains("."), text.contains(where: \.fastIsNumber) else { return nil }
         if text.range(of: "lat", options: .caseInsensitive) != nil, let found = labeledCoordinates(in: text) { return found }
         return plainCoordinates(in: text)
     }
@@ -160,7 +160,7 @@ extension LocationExtractor {
     /// "39.7817, -89.6501": a bare pair, precise enough not to be a price or a measurement.
     static func plainCoordinates(in text: String) -> Location? {
         for m in text.matches(of: /(-?\d{1,2})\.(\d+)\s*,\s*(-?\d{1,3})\.(\d+)/) {
-            if let before = text[..<m.range.lowerBound].last, before.isNumber || before.isLetter || ".-".contains(before) { continue }
+            if let before = text[..<m.range.lowerBound].last, before.fastIsNumber || before.fastIsLetter || ".-".contains(before) { continue }
             if m.range.upperBound < text.endIndex, text[m.range.upperBound] == "." { continue }
             // Prices and measurements are rarely this precise: want 3+ decimals, or 2+ and a minus sign.
             let precise = min(m.2.count, m.4.count) >= 3
@@ -198,23 +198,23 @@ extension LocationExtractor {
         var isStreetSuffix: Bool { isSuffix || (isWord && LocationExtractor.pluralSuffixes.contains(lower)) }
         var isDirection: Bool { isWord && LocationExtractor.directions.contains(lower) }
         /// A word that could be part of a street name: starts with a letter and is not a stopword.
-        var isName: Bool { !isStop && lower.first?.isLetter == true }
+        var isName: Bool { !isStop && lower.first?.fastIsLetter == true }
         /// "Oak" and "McKinley" but not "OAK" (shouting) or "oak".
-        var isCapitalized: Bool { text.first?.isUppercase == true && text.contains(where: \.isLowercase) }
+        var isCapitalized: Bool { text.first?.fastIsUppercase == true && text.contains(where: \.fastIsLowercase) }
         /// "5th", "23rd", "101st".
         var isOrdinal: Bool {
             guard isWord, lower.count >= 3, ["st", "nd", "rd", "th"].contains(String(lower.suffix(2))) else { return false }
             let digits = lower.dropLast(2)
-            return digits.count <= 4 && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            return digits.count <= 4 && digits.allSatisfy { $0.isASCII && $0.fastIsNumber }
         }
         /// A house number: "123", "12A", "141-18". Not "7am", "555-123-4567" or "1234567".
         var isNumber: Bool {
-            guard isWord, lower.first?.isNumber == true else { return false }
+            guard isWord, lower.first?.fastIsNumber == true else { return false }
             var body = lower[...]
-            if body.count > 1, body.last?.isLetter == true { body = body.dropLast() }
+            if body.count > 1, body.last?.fastIsLetter == true { body = body.dropLast() }
             let parts = body.split(separator: "-", omittingEmptySubsequences: false)
             return (1...2).contains(parts.count)
-                && parts.allSatisfy { (1...6).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+                && parts.allSatisfy { (1...6).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.fastIsNumber } }
         }
     }
 
@@ -227,20 +227,20 @@ extension LocationExtractor {
             tokens.append(Token(range: i..<end, text: text[i..<end], lower: lower, isWord: false))
             i = end
         }
-        func isWordChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || "'’-.".contains(c) }
+        func isWordChar(_ c: Character) -> Bool { c.fastIsLetter || c.fastIsNumber || "'’-.".contains(c) }
         // A dot joins "39.78" and "e.g" but ends "washburn.Needs" before the capital.
         func continues(at j: String.Index) -> Bool {
             guard isWordChar(text[j]) else { return false }
             let next = text.index(after: j)
-            return text[j] != "." || next == text.endIndex || !text[next].isUppercase
+            return text[j] != "." || next == text.endIndex || !text[next].fastIsUppercase
         }
         while i < text.endIndex {
             let c = text[i]
-            if c.isWhitespace {
-                if c.isNewline { mark(text.index(after: i), "\n") } else { i = text.index(after: i) }
+            if c.fastIsWhitespace {
+                if c.fastIsNewline { mark(text.index(after: i), "\n") } else { i = text.index(after: i) }
                 continue
             }
-            let chunkEnd = text[i...].firstIndex(where: \.isWhitespace) ?? text.endIndex
+            let chunkEnd = text[i...].firstIndex(where: \.fastIsWhitespace) ?? text.endIndex
             let chunk = text[i..<chunkEnd]
             let isLink = (chunk.utf8.contains(UInt8(ascii: ":")) && chunk.lowercased().contains("://"))
                 || chunk.utf8.prefix(4).map { $0 | 0x20 } == Array("www.".utf8)
@@ -272,7 +272,7 @@ extension LocationExtractor {
     /// The text from token `a` through token `b` as written, with runs of white space made single spaces.
     static func span(_ tokens: [Token], _ a: Int, _ b: Int, in text: String) -> String {
         text[tokens[a].range.lowerBound..<tokens[b].range.upperBound]
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .split(whereSeparator: \.fastIsWhitespace).joined(separator: " ")
     }
 
     /// True when a location preposition sits right before token `i` ("at 77 Elm", "in front of 12 Oak").
@@ -321,14 +321,14 @@ extension LocationExtractor {
 
     /// Checks the suffix at `s` and extends the address over a trailing quadrant or unit ("NW", "apt 3").
     static func withUnit(_ t: [Token], suffixAt s: Int, firstName: Int, placed: Bool) -> Int? {
-        let lowerCase = t[firstName...s].allSatisfy { !$0.text.contains(where: \.isUppercase) }
+        let lowerCase = t[firstName...s].allSatisfy { !$0.text.contains(where: \.fastIsUppercase) }
         if everydaySuffixes.contains(t[s].lower), lowerCase, !placed { return nil }
         var end = s
         if end + 1 < t.count, ["NE", "NW", "SE", "SW"].contains(t[end + 1].text) { end += 1 }
         guard end + 1 < t.count, units.contains(t[end + 1].lower) else { return end }
         var k = end + 2
         if k < t.count, t[k].lower == "#" { k += 1 }
-        if k < t.count, t[k].isWord, t[k].text.contains(where: \.isNumber) || t[k].text.count == 1 { return k }
+        if k < t.count, t[k].isWord, t[k].text.contains(where: \.fastIsNumber) || t[k].text.count == 1 { return k }
         return end
     }
 }
@@ -408,7 +408,7 @@ extension LocationExtractor {
     /// How sure a name ending in the suffix at `s` is: "Oak St", "5th Ave" and "cortelyou rd" are streets;
     /// "rough road" is only likely one, and "right lane" or "cars drive" are ordinary words.
     static func suffixLevel(_ t: [Token], _ start: Int, _ s: Int) -> Street.Level {
-        let casual = t[start...s].allSatisfy { !$0.text.contains(where: { $0.isUppercase || $0.isNumber }) }
+        let casual = t[start...s].allSatisfy { !$0.text.contains(where: { $0.fastIsUppercase || $0.fastIsNumber }) }
         guard casual else { return .strong }
         if everydaySuffixes.contains(t[s].lower) { return .plain }
         return spelledOut.contains(t[s].lower) ? .proper : .strong

@@ -6,7 +6,7 @@ import Localization
 public enum Stemmer {
     public static func stem(_ word: String) -> String {
         if ArabicStemming.isArabic(word) { return ArabicStemming.key(word) }
-        guard word.count > 3, word.allSatisfy({ $0.isASCII && $0.isLetter }) else { return word }
+        guard word.count > 3, word.allSatisfy({ $0.isASCII && $0.fastIsLetter }) else { return word }
         var w = word
         if w.hasSuffix("'s") { w.removeLast(2) }
         if w.hasSuffix("ies"), w.count > 4 {

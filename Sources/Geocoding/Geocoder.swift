@@ -295,7 +295,7 @@ public struct Geocoder: Sendable {
             for length in stride(from: min(longestName, parts.name.count), through: 1, by: -1) {
                 for start in 0...(parts.name.count - length) {
                     let key = canonical[start..<(start + length)].joined(separator: " ")
-                    guard key.count >= 3, !key.contains(where: { $0.isNumber }) else { continue }
+                    guard key.count >= 3, !key.contains(where: { $0.fastIsNumber }) else { continue }
                     let allowed = min(key.count >= 5 ? 2 : 1, closest)
                     let scalars = Array(key.unicodeScalars)
                     let letters = Edits.letters(scalars)

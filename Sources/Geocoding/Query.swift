@@ -106,20 +106,20 @@ struct Query {
 
     /// "st6728" → ["st", "6728"]: letters run into a house number.
     static func splitFused(_ word: String) -> [String]? {
-        guard let first = word.first, first.isLetter, first.isASCII, let last = word.last, last.isASCII, last.isNumber else { return nil }
-        let letters = word.prefix { $0.isLetter }
+        guard let first = word.first, first.fastIsLetter, first.isASCII, let last = word.last, last.isASCII, last.fastIsNumber else { return nil }
+        let letters = word.prefix { $0.fastIsLetter }
         let digits = word.dropFirst(letters.count)
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), letters.count >= 2 else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.fastIsNumber }), letters.count >= 2 else { return nil }
         return [String(letters), String(digits)]
     }
 
     /// A house number: 1 to 6 digits, perhaps with one letter ("12B"); not an ordinal ("5th").
     static func houseNumber(_ word: String) -> Int? {
-        let digits = word.prefix { $0.isASCII && $0.isNumber }
+        let digits = word.prefix { $0.isASCII && $0.fastIsNumber }
         guard (1...6).contains(digits.count), let value = Int(digits), value > 0 else { return nil }
         let rest = word.dropFirst(digits.count)
         if rest.isEmpty { return value }
-        guard rest.count == 1, let letter = rest.first, letter.isASCII, letter.isLetter else { return nil }
+        guard rest.count == 1, let letter = rest.first, letter.isASCII, letter.fastIsLetter else { return nil }
         return ["st", "nd", "rd", "th"].contains(where: { word.hasSuffix($0) }) ? nil : value
     }
 }

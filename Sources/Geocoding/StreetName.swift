@@ -33,7 +33,7 @@ public struct StreetName: Hashable, Sendable {
     /// A word of a street's name as the index keeps it: ordinals as "5th" ("fifth", "5", "5ta" → "5th").
     static func canonicalWord(_ word: String) -> String {
         if let ordinal = ordinals[word] { return ordinal }
-        let digits = word.prefix { $0.isASCII && $0.isNumber }
+        let digits = word.prefix { $0.isASCII && $0.fastIsNumber }
         guard !digits.isEmpty, let value = Int(digits) else { return word }
         let rest = word.dropFirst(digits.count)
         guard rest.isEmpty || ["st", "nd", "rd", "th", "ta", "a", "o", "er", "e"].contains(String(rest)) else { return word }

@@ -10,7 +10,7 @@ enum HanSimplification {
     private static let table: [UInt32: Unicode.Scalar] = {
         var table: [UInt32: Unicode.Scalar] = [:]
         var traditional: Unicode.Scalar?
-        for scalar in pairs.unicodeScalars where !scalar.properties.isWhitespace {
+        for scalar in pairs.unicodeScalars where !scalar.fastIsWhitespace {
             if let from = traditional {
                 table[from.value] = scalar
                 traditional = nil

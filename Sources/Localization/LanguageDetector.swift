@@ -288,7 +288,7 @@ public struct LanguageDetector: Sendable {
     /// and apostrophes. `droppingNames` leaves out a capitalized word that does not start a sentence ("goc Bolsa va
     /// Magnolia": Bolsa is a street of Little Saigon and an Uzbek word, "if"), except in text typed all in capitals.
     static func tokens(_ text: String, droppingNames: Bool = false) -> [String] {
-        let dropNames = droppingNames && text.contains(where: \.isLowercase)
+        let dropNames = droppingNames && text.contains(where: \.fastIsLowercase)
         var out: [String] = []
         var current = ""
         var capitalized = false, sentenceStart = true
@@ -300,8 +300,8 @@ public struct LanguageDetector: Sendable {
             sentenceStart = false
         }
         for character in text {
-            if character.isLetter || character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) {
-                if current.isEmpty { capitalized = character.isUppercase }
+            if character.fastIsLetter || character.unicodeScalars.allSatisfy({ !$0.isASCII && $0.properties.generalCategory == .nonspacingMark }) {
+                if current.isEmpty { capitalized = character.fastIsUppercase }
                 current.append(contentsOf: character.lowercased())
             } else if (character == "'" || character == "’"), !current.isEmpty {
                 current.append("'")
@@ -388,7 +388,7 @@ struct ScriptCensus {
 
     init(_ text: String) {
         for scalar in text.unicodeScalars {
-            guard scalar.properties.isAlphabetic || scalar.properties.generalCategory == .nonspacingMark,
+            guard scalar.fastIsAlphabetic || (!scalar.isASCII && scalar.properties.generalCategory == .nonspacingMark),
                   let script = Script(scalar) else { continue }
             counts[script, default: 0] += 1
         }

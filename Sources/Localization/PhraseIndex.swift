@@ -60,7 +60,7 @@ public struct PhraseIndex: Sendable {
     static func syntax(of phrase: String) -> (pieces: [(text: Substring, starred: Bool)], marksRequired: Bool) {
         let marksRequired = phrase.hasPrefix("=")
         let text = marksRequired ? phrase.dropFirst() : Substring(phrase)
-        let tokens = text.contains("*") ? text.split(whereSeparator: \.isWhitespace) : [text]
+        let tokens = text.contains("*") ? text.split(whereSeparator: \.fastIsWhitespace) : [text]
         return (tokens.map { $0.hasSuffix("*") ? ($0.dropLast(), true) : ($0, false) }, marksRequired)
     }
 

@@ -100,8 +100,8 @@ public enum TextFolding {
     /// without Foundation, for the hot path.
     public static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        guard let first = scalars.firstIndex(where: { !$0.fastIsWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.fastIsWhitespace }) else { return "" }
         if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
         return String(scalars[first...last])
     }
