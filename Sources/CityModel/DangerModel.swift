@@ -121,10 +121,9 @@ public struct DangerModel: Sendable, Equatable {
         for scalar in source.unicodeScalars {
             if scalar.isASCII {
                 // ASCII's letters and digits are its only letters, numbers and marks: no property lookup (~40 ns) needed.
-                let value = UInt8(scalar.value)
-                let letter = (value | 0x20) >= UInt8(ascii: "a") && (value | 0x20) <= UInt8(ascii: "z")
-                if letter || (value >= UInt8(ascii: "0") && value <= UInt8(ascii: "9")) {
-                    out.append(Unicode.Scalar(letter ? value | 0x20 : value))
+                let letter = scalar.fastIsAlphabetic
+                if letter || (scalar.value >= 0x30 && scalar.value <= 0x39) {
+                    out.append(letter ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
                     space = false
                 } else {
                     if !space { out.append(" ") }
