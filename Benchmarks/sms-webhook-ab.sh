@@ -4,8 +4,8 @@
 # fresh SQLite database (WAL, synchronous=FULL), replays pre-signed Twilio webhooks from new residents with wrk for
 # SECONDS (1 thread, 64 connections), then GET /health with the same wrk for SECONDS/2, and reads the server's CPU
 # time from /proc before and after; then the round's committed requests delivered again for SECONDS/2 (the redelivery
-# floor: signature, form and a read, no turn, each from a different resident as the turns were). The shared machine's noise hits both binaries alike, so the ratio
-# compares code.
+# floor: signature, form and a read, no turn, each from a different resident as the turns were). The shared machine's
+# noise hits both binaries alike, so the ratio compares code.
 # Needs wrk and sqlite3 (apt-get install wrk sqlite3).
 # Usage: Benchmarks/sms-webhook-ab.sh BASE_REVISION [SECONDS] [ROUNDS]
 #   BASE_BIN=path/to/cityline   use an already built baseline binary instead of building BASE_REVISION
@@ -41,6 +41,9 @@ else
   base_root=$tree
 fi
 
+# Inbound messages committed to the database in DIR.
+inbound() { sqlite3 "$1/cityline.sqlite" "SELECT COUNT(*) FROM messages WHERE direction = 'in'"; }
+
 # CPU seconds (user + system) the process has used so far.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
@@ -63,13 +66,13 @@ run() { # name binary tree round
   # turns did (one request repeated would queue all 64 connections behind one resident's lock and measure the lock).
   # wrk sends in file order, so the first COUNT lines were all sent, and are committed once the server has answered.
   # Written twice: a redelivery is faster than a turn, and wrk must not run out of lines (it would count the idle time).
-  head -n "$(sqlite3 "$data/cityline.sqlite" "SELECT COUNT(*) FROM messages WHERE direction = 'in'")" "$data/requests.txt" > "$data/once.txt"
+  head -n "$(inbound "$data")" "$data/requests.txt" > "$data/once.txt"
   cat "$data/once.txt" "$data/once.txt" > "$data/again.txt"
   REQUESTS_FILE="$data/again.txt" WRK_THREADS=1 wrk -t1 -c64 -d"$((seconds / 2))s" \
     -s "$root/Benchmarks/sms-webhook.lua" "http://127.0.0.1:$port" > "$data/again-wrk.txt"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
   local committed rps p99 health
-  committed=$(sqlite3 "$data/cityline.sqlite" "SELECT COUNT(*) FROM messages WHERE direction = 'in'")
+  committed=$(inbound "$data")
   rps=$(awk '/Requests\/sec/ {print $2}' "$data/wrk.txt")
   p99=$(awk '/ 99%/ {print $2}' "$data/wrk.txt")
   health=$(awk '/Requests\/sec/ {print $2}' "$data/health.txt")
