@@ -261,7 +261,7 @@ extension AnswerReader {
     /// → 6). A minus sign or "minus"/"negative" right before the number makes it negative, hence invalid.
     static func number(in text: String, locale: LanguageTag) -> Double? {
         let chars = Array(text.lowercased())
-        func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].fastIsNumber }
+        func isDigit(_ k: Int) -> Bool { Self.isDigit(chars, k) }
         var previousWord = ""
         var i = 0
         while i < chars.count {
@@ -302,9 +302,12 @@ extension AnswerReader {
         value.isFinite && !(negative && value != 0) ? value + 0 : nil
     }
 
+    /// Whether `chars[k]` exists and is an ASCII digit.
+    private static func isDigit(_ chars: [Character], _ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].fastIsNumber }
+
     /// Reads digits at `i` (advancing it): an integer with optional comma thousands and a decimal part.
     private static func scanDigits(_ chars: [Character], _ i: inout Int, decimalComma: Bool) -> Double {
-        func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].fastIsNumber }
+        func isDigit(_ k: Int) -> Bool { Self.isDigit(chars, k) }
         var literal = ""
         while isDigit(i) {
             literal.append(chars[i])
